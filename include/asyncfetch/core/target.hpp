@@ -1,0 +1,60 @@
+// Targets, records and input files: the data every job is made of.
+// A job is a list of targets plus an operation awaitable<record>(target);
+// every target yields exactly one record, success or error.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asyncfetch {
+
+struct target {
+    std::size_t index = 0; // position in the job, 0-based
+    std::size_t line = 0;  // line in the input file, 1-based (0: not from a file)
+    std::string text;      // the target as written (URL, hosts line, ...)
+};
+
+enum class outcome { ok, failed, cancelled };
+
+struct record {
+    outcome result = outcome::ok;
+    std::string error;        // empty when ok
+    double elapsed_ms = 0;    // from start of the first attempt to the end
+    std::uint64_t bytes = 0;  // payload bytes received
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object(); // the JSON line
+};
+
+// A problem with one input line, reported as "FILE:LINE: MESSAGE".
+struct input_problem {
+    std::size_t line = 0;
+    std::string message;
+    std::string text; // the offending line, trimmed
+};
+
+struct input_file {
+    std::vector<target> targets;
+    std::vector<input_problem> problems;
+};
+
+// Checks one target's text; returns the problem, or nullopt when it is fine.
+using target_validator = std::function<std::optional<std::string>(std::string_view)>;
+
+// Reads one target per line: surrounding white space trimmed, blank lines and
+// lines starting with '#' skipped. Lines the validator rejects become problems.
+input_file read_targets(std::istream& in, const target_validator& validate);
+
+// Reads PATH ("-" is standard input). An unreadable file is one problem at line 0.
+input_file read_targets_file(const std::string& path, const target_validator& validate);
+
+// "FILE:LINE: MESSAGE" lines, as a compiler prints them.
+std::string format_problems(const std::string& path, const std::vector<input_problem>& problems);
+
+} // namespace asyncfetch

@@ -1,0 +1,81 @@
+// The HTTP(S) client: GET with pooled keep-alive connections (bounded per
+// host), TLS verified by default, redirects, gzip/deflate, a body cap, a
+// timeout per phase and retries with backoff. One client per event loop; all
+// of its work runs on that loop's single thread.
+#pragma once
+
+#include "asyncfetch/http/retry.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace asyncfetch::http {
+
+struct timeouts {
+    duration resolve = std::chrono::seconds(10);
+    duration connect = std::chrono::seconds(10);
+    duration tls = std::chrono::seconds(10);
+    duration request = std::chrono::seconds(30); // one attempt: connect to last body byte
+};
+
+struct client_options {
+    std::size_t per_host = 8;             // requests in flight per host; 0 = no limit
+    int max_redirects = 10;
+    std::uint64_t max_body = 64ull << 20; // bytes, after decoding
+    timeouts limits;
+    retry_policy retry;
+    std::vector<std::pair<std::string, std::string>> headers; // -H, replace defaults of the same name
+    std::string user_agent = "asyncfetch/0.1";
+    bool verify_tls = true; // --insecure turns it off
+    std::string ca_file;    // --cacert; empty: the system's trust store
+    bool keep_body = false; // return the decoded body in the result
+};
+
+struct fetch_result {
+    std::string final_url;
+    unsigned status = 0;     // last response's status; 0 when none arrived
+    std::uint64_t bytes = 0; // decoded body size
+    int attempts = 0;
+    boost::system::error_code ec; // empty on success (2xx/3xx without Location)
+    std::string error;            // "phase: message" when ec is set
+    std::string content_type;
+    std::string body;             // only with keep_body
+};
+
+// Counters for tests and summaries.
+struct client_stats {
+    std::uint64_t connections_opened = 0;
+    std::uint64_t connections_reused = 0;
+    std::uint64_t dns_lookups = 0;
+};
+
+class client {
+public:
+    client(boost::asio::any_io_executor ex, client_options options);
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    // Fetches one URL with redirects and retries. Never throws for network or
+    // HTTP failures (they are in the result); a user cancel throws
+    // operation_aborted.
+    boost::asio::awaitable<fetch_result> fetch(std::string url);
+
+    const client_stats& stats() const noexcept;
+    const client_options& options() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace asyncfetch::http

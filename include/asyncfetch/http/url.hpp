@@ -1,0 +1,38 @@
+// http_url: an absolute http(s) URL, parsed and checked with Boost.URL, split
+// into what a connection and a request need.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace asyncfetch::http {
+
+struct http_url {
+    std::string text;        // the whole URL, normalised by Boost.URL (no fragment)
+    bool tls = false;        // https
+    std::string host;        // for connecting and SNI: no brackets around IPv6
+    bool host_is_ip = false; // an IPv4/IPv6 literal (no SNI, verify by IP)
+    std::uint16_t port = 0;  // explicit or the scheme's default
+    std::string host_header; // Host: value, with port when not the default
+    std::string request_target; // path and query, at least "/"
+
+    // Connections are pooled by this key: scheme, host and port.
+    std::string origin() const;
+};
+
+// A parsed URL, or what is wrong with the text (for "FILE:LINE: ..." reports
+// and error records).
+struct url_result {
+    std::optional<http_url> url;
+    std::string problem;
+};
+
+// Parses an absolute http:// or https:// URL.
+url_result parse_url(std::string_view text);
+
+// Resolves a Location header against the URL it came from (RFC 3986).
+url_result resolve_location(const http_url& base, std::string_view location);
+
+} // namespace asyncfetch::http

@@ -1,0 +1,41 @@
+// The end-of-run summary: counts, bytes, latency percentiles and wall time.
+#pragma once
+
+#include "asyncfetch/core/target.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace asyncfetch::report {
+
+class summary {
+public:
+    void add(const record& r);
+
+    std::size_t total() const noexcept { return ok_ + failed_ + cancelled_; }
+    std::size_t ok() const noexcept { return ok_; }
+    std::size_t failed() const noexcept { return failed_; }
+    std::size_t cancelled() const noexcept { return cancelled_; }
+    std::uint64_t bytes() const noexcept { return bytes_; }
+
+    // Nearest-rank percentile of elapsed_ms over finished (ok or failed)
+    // records; 0 when there are none. p in (0, 100].
+    double latency_percentile(double p) const;
+
+    // One line: "N targets: A ok, B failed, C cancelled; X received; latency
+    // p50 .. p90 .. p99 ..; wall W s".
+    std::string format(std::chrono::duration<double> wall) const;
+
+private:
+    std::size_t ok_ = 0, failed_ = 0, cancelled_ = 0;
+    std::uint64_t bytes_ = 0;
+    mutable std::vector<double> latencies_;
+    mutable bool sorted_ = true;
+};
+
+// "1.2 MB", "512 B": bytes for people.
+std::string human_bytes(std::uint64_t n);
+
+} // namespace asyncfetch::report

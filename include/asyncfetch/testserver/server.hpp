@@ -1,0 +1,53 @@
+// An HTTP(S) server on loopback with slow, flaky and misbehaving endpoints,
+// running on its own thread and io_context. It backs `asyncfetch demo`, the
+// integration tests and the benchmarks (via the asyncfetch-testserver binary).
+//
+// Endpoints:
+//   /                      a short index of these endpoints
+//   /delay/D               answers after D (e.g. 200ms, 1.5s; a bare number is ms)
+//   /bytes/N               N bytes of text
+//   /status/N              status N
+//   /redirect/N            N redirects, then 200
+//   /redirect-to?url=U     one redirect to U (absolute or relative)
+//   /loop                  redirects to itself
+//   /flaky/N?key=K&status=S&retry_after=R
+//                          first N requests for key K get status S (default 503)
+//                          with Retry-After: R (seconds) when given, then 200
+//   /gzip/N                N bytes, gzip-encoded
+//   /headers               echoes the request's headers
+//   /reset                 promises 100000 bytes, sends 1000, then resets
+//   /close                 closes the connection without answering
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace asyncfetch::testserver {
+
+struct server_options {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0;  // 0: any free port
+    std::string cert_file;   // PEM; TLS when cert and key are both set
+    std::string key_file;
+};
+
+class server {
+public:
+    explicit server(server_options options = {});
+    ~server(); // stops and joins
+    server(const server&) = delete;
+    server& operator=(const server&) = delete;
+
+    std::uint16_t port() const noexcept;
+    std::string base_url() const; // e.g. http://127.0.0.1:PORT
+    std::uint64_t connections_accepted() const noexcept;
+    std::uint64_t requests_served() const noexcept;
+    void stop();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+} // namespace asyncfetch::testserver

@@ -1,0 +1,158 @@
+// The asyncfetch command line: parse, build the config, run, map the outcome
+// to an exit status. Everything else lives in the library.
+#include "asyncfetch/app/demo.hpp"
+#include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/version.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <iostream>
+
+namespace af = asyncfetch;
+
+namespace {
+
+af::http::duration seconds(double s) {
+    return std::chrono::duration_cast<af::http::duration>(std::chrono::duration<double>(s));
+}
+
+// "64M", "512K", "1G" or a plain number of bytes.
+std::uint64_t parse_size(const std::string& text) {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    std::uint64_t scale = 1;
+    const std::string unit = text.substr(used);
+    if (unit == "K" || unit == "k") scale = 1ull << 10;
+    else if (unit == "M" || unit == "m") scale = 1ull << 20;
+    else if (unit == "G" || unit == "g") scale = 1ull << 30;
+    else if (!unit.empty()) throw CLI::ValidationError("--max-body", "unknown size unit '" + unit + "' (use K, M or G)");
+    if (v < 0) throw CLI::ValidationError("--max-body", "must not be negative");
+    return static_cast<std::uint64_t>(v * static_cast<double>(scale));
+}
+
+// Many concurrent connections need many descriptors: raise the soft limit to
+// the hard one, as servers and load tools do.
+void raise_open_files_limit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+
+// Raw values of the fetch flags, validated into an af::app::fetch_config.
+struct fetch_flags {
+    af::app::fetch_config config;
+    double timeout = 30, connect_timeout = 10, resolve_timeout = 10, tls_timeout = 10;
+    std::string max_body = "64M";
+    std::vector<std::string> headers;
+    bool quiet = false;
+    std::string output;
+};
+
+void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
+    auto& c = f.config;
+    cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")->required();
+    cmd.add_option("-c,--concurrency", c.concurrency, "Targets in flight at once")
+        ->default_val(100)->check(CLI::PositiveNumber);
+    auto* serial = cmd.add_flag("--serial", c.serial, "One target at a time (same as -c 1)");
+    cmd.add_flag("--compare", c.compare, "Run serially, then concurrently; print both costs and the speedup")
+        ->excludes(serial);
+    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
+    cmd.add_flag("-q,--quiet", f.quiet, "No per-URL lines and no progress line on stderr");
+    cmd.add_flag("--keep-going", c.keep_going, "Record malformed input lines as errors and fetch the rest");
+    cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")->default_val(8);
+    cmd.add_option("--timeout", f.timeout, "Seconds for one request attempt, connect to last byte")
+        ->default_val(30)->check(CLI::PositiveNumber);
+    cmd.add_option("--connect-timeout", f.connect_timeout, "Seconds to connect")->default_val(10)->check(CLI::PositiveNumber);
+    cmd.add_option("--resolve-timeout", f.resolve_timeout, "Seconds to resolve a host name")
+        ->default_val(10)->check(CLI::PositiveNumber);
+    cmd.add_option("--tls-timeout", f.tls_timeout, "Seconds for the TLS handshake")->default_val(10)->check(CLI::PositiveNumber);
+    cmd.add_option("--retries", c.client.retry.retries, "Retries on connect errors, 429 and 5xx (backoff, Retry-After)")
+        ->default_val(2)->check(CLI::NonNegativeNumber);
+    cmd.add_option("--max-redirects", c.client.max_redirects, "Redirects to follow")->default_val(10)->check(CLI::NonNegativeNumber);
+    cmd.add_option("--max-body", f.max_body, "Largest body to accept after decoding (e.g. 512K, 64M)")->default_val("64M");
+    cmd.add_option("-H,--header", f.headers, "Extra request header 'Name: value' (repeatable)");
+    cmd.add_option("-A,--user-agent", c.client.user_agent, "User-Agent header")->default_val(c.client.user_agent);
+    cmd.add_option("--cacert", c.client.ca_file, "Trust the CA certificates in this PEM file instead of the system's")
+        ->check(CLI::ExistingFile);
+    cmd.add_flag("-k,--insecure", [&c](std::int64_t) { c.client.verify_tls = false; },
+                 "Do not verify TLS certificates or host names (unsafe)");
+}
+
+void finish_fetch_flags(fetch_flags& f) {
+    auto& c = f.config;
+    c.client.limits = {seconds(f.resolve_timeout), seconds(f.connect_timeout), seconds(f.tls_timeout), seconds(f.timeout)};
+    c.client.max_body = parse_size(f.max_body);
+    for (const auto& h : f.headers) {
+        const auto colon = h.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            throw CLI::ValidationError("--header", "expected 'Name: value', got '" + h + "'");
+        }
+        auto value = h.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        c.client.headers.emplace_back(h.substr(0, colon), value);
+    }
+    c.output.path = f.output;
+    c.output.console = !f.quiet;
+    c.output.progress = !f.quiet && isatty(STDERR_FILENO) && !c.compare;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"asyncfetch: fetch many URLs and drive many SSH sessions at once, from one thread.\n"
+                 "Records go to stdout as JSON lines (one per target); messages and the summary to stderr.\n"
+                 "Exit status: 0 all targets succeeded, 1 some failed, 2 usage or input error, 130 interrupted.",
+                 "asyncfetch"};
+    app.set_version_flag("-V,--version", std::string("asyncfetch ") + af::version);
+    app.require_subcommand(1);
+
+    fetch_flags fetch;
+    auto* fetch_cmd = app.add_subcommand("fetch", "Fetch every URL in FILE concurrently (the default command)");
+    add_fetch_options(*fetch_cmd, fetch);
+
+    af::app::demo_config demo;
+    auto* demo_cmd = app.add_subcommand("demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
+    demo_cmd->add_option("-n,--urls", demo.urls, "How many URLs")->default_val(50)->check(CLI::Range(1, 10000));
+    demo_cmd->add_flag("-q,--quiet", demo.quiet, "No per-URL lines");
+    demo_cmd->add_option("-o,--output", demo.output, "Write JSON lines records to FILE");
+
+    // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto is_command = [&app](const std::string& word) {
+        const auto cmds = app.get_subcommands([&word](CLI::App* sub) { return sub->check_name(word); });
+        return !cmds.empty() || word == "-h" || word == "--help" || word == "-V" || word == "--version";
+    };
+    const bool named = !args.empty() && is_command(args[0]);
+    if (!args.empty() && !named) args.insert(args.begin(), "fetch");
+    std::reverse(args.begin(), args.end()); // CLI11 takes a vector in reverse order
+
+    try {
+        app.parse(args);
+        if (fetch_cmd->parsed()) finish_fetch_flags(fetch);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return af::app::exit_usage;
+    }
+
+    raise_open_files_limit();
+    try {
+        if (fetch_cmd->parsed()) return af::app::run_fetch(fetch.config);
+        if (demo_cmd->parsed()) return af::app::run_demo(demo);
+    } catch (const std::exception& e) {
+        std::cerr << "asyncfetch: " << e.what() << "\n";
+        return af::app::exit_usage;
+    }
+    return af::app::exit_usage;
+}

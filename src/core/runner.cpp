@@ -1,0 +1,95 @@
+#include "asyncfetch/core/runner.hpp"
+
+#include "asyncfetch/core/channel.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace asio = boost::asio;
+
+namespace asyncfetch {
+
+record error_record(outcome result, std::string message) {
+    record r;
+    r.result = result;
+    r.error = std::move(message);
+    return r;
+}
+
+namespace {
+
+bool is_cancel(const boost::system::system_error& e) {
+    return e.code() == asio::error::operation_aborted ||
+           e.code() == asio::experimental::error::channel_cancelled;
+}
+
+// Runs one target to its record; an exception becomes an error record here,
+// the boundary between library code and the record.
+asio::awaitable<record> run_one(const operation& op, const target& t) {
+    const auto start = std::chrono::steady_clock::now();
+    record r;
+    try {
+        r = co_await op(t);
+    } catch (const boost::system::system_error& e) {
+        r = is_cancel(e) ? error_record(outcome::cancelled, "cancelled")
+                         : error_record(outcome::failed, e.what());
+    } catch (const std::exception& e) {
+        r = error_record(outcome::failed, e.what());
+    }
+    if (r.elapsed_ms == 0) {
+        r.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    }
+    co_return r;
+}
+
+} // namespace
+
+asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
+                              run_options options, const record_sink& sink) {
+    auto ex = co_await asio::this_coro::executor;
+    const std::size_t workers = std::max<std::size_t>(1, std::min(options.concurrency, targets.size()));
+    std::vector<bool> done(targets.size(), false);
+    auto finish = [&](std::size_t i, record&& r) {
+        done[i] = true;
+        sink.finished(targets[i], std::move(r));
+    };
+
+    // Targets flow through a bounded queue to `workers` coroutines, each taking
+    // the next target when it is free (work is pulled, never pre-split).
+    channel<std::size_t> feed(ex, workers);
+    auto produce = [&]() -> asio::awaitable<void> {
+        for (std::size_t i = 0; i < targets.size(); ++i) co_await feed.send(i);
+        feed.close();
+    };
+    auto work = [&]() -> asio::awaitable<void> {
+        while (auto i = co_await feed.receive()) {
+            if (sink.started) sink.started(targets[*i]);
+            auto r = co_await run_one(op, targets[*i]);
+            finish(*i, std::move(r));
+        }
+    };
+
+    using spawned = decltype(asio::co_spawn(ex, produce(), asio::deferred));
+    std::vector<spawned> tasks;
+    tasks.reserve(workers + 1);
+    tasks.push_back(asio::co_spawn(ex, produce(), asio::deferred));
+    for (std::size_t w = 0; w < workers; ++w) tasks.push_back(asio::co_spawn(ex, work(), asio::deferred));
+
+    // Waits for all; a cancel (the caller's `||` with a signal) reaches every
+    // worker, whose current target is then recorded as cancelled.
+    auto group = asio::experimental::make_parallel_group(std::move(tasks));
+    co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (!done[i]) finish(i, error_record(outcome::cancelled, "cancelled"));
+    }
+}
+
+} // namespace asyncfetch

@@ -1,0 +1,403 @@
+// The HTTP(S) client's I/O. This is one of the few translation units that
+// instantiate Beast and OpenSSL stream templates: keep it that way (each such
+// TU costs ~20 s and ~1.3 GB to compile).
+#include "asyncfetch/http/client.hpp"
+
+#include "asyncfetch/core/error.hpp"
+#include "asyncfetch/core/limiter.hpp"
+#include "asyncfetch/core/timeout.hpp"
+#include "asyncfetch/http/decode.hpp"
+#include "asyncfetch/http/url.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <openssl/x509v3.h>
+
+#include <random>
+#include <unordered_map>
+#include <variant>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+using clock_type = std::chrono::steady_clock;
+
+namespace asyncfetch::http {
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// One kept-alive connection: plain TCP or TLS over TCP, and its read buffer.
+struct connection {
+    explicit connection(const asio::any_io_executor& ex) : stream(std::in_place_index<0>, ex) {}
+    connection(const asio::any_io_executor& ex, asio::ssl::context& tls)
+        : stream(std::in_place_index<1>, ex, tls) {}
+
+    beast::tcp_stream& tcp() {
+        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);
+    }
+
+    std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
+    beast::flat_buffer buffer;
+};
+
+// Connections to one origin, and the limit on requests in flight to it.
+struct host_pool {
+    host_pool(const asio::any_io_executor& ex, std::size_t slots) : slots(ex, slots) {}
+    limiter slots;
+    std::vector<std::unique_ptr<connection>> idle;
+};
+
+// A name lookup shared by every request to the same host:port in this run.
+struct dns_entry {
+    explicit dns_entry(const asio::any_io_executor& ex) : ready(ex, clock_type::time_point::max()) {}
+    bool done = false;
+    error_code ec;
+    std::vector<tcp::endpoint> endpoints;
+    asio::steady_timer ready; // cancelled when the lookup finishes, waking waiters
+};
+
+// How one request attempt failed, phrased for the record.
+struct failure {
+    error_code ec;
+    bool connect_failed = false;
+    std::string message; // "phase: what happened"
+
+    explicit operator bool() const noexcept { return static_cast<bool>(ec); }
+};
+
+failure fail(const std::string& phase, error_code ec, bool connect_failed = false) {
+    return {ec, connect_failed, phase + ": " + ec.message()};
+}
+
+// What a response told us that the redirect, decode and retry steps need.
+struct response {
+    unsigned status = 0;
+    std::string reason, location, content_encoding, content_type, retry_after, body;
+    bool keep_alive = false;
+    bool got_some = false; // any byte of a response arrived
+};
+
+// The time a phase may take: its own limit, or what is left of the whole
+// request's, whichever is less; a timeout then names the one that was hit.
+struct phase_budget {
+    clock_type::duration limit;
+    bool request_bound;
+};
+
+phase_budget budget(clock_type::duration phase, clock_type::time_point deadline) {
+    const auto left = std::max(deadline - clock_type::now(), clock_type::duration::zero());
+    return left < phase ? phase_budget{left, true} : phase_budget{phase, false};
+}
+
+error_code timeout_code(const phase_budget& b, errc phase_timeout) {
+    return make_error_code(b.request_bound ? errc::request_timeout : phase_timeout);
+}
+
+bool is_redirect(unsigned status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Errors that mean a reused keep-alive connection had been closed by the
+// server while idle: the request never reached it, so sending again is safe.
+bool is_stale_connection(const error_code& ec) {
+    return ec == asio::error::eof || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == bhttp::error::end_of_stream ||
+           ec == asio::ssl::error::stream_truncated;
+}
+
+std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
+    const long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    return ec.message();
+}
+
+} // namespace
+
+struct client::impl {
+    impl(asio::any_io_executor executor, client_options opts)
+        : ex(std::move(executor)), options(std::move(opts)), tls(asio::ssl::context::tls_client),
+          rng(std::random_device{}()) {
+        tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3);
+        if (options.verify_tls) {
+            tls.set_verify_mode(asio::ssl::verify_peer);
+            if (options.ca_file.empty()) tls.set_default_verify_paths();
+            else tls.load_verify_file(options.ca_file);
+        } else {
+            tls.set_verify_mode(asio::ssl::verify_none);
+        }
+    }
+
+    asio::awaitable<fetch_result> fetch(std::string url);
+    asio::awaitable<attempt_outcome> follow_redirects(const http_url& start, fetch_result& res);
+    asio::awaitable<failure> request_once(const http_url& url, response& resp);
+    asio::awaitable<failure> open_connection(const http_url& url, clock_type::time_point deadline,
+                                             std::unique_ptr<connection>& conn);
+    asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
+                                     std::vector<tcp::endpoint>& endpoints);
+    asio::awaitable<failure> exchange(connection& conn, const http_url& url,
+                                      clock_type::time_point deadline, response& resp);
+    template <class Stream>
+    asio::awaitable<failure> exchange_on(Stream& stream, beast::flat_buffer& buffer,
+                                         const http_url& url, clock_type::time_point deadline,
+                                         response& resp);
+    host_pool& pool_for(const http_url& url);
+
+    asio::any_io_executor ex;
+    client_options options;
+    asio::ssl::context tls;
+    std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
+    std::unordered_map<std::string, std::shared_ptr<dns_entry>> dns;
+    client_stats stats;
+    std::minstd_rand rng;
+};
+
+asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
+    fetch_result res;
+    res.final_url = url;
+    auto parsed = parse_url(url);
+    if (!parsed.url) {
+        res.ec = make_error_code(errc::bad_url);
+        res.error = "url: " + parsed.problem;
+        co_return res;
+    }
+    std::uniform_real_distribution<double> jitter(0.0, 1.0);
+    for (int attempt = 1;; ++attempt) {
+        res.attempts = attempt;
+        const auto outcome = co_await follow_redirects(*parsed.url, res);
+        const auto delay = retry_delay(options.retry, attempt, outcome, jitter(rng));
+        if (!delay) break;
+        // Back off before the next attempt (a user cancel interrupts the wait).
+        asio::steady_timer pause(ex, *delay);
+        co_await pause.async_wait(asio::use_awaitable);
+    }
+    co_return res;
+}
+
+asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& start, fetch_result& res) {
+    http_url current = start;
+    for (int redirects = 0;; ++redirects) {
+        response resp;
+        const auto failed = co_await request_once(current, resp);
+        res.final_url = current.text;
+        res.status = resp.status;
+        res.ec = failed.ec;
+        res.error = failed.message;
+        if (failed) co_return attempt_outcome{failed.ec, failed.connect_failed, 0, std::nullopt};
+
+        if (is_redirect(resp.status) && !resp.location.empty()) {
+            if (redirects >= options.max_redirects) {
+                res.ec = make_error_code(errc::too_many_redirects);
+                res.error = "redirect: more than " + std::to_string(options.max_redirects) +
+                            " redirects (--max-redirects)";
+                co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
+            }
+            auto next = resolve_location(current, resp.location);
+            if (!next.url) {
+                res.ec = make_error_code(errc::bad_redirect);
+                res.error = "redirect: " + next.problem;
+                co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
+            }
+            current = std::move(*next.url);
+            continue;
+        }
+
+        if (auto ec = decode_body(resp.content_encoding, resp.body, options.max_body)) {
+            res.ec = ec;
+            res.error = "decode: " + ec.message() + " (Content-Encoding: " + resp.content_encoding + ")";
+            co_return attempt_outcome{ec, false, resp.status, std::nullopt};
+        }
+        res.bytes = resp.body.size();
+        res.content_type = resp.content_type;
+        if (options.keep_body) res.body = std::move(resp.body);
+
+        attempt_outcome outcome{{}, false, resp.status, std::nullopt};
+        if (resp.status >= 400) {
+            res.ec = make_error_code(errc::http_status);
+            res.error = "http: status " + std::to_string(resp.status) + " " + resp.reason;
+            outcome.retry_after = parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
+        }
+        co_return outcome;
+    }
+}
+
+host_pool& client::impl::pool_for(const http_url& url) {
+    auto& pool = pools[url.origin()];
+    if (!pool) pool = std::make_unique<host_pool>(ex, options.per_host);
+    return *pool;
+}
+
+asio::awaitable<failure> client::impl::request_once(const http_url& url, response& resp) {
+    auto& pool = pool_for(url);
+    // Wait for a free slot for this host (--per-host).
+    auto permit = co_await pool.slots.acquire();
+    const auto deadline = clock_type::now() + options.limits.request;
+    for (;;) {
+        std::unique_ptr<connection> conn;
+        const bool reused = !pool.idle.empty();
+        if (reused) {
+            conn = std::move(pool.idle.back());
+            pool.idle.pop_back();
+            ++stats.connections_reused;
+        } else if (auto failed = co_await open_connection(url, deadline, conn)) {
+            co_return failed;
+        }
+
+        resp = response{};
+        auto failed = co_await exchange(*conn, url, deadline, resp);
+        // An idle connection the server had closed: send again on another.
+        if (failed && reused && !resp.got_some && is_stale_connection(failed.ec)) continue;
+        if (!failed && resp.keep_alive) pool.idle.push_back(std::move(conn));
+        co_return failed;
+    }
+}
+
+asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::time_point deadline,
+                                               std::vector<tcp::endpoint>& endpoints) {
+    if (url.host_is_ip) {
+        endpoints = {tcp::endpoint(asio::ip::make_address(url.host), url.port)};
+        co_return failure{};
+    }
+    // One lookup per host:port per run; concurrent requests wait for it.
+    const std::string key = url.host + ":" + std::to_string(url.port);
+    auto& slot = dns[key];
+    if (!slot) {
+        slot = std::make_shared<dns_entry>(ex);
+        ++stats.dns_lookups;
+        auto resolver = std::make_shared<tcp::resolver>(ex);
+        resolver->async_resolve(url.host, std::to_string(url.port),
+                                [entry = slot, resolver](error_code ec, tcp::resolver::results_type results) {
+                                    entry->done = true;
+                                    entry->ec = ec;
+                                    for (const auto& r : results) entry->endpoints.push_back(r.endpoint());
+                                    entry->ready.cancel();
+                                });
+    }
+    const auto entry = slot; // the map may rehash while we wait
+    if (!entry->done) {
+        auto wait = [](std::shared_ptr<dns_entry> e) -> asio::awaitable<bool> {
+            co_await e->ready.async_wait(use_tuple);
+            // Woken without a result: the wait itself was cancelled (Ctrl-C).
+            if (!e->done) throw boost::system::system_error(asio::error::operation_aborted);
+            co_return true;
+        };
+        const auto b = budget(options.limits.resolve, deadline);
+        auto finished = co_await with_timeout(wait(entry), b.limit);
+        if (!finished) co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
+    }
+    if (entry->ec) {
+        if (dns[key] == entry) dns.erase(key); // a later request looks up again
+        co_return fail("resolve " + url.host, entry->ec);
+    }
+    endpoints = entry->endpoints;
+    co_return failure{};
+}
+
+asio::awaitable<failure> client::impl::open_connection(const http_url& url, clock_type::time_point deadline,
+                                                       std::unique_ptr<connection>& conn) {
+    // Resolve the host name (cached for the run).
+    std::vector<tcp::endpoint> endpoints;
+    if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
+
+    // Connect to the first endpoint that answers.
+    conn = url.tls ? std::make_unique<connection>(ex, tls) : std::make_unique<connection>(ex);
+    auto& tcp_stream = conn->tcp();
+    const auto connect_budget = budget(options.limits.connect, deadline);
+    tcp_stream.expires_after(connect_budget.limit);
+    auto [ec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_tuple);
+    const std::string where = url.host_header;
+    if (ec == beast::error::timeout) ec = timeout_code(connect_budget, errc::connect_timeout);
+    if (ec) co_return fail("connect " + where, ec, true);
+    ++stats.connections_opened;
+    // Small requests must not wait for Nagle / delayed ACKs.
+    tcp_stream.socket().set_option(tcp::no_delay(true));
+    if (!url.tls) co_return failure{};
+
+    // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
+    auto& tls_stream = std::get<1>(conn->stream);
+    SSL* ssl = tls_stream.native_handle();
+    if (!url.host_is_ip) SSL_set_tlsext_host_name(ssl, url.host.c_str());
+    if (options.verify_tls) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (url.host_is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+        else X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+    }
+    const auto tls_budget = budget(options.limits.tls, deadline);
+    tcp_stream.expires_after(tls_budget.limit);
+    auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hs_ec == beast::error::timeout) co_return fail("tls " + where, timeout_code(tls_budget, errc::tls_timeout));
+    if (hs_ec) co_return failure{hs_ec, false, "tls " + where + ": " + tls_failure_reason(ssl, hs_ec)};
+    co_return failure{};
+}
+
+asio::awaitable<failure> client::impl::exchange(connection& conn, const http_url& url,
+                                                clock_type::time_point deadline, response& resp) {
+    if (conn.stream.index() == 0) co_return co_await exchange_on(std::get<0>(conn.stream), conn.buffer, url, deadline, resp);
+    co_return co_await exchange_on(std::get<1>(conn.stream), conn.buffer, url, deadline, resp);
+}
+
+template <class Stream>
+asio::awaitable<failure> client::impl::exchange_on(Stream& stream, beast::flat_buffer& buffer,
+                                                   const http_url& url, clock_type::time_point deadline,
+                                                   response& resp) {
+    // Build the request: defaults first, then -H headers replace them.
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.request_target, 11};
+    req.set(bhttp::field::host, url.host_header);
+    req.set(bhttp::field::user_agent, options.user_agent);
+    req.set(bhttp::field::accept, "*/*");
+    req.set(bhttp::field::accept_encoding, "gzip, deflate");
+    for (const auto& [name, value] : options.headers) req.set(name, value);
+
+    // Send it, then read the response; both within the request's deadline.
+    auto& tcp_stream = beast::get_lowest_layer(stream);
+    tcp_stream.expires_at(deadline);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, req, use_tuple);
+    if (write_ec == beast::error::timeout) co_return fail("request", make_error_code(errc::request_timeout));
+    if (write_ec) co_return fail("request", write_ec);
+
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(options.max_body);
+    auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    resp.got_some = parser.got_some();
+    if (read_ec == beast::error::timeout) co_return fail("response", make_error_code(errc::request_timeout));
+    if (read_ec == bhttp::error::body_limit) co_return fail("response", make_error_code(errc::body_too_large));
+    if (read_ec == bhttp::error::partial_message || (read_ec && resp.got_some && is_stale_connection(read_ec))) {
+        co_return failure{make_error_code(errc::connection_closed), false,
+                          "response: connection closed before the response was complete (" + read_ec.message() + ")"};
+    }
+    if (read_ec) co_return fail("response", read_ec);
+
+    auto& msg = parser.get();
+    resp.status = msg.result_int();
+    resp.reason = std::string(msg.reason());
+    resp.location = std::string(msg[bhttp::field::location]);
+    resp.content_encoding = std::string(msg[bhttp::field::content_encoding]);
+    resp.content_type = std::string(msg[bhttp::field::content_type]);
+    resp.retry_after = std::string(msg[bhttp::field::retry_after]);
+    resp.keep_alive = msg.keep_alive();
+    resp.body = std::move(msg.body());
+    co_return failure{};
+}
+
+client::client(asio::any_io_executor ex, client_options options)
+    : impl_(std::make_unique<impl>(std::move(ex), std::move(options))) {}
+
+client::~client() = default;
+
+asio::awaitable<fetch_result> client::fetch(std::string url) { return impl_->fetch(std::move(url)); }
+
+const client_stats& client::stats() const noexcept { return impl_->stats; }
+
+const client_options& client::options() const noexcept { return impl_->options; }
+
+} // namespace asyncfetch::http

@@ -1,0 +1,42 @@
+// Running the real asyncfetch binary (and other programs) from tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+namespace asyncfetch::testing {
+
+struct run_result {
+    int status = -1; // exit status, or 128+signal
+    std::string out, err;
+};
+
+// Runs argv to completion, feeding `input` on stdin; kills it after
+// `timeout_s` seconds (the test then fails on the status).
+run_result run(const std::vector<std::string>& argv, const std::string& input = "", int timeout_s = 60);
+
+// A child left running, with stdout and stderr going to files.
+class child {
+public:
+    explicit child(const std::vector<std::string>& argv, const std::string& stdin_path = "/dev/null");
+    ~child(); // kills and reaps if still running
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    pid_t pid() const noexcept { return pid_; }
+    void signal(int sig) const;
+    run_result wait(int timeout_s = 60); // reaps; reads the captured output
+
+private:
+    pid_t pid_ = -1;
+    std::string out_path_, err_path_;
+};
+
+// argv for the asyncfetch binary under test.
+std::vector<std::string> asyncfetch_cmd(std::vector<std::string> args);
+
+// Non-blank lines of a text.
+std::vector<std::string> lines_of(const std::string& text);
+
+} // namespace asyncfetch::testing
