@@ -175,6 +175,8 @@ asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
     for (int attempt = 1;; ++attempt) {
         res.attempts = attempt;
         const auto outcome = co_await follow_redirects(*parsed.url, res);
+        // Timeouts arrive as their own codes, so an abort is the user's cancel.
+        if (res.ec == asio::error::operation_aborted) throw boost::system::system_error(res.ec);
         const auto delay = retry_delay(options.retry, attempt, outcome, jitter(rng));
         if (!delay) break;
         // Back off before the next attempt (a user cancel interrupts the wait).
