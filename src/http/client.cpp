@@ -125,17 +125,23 @@ std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
 
 struct client::impl {
     impl(asio::any_io_executor executor, client_options opts)
-        : ex(std::move(executor)), options(std::move(opts)), tls(asio::ssl::context::tls_client),
-          rng(std::random_device{}()) {
-        tls.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+        : ex(std::move(executor)), options(std::move(opts)), rng(std::random_device{}()) {}
+
+    // Made on the first https URL: loading the system's CA store costs ~50 ms
+    // of CPU, which a run of plain http URLs should not pay.
+    asio::ssl::context& tls_context() {
+        if (tls) return *tls;
+        auto& ctx = tls.emplace(asio::ssl::context::tls_client);
+        ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                         asio::ssl::context::no_sslv3);
         if (options.verify_tls) {
-            tls.set_verify_mode(asio::ssl::verify_peer);
-            if (options.ca_file.empty()) tls.set_default_verify_paths();
-            else tls.load_verify_file(options.ca_file);
+            ctx.set_verify_mode(asio::ssl::verify_peer);
+            if (options.ca_file.empty()) ctx.set_default_verify_paths();
+            else ctx.load_verify_file(options.ca_file);
         } else {
-            tls.set_verify_mode(asio::ssl::verify_none);
+            ctx.set_verify_mode(asio::ssl::verify_none);
         }
+        return ctx;
     }
 
     asio::awaitable<fetch_result> fetch(std::string url);
@@ -155,7 +161,7 @@ struct client::impl {
 
     asio::any_io_executor ex;
     client_options options;
-    asio::ssl::context tls;
+    std::optional<asio::ssl::context> tls;
     std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
     std::unordered_map<std::string, std::shared_ptr<dns_entry>> dns;
     client_stats stats;
@@ -312,7 +318,7 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url, cloc
     if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
 
     // Connect to the first endpoint that answers.
-    conn = url.tls ? std::make_unique<connection>(ex, tls) : std::make_unique<connection>(ex);
+    conn = url.tls ? std::make_unique<connection>(ex, tls_context()) : std::make_unique<connection>(ex);
     auto& tcp_stream = conn->tcp();
     const auto connect_budget = budget(options.limits.connect, deadline);
     tcp_stream.expires_after(connect_budget.limit);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# HTTP benchmarks: asyncfetch and its peers on the same workloads, in one run.
+#   1. latency-bound: N_LATENCY URLs that each take 100 ms (test server)
+#   2. throughput: N_THROUGHPUT small keep-alive GETs from nginx (1 worker),
+#      with wrk's requests/s on the same nginx as the ceiling
+#   3. connections held: N_HOLD concurrent slow responses, client peak RSS
+# Medians of RUNS runs (default 5). SMOKE=1 runs tiny sizes once (CI).
+# Everything stays on 127.0.0.1.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+if [ "${SMOKE:-0}" = 1 ]; then
+  RUNS=1 N_LATENCY=50 N_SERIAL=5 N_THROUGHPUT=500 N_HOLD=200 WRK_SECONDS=1
+fi
+N_LATENCY=${N_LATENCY:-1000}
+N_SERIAL=${N_SERIAL:-50}
+N_THROUGHPUT=${N_THROUGHPUT:-20000}
+N_HOLD=${N_HOLD:-10000}
+WRK_SECONDS=${WRK_SECONDS:-5}
+PEERS=$BENCH_ROOT/bench/peers
+
+start_testserver
+start_nginx 1
+echo "test server $TESTSERVER_URL, nginx $NGINX_URL, $(nproc) cores, runs: $RUNS" >&2
+
+# --- 1. latency-bound -------------------------------------------------------
+for i in $(seq "$N_LATENCY"); do echo "$TESTSERVER_URL/delay/100ms?i=$i"; done > "$WORK/latency.txt"
+head -n "$N_SERIAL" "$WORK/latency.txt" > "$WORK/serial.txt"
+measure_runs latency "asyncfetch -c $N_LATENCY" "$ASYNCFETCH" "$WORK/latency.txt" -q -c "$N_LATENCY" --per-host 0 -o /dev/null
+measure_runs latency "aiohttp limit $N_LATENCY" /usr/bin/python3 "$PEERS/aiohttp_fetch.py" "$WORK/latency.txt" "$N_LATENCY"
+measure_runs latency "gevent+urllib pool $N_LATENCY" /usr/bin/python3 "$PEERS/gevent_fetch.py" "$WORK/latency.txt" "$N_LATENCY"
+measure latency-serial "asyncfetch --serial ($N_SERIAL URLs)" "$ASYNCFETCH" "$WORK/serial.txt" -q --serial -o /dev/null
+
+# --- 2. throughput ----------------------------------------------------------
+for i in $(seq "$N_THROUGHPUT"); do echo "$NGINX_URL/small.txt?i=$i"; done > "$WORK/tp.txt"
+awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$WORK/tp.txt" > "$WORK/tp.curl"
+measure_runs throughput "asyncfetch -c 100" "$ASYNCFETCH" "$WORK/tp.txt" -q -c 100 --per-host 100 -o /dev/null
+measure_runs throughput "curl --parallel-max 100" curl -s --parallel --parallel-immediate --parallel-max 100 -K "$WORK/tp.curl"
+measure_runs throughput "aiohttp limit 100" /usr/bin/python3 "$PEERS/aiohttp_fetch.py" "$WORK/tp.txt" 100
+wrk_rate=$(wrk -t1 -c100 -d"${WRK_SECONDS}s" "$NGINX_URL/small.txt" | awk '/Requests\/sec/ {print $2}')
+
+# --- 3. connections held ----------------------------------------------------
+for i in $(seq "$N_HOLD"); do echo "$TESTSERVER_URL/delay/5s?i=$i"; done > "$WORK/hold.txt"
+echo "$TESTSERVER_URL/bytes/1" > "$WORK/one.txt"
+measure hold-baseline "asyncfetch (1 URL)" "$ASYNCFETCH" "$WORK/one.txt" -q -o /dev/null
+measure_runs hold "asyncfetch -c $N_HOLD" "$ASYNCFETCH" "$WORK/hold.txt" -q -c "$N_HOLD" --per-host 0 -o /dev/null
+
+report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD"
+serial_wall=$(awk -F'|' '$1=="latency-serial" {print $3}' "$RESULTS")
+python3 - "$RESULTS" "$N_SERIAL" "$N_LATENCY" "$N_HOLD" "$N_THROUGHPUT" "$wrk_rate" <<'PY'
+import statistics, sys
+rows = [l.strip().split("|") for l in open(sys.argv[1])]
+n_serial, n_lat, n_hold, n_tp, wrk = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6] or 0)
+def med(workload, tool_prefix, col):
+    v = [float(r[col]) for r in rows if r[0] == workload and r[1].startswith(tool_prefix)]
+    return statistics.median(v) if v else float("nan")
+serial = med("latency-serial", "asyncfetch", 2) * n_lat / n_serial
+conc = med("latency", "asyncfetch", 2)
+print(f"\nlatency-bound: serial {serial:.1f} s (extrapolated from {n_serial} URLs), concurrent {conc:.3f} s, speedup {serial / conc:.0f} x; ideal 0.100 s + set-up")
+af_rate = n_tp / med("throughput", "asyncfetch", 2)
+print(f"throughput: asyncfetch {af_rate:,.0f} req/s; wrk -t1 -c100 ceiling {wrk:,.0f} req/s; wrk / asyncfetch {wrk / af_rate:.2f}")
+base, held = med("hold-baseline", "asyncfetch", 4), med("hold", "asyncfetch", 4)
+print(f"connections held: peak RSS {held / 1024:.1f} MB for {n_hold} connections, "
+      f"{(held - base) * 1024 / n_hold / 1000:.1f} KB per connection above the {base / 1024:.1f} MB baseline")
+PY

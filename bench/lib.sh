@@ -1,0 +1,81 @@
+# Shared helpers for the benchmark scripts: local servers in a temp dir, and
+# timing a command (wall, client CPU, peak RSS) with /usr/bin/time.
+# Every server listens on 127.0.0.1 only.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$BENCH_ROOT/build}
+ASYNCFETCH=${ASYNCFETCH:-$BUILD_DIR/asyncfetch}
+TESTSERVER=${TESTSERVER:-$BUILD_DIR/asyncfetch-testserver}
+RUNS=${RUNS:-5}
+WORK=$(mktemp -d /tmp/asyncfetch-bench-XXXXXX)
+chmod 755 "$WORK"
+RESULTS=$WORK/results.txt
+: > "$RESULTS"
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ulimit -n "$(ulimit -Hn)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_testserver: sets TESTSERVER_URL.
+start_testserver() {
+  "$TESTSERVER" > "$WORK/testserver.url" &
+  PIDS+=($!)
+  for _ in $(seq 100); do [ -s "$WORK/testserver.url" ] && break; sleep 0.05; done
+  TESTSERVER_URL=$(head -1 "$WORK/testserver.url")
+}
+
+# start_nginx [workers]: static files from $WORK/www on a free port; sets NGINX_URL.
+start_nginx() {
+  local workers=${1:-1} port
+  port=$(free_port)
+  mkdir -p "$WORK/www" "$WORK/nginx"
+  printf 'hello from nginx\n' > "$WORK/www/small.txt"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes $workers;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+user root;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server { listen 127.0.0.1:$port; root $WORK/www; }
+}
+CONF
+  nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/small.txt" >/dev/null && break; sleep 0.05; done
+  NGINX_URL="http://127.0.0.1:$port"
+}
+
+# measure WORKLOAD TOOL CMD...: runs CMD once under /usr/bin/time and appends
+# "WORKLOAD|TOOL|wall_s|cpu_s|rss_kb|exit" to the results.
+measure() {
+  local workload=$1 tool=$2; shift 2
+  local status=0
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" "$@" > /dev/null 2> "$WORK/stderr.txt" || status=$?
+  read -r wall user sys rss < <(tail -1 "$WORK/time.txt")
+  printf '%s|%s|%s|%s|%s|%s\n' "$workload" "$tool" "$wall" \
+    "$(python3 -c "print(round($user+$sys, 3))")" "$rss" "$status" >> "$RESULTS"
+}
+
+# measure_runs WORKLOAD TOOL CMD...: RUNS times.
+measure_runs() {
+  for _ in $(seq "$RUNS"); do measure "$@"; done
+}
+
+# report [REQUESTS_PER_WORKLOAD...]: median table with peer/asyncfetch ratios.
+report() { python3 "$BENCH_ROOT/bench/report.py" "$RESULTS" "$@"; }
