@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-sanitize bench format clean
+.PHONY: all deps build demo test test-sanitize bench bench-smoke format clean
 
 all: build
 
@@ -31,6 +31,11 @@ test-sanitize: deps
 bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	bench/http.sh
+
+# Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
+bench-smoke: build
+	@scripts/install-deps.sh scripts/bench-packages.txt
+	SMOKE=1 bench/http.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
