@@ -21,15 +21,16 @@ int run_demo(const demo_config& config) {
                  "First one at a time (serial), then all at once on one thread (concurrent).\n\n",
                  targets.size(), server.base_url().c_str());
 
-    fetch_config fetch;
-    fetch.compare = true;
-    fetch.concurrency = targets.size();
+    run_settings run;
+    run.compare = true;
+    run.concurrency = targets.size();
+    run.output.path = config.output;
+    run.output.console = !config.quiet;
     // Every demo URL is on the same local server: lift the per-host limit so
     // the concurrent pass really has them all in flight.
-    fetch.client.per_host = 0;
-    fetch.output.path = config.output;
-    fetch.output.console = !config.quiet;
-    return run_fetch_targets(fetch, targets, {});
+    http::client_options client;
+    client.per_host = 0;
+    return run_targets(run, fetch_job(client), targets, {});
 }
 
 } // namespace asyncfetch::app

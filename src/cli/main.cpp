@@ -51,16 +51,17 @@ struct fetch_flags {
     std::string max_body = "64M";
     std::vector<std::string> headers;
     bool quiet = false;
+    bool serial = false;
     std::string output;
 };
 
 void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
     auto& c = f.config;
     cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")->required();
-    cmd.add_option("-c,--concurrency", c.concurrency, "Targets in flight at once")
+    cmd.add_option("-c,--concurrency", c.run.concurrency, "Targets in flight at once")
         ->default_val(100)->check(CLI::PositiveNumber);
-    auto* serial = cmd.add_flag("--serial", c.serial, "One target at a time (same as -c 1)");
-    cmd.add_flag("--compare", c.compare, "Run serially, then concurrently; print both costs and the speedup")
+    auto* serial = cmd.add_flag("--serial", f.serial, "One target at a time (same as -c 1)");
+    cmd.add_flag("--compare", c.run.compare, "Run serially, then concurrently; print both costs and the speedup")
         ->excludes(serial);
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-URL lines and no progress line on stderr");
@@ -97,9 +98,10 @@ void finish_fetch_flags(fetch_flags& f) {
         value.erase(0, value.find_first_not_of(' '));
         c.client.headers.emplace_back(h.substr(0, colon), value);
     }
-    c.output.path = f.output;
-    c.output.console = !f.quiet;
-    c.output.progress = !f.quiet && isatty(STDERR_FILENO) && !c.compare;
+    if (f.serial) c.run.concurrency = 1;
+    c.run.output.path = f.output;
+    c.run.output.console = !f.quiet;
+    c.run.output.progress = !f.quiet && isatty(STDERR_FILENO) && !c.run.compare;
 }
 
 } // namespace

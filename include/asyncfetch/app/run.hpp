@@ -1,0 +1,49 @@
+// Running a job from the command line, whatever its kind (HTTP, SSH, SFTP):
+// one pass or --compare (serial, then concurrent), Ctrl-C/SIGTERM handling,
+// records, console lines, the summary and the exit status. Each kind
+// supplies its operation and how its records look.
+#pragma once
+
+#include "asyncfetch/core/runner.hpp"
+#include "asyncfetch/report/output.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace asyncfetch::app {
+
+// Exit statuses, as DESIGN.md and the README state them.
+enum exit_status : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_interrupted = 130 };
+
+struct run_settings {
+    std::size_t concurrency = 100; // 1 runs serially
+    bool compare = false;          // a serial pass, then the concurrent one
+    report::output_options output;
+};
+
+struct job_kind {
+    // A fresh operation for each pass (no state, such as warm connections,
+    // carried from the serial pass into the concurrent one). The returned
+    // holder keeps whatever the operation needs alive for the pass.
+    std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor)> make_operation;
+    // The record of a target that yielded none (cancelled, or a bad input line).
+    std::function<record(const std::string& text, std::string error, outcome result)> error_record;
+    // Console lines (without -q): when a target starts, and when it ends.
+    std::function<std::string(const target&)> started_line;
+    std::function<std::string(const target&, const record&)> finished_line;
+};
+
+// Runs `targets`; `problems` (input lines rejected under --keep-going) become
+// error records first. Returns the exit status.
+int run_targets(const run_settings& settings, const job_kind& kind, const std::vector<target>& targets,
+                const std::vector<input_problem>& problems);
+
+// Reads an input file; on problems prints them and returns false (exit 2)
+// unless keep_going.
+bool read_input(const std::string& path, const target_validator& validate, bool keep_going, input_file& out);
+
+} // namespace asyncfetch::app

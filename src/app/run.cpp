@@ -1,0 +1,119 @@
+#include "asyncfetch/app/run.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+namespace asio = boost::asio;
+using seconds_d = std::chrono::duration<double>;
+
+namespace asyncfetch::app {
+namespace {
+
+// One pass over the targets with a fresh operation.
+asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
+                                    std::size_t concurrency, report::output* records, report::output& console) {
+    auto [op, keep_alive] = kind.make_operation(co_await asio::this_coro::executor);
+    record_sink sink;
+    if (console.console() && kind.started_line) sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
+    sink.finished = [&](const target& t, record&& r) {
+        // Records the operation did not make (cancelled, or an exception) get their fields here.
+        if (r.fields.empty()) {
+            const auto elapsed = r.elapsed_ms;
+            r = kind.error_record(t.text, r.error, r.result);
+            r.elapsed_ms = elapsed;
+        }
+        if (console.console() && kind.finished_line) console.say(kind.finished_line(t, r));
+        if (records) records->write_record(r);
+    };
+    const auto start = std::chrono::steady_clock::now();
+    co_await run_job(targets, op, run_options{concurrency}, sink);
+    co_return std::chrono::steady_clock::now() - start;
+}
+
+} // namespace
+
+bool read_input(const std::string& path, const target_validator& validate, bool keep_going, input_file& out) {
+    out = read_targets_file(path, validate);
+    const bool unreadable = !out.problems.empty() && out.problems.front().line == 0;
+    if (unreadable || (!out.problems.empty() && !keep_going)) {
+        std::cerr << format_problems(path, out.problems);
+        if (!unreadable) std::cerr << "asyncfetch: nothing was run; fix the lines above or use --keep-going\n";
+        return false;
+    }
+    return true;
+}
+
+int run_targets(const run_settings& settings, const job_kind& kind, const std::vector<target>& targets,
+                const std::vector<input_problem>& problems) {
+    report::output out(settings.output);
+    out.set_total(targets.size() + problems.size());
+    for (const auto& p : problems) {
+        out.write_record(kind.error_record(p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));
+    }
+
+    asio::io_context ctx(1);
+    asio::signal_set signals(ctx, SIGINT, SIGTERM);
+    bool interrupted = false;
+    bool recording_started = false; // the pass that writes records has begun
+    std::exception_ptr failure;
+    const std::size_t concurrency = std::max<std::size_t>(1, settings.concurrency);
+    const auto started = std::chrono::steady_clock::now();
+
+    auto run_passes = [&]() -> asio::awaitable<void> {
+        seconds_d serial{};
+        if (settings.compare) {
+            report::output quiet({"none", settings.output.console, false});
+            serial = co_await run_pass(kind, targets, 1, nullptr, quiet);
+            if (interrupted) co_return;
+        }
+        recording_started = true;
+        const auto wall = co_await run_pass(kind, targets, concurrency, &out, out);
+        if (interrupted) co_return;
+        out.finish();
+        if (settings.compare) {
+            std::fprintf(stderr, "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n", serial.count(),
+                         wall.count(), concurrency, wall.count() > 0 ? serial.count() / wall.count() : 0.0);
+        }
+        std::fprintf(stderr, "%s\n", out.totals().format(wall).c_str());
+    };
+    // `||` below waits for the first branch to succeed, so this one must not
+    // throw: its exception is carried out and rethrown after the loop.
+    auto passes = [&]() -> asio::awaitable<void> {
+        try {
+            co_await run_passes();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    };
+    auto until_signal = [&]() -> asio::awaitable<void> {
+        co_await signals.async_wait(asio::use_awaitable);
+        interrupted = true;
+    };
+    using namespace asio::experimental::awaitable_operators;
+    asio::co_spawn(ctx, passes() || until_signal(), [&](std::exception_ptr e, auto) {
+        if (e) failure = e;
+    });
+    ctx.run();
+    if (failure) std::rethrow_exception(failure);
+
+    if (interrupted) {
+        // The run was cancelled mid-way: every target still gets its record.
+        if (!recording_started) {
+            for (const auto& t : targets) out.write_record(kind.error_record(t.text, "cancelled", outcome::cancelled));
+        }
+        out.finish();
+        std::fprintf(stderr, "interrupted: %s\n", out.totals().format(std::chrono::steady_clock::now() - started).c_str());
+        return exit_interrupted;
+    }
+    return out.totals().failed() + out.totals().cancelled() > 0 ? exit_failures : exit_ok;
+}
+
+} // namespace asyncfetch::app

@@ -1,0 +1,83 @@
+#include "asyncfetch/ssh/hosts.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <charconv>
+
+namespace asyncfetch::ssh {
+namespace {
+
+host_result failure(std::string problem) { return {std::nullopt, std::move(problem)}; }
+
+bool valid_name(std::string_view s) {
+    if (s.empty() || s.size() > 253) return false;
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                        c == '.' || c == '_';
+        if (!ok) return false;
+    }
+    return s.front() != '-' && s.front() != '.';
+}
+
+} // namespace
+
+std::string host_spec::display() const {
+    const bool v6 = host.find(':') != std::string::npos;
+    std::string out = user.empty() ? "" : user + "@";
+    out += v6 ? "[" + host + "]" : host;
+    if (port != 0) out += ":" + std::to_string(port);
+    return out;
+}
+
+host_result parse_host_line(std::string_view text) {
+    host_spec spec;
+    if (text.find_first_of(" \t") != std::string_view::npos) return failure("unexpected white space");
+    if (const auto at = text.rfind('@'); at != std::string_view::npos) {
+        spec.user = std::string(text.substr(0, at));
+        if (spec.user.empty()) return failure("empty user name before '@'");
+        text.remove_prefix(at + 1);
+    }
+    std::string_view port_text;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) return failure("missing ']' after IPv6 address");
+        spec.host = std::string(text.substr(1, close - 1));
+        boost::system::error_code ec;
+        boost::asio::ip::make_address_v6(spec.host, ec);
+        if (ec) return failure("invalid IPv6 address '" + spec.host + "'");
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (rest.front() != ':') return failure("expected ':PORT' after ']'");
+            port_text = rest.substr(1);
+            if (port_text.empty()) return failure("empty port after ':'");
+        }
+    } else {
+        const auto colon = text.find(':');
+        if (colon != std::string_view::npos && text.find(':', colon + 1) != std::string_view::npos) {
+            return failure("IPv6 addresses need brackets: [ADDRESS]:PORT");
+        }
+        spec.host = std::string(text.substr(0, colon));
+        if (colon != std::string_view::npos) {
+            port_text = text.substr(colon + 1);
+            if (port_text.empty()) return failure("empty port after ':'");
+        }
+        if (!valid_name(spec.host)) return failure("invalid host name '" + spec.host + "'");
+    }
+    if (!port_text.empty()) {
+        unsigned long port = 0;
+        const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+            return failure("invalid port '" + std::string(port_text) + "'");
+        }
+        spec.port = static_cast<std::uint16_t>(port);
+    }
+    return {std::move(spec), {}};
+}
+
+host_spec with_defaults(host_spec spec, const std::string& default_user, std::uint16_t default_port) {
+    if (spec.user.empty()) spec.user = default_user;
+    if (spec.port == 0) spec.port = default_port;
+    return spec;
+}
+
+} // namespace asyncfetch::ssh

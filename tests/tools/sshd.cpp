@@ -1,0 +1,184 @@
+#include "tools/sshd.hpp"
+
+#include "tools/process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace asyncfetch::testing {
+namespace {
+
+void must(const std::vector<std::string>& argv) {
+    auto r = run(argv, "", 60);
+    if (r.status != 0) throw std::runtime_error(argv[0] + " failed: " + r.err);
+}
+
+std::uint16_t free_port() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    return ntohs(a.sin_port);
+}
+
+bool accepts(const std::string& address, std::uint16_t port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    ::inet_pton(AF_INET, address.c_str(), &a.sin_addr);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    ::close(fd);
+    return ok;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The test user, made once per machine: an empty home, a real password hash.
+void ensure_test_user() {
+    const std::string home = sshd_server::home();
+    if (!::getpwnam(sshd_server::user())) {
+        must({"useradd", "--system", "--home-dir", home, "--shell", "/bin/sh", sshd_server::user()});
+    }
+    std::filesystem::create_directories(home);
+    must({"chown", std::string(sshd_server::user()) + ":", home});
+    run({"chpasswd"}, std::string(sshd_server::user()) + ":" + sshd_server::password() + "\n");
+}
+
+void keygen(const std::string& type, const std::string& path, const std::string& passphrase = "") {
+    must({"ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", "asyncfetch-test", "-f", path});
+}
+
+} // namespace
+
+std::string sshd_server::unavailable_reason() {
+    if (::geteuid() != 0) return "not root: the SSH tests start sshd and create a test user";
+    if (!std::filesystem::exists("/usr/sbin/sshd")) return "no /usr/sbin/sshd (install openssh-server)";
+    return {};
+}
+
+sshd_server::sshd_server(std::vector<std::string> addresses) {
+    ensure_test_user();
+    std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
+    std::filesystem::create_directories("/run/sshd");
+    keygen("ed25519", dir_.file("host_ed25519"));
+    keygen("ed25519", ed25519_key());
+    keygen("ed25519", encrypted_key(), key_passphrase());
+    keygen("rsa", rsa_key());
+    keygen("ed25519", stranger_key());
+    dir_.write("authorized_keys", slurp(ed25519_key() + ".pub") + slurp(encrypted_key() + ".pub") +
+                                      slurp(rsa_key() + ".pub"));
+
+    scratch_ = home() + "/" + std::filesystem::path(dir_.path()).filename().string();
+    std::filesystem::create_directories(scratch_);
+    must({"chown", std::string(user()) + ":", scratch_});
+
+    port_ = free_port();
+    std::string config = "Port " + std::to_string(port_) + "\n";
+    for (const auto& a : addresses) config += "ListenAddress " + a + "\n";
+    config += "HostKey " + dir_.file("host_ed25519") + "\n"
+              "PidFile " + dir_.file("sshd.pid") + "\n"
+              "AuthorizedKeysFile " + dir_.file("authorized_keys") + "\n"
+              "UsePAM no\nStrictModes no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+              "PubkeyAuthentication yes\nPermitRootLogin no\nMaxStartups 2000:30:4000\nMaxSessions 100\n"
+              "MaxAuthTries 10\nLoginGraceTime 30\nLogLevel ERROR\nUseDNS no\nPrintMotd no\n"
+              "Subsystem sftp internal-sftp\n"
+              "AllowUsers " + std::string(user()) + "\n";
+    const auto config_path = dir_.write("sshd_config", config);
+
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        const int devnull = ::open("/dev/null", O_RDWR);
+        ::dup2(devnull, 0);
+        ::dup2(devnull, 1);
+        ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", config_path.c_str(), nullptr);
+        std::_Exit(127);
+    }
+    for (int i = 0; i < 500; ++i) {
+        bool all = true;
+        for (const auto& a : addresses) all = all && accepts(a, port_);
+        if (all) return;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("sshd exited at start");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("sshd did not start listening");
+}
+
+sshd_server::~sshd_server() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_, ec);
+}
+
+void sshd_server::kill_now() {
+    if (pid_ <= 0) return;
+    // Sessions run in children of the listener: end them too (only ours).
+    run({"pkill", "-KILL", "-P", std::to_string(pid_)});
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+}
+
+std::string sshd_server::known_hosts_line(const std::string& host) const {
+    std::istringstream pub(slurp(dir_.file("host_ed25519.pub")));
+    std::string type, key;
+    pub >> type >> key;
+    const std::string name = port_ == 22 ? host : "[" + host + "]:" + std::to_string(port_);
+    return name + " " + type + " " + key + "\n";
+}
+
+ssh_agent::ssh_agent(const std::string& key) {
+    socket_ = dir_.file("agent.sock");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        const int devnull = ::open("/dev/null", O_RDWR);
+        ::dup2(devnull, 0);
+        ::dup2(devnull, 1);
+        ::execlp("ssh-agent", "ssh-agent", "-D", "-a", socket_.c_str(), nullptr);
+        std::_Exit(127);
+    }
+    for (int i = 0; i < 200 && !std::filesystem::exists(socket_); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::setenv("SSH_AUTH_SOCK", socket_.c_str(), 1);
+    must({"ssh-add", "-q", key});
+}
+
+ssh_agent::~ssh_agent() {
+    ::unsetenv("SSH_AUTH_SOCK");
+    if (pid_ > 0) {
+        ::kill(pid_, SIGTERM);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+} // namespace asyncfetch::testing

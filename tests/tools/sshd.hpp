@@ -1,0 +1,63 @@
+// A real OpenSSH sshd on loopback for the SSH tests: its own config, host
+// keys and client keys in a temp dir, and a test user with an empty home and
+// a real password hash (a '!' in shadow locks the user even for keys).
+#pragma once
+
+#include "tools/tls_files.hpp"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace asyncfetch::testing {
+
+class sshd_server {
+public:
+    // Why sshd cannot run here (not root, no sshd), or empty when it can.
+    static std::string unavailable_reason();
+
+    // Listens on each address (e.g. 127.0.0.1, 127.0.0.2) on one free port.
+    explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"});
+    ~sshd_server();
+    sshd_server(const sshd_server&) = delete;
+    sshd_server& operator=(const sshd_server&) = delete;
+
+    std::uint16_t port() const noexcept { return port_; }
+    static const char* user() { return "asyncfetch-test"; }
+    static const char* password() { return "af-test-password-1"; }
+    static std::string home() { return "/var/lib/asyncfetch-test"; }
+    std::string ed25519_key() const { return dir_.file("id_ed25519"); }       // authorized
+    std::string encrypted_key() const { return dir_.file("id_encrypted"); }   // authorized, passphrase below
+    static const char* key_passphrase() { return "af-key-passphrase"; }
+    std::string rsa_key() const { return dir_.file("id_rsa"); }               // authorized
+    std::string stranger_key() const { return dir_.file("id_stranger"); }     // not authorized
+    // "host key-type base64" lines as known_hosts wants them, for `host`.
+    std::string known_hosts_line(const std::string& host) const;
+    const temp_dir& dir() const noexcept { return dir_; }
+    // A directory in the test user's home, owned by the user, removed with the server.
+    std::string remote_scratch() const { return scratch_; }
+    void kill_now(); // SIGKILL the daemon (and its session children)
+
+private:
+    temp_dir dir_;
+    std::uint16_t port_ = 0;
+    pid_t pid_ = -1;
+    std::string scratch_;
+};
+
+// An ssh-agent holding the test key; SSH_AUTH_SOCK value in socket().
+class ssh_agent {
+public:
+    explicit ssh_agent(const std::string& key);
+    ~ssh_agent();
+    const std::string& socket() const noexcept { return socket_; }
+
+private:
+    temp_dir dir_;
+    std::string socket_;
+    pid_t pid_ = -1;
+};
+
+} // namespace asyncfetch::testing
