@@ -31,7 +31,10 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
             r.elapsed_ms = elapsed;
         }
         if (console.console() && kind.finished_line) console.say(kind.finished_line(t, r));
-        if (records) records->write_record(r);
+        if (records) {
+            if (kind.observe) kind.observe(t, r);
+            records->write_record(r);
+        }
     };
     const auto start = std::chrono::steady_clock::now();
     co_await run_job(targets, op, run_options{concurrency}, sink);
@@ -83,6 +86,7 @@ int run_targets(const run_settings& settings, const job_kind& kind, const std::v
                          wall.count(), concurrency, wall.count() > 0 ? serial.count() / wall.count() : 0.0);
         }
         std::fprintf(stderr, "%s\n", out.totals().format(wall).c_str());
+        if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);
     };
     // `||` below waits for the first branch to succeed, so this one must not
     // throw: its exception is carried out and rethrown after the loop.

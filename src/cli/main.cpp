@@ -2,14 +2,18 @@
 // to an exit status. Everything else lives in the library.
 #include "asyncfetch/app/demo.hpp"
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/version.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <fstream>
 #include <iostream>
 
 namespace af = asyncfetch;
@@ -77,7 +81,8 @@ void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
         ->default_val(2)->check(CLI::NonNegativeNumber);
     cmd.add_option("--max-redirects", c.client.max_redirects, "Redirects to follow")->default_val(10)->check(CLI::NonNegativeNumber);
     cmd.add_option("--max-body", f.max_body, "Largest body to accept after decoding (e.g. 512K, 64M)")->default_val("64M");
-    cmd.add_option("-H,--header", f.headers, "Extra request header 'Name: value' (repeatable)");
+    cmd.add_option("-H,--header", f.headers, "Extra request header 'Name: value' (repeatable)")
+        ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_option("-A,--user-agent", c.client.user_agent, "User-Agent header")->default_val(c.client.user_agent);
     cmd.add_option("--cacert", c.client.ca_file, "Trust the CA certificates in this PEM file instead of the system's")
         ->check(CLI::ExistingFile);
@@ -104,6 +109,89 @@ void finish_fetch_flags(fetch_flags& f) {
     c.run.output.progress = !f.quiet && isatty(STDERR_FILENO) && !c.run.compare;
 }
 
+// Reads a secret from the terminal with echo off (never from the command line).
+std::string ask_secret(const std::string& prompt) {
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (tty < 0) throw std::runtime_error("cannot prompt for a secret: no terminal (use the -env or -file options)");
+    termios saved{};
+    ::tcgetattr(tty, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    (void)::write(tty, prompt.data(), prompt.size());
+    std::string secret;
+    char c = 0;
+    while (::read(tty, &c, 1) == 1 && c != '\n') secret += c;
+    ::tcsetattr(tty, TCSAFLUSH, &saved);
+    (void)::write(tty, "\n", 1);
+    ::close(tty);
+    return secret;
+}
+
+std::string env_secret(const std::string& var, const char* flag) {
+    const char* v = std::getenv(var.c_str());
+    if (!v) throw CLI::ValidationError(flag, "environment variable " + var + " is not set");
+    return v;
+}
+
+// Raw values of the SSH flags, validated into an af::app::ssh_config.
+struct ssh_flags {
+    af::app::ssh_config config;
+    bool serial = false, quiet = false, askpass = false, ask_passphrase = false, no_agent = false;
+    double connect_timeout = 10, timeout = 0;
+    std::string output, policy = "accept-new", password_env, password_file, passphrase_env;
+};
+
+void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
+    auto& c = f.config;
+    cmd.add_option("hosts", c.hosts_file, "File with one [user@]host[:port] per line ('-' for stdin)")->required();
+    cmd.add_option("-l,--user", c.default_user, "User for hosts lines without one (default: the local user)");
+    cmd.add_option("-p,--port", c.default_port, "Port for hosts lines without one")->default_val(22);
+    cmd.add_option("-i,--identity", c.session.auth.identity_files, "Private key file (repeatable; default ~/.ssh/id_*)")
+        ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("-c,--concurrency", c.run.concurrency, "Hosts in flight at once")->default_val(100)->check(CLI::PositiveNumber);
+    auto* serial = cmd.add_flag("--serial", f.serial, "One host at a time");
+    cmd.add_flag("--compare", c.run.compare, "Run serially, then concurrently; print both costs and the speedup")->excludes(serial);
+    cmd.add_option("--connect-timeout", f.connect_timeout, "Seconds for each of connect, handshake and auth")
+        ->default_val(10)->check(CLI::PositiveNumber);
+    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
+    cmd.add_flag("-q,--quiet", f.quiet, "No per-host lines on stderr");
+    cmd.add_flag("--keep-going", c.keep_going, "Record malformed hosts lines as errors and run the rest");
+    cmd.add_option("--known-hosts", c.session.known_hosts_path, "known_hosts file (default ~/.ssh/known_hosts)");
+    cmd.add_option("--host-key-policy", f.policy, "strict: unknown hosts refused; accept-new: unknown hosts added; "
+                                                  "off: no check. A changed key is always refused")
+        ->check(CLI::IsMember({"strict", "accept-new", "off"}))->default_val("accept-new");
+    cmd.add_option("--password-env", f.password_env, "Take the password from this environment variable");
+    cmd.add_option("--password-file", f.password_file, "Take the password from the first line of FILE")->check(CLI::ExistingFile);
+    cmd.add_flag("-A,--askpass", f.askpass, "Prompt for the password once, before connecting");
+    cmd.add_option("--passphrase-env", f.passphrase_env, "Take the key passphrase from this environment variable");
+    cmd.add_flag("--ask-passphrase", f.ask_passphrase, "Prompt for the key passphrase once, before connecting");
+    cmd.add_flag("--no-agent", f.no_agent, "Do not use ssh-agent");
+}
+
+void finish_ssh_flags(ssh_flags& f) {
+    auto& c = f.config;
+    if (f.serial) c.run.concurrency = 1;
+    if (c.default_user.empty()) c.default_user = af::app::local_user();
+    c.session.connect_timeout = seconds(f.connect_timeout);
+    c.session.policy = f.policy == "strict" ? af::ssh::host_key_policy::strict
+                       : f.policy == "off"  ? af::ssh::host_key_policy::off
+                                            : af::ssh::host_key_policy::accept_new;
+    c.session.auth.use_agent = !f.no_agent;
+    if (!f.password_env.empty()) c.session.auth.password = env_secret(f.password_env, "--password-env");
+    if (!f.password_file.empty()) {
+        std::ifstream in(f.password_file);
+        std::string line;
+        std::getline(in, line);
+        c.session.auth.password = line;
+    }
+    if (f.askpass) c.session.auth.password = ask_secret("Password: ");
+    if (!f.passphrase_env.empty()) c.session.auth.passphrase = env_secret(f.passphrase_env, "--passphrase-env");
+    if (f.ask_passphrase) c.session.auth.passphrase = ask_secret("Key passphrase: ");
+    c.run.output.path = f.output;
+    c.run.output.console = !f.quiet;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -124,6 +212,17 @@ int main(int argc, char** argv) {
     demo_cmd->add_flag("-q,--quiet", demo.quiet, "No per-URL lines");
     demo_cmd->add_option("-o,--output", demo.output, "Write JSON lines records to FILE");
 
+    ssh_flags ssh;
+    af::app::exec_config exec;
+    std::vector<std::string> command;
+    auto* ssh_cmd = app.add_subcommand("ssh", "Run a command on every host in HOSTS at once: asyncfetch ssh HOSTS -- CMD...");
+    add_ssh_options(*ssh_cmd, ssh);
+    ssh_cmd->add_option("-t,--timeout", ssh.timeout, "Seconds the command may run (default: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    ssh_cmd->add_option("--out-dir", ssh.config.out_dir, "Write each host's stdout and stderr to DIR/HOST.out and .err");
+    ssh_cmd->add_flag("--stream", ssh.config.stream, "Print output lines as they arrive, prefixed with the host");
+    ssh_cmd->add_option("command", command, "The command (after --)")->required();
+
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
     auto is_command = [&app](const std::string& word) {
@@ -137,6 +236,14 @@ int main(int argc, char** argv) {
     try {
         app.parse(args);
         if (fetch_cmd->parsed()) finish_fetch_flags(fetch);
+        if (ssh_cmd->parsed()) {
+            finish_ssh_flags(ssh);
+            ssh.config.command_timeout = seconds(ssh.timeout);
+            // With --stream, stdout carries the output lines: records only with -o.
+            if (ssh.config.stream && ssh.output.empty()) ssh.config.run.output.path = "none";
+            exec.ssh = ssh.config;
+            for (const auto& word : command) exec.command += (exec.command.empty() ? "" : " ") + word;
+        }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -152,6 +259,7 @@ int main(int argc, char** argv) {
     try {
         if (fetch_cmd->parsed()) return af::app::run_fetch(fetch.config);
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
+        if (ssh_cmd->parsed()) return af::app::run_ssh(exec);
     } catch (const std::exception& e) {
         std::cerr << "asyncfetch: " << e.what() << "\n";
         return af::app::exit_usage;

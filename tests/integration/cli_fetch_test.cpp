@@ -67,7 +67,7 @@ TEST_CASE("every input line yields exactly one record, successes and failures al
     CHECK_MESSAGE(r.err.find("121 targets: 90 ok, 31 failed, 0 cancelled") != std::string::npos, r.err);
 }
 
-TEST_CASE("all targets fine: exit 0; -o writes records to the file, not stdout") {
+TEST_CASE("all targets fine: exit 0, -o writes records to the file, not stdout") {
     testserver::server server;
     temp_dir dir;
     const auto file = dir.write("urls.txt", server.base_url() + "/bytes/10\n" + server.base_url() + "/redirect/2\n");
@@ -114,7 +114,7 @@ TEST_CASE("--keep-going turns malformed lines into error records and fetches the
     CHECK(seen["not a url"]["error"].get<std::string>().find("line 2: invalid URL") == 0);
 }
 
-TEST_CASE("usage errors exit 2; --help and --version exit 0") {
+TEST_CASE("usage errors exit 2, --help and --version exit 0") {
     CHECK(run(asyncfetch_cmd({"--no-such-flag", "x"})).status == 2);
     CHECK(run(asyncfetch_cmd({"fetch"})).status == 2);
     CHECK(run(asyncfetch_cmd({"x.txt", "-c", "0"})).status == 2);

@@ -91,7 +91,7 @@ TEST_CASE("DNS results are cached for the run: one lookup for many requests") {
     CHECK(r.stats.dns_lookups == 1);
 }
 
-TEST_CASE("redirects are followed up to the limit; loops are stopped") {
+TEST_CASE("redirects are followed up to the limit, loops are stopped") {
     testserver::server server;
     auto ok = fetch_one(server.base_url() + "/redirect/3");
     CHECK_FALSE(ok.ec);
@@ -112,7 +112,7 @@ TEST_CASE("redirects are followed up to the limit; loops are stopped") {
     CHECK(relative.final_url == server.base_url() + "/bytes/7");
 }
 
-TEST_CASE("404 fails at once; 500 is retried, then reported with its status") {
+TEST_CASE("404 fails at once, 500 is retried, then reported with its status") {
     testserver::server server;
     auto missing = fetch_one(server.base_url() + "/status/404");
     CHECK(missing.ec == errc::http_status);
@@ -209,7 +209,7 @@ TEST_CASE("bodies over --max-body fail, before and after decoding") {
     CHECK(bomb.ec == errc::body_too_large);
 }
 
-TEST_CASE("gzip bodies are decoded; bytes counts the decoded body") {
+TEST_CASE("gzip bodies are decoded, bytes counts the decoded body") {
     testserver::server server;
     auto options = fast_options();
     options.keep_body = true;
@@ -219,7 +219,7 @@ TEST_CASE("gzip bodies are decoded; bytes counts the decoded body") {
     CHECK(r.body.substr(0, 5) == "abcde");
 }
 
-TEST_CASE("custom headers and User-Agent are sent; -H replaces a default") {
+TEST_CASE("custom headers and User-Agent are sent, -H replaces a default") {
     testserver::server server;
     auto options = fast_options();
     options.keep_body = true;

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -120,5 +122,33 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-} // namespace asyncfetch::testing
+std::vector<pid_t> descendants(pid_t pid) {
+    std::multimap<pid_t, pid_t> children; // parent -> child
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const auto name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue; // gone meanwhile
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+        const auto close = line.rfind(')');
+        if (close == std::string::npos) continue;
+        std::istringstream rest(line.substr(close + 1));
+        char state = 0;
+        pid_t ppid = 0;
+        if (rest >> state >> ppid) children.emplace(ppid, static_cast<pid_t>(std::stoi(name)));
+    }
+    std::vector<pid_t> found;
+    std::vector<pid_t> todo{pid};
+    while (!todo.empty()) {
+        const pid_t p = todo.back();
+        todo.pop_back();
+        for (auto [it, end] = children.equal_range(p); it != end; ++it) {
+            found.push_back(it->second);
+            todo.push_back(it->second);
+        }
+    }
+    return found;
+}
 
+} // namespace asyncfetch::testing

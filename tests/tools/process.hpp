@@ -33,6 +33,9 @@ private:
     std::string out_path_, err_path_;
 };
 
+// Every live descendant of `pid` (children, their children, ...), from /proc.
+std::vector<pid_t> descendants(pid_t pid);
+
 // argv for the asyncfetch binary under test.
 std::vector<std::string> asyncfetch_cmd(std::vector<std::string> args);
 

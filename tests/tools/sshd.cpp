@@ -108,12 +108,14 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
               "AllowUsers " + std::string(user()) + "\n";
     const auto config_path = dir_.write("sshd_config", config);
 
+    const auto log_path = dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
-        ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-e", "-f", config_path.c_str(), nullptr);
+        ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-E", log_path.c_str(), "-f",
+                config_path.c_str(), nullptr);
         std::_Exit(127);
     }
     for (int i = 0; i < 500; ++i) {
@@ -123,7 +125,7 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("sshd exited at start");
+            throw std::runtime_error("sshd exited at start: " + slurp(log_path));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -131,18 +133,18 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
 }
 
 sshd_server::~sshd_server() {
-    if (pid_ > 0) {
-        ::kill(pid_, SIGTERM);
-        ::waitpid(pid_, nullptr, 0);
-    }
+    kill_now(); // no session of a finished test may outlive it
     std::error_code ec;
     std::filesystem::remove_all(scratch_, ec);
 }
 
 void sshd_server::kill_now() {
     if (pid_ <= 0) return;
-    // Sessions run in children of the listener: end them too (only ours).
-    run({"pkill", "-KILL", "-P", std::to_string(pid_)});
+    // Sessions run in children (and grandchildren) of the listener: stop the
+    // whole tree first so nothing is reparented and keeps serving.
+    ::kill(pid_, SIGSTOP);
+    for (const pid_t p : descendants(pid_)) ::kill(p, SIGSTOP);
+    for (const pid_t p : descendants(pid_)) ::kill(p, SIGKILL);
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
@@ -158,6 +160,7 @@ std::string sshd_server::known_hosts_line(const std::string& host) const {
 
 ssh_agent::ssh_agent(const std::string& key) {
     socket_ = dir_.file("agent.sock");
+    const auto log_path = dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);

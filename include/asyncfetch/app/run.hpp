@@ -35,6 +35,10 @@ struct job_kind {
     // Console lines (without -q): when a target starts, and when it ends.
     std::function<std::string(const target&)> started_line;
     std::function<std::string(const target&, const record&)> finished_line;
+    // Optional: sees every record of the recorded pass (e.g. to list failed hosts).
+    std::function<void(const target&, const record&)> observe;
+    // Optional: text printed on stderr after the summary.
+    std::function<std::string()> epilogue;
 };
 
 // Runs `targets`; `problems` (input lines rejected under --keep-going) become

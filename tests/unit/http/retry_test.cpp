@@ -11,7 +11,7 @@ attempt_outcome status(unsigned s) { return {{}, false, s, std::nullopt}; }
 attempt_outcome connect_error() { return {boost::asio::error::connection_refused, true, 0, std::nullopt}; }
 } // namespace
 
-TEST_CASE("retry on connect errors, 429 and 5xx; never on success, 4xx or mid-response errors") {
+TEST_CASE("retry on connect errors, 429 and 5xx, never on success, 4xx or mid-response errors") {
     retry_policy p;
     CHECK(retry_delay(p, 1, connect_error(), 0.5));
     CHECK(retry_delay(p, 1, status(429), 0.5));

@@ -15,7 +15,7 @@ record rec(outcome o, double ms, std::uint64_t bytes) {
 }
 } // namespace
 
-TEST_CASE("summary counts outcomes and bytes; cancelled targets have no latency") {
+TEST_CASE("summary counts outcomes and bytes, cancelled targets have no latency") {
     summary s;
     for (int i = 1; i <= 100; ++i) s.add(rec(i % 10 == 0 ? outcome::failed : outcome::ok, i, 10));
     s.add(rec(outcome::cancelled, 99999, 0));

@@ -1,0 +1,39 @@
+// The SSH jobs: a command on every host (`ssh`), and SFTP copies to or from
+// every host (`put`, `get`). Hosts files hold one [user@]host[:port] a line.
+#pragma once
+
+#include "asyncfetch/app/run.hpp"
+#include "asyncfetch/ssh/session.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace asyncfetch::app {
+
+struct ssh_config {
+    std::string hosts_file = "-";
+    bool keep_going = false;
+    run_settings run;
+    std::string default_user;        // -l; empty: the local user
+    std::uint16_t default_port = 22; // -p
+    ssh::session_options session;
+    ssh::duration command_timeout{}; // --timeout; zero: none
+    std::string out_dir;             // --out-dir: DIR/<host>.out and .err
+    bool stream = false;             // --stream: "host: line" on stdout as output arrives
+};
+
+struct exec_config {
+    ssh_config ssh;
+    std::string command;
+};
+
+// Checks a hosts line (the message names the problem).
+std::optional<std::string> host_line_problem(std::string_view text);
+
+int run_ssh(const exec_config& config);
+
+// The local login name ($USER, else the password database).
+std::string local_user();
+
+} // namespace asyncfetch::app

@@ -1,0 +1,92 @@
+// One SSH connection driven by coroutines: libssh2 in non-blocking mode on an
+// Asio TCP socket. Every libssh2 call that says EAGAIN is retried after the
+// socket is ready in the direction(s) libssh2_session_block_directions names;
+// the thread never blocks and never spins.
+#pragma once
+
+#include "asyncfetch/ssh/hosts.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct _LIBSSH2_SESSION;
+
+namespace asyncfetch::ssh {
+
+using duration = std::chrono::steady_clock::duration;
+
+enum class host_key_policy { strict, accept_new, off };
+
+struct auth_options {
+    std::vector<std::string> identity_files; // -i; empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+    std::optional<std::string> password;     // never from the command line
+    std::optional<std::string> passphrase;   // for encrypted keys
+    bool use_agent = true;                   // SSH_AUTH_SOCK
+};
+
+struct session_options {
+    duration connect_timeout = std::chrono::seconds(10); // TCP connect, handshake, auth: each
+    std::string known_hosts_path;            // empty: ~/.ssh/known_hosts
+    host_key_policy policy = host_key_policy::accept_new;
+    auth_options auth;
+};
+
+class known_hosts;
+
+// Why a session step failed, phrased for the record: "phase: message".
+struct ssh_failure {
+    boost::system::error_code ec;
+    std::string message;
+    explicit operator bool() const noexcept { return static_cast<bool>(ec); }
+};
+
+class session {
+public:
+    explicit session(boost::asio::any_io_executor ex);
+    ~session();
+    session(const session&) = delete;
+    session& operator=(const session&) = delete;
+
+    // Connect, handshake, check the host key, authenticate; each step within
+    // options.connect_timeout.
+    boost::asio::awaitable<ssh_failure> open(const host_spec& host, const session_options& options,
+                                             known_hosts& hosts);
+
+    // Says goodbye to the server and frees libssh2's state (bounded in time).
+    boost::asio::awaitable<void> close();
+
+    // Calls `step` until it returns something other than LIBSSH2_ERROR_EAGAIN,
+    // waiting for the socket in between. Returns the last return value.
+    template <class Step>
+    boost::asio::awaitable<long> retry(Step step) {
+        for (;;) {
+            const long rc = step();
+            if (rc != -37 /* LIBSSH2_ERROR_EAGAIN */) co_return rc;
+            co_await wait_socket();
+        }
+    }
+
+    // Waits until the socket is ready in the direction(s) libssh2 is blocked on.
+    boost::asio::awaitable<void> wait_socket();
+
+    _LIBSSH2_SESSION* raw() const noexcept { return session_; }
+    // libssh2's last error as "message (code)".
+    std::string last_error() const;
+
+private:
+    boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host, const auth_options& auth);
+
+    boost::asio::ip::tcp::socket socket_;
+    _LIBSSH2_SESSION* session_ = nullptr;
+    bool handshaken_ = false;
+};
+
+} // namespace asyncfetch::ssh

@@ -1,0 +1,279 @@
+// `asyncfetch ssh` against a real OpenSSH sshd on loopback.
+#include "tools/listeners.hpp"
+#include "tools/process.hpp"
+#include "tools/sshd.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+using namespace asyncfetch::testing;
+using json = nlohmann::json;
+
+namespace {
+
+bool sshd_unavailable() {
+    const auto why = sshd_server::unavailable_reason();
+    if (!why.empty()) MESSAGE("SSH test skipped: " << why);
+    return !why.empty();
+}
+
+std::vector<json> records_of(const std::string& out) {
+    std::vector<json> records;
+    for (const auto& line : lines_of(out)) records.push_back(json::parse(line));
+    return records;
+}
+
+// One sshd, a hosts file and a known_hosts file in a temp dir.
+struct ssh_fixture {
+    sshd_server sshd;
+    temp_dir dir;
+    std::string host_line(const std::string& address = "127.0.0.1") const {
+        return std::string(sshd_server::user()) + "@" + address + ":" + std::to_string(sshd.port());
+    }
+    std::string hosts(const std::vector<std::string>& lines) const {
+        std::string text;
+        for (const auto& l : lines) text += l + "\n";
+        return dir.write("hosts.txt", text);
+    }
+    std::string known_hosts() const { return dir.file("known_hosts"); }
+    // asyncfetch ssh with the fixture's known_hosts and no agent or default keys.
+    run_result ssh(std::vector<std::string> args, const std::vector<std::string>& command) const {
+        std::vector<std::string> argv = {"ssh", "--known-hosts", known_hosts(), "--no-agent", "-q"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        argv.push_back("--");
+        argv.insert(argv.end(), command.begin(), command.end());
+        return run(asyncfetch_cmd(argv), "", 120);
+    }
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+TEST_CASE("ssh: key auth runs the command, the new host key is recorded (accept-new)") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    auto r = f.ssh({f.hosts({f.host_line()}), "-i", f.sshd.ed25519_key()}, {"echo", "hello;", "echo", "oops", ">&2"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    auto records = records_of(r.out);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["host"] == "127.0.0.1");
+    CHECK(records[0]["port"] == f.sshd.port());
+    CHECK(records[0]["user"] == sshd_server::user());
+    CHECK(records[0]["exit_status"] == 0);
+    CHECK(records[0]["signal"].is_null());
+    CHECK(records[0]["stdout"] == "hello\n");
+    CHECK(records[0]["stderr"] == "oops\n");
+    CHECK(records[0]["error"].is_null());
+    const auto kh = slurp(f.known_hosts());
+    CHECK(kh.find("[127.0.0.1]:" + std::to_string(f.sshd.port()) + " ssh-ed25519 ") == 0);
+}
+
+TEST_CASE("ssh: password auth from an environment variable, a wrong one is refused, never echoed") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line()});
+    ::setenv("AF_TEST_PW", sshd_server::password(), 1);
+    auto ok = f.ssh({hosts, "--password-env", "AF_TEST_PW", "-i", "/nonexistent"}, {"true"});
+    CHECK_MESSAGE(ok.status == 0, ok.out << ok.err);
+    ::setenv("AF_TEST_PW", "wrong-password-123", 1);
+    auto bad = f.ssh({hosts, "--password-env", "AF_TEST_PW", "-i", "/nonexistent"}, {"true"});
+    CHECK(bad.status == 1);
+    auto records = records_of(bad.out);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["error"].get<std::string>().find("password (refused)") != std::string::npos);
+    CHECK(bad.out.find("wrong-password-123") == std::string::npos);
+    CHECK(bad.err.find("wrong-password-123") == std::string::npos);
+    ::unsetenv("AF_TEST_PW");
+
+    const auto pw_file = f.dir.write("pw", std::string(sshd_server::password()) + "\n");
+    CHECK(f.ssh({hosts, "--password-file", pw_file, "-i", "/nonexistent"}, {"true"}).status == 0);
+}
+
+TEST_CASE("ssh: agent auth through SSH_AUTH_SOCK") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    ssh_agent agent(f.sshd.ed25519_key());
+    auto r = run(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "-q", "-i", "/nonexistent",
+                                 f.hosts({f.host_line()}), "--", "echo", "via-agent"}));
+    CHECK_MESSAGE(r.status == 0, r.out << r.err);
+    CHECK(r.out.find("via-agent") != std::string::npos);
+}
+
+TEST_CASE("ssh: an encrypted key needs its passphrase") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line()});
+    auto without = f.ssh({hosts, "-i", f.sshd.encrypted_key()}, {"true"});
+    CHECK(without.status == 1);
+    CHECK(without.out.find("cannot load it") != std::string::npos);
+    ::setenv("AF_TEST_PASSPHRASE", sshd_server::key_passphrase(), 1);
+    auto with = f.ssh({hosts, "-i", f.sshd.encrypted_key(), "--passphrase-env", "AF_TEST_PASSPHRASE"}, {"true"});
+    ::unsetenv("AF_TEST_PASSPHRASE");
+    CHECK_MESSAGE(with.status == 0, with.out);
+}
+
+TEST_CASE("ssh: a key the server does not know, and an RSA key libssh2 cannot sign for, are refused clearly") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line()});
+    auto stranger = f.ssh({hosts, "-i", f.sshd.stranger_key()}, {"true"});
+    CHECK(stranger.status == 1);
+    const auto stranger_error = records_of(stranger.out)[0]["error"].get<std::string>();
+    CHECK_MESSAGE(stranger_error.find("auth " + f.host_line() + ": no method succeeded") != std::string::npos,
+                  stranger_error);
+    auto rsa = f.ssh({hosts, "-i", f.sshd.rsa_key()}, {"true"});
+    CHECK(rsa.status == 1);
+    CHECK(records_of(rsa.out)[0]["error"].get<std::string>().find("use an ed25519 key") != std::string::npos);
+}
+
+TEST_CASE("ssh: host key policies, a CHANGED key is always refused") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line()});
+    const std::vector<std::string> key = {"-i", f.sshd.ed25519_key()};
+    auto with = [&](std::vector<std::string> extra) {
+        extra.insert(extra.begin(), key.begin(), key.end());
+        extra.insert(extra.begin(), hosts);
+        return f.ssh(extra, {"true"});
+    };
+
+    auto strict = with({"--host-key-policy", "strict"});
+    CHECK(strict.status == 1);
+    CHECK(strict.out.find("is not in") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(f.known_hosts()));
+
+    CHECK(with({"--host-key-policy", "off"}).status == 0);
+    CHECK_FALSE(std::filesystem::exists(f.known_hosts()));
+
+    CHECK(with({}).status == 0); // accept-new adds it
+    CHECK(with({"--host-key-policy", "strict"}).status == 0); // now known
+
+    // Replace the recorded key with another one: the server's key "changed".
+    std::ifstream pub(f.sshd.stranger_key() + ".pub");
+    std::string type, other;
+    pub >> type >> other;
+    std::ofstream(f.known_hosts()) << "[127.0.0.1]:" << f.sshd.port() << " " << type << " " << other << "\n";
+    for (const char* policy : {"accept-new", "strict"}) {
+        auto changed = with({"--host-key-policy", policy});
+        CHECK(changed.status == 1);
+        const auto error = records_of(changed.out)[0]["error"].get<std::string>();
+        CHECK(error.find("HOST KEY FOR [127.0.0.1]:" + std::to_string(f.sshd.port()) + " HAS CHANGED") != std::string::npos);
+        CHECK(error.find("SHA256:") != error.rfind("SHA256:")); // both fingerprints
+    }
+}
+
+TEST_CASE("ssh: several MB on stdout and stderr at once do not hang") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    auto r = f.ssh({f.hosts({f.host_line()}), "-i", f.sshd.ed25519_key()},
+                   {"head -c 6000000 /dev/zero | tr '\\0' o & head -c 5000000 /dev/zero | tr '\\0' e >&2; wait"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    auto records = records_of(r.out);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["stdout"].get<std::string>().size() == 6000000);
+    CHECK(records[0]["stderr"].get<std::string>().size() == 5000000);
+}
+
+TEST_CASE("ssh: non-zero exit, exit by signal, command timeout") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line()});
+    const std::vector<std::string> key = {hosts, "-i", f.sshd.ed25519_key()};
+    auto three = f.ssh(key, {"exit", "3"});
+    CHECK(three.status == 1);
+    CHECK(records_of(three.out)[0]["exit_status"] == 3);
+    CHECK(records_of(three.out)[0]["error"].is_null());
+
+    auto killed = f.ssh(key, {"kill", "-TERM", "$$"});
+    CHECK(killed.status == 1);
+    CHECK(records_of(killed.out)[0]["signal"] == "TERM");
+    CHECK(records_of(killed.out)[0]["exit_status"].is_null());
+
+    auto args = key;
+    args.insert(args.end(), {"-t", "0.5"});
+    const auto start = std::chrono::steady_clock::now();
+    auto slow = f.ssh(args, {"sleep", "30"});
+    CHECK(slow.status == 1);
+    CHECK(records_of(slow.out)[0]["error"].get<std::string>().find("command: timed out after 0.5 s") == 0);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("ssh: connect timeout, refused port, and sshd killed mid-session each give an error record") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    auto silent = unanswered_listener();
+    const auto hosts = f.hosts({std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(silent.port()),
+                                std::string(sshd_server::user()) + "@127.0.0.1:1", f.host_line()});
+    child c(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "--no-agent", "-q", "--connect-timeout", "0.5",
+                            "-i", f.sshd.ed25519_key(), hosts, "--", "sleep", "30"}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    f.sshd.kill_now();
+    auto r = c.wait(30);
+    CHECK(r.status == 1);
+    auto records = records_of(r.out);
+    REQUIRE(records.size() == 3);
+    std::map<int, std::string> error_by_port;
+    for (auto& rec : records) error_by_port[rec["port"].get<int>()] = rec["error"].is_null() ? "" : rec["error"].get<std::string>();
+    CHECK(error_by_port[silent.port()].find("connect") == 0);
+    CHECK(error_by_port[silent.port()].find("timed out") != std::string::npos);
+    CHECK(error_by_port[1].find("refused") != std::string::npos);
+    CHECK_MESSAGE(!error_by_port[f.sshd.port()].empty(), r.out); // the killed session
+}
+
+TEST_CASE("ssh: 200 concurrent sessions over 4 loopback addresses, one record each") {
+    if (sshd_unavailable()) return;
+    sshd_server sshd({"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"});
+    temp_dir dir;
+    std::string hosts;
+    for (int i = 0; i < 200; ++i) {
+        hosts += std::string(sshd_server::user()) + "@127.0.0." + std::to_string(1 + i % 4) + ":" + std::to_string(sshd.port()) + "\n";
+    }
+    const auto file = dir.write("hosts.txt", hosts);
+    auto r = run(asyncfetch_cmd({"ssh", "--known-hosts", dir.file("known_hosts"), "--no-agent", "-q", "-c", "200",
+                                 "-i", sshd.ed25519_key(), file, "--", "echo", "ok"}), "", 120);
+    CHECK_MESSAGE(r.status == 0, r.err);
+    auto records = records_of(r.out);
+    CHECK(records.size() == 200);
+    int ok = 0;
+    for (auto& rec : records) ok += rec["stdout"] == "ok\n";
+    CHECK(ok == 200);
+    // Four distinct hosts were recorded once each, despite 200 concurrent first contacts.
+    CHECK(lines_of(slurp(dir.file("known_hosts"))).size() == 4);
+}
+
+TEST_CASE("ssh: --out-dir writes pssh-style files, --stream prefixes whole lines with the host") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line("127.0.0.1")});
+    const auto out_dir = f.dir.file("out");
+    auto r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--out-dir", out_dir, "--stream"},
+                   {"printf 'one\\ntwo\\nthree'; echo err >&2"});
+    CHECK(r.status == 0);
+    const auto name = "127.0.0.1:" + std::to_string(f.sshd.port());
+    CHECK(slurp(out_dir + "/" + name + ".out") == "one\ntwo\nthree");
+    CHECK(slurp(out_dir + "/" + name + ".err") == "err\n");
+    const auto prefix = std::string(sshd_server::user()) + "@" + name + ": ";
+    CHECK(r.out == prefix + "one\n" + prefix + "two\n" + prefix + "three\n");
+    CHECK(r.err.find(prefix + "err\n") != std::string::npos);
+}
+
+TEST_CASE("ssh: a malformed hosts line stops the run with file, line and problem") {
+    temp_dir dir;
+    const auto file = dir.write("hosts.txt", "good.example\nuser@\nhost:99999\n[::1\n");
+    auto r = run(asyncfetch_cmd({"ssh", file, "--", "true"}));
+    CHECK(r.status == 2);
+    CHECK(r.err.find(file + ":2: invalid host 'user@'") != std::string::npos);
+    CHECK(r.err.find(file + ":3: invalid host 'host:99999': invalid port") != std::string::npos);
+    CHECK(r.err.find(file + ":4:") != std::string::npos);
+}
