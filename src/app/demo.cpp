@@ -16,10 +16,11 @@ int run_demo(const demo_config& config) {
         const auto url = server.base_url() + "/delay/" + std::to_string(delay_ms) + "ms";
         targets.push_back({i, 0, url});
     }
-    std::fprintf(stderr,
-                 "asyncfetch demo: %zu URLs on a local test server (%s), each answering in 100-300 ms.\n"
-                 "First one at a time (serial), then all at once on one thread (concurrent).\n\n",
-                 targets.size(), server.base_url().c_str());
+    std::fprintf(
+        stderr,
+        "asyncfetch demo: %zu URLs on a local test server (%s), each answering in 100-300 ms.\n"
+        "First one at a time (serial), then all at once on one thread (concurrent).\n\n",
+        targets.size(), server.base_url().c_str());
 
     run_settings run;
     run.compare = true;

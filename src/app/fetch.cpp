@@ -13,8 +13,8 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // The JSON line for one URL: {"url","final_url","status","bytes","elapsed_ms","attempts","error"}.
-record make_record(const std::string& url, const http::fetch_result* res, std::string error, outcome result,
-                   double elapsed_ms) {
+record make_record(const std::string& url, const http::fetch_result* res, std::string error,
+                   outcome result, double elapsed_ms) {
     record r;
     r.result = result;
     r.error = std::move(error);
@@ -46,8 +46,11 @@ job_kind fetch_job(const http::client_options& options) {
         operation fetch_one = [c = client.get()](const target& t) -> asio::awaitable<record> {
             const auto start = std::chrono::steady_clock::now();
             auto res = co_await c->fetch(t.text);
-            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-            co_return make_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok, ms);
+            const double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+            co_return make_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok,
+                                  ms);
         };
         return std::make_pair(std::move(fetch_one), std::shared_ptr<void>(client));
     };

@@ -19,10 +19,12 @@ namespace {
 
 // One pass over the targets with a fresh operation.
 asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
-                                    std::size_t concurrency, report::output* records, report::output& console) {
+                                    std::size_t concurrency, report::output* records,
+                                    report::output& console) {
     auto [op, keep_alive] = kind.make_operation(co_await asio::this_coro::executor);
     record_sink sink;
-    if (console.console() && kind.started_line) sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
+    if (console.console() && kind.started_line)
+        sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
     sink.finished = [&](const target& t, record&& r) {
         // Records the operation did not make (cancelled, or an exception) get their fields here.
         if (r.fields.empty()) {
@@ -43,23 +45,26 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
 
 } // namespace
 
-bool read_input(const std::string& path, const target_validator& validate, bool keep_going, input_file& out) {
+bool read_input(const std::string& path, const target_validator& validate, bool keep_going,
+                input_file& out) {
     out = read_targets_file(path, validate);
     const bool unreadable = !out.problems.empty() && out.problems.front().line == 0;
     if (unreadable || (!out.problems.empty() && !keep_going)) {
         std::cerr << format_problems(path, out.problems);
-        if (!unreadable) std::cerr << "asyncfetch: nothing was run; fix the lines above or use --keep-going\n";
+        if (!unreadable)
+            std::cerr << "asyncfetch: nothing was run; fix the lines above or use --keep-going\n";
         return false;
     }
     return true;
 }
 
-int run_targets(const run_settings& settings, const job_kind& kind, const std::vector<target>& targets,
-                const std::vector<input_problem>& problems) {
+int run_targets(const run_settings& settings, const job_kind& kind,
+                const std::vector<target>& targets, const std::vector<input_problem>& problems) {
     report::output out(settings.output);
     out.set_total(targets.size() + problems.size());
     for (const auto& p : problems) {
-        out.write_record(kind.error_record(p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));
+        out.write_record(kind.error_record(
+            p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));
     }
 
     asio::io_context ctx(1);
@@ -82,8 +87,10 @@ int run_targets(const run_settings& settings, const job_kind& kind, const std::v
         if (interrupted) co_return;
         out.finish();
         if (settings.compare) {
-            std::fprintf(stderr, "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n", serial.count(),
-                         wall.count(), concurrency, wall.count() > 0 ? serial.count() / wall.count() : 0.0);
+            std::fprintf(stderr,
+                         "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n",
+                         serial.count(), wall.count(), concurrency,
+                         wall.count() > 0 ? serial.count() / wall.count() : 0.0);
         }
         std::fprintf(stderr, "%s\n", out.totals().format(wall).c_str());
         if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);
@@ -111,10 +118,12 @@ int run_targets(const run_settings& settings, const job_kind& kind, const std::v
     if (interrupted) {
         // The run was cancelled mid-way: every target still gets its record.
         if (!recording_started) {
-            for (const auto& t : targets) out.write_record(kind.error_record(t.text, "cancelled", outcome::cancelled));
+            for (const auto& t : targets)
+                out.write_record(kind.error_record(t.text, "cancelled", outcome::cancelled));
         }
         out.finish();
-        std::fprintf(stderr, "interrupted: %s\n", out.totals().format(std::chrono::steady_clock::now() - started).c_str());
+        std::fprintf(stderr, "interrupted: %s\n",
+                     out.totals().format(std::chrono::steady_clock::now() - started).c_str());
         return exit_interrupted;
     }
     return out.totals().failed() + out.totals().cancelled() > 0 ? exit_failures : exit_ok;

@@ -24,16 +24,19 @@ namespace {
 using json = nlohmann::ordered_json;
 
 double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
 }
 
 ssh::host_spec host_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
-    return ssh::with_defaults(parsed.spec.value_or(ssh::host_spec{}), c.default_user, c.default_port);
+    return ssh::with_defaults(parsed.spec.value_or(ssh::host_spec{}), c.default_user,
+                              c.default_port);
 }
 
 // {"host","port","user","exit_status","signal","stdout","stderr","elapsed_ms","error"}
-record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::string error, double elapsed_ms) {
+record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::string error,
+                   double elapsed_ms) {
     record r;
     r.error = std::move(error);
     const bool ran = res && r.error.empty();
@@ -64,7 +67,8 @@ void write_out_dir(const std::string& dir, const ssh::host_spec& h, const ssh::e
 // Why a host failed, for the list after the summary.
 std::string failure_reason(const record& r) {
     if (!r.error.empty()) return r.error;
-    if (!r.fields["signal"].is_null()) return "killed by signal " + r.fields["signal"].get<std::string>();
+    if (!r.fields["signal"].is_null())
+        return "killed by signal " + r.fields["signal"].get<std::string>();
     return "exit status " + std::to_string(r.fields["exit_status"].get<int>());
 }
 
@@ -79,12 +83,14 @@ std::string local_user() {
 std::optional<std::string> host_line_problem(std::string_view text) {
     auto parsed = ssh::parse_host_line(text);
     if (parsed.spec) return std::nullopt;
-    return "invalid host '" + std::string(text) + "': " + parsed.problem + " (expected [user@]host[:port])";
+    return "invalid host '" + std::string(text) + "': " + parsed.problem +
+           " (expected [user@]host[:port])";
 }
 
 int run_ssh(const exec_config& config) {
     input_file input;
-    if (!read_input(config.ssh.hosts_file, host_line_problem, config.ssh.keep_going, input)) return exit_usage;
+    if (!read_input(config.ssh.hosts_file, host_line_problem, config.ssh.keep_going, input))
+        return exit_usage;
     const auto& c = config.ssh;
     auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
@@ -105,7 +111,8 @@ int run_ssh(const exec_config& config) {
             const auto prefix = host.display() + ": ";
             auto print = [&prefix](std::FILE* to) {
                 return [&prefix, to](std::string_view line) {
-                    std::fprintf(to, "%s%.*s\n", prefix.c_str(), static_cast<int>(line.size()), line.data());
+                    std::fprintf(to, "%s%.*s\n", prefix.c_str(), static_cast<int>(line.size()),
+                                 line.data());
                 };
             };
             if (c.stream) {
@@ -146,15 +153,18 @@ int run_ssh(const exec_config& config) {
     };
     kind.finished_line = [&c](const target& t, const record& r) {
         const auto name = host_of(c, t.text).display();
-        return r.result == outcome::ok ? "[SUCCESS] " + name : "[FAILURE] " + name + ": " + failure_reason(r);
+        return r.result == outcome::ok ? "[SUCCESS] " + name
+                                       : "[FAILURE] " + name + ": " + failure_reason(r);
     };
     kind.observe = [&c, failed](const target& t, const record& r) {
-        if (r.result != outcome::ok) failed->push_back(host_of(c, t.text).display() + ": " + failure_reason(r));
+        if (r.result != outcome::ok)
+            failed->push_back(host_of(c, t.text).display() + ": " + failure_reason(r));
     };
     kind.epilogue = [failed]() {
         std::string text;
         if (!failed->empty()) text = std::to_string(failed->size()) + " host(s) failed:\n";
-        for (const auto& f : *failed) text += "  " + f + "\n";
+        for (const auto& f : *failed)
+            text += "  " + f + "\n";
         return text;
     };
     return run_targets(c.run, kind, input.targets, input.problems);

@@ -30,10 +30,15 @@ std::uint64_t parse_size(const std::string& text) {
     const double v = std::stod(text, &used);
     std::uint64_t scale = 1;
     const std::string unit = text.substr(used);
-    if (unit == "K" || unit == "k") scale = 1ull << 10;
-    else if (unit == "M" || unit == "m") scale = 1ull << 20;
-    else if (unit == "G" || unit == "g") scale = 1ull << 30;
-    else if (!unit.empty()) throw CLI::ValidationError("--max-body", "unknown size unit '" + unit + "' (use K, M or G)");
+    if (unit == "K" || unit == "k")
+        scale = 1ull << 10;
+    else if (unit == "M" || unit == "m")
+        scale = 1ull << 20;
+    else if (unit == "G" || unit == "g")
+        scale = 1ull << 30;
+    else if (!unit.empty())
+        throw CLI::ValidationError("--max-body",
+                                   "unknown size unit '" + unit + "' (use K, M or G)");
     if (v < 0) throw CLI::ValidationError("--max-body", "must not be negative");
     return static_cast<std::uint64_t>(v * static_cast<double>(scale));
 }
@@ -61,38 +66,60 @@ struct fetch_flags {
 
 void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
     auto& c = f.config;
-    cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")->required();
+    cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")
+        ->required();
     cmd.add_option("-c,--concurrency", c.run.concurrency, "Targets in flight at once")
-        ->default_val(100)->check(CLI::PositiveNumber);
+        ->default_val(100)
+        ->check(CLI::PositiveNumber);
     auto* serial = cmd.add_flag("--serial", f.serial, "One target at a time (same as -c 1)");
-    cmd.add_flag("--compare", c.run.compare, "Run serially, then concurrently; print both costs and the speedup")
+    cmd.add_flag("--compare", c.run.compare,
+                 "Run serially, then concurrently; print both costs and the speedup")
         ->excludes(serial);
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-URL lines and no progress line on stderr");
-    cmd.add_flag("--keep-going", c.keep_going, "Record malformed input lines as errors and fetch the rest");
-    cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")->default_val(8);
+    cmd.add_flag("--keep-going", c.keep_going,
+                 "Record malformed input lines as errors and fetch the rest");
+    cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")
+        ->default_val(8);
     cmd.add_option("--timeout", f.timeout, "Seconds for one request attempt, connect to last byte")
-        ->default_val(30)->check(CLI::PositiveNumber);
-    cmd.add_option("--connect-timeout", f.connect_timeout, "Seconds to connect")->default_val(10)->check(CLI::PositiveNumber);
+        ->default_val(30)
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--connect-timeout", f.connect_timeout, "Seconds to connect")
+        ->default_val(10)
+        ->check(CLI::PositiveNumber);
     cmd.add_option("--resolve-timeout", f.resolve_timeout, "Seconds to resolve a host name")
-        ->default_val(10)->check(CLI::PositiveNumber);
-    cmd.add_option("--tls-timeout", f.tls_timeout, "Seconds for the TLS handshake")->default_val(10)->check(CLI::PositiveNumber);
-    cmd.add_option("--retries", c.client.retry.retries, "Retries on connect errors, 429 and 5xx (backoff, Retry-After)")
-        ->default_val(2)->check(CLI::NonNegativeNumber);
-    cmd.add_option("--max-redirects", c.client.max_redirects, "Redirects to follow")->default_val(10)->check(CLI::NonNegativeNumber);
-    cmd.add_option("--max-body", f.max_body, "Largest body to accept after decoding (e.g. 512K, 64M)")->default_val("64M");
+        ->default_val(10)
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--tls-timeout", f.tls_timeout, "Seconds for the TLS handshake")
+        ->default_val(10)
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--retries", c.client.retry.retries,
+                   "Retries on connect errors, 429 and 5xx (backoff, Retry-After)")
+        ->default_val(2)
+        ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--max-redirects", c.client.max_redirects, "Redirects to follow")
+        ->default_val(10)
+        ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--max-body", f.max_body,
+                   "Largest body to accept after decoding (e.g. 512K, 64M)")
+        ->default_val("64M");
     cmd.add_option("-H,--header", f.headers, "Extra request header 'Name: value' (repeatable)")
-        ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("-A,--user-agent", c.client.user_agent, "User-Agent header")->default_val(c.client.user_agent);
-    cmd.add_option("--cacert", c.client.ca_file, "Trust the CA certificates in this PEM file instead of the system's")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("-A,--user-agent", c.client.user_agent, "User-Agent header")
+        ->default_val(c.client.user_agent);
+    cmd.add_option("--cacert", c.client.ca_file,
+                   "Trust the CA certificates in this PEM file instead of the system's")
         ->check(CLI::ExistingFile);
-    cmd.add_flag("-k,--insecure", [&c](std::int64_t) { c.client.verify_tls = false; },
-                 "Do not verify TLS certificates or host names (unsafe)");
+    cmd.add_flag(
+        "-k,--insecure", [&c](std::int64_t) { c.client.verify_tls = false; },
+        "Do not verify TLS certificates or host names (unsafe)");
 }
 
 void finish_fetch_flags(fetch_flags& f) {
     auto& c = f.config;
-    c.client.limits = {seconds(f.resolve_timeout), seconds(f.connect_timeout), seconds(f.tls_timeout), seconds(f.timeout)};
+    c.client.limits = {seconds(f.resolve_timeout), seconds(f.connect_timeout),
+                       seconds(f.tls_timeout), seconds(f.timeout)};
     c.client.max_body = parse_size(f.max_body);
     for (const auto& h : f.headers) {
         const auto colon = h.find(':');
@@ -112,7 +139,9 @@ void finish_fetch_flags(fetch_flags& f) {
 // Reads a secret from the terminal with echo off (never from the command line).
 std::string ask_secret(const std::string& prompt) {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
-    if (tty < 0) throw std::runtime_error("cannot prompt for a secret: no terminal (use the -env or -file options)");
+    if (tty < 0)
+        throw std::runtime_error(
+            "cannot prompt for a secret: no terminal (use the -env or -file options)");
     termios saved{};
     ::tcgetattr(tty, &saved);
     termios quiet = saved;
@@ -121,7 +150,8 @@ std::string ask_secret(const std::string& prompt) {
     (void)::write(tty, prompt.data(), prompt.size());
     std::string secret;
     char c = 0;
-    while (::read(tty, &c, 1) == 1 && c != '\n') secret += c;
+    while (::read(tty, &c, 1) == 1 && c != '\n')
+        secret += c;
     ::tcsetattr(tty, TCSAFLUSH, &saved);
     (void)::write(tty, "\n", 1);
     ::close(tty);
@@ -144,28 +174,49 @@ struct ssh_flags {
 
 void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
     auto& c = f.config;
-    cmd.add_option("hosts", c.hosts_file, "File with one [user@]host[:port] per line ('-' for stdin)")->required();
-    cmd.add_option("-l,--user", c.default_user, "User for hosts lines without one (default: the local user)");
-    cmd.add_option("-p,--port", c.default_port, "Port for hosts lines without one")->default_val(22);
-    cmd.add_option("-i,--identity", c.session.auth.identity_files, "Private key file (repeatable; default ~/.ssh/id_*)")
-        ->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("-c,--concurrency", c.run.concurrency, "Hosts in flight at once")->default_val(100)->check(CLI::PositiveNumber);
+    cmd.add_option("hosts", c.hosts_file,
+                   "File with one [user@]host[:port] per line ('-' for stdin)")
+        ->required();
+    cmd.add_option("-l,--user", c.default_user,
+                   "User for hosts lines without one (default: the local user)");
+    cmd.add_option("-p,--port", c.default_port, "Port for hosts lines without one")
+        ->default_val(22);
+    cmd.add_option("-i,--identity", c.session.auth.identity_files,
+                   "Private key file (repeatable; default ~/.ssh/id_*)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("-c,--concurrency", c.run.concurrency, "Hosts in flight at once")
+        ->default_val(100)
+        ->check(CLI::PositiveNumber);
     auto* serial = cmd.add_flag("--serial", f.serial, "One host at a time");
-    cmd.add_flag("--compare", c.run.compare, "Run serially, then concurrently; print both costs and the speedup")->excludes(serial);
-    cmd.add_option("--connect-timeout", f.connect_timeout, "Seconds for each of connect, handshake and auth")
-        ->default_val(10)->check(CLI::PositiveNumber);
+    cmd.add_flag("--compare", c.run.compare,
+                 "Run serially, then concurrently; print both costs and the speedup")
+        ->excludes(serial);
+    cmd.add_option("--connect-timeout", f.connect_timeout,
+                   "Seconds for each of connect, handshake and auth")
+        ->default_val(10)
+        ->check(CLI::PositiveNumber);
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-host lines on stderr");
-    cmd.add_flag("--keep-going", c.keep_going, "Record malformed hosts lines as errors and run the rest");
-    cmd.add_option("--known-hosts", c.session.known_hosts_path, "known_hosts file (default ~/.ssh/known_hosts)");
-    cmd.add_option("--host-key-policy", f.policy, "strict: unknown hosts refused; accept-new: unknown hosts added; "
-                                                  "off: no check. A changed key is always refused")
-        ->check(CLI::IsMember({"strict", "accept-new", "off"}))->default_val("accept-new");
-    cmd.add_option("--password-env", f.password_env, "Take the password from this environment variable");
-    cmd.add_option("--password-file", f.password_file, "Take the password from the first line of FILE")->check(CLI::ExistingFile);
+    cmd.add_flag("--keep-going", c.keep_going,
+                 "Record malformed hosts lines as errors and run the rest");
+    cmd.add_option("--known-hosts", c.session.known_hosts_path,
+                   "known_hosts file (default ~/.ssh/known_hosts)");
+    cmd.add_option("--host-key-policy", f.policy,
+                   "strict: unknown hosts refused; accept-new: unknown hosts added; "
+                   "off: no check. A changed key is always refused")
+        ->check(CLI::IsMember({"strict", "accept-new", "off"}))
+        ->default_val("accept-new");
+    cmd.add_option("--password-env", f.password_env,
+                   "Take the password from this environment variable");
+    cmd.add_option("--password-file", f.password_file,
+                   "Take the password from the first line of FILE")
+        ->check(CLI::ExistingFile);
     cmd.add_flag("-A,--askpass", f.askpass, "Prompt for the password once, before connecting");
-    cmd.add_option("--passphrase-env", f.passphrase_env, "Take the key passphrase from this environment variable");
-    cmd.add_flag("--ask-passphrase", f.ask_passphrase, "Prompt for the key passphrase once, before connecting");
+    cmd.add_option("--passphrase-env", f.passphrase_env,
+                   "Take the key passphrase from this environment variable");
+    cmd.add_flag("--ask-passphrase", f.ask_passphrase,
+                 "Prompt for the key passphrase once, before connecting");
     cmd.add_flag("--no-agent", f.no_agent, "Do not use ssh-agent");
 }
 
@@ -178,7 +229,8 @@ void finish_ssh_flags(ssh_flags& f) {
                        : f.policy == "off"  ? af::ssh::host_key_policy::off
                                             : af::ssh::host_key_policy::accept_new;
     c.session.auth.use_agent = !f.no_agent;
-    if (!f.password_env.empty()) c.session.auth.password = env_secret(f.password_env, "--password-env");
+    if (!f.password_env.empty())
+        c.session.auth.password = env_secret(f.password_env, "--password-env");
     if (!f.password_file.empty()) {
         std::ifstream in(f.password_file);
         std::string line;
@@ -186,7 +238,8 @@ void finish_ssh_flags(ssh_flags& f) {
         c.session.auth.password = line;
     }
     if (f.askpass) c.session.auth.password = ask_secret("Password: ");
-    if (!f.passphrase_env.empty()) c.session.auth.passphrase = env_secret(f.passphrase_env, "--passphrase-env");
+    if (!f.passphrase_env.empty())
+        c.session.auth.passphrase = env_secret(f.passphrase_env, "--passphrase-env");
     if (f.ask_passphrase) c.session.auth.passphrase = ask_secret("Key passphrase: ");
     c.run.output.path = f.output;
     c.run.output.console = !f.quiet;
@@ -195,39 +248,51 @@ void finish_ssh_flags(ssh_flags& f) {
 } // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"asyncfetch: fetch many URLs and drive many SSH sessions at once, from one thread.\n"
-                 "Records go to stdout as JSON lines (one per target); messages and the summary to stderr.\n"
-                 "Exit status: 0 all targets succeeded, 1 some failed, 2 usage or input error, 130 interrupted.",
-                 "asyncfetch"};
+    CLI::App app{
+        "asyncfetch: fetch many URLs and drive many SSH sessions at once, from one thread.\n"
+        "Records go to stdout as JSON lines (one per target); messages and the summary to stderr.\n"
+        "Exit status: 0 all targets succeeded, 1 some failed, 2 usage or input error, 130 "
+        "interrupted.",
+        "asyncfetch"};
     app.set_version_flag("-V,--version", std::string("asyncfetch ") + af::version);
     app.require_subcommand(1);
 
     fetch_flags fetch;
-    auto* fetch_cmd = app.add_subcommand("fetch", "Fetch every URL in FILE concurrently (the default command)");
+    auto* fetch_cmd =
+        app.add_subcommand("fetch", "Fetch every URL in FILE concurrently (the default command)");
     add_fetch_options(*fetch_cmd, fetch);
 
     af::app::demo_config demo;
-    auto* demo_cmd = app.add_subcommand("demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
-    demo_cmd->add_option("-n,--urls", demo.urls, "How many URLs")->default_val(50)->check(CLI::Range(1, 10000));
+    auto* demo_cmd = app.add_subcommand(
+        "demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
+    demo_cmd->add_option("-n,--urls", demo.urls, "How many URLs")
+        ->default_val(50)
+        ->check(CLI::Range(1, 10000));
     demo_cmd->add_flag("-q,--quiet", demo.quiet, "No per-URL lines");
     demo_cmd->add_option("-o,--output", demo.output, "Write JSON lines records to FILE");
 
     ssh_flags ssh;
     af::app::exec_config exec;
     std::vector<std::string> command;
-    auto* ssh_cmd = app.add_subcommand("ssh", "Run a command on every host in HOSTS at once: asyncfetch ssh HOSTS -- CMD...");
+    auto* ssh_cmd = app.add_subcommand(
+        "ssh", "Run a command on every host in HOSTS at once: asyncfetch ssh HOSTS -- CMD...");
     add_ssh_options(*ssh_cmd, ssh);
-    ssh_cmd->add_option("-t,--timeout", ssh.timeout, "Seconds the command may run (default: no limit)")
+    ssh_cmd
+        ->add_option("-t,--timeout", ssh.timeout, "Seconds the command may run (default: no limit)")
         ->check(CLI::NonNegativeNumber);
-    ssh_cmd->add_option("--out-dir", ssh.config.out_dir, "Write each host's stdout and stderr to DIR/HOST.out and .err");
-    ssh_cmd->add_flag("--stream", ssh.config.stream, "Print output lines as they arrive, prefixed with the host");
+    ssh_cmd->add_option("--out-dir", ssh.config.out_dir,
+                        "Write each host's stdout and stderr to DIR/HOST.out and .err");
+    ssh_cmd->add_flag("--stream", ssh.config.stream,
+                      "Print output lines as they arrive, prefixed with the host");
     ssh_cmd->add_option("command", command, "The command (after --)")->required();
 
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
     auto is_command = [&app](const std::string& word) {
-        const auto cmds = app.get_subcommands([&word](CLI::App* sub) { return sub->check_name(word); });
-        return !cmds.empty() || word == "-h" || word == "--help" || word == "-V" || word == "--version";
+        const auto cmds =
+            app.get_subcommands([&word](CLI::App* sub) { return sub->check_name(word); });
+        return !cmds.empty() || word == "-h" || word == "--help" || word == "-V" ||
+               word == "--version";
     };
     const bool named = !args.empty() && is_command(args[0]);
     if (!args.empty() && !named) args.insert(args.begin(), "fetch");
@@ -242,7 +307,8 @@ int main(int argc, char** argv) {
             // With --stream, stdout carries the output lines: records only with -o.
             if (ssh.config.stream && ssh.output.empty()) ssh.config.run.output.path = "none";
             exec.ssh = ssh.config;
-            for (const auto& word : command) exec.command += (exec.command.empty() ? "" : " ") + word;
+            for (const auto& word : command)
+                exec.command += (exec.command.empty() ? "" : " ") + word;
         }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);

@@ -9,20 +9,34 @@ public:
 
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
-        case errc::ok: return "success";
-        case errc::cancelled: return "cancelled";
-        case errc::resolve_timeout: return "timed out resolving the host name";
-        case errc::connect_timeout: return "timed out connecting";
-        case errc::tls_timeout: return "timed out in the TLS handshake";
-        case errc::request_timeout: return "timed out waiting for the response";
-        case errc::body_too_large: return "response body larger than --max-body";
-        case errc::too_many_redirects: return "too many redirects";
-        case errc::bad_redirect: return "redirect to an invalid URL";
-        case errc::http_status: return "HTTP error status";
-        case errc::bad_url: return "invalid URL";
-        case errc::unsupported_scheme: return "unsupported URL scheme (use http or https)";
-        case errc::decode_failed: return "could not decode the compressed body";
-        case errc::connection_closed: return "connection closed before the response was complete";
+        case errc::ok:
+            return "success";
+        case errc::cancelled:
+            return "cancelled";
+        case errc::resolve_timeout:
+            return "timed out resolving the host name";
+        case errc::connect_timeout:
+            return "timed out connecting";
+        case errc::tls_timeout:
+            return "timed out in the TLS handshake";
+        case errc::request_timeout:
+            return "timed out waiting for the response";
+        case errc::body_too_large:
+            return "response body larger than --max-body";
+        case errc::too_many_redirects:
+            return "too many redirects";
+        case errc::bad_redirect:
+            return "redirect to an invalid URL";
+        case errc::http_status:
+            return "HTTP error status";
+        case errc::bad_url:
+            return "invalid URL";
+        case errc::unsupported_scheme:
+            return "unsupported URL scheme (use http or https)";
+        case errc::decode_failed:
+            return "could not decode the compressed body";
+        case errc::connection_closed:
+            return "connection closed before the response was complete";
         }
         return "unknown asyncfetch error";
     }
@@ -41,8 +55,10 @@ bool is_timeout(const boost::system::error_code& ec) noexcept {
     case errc::resolve_timeout:
     case errc::connect_timeout:
     case errc::tls_timeout:
-    case errc::request_timeout: return true;
-    default: return false;
+    case errc::request_timeout:
+        return true;
+    default:
+        return false;
     }
 }
 

@@ -44,7 +44,9 @@ asio::awaitable<record> run_one(const operation& op, const target& t) {
         r = error_record(outcome::failed, e.what());
     }
     if (r.elapsed_ms == 0) {
-        r.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        r.elapsed_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
     }
     co_return r;
 }
@@ -54,7 +56,8 @@ asio::awaitable<record> run_one(const operation& op, const target& t) {
 asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                               run_options options, const record_sink& sink) {
     auto ex = co_await asio::this_coro::executor;
-    const std::size_t workers = std::max<std::size_t>(1, std::min(options.concurrency, targets.size()));
+    const std::size_t workers =
+        std::max<std::size_t>(1, std::min(options.concurrency, targets.size()));
     std::vector<bool> done(targets.size(), false);
     auto finish = [&](std::size_t i, record&& r) {
         done[i] = true;
@@ -65,7 +68,8 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
     // the next target when it is free (work is pulled, never pre-split).
     channel<std::size_t> feed(ex, workers);
     auto produce = [&]() -> asio::awaitable<void> {
-        for (std::size_t i = 0; i < targets.size(); ++i) co_await feed.send(i);
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            co_await feed.send(i);
         feed.close();
     };
     auto work = [&]() -> asio::awaitable<void> {
@@ -80,7 +84,8 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
     std::vector<spawned> tasks;
     tasks.reserve(workers + 1);
     tasks.push_back(asio::co_spawn(ex, produce(), asio::deferred));
-    for (std::size_t w = 0; w < workers; ++w) tasks.push_back(asio::co_spawn(ex, work(), asio::deferred));
+    for (std::size_t w = 0; w < workers; ++w)
+        tasks.push_back(asio::co_spawn(ex, work(), asio::deferred));
 
     // Waits for all; a cancel (the caller's `||` with a signal) reaches every
     // worker, whose current target is then recorded as cancelled.

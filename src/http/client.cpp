@@ -43,7 +43,8 @@ struct connection {
         : stream(std::in_place_index<1>, ex, tls) {}
 
     beast::tcp_stream& tcp() {
-        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); }, stream);
+        return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                          stream);
     }
 
     std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
@@ -59,7 +60,8 @@ struct host_pool {
 
 // A name lookup shared by every request to the same host:port in this run.
 struct dns_entry {
-    explicit dns_entry(const asio::any_io_executor& ex) : ready(ex, clock_type::time_point::max()) {}
+    explicit dns_entry(const asio::any_io_executor& ex)
+        : ready(ex, clock_type::time_point::max()) {}
     bool done = false;
     error_code ec;
     std::vector<tcp::endpoint> endpoints;
@@ -117,7 +119,8 @@ bool is_stale_connection(const error_code& ec) {
 
 std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
     const long verify = SSL_get_verify_result(ssl);
-    if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    if (verify != X509_V_OK)
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
     return ec.message();
 }
 
@@ -136,8 +139,10 @@ struct client::impl {
                         asio::ssl::context::no_sslv3);
         if (options.verify_tls) {
             ctx.set_verify_mode(asio::ssl::verify_peer);
-            if (options.ca_file.empty()) ctx.set_default_verify_paths();
-            else ctx.load_verify_file(options.ca_file);
+            if (options.ca_file.empty())
+                ctx.set_default_verify_paths();
+            else
+                ctx.load_verify_file(options.ca_file);
         } else {
             ctx.set_verify_mode(asio::ssl::verify_none);
         }
@@ -192,7 +197,8 @@ asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
     co_return res;
 }
 
-asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& start, fetch_result& res) {
+asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& start,
+                                                                fetch_result& res) {
     http_url current = start;
     for (int redirects = 0;; ++redirects) {
         response resp;
@@ -222,7 +228,8 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
 
         if (auto ec = decode_body(resp.content_encoding, resp.body, options.max_body)) {
             res.ec = ec;
-            res.error = "decode: " + ec.message() + " (Content-Encoding: " + resp.content_encoding + ")";
+            res.error =
+                "decode: " + ec.message() + " (Content-Encoding: " + resp.content_encoding + ")";
             co_return attempt_outcome{ec, false, resp.status, std::nullopt};
         }
         res.bytes = resp.body.size();
@@ -233,7 +240,8 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
         if (resp.status >= 400) {
             res.ec = make_error_code(errc::http_status);
             res.error = "http: status " + std::to_string(resp.status) + " " + resp.reason;
-            outcome.retry_after = parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
+            outcome.retry_after =
+                parse_retry_after(resp.retry_after, std::chrono::system_clock::now());
         }
         co_return outcome;
     }
@@ -283,13 +291,15 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
         slot = std::make_shared<dns_entry>(ex);
         ++stats.dns_lookups;
         auto resolver = std::make_shared<tcp::resolver>(ex);
-        resolver->async_resolve(url.host, std::to_string(url.port),
-                                [entry = slot, resolver](error_code ec, tcp::resolver::results_type results) {
-                                    entry->done = true;
-                                    entry->ec = ec;
-                                    for (const auto& r : results) entry->endpoints.push_back(r.endpoint());
-                                    entry->ready.cancel();
-                                });
+        resolver->async_resolve(
+            url.host, std::to_string(url.port),
+            [entry = slot, resolver](error_code ec, tcp::resolver::results_type results) {
+                entry->done = true;
+                entry->ec = ec;
+                for (const auto& r : results)
+                    entry->endpoints.push_back(r.endpoint());
+                entry->ready.cancel();
+            });
     }
     const auto entry = slot; // the map may rehash while we wait
     if (!entry->done) {
@@ -301,7 +311,8 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
         };
         const auto b = budget(options.limits.resolve, deadline);
         auto finished = co_await with_timeout(wait(entry), b.limit);
-        if (!finished) co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
+        if (!finished)
+            co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
     }
     if (entry->ec) {
         if (dns[key] == entry) dns.erase(key); // a later request looks up again
@@ -311,14 +322,16 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
     co_return failure{};
 }
 
-asio::awaitable<failure> client::impl::open_connection(const http_url& url, clock_type::time_point deadline,
+asio::awaitable<failure> client::impl::open_connection(const http_url& url,
+                                                       clock_type::time_point deadline,
                                                        std::unique_ptr<connection>& conn) {
     // Resolve the host name (cached for the run).
     std::vector<tcp::endpoint> endpoints;
     if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
 
     // Connect to the first endpoint that answers.
-    conn = url.tls ? std::make_unique<connection>(ex, tls_context()) : std::make_unique<connection>(ex);
+    conn = url.tls ? std::make_unique<connection>(ex, tls_context())
+                   : std::make_unique<connection>(ex);
     auto& tcp_stream = conn->tcp();
     const auto connect_budget = budget(options.limits.connect, deadline);
     tcp_stream.expires_after(connect_budget.limit);
@@ -337,51 +350,62 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url, cloc
     if (!url.host_is_ip) SSL_set_tlsext_host_name(ssl, url.host.c_str());
     if (options.verify_tls) {
         X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-        if (url.host_is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-        else X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+        if (url.host_is_ip)
+            X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+        else
+            X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
     }
     const auto tls_budget = budget(options.limits.tls, deadline);
     tcp_stream.expires_after(tls_budget.limit);
     auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
-    if (hs_ec == beast::error::timeout) co_return fail("tls " + where, timeout_code(tls_budget, errc::tls_timeout));
-    if (hs_ec) co_return failure{hs_ec, false, "tls " + where + ": " + tls_failure_reason(ssl, hs_ec)};
+    if (hs_ec == beast::error::timeout)
+        co_return fail("tls " + where, timeout_code(tls_budget, errc::tls_timeout));
+    if (hs_ec)
+        co_return failure{hs_ec, false, "tls " + where + ": " + tls_failure_reason(ssl, hs_ec)};
     co_return failure{};
 }
 
 asio::awaitable<failure> client::impl::exchange(connection& conn, const http_url& url,
                                                 clock_type::time_point deadline, response& resp) {
-    if (conn.stream.index() == 0) co_return co_await exchange_on(std::get<0>(conn.stream), conn.buffer, url, deadline, resp);
+    if (conn.stream.index() == 0)
+        co_return co_await exchange_on(std::get<0>(conn.stream), conn.buffer, url, deadline, resp);
     co_return co_await exchange_on(std::get<1>(conn.stream), conn.buffer, url, deadline, resp);
 }
 
 template <class Stream>
-asio::awaitable<failure> client::impl::exchange_on(Stream& stream, beast::flat_buffer& buffer,
-                                                   const http_url& url, clock_type::time_point deadline,
-                                                   response& resp) {
+asio::awaitable<failure>
+client::impl::exchange_on(Stream& stream, beast::flat_buffer& buffer, const http_url& url,
+                          clock_type::time_point deadline, response& resp) {
     // Build the request: defaults first, then -H headers replace them.
     bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.request_target, 11};
     req.set(bhttp::field::host, url.host_header);
     req.set(bhttp::field::user_agent, options.user_agent);
     req.set(bhttp::field::accept, "*/*");
     req.set(bhttp::field::accept_encoding, "gzip, deflate");
-    for (const auto& [name, value] : options.headers) req.set(name, value);
+    for (const auto& [name, value] : options.headers)
+        req.set(name, value);
 
     // Send it, then read the response; both within the request's deadline.
     auto& tcp_stream = beast::get_lowest_layer(stream);
     tcp_stream.expires_at(deadline);
     auto [write_ec, written] = co_await bhttp::async_write(stream, req, use_tuple);
-    if (write_ec == beast::error::timeout) co_return fail("request", make_error_code(errc::request_timeout));
+    if (write_ec == beast::error::timeout)
+        co_return fail("request", make_error_code(errc::request_timeout));
     if (write_ec) co_return fail("request", write_ec);
 
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(options.max_body);
     auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     resp.got_some = parser.got_some();
-    if (read_ec == beast::error::timeout) co_return fail("response", make_error_code(errc::request_timeout));
-    if (read_ec == bhttp::error::body_limit) co_return fail("response", make_error_code(errc::body_too_large));
-    if (read_ec == bhttp::error::partial_message || (read_ec && resp.got_some && is_stale_connection(read_ec))) {
+    if (read_ec == beast::error::timeout)
+        co_return fail("response", make_error_code(errc::request_timeout));
+    if (read_ec == bhttp::error::body_limit)
+        co_return fail("response", make_error_code(errc::body_too_large));
+    if (read_ec == bhttp::error::partial_message ||
+        (read_ec && resp.got_some && is_stale_connection(read_ec))) {
         co_return failure{make_error_code(errc::connection_closed), false,
-                          "response: connection closed before the response was complete (" + read_ec.message() + ")"};
+                          "response: connection closed before the response was complete (" +
+                              read_ec.message() + ")"};
     }
     if (read_ec) co_return fail("response", read_ec);
 
@@ -402,10 +426,16 @@ client::client(asio::any_io_executor ex, client_options options)
 
 client::~client() = default;
 
-asio::awaitable<fetch_result> client::fetch(std::string url) { return impl_->fetch(std::move(url)); }
+asio::awaitable<fetch_result> client::fetch(std::string url) {
+    return impl_->fetch(std::move(url));
+}
 
-const client_stats& client::stats() const noexcept { return impl_->stats; }
+const client_stats& client::stats() const noexcept {
+    return impl_->stats;
+}
 
-const client_options& client::options() const noexcept { return impl_->options; }
+const client_options& client::options() const noexcept {
+    return impl_->options;
+}
 
 } // namespace asyncfetch::http

@@ -29,8 +29,10 @@ std::optional<duration> retry_delay(const retry_policy& policy, int attempts,
 
 std::optional<duration> parse_retry_after(std::string_view value,
                                           std::chrono::system_clock::time_point now) {
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-    while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+    while (!value.empty() && value.front() == ' ')
+        value.remove_prefix(1);
+    while (!value.empty() && value.back() == ' ')
+        value.remove_suffix(1);
     if (value.empty()) return std::nullopt;
 
     long long seconds = 0;

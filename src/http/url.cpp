@@ -10,11 +10,14 @@
 namespace asyncfetch::http {
 namespace {
 
-url_result failure(std::string problem) { return {std::nullopt, std::move(problem)}; }
+url_result failure(std::string problem) {
+    return {std::nullopt, std::move(problem)};
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     return out;
 }
 
@@ -25,7 +28,8 @@ url_result from_parsed(boost::urls::url u) {
         return failure("unsupported scheme '" + std::string(u.scheme()) + "' (use http or https)");
     }
     if (!u.has_authority() || u.encoded_host().empty()) return failure("missing host name");
-    if (u.has_userinfo()) return failure("credentials in URLs are not supported (they would end up in records)");
+    if (u.has_userinfo())
+        return failure("credentials in URLs are not supported (they would end up in records)");
 
     http_url out;
     out.tls = scheme == "https";
@@ -35,7 +39,8 @@ url_result from_parsed(boost::urls::url u) {
         const std::string_view digits = u.port();
         unsigned long port = 0;
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
+        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+            port == 0 || port > 65535) {
             return failure("invalid port '" + std::string(digits) + "'");
         }
         out.port = static_cast<std::uint16_t>(port);
@@ -55,7 +60,8 @@ url_result from_parsed(boost::urls::url u) {
     case boost::urls::host_type::name:
         out.host = lower(u.host_name());
         break;
-    default: return failure("unsupported host '" + std::string(u.encoded_host()) + "'");
+    default:
+        return failure("unsupported host '" + std::string(u.encoded_host()) + "'");
     }
 
     // Scheme and host case, default port and fragment do not change the
@@ -67,8 +73,10 @@ url_result from_parsed(boost::urls::url u) {
     if (u.encoded_path().empty()) u.set_encoded_path("/");
     u.normalize_path();
 
-    const std::string bracketed = u.host_type() == boost::urls::host_type::ipv6 ? "[" + out.host + "]" : out.host;
-    out.host_header = out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
+    const std::string bracketed =
+        u.host_type() == boost::urls::host_type::ipv6 ? "[" + out.host + "]" : out.host;
+    out.host_header =
+        out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
     out.request_target = std::string(u.encoded_target());
     out.text = std::string(u.buffer());
     return {std::move(out), {}};
@@ -76,7 +84,9 @@ url_result from_parsed(boost::urls::url u) {
 
 } // namespace
 
-std::string http_url::origin() const { return (tls ? "https://" : "http://") + host_header; }
+std::string http_url::origin() const {
+    return (tls ? "https://" : "http://") + host_header;
+}
 
 url_result parse_url(std::string_view text) {
     if (text.empty()) return failure("empty URL");
@@ -92,12 +102,15 @@ url_result parse_url(std::string_view text) {
 
 url_result resolve_location(const http_url& base, std::string_view location) {
     auto ref = boost::urls::parse_uri_reference(location);
-    if (!ref) return failure("malformed Location '" + std::string(location) + "': " + ref.error().message());
+    if (!ref)
+        return failure("malformed Location '" + std::string(location) +
+                       "': " + ref.error().message());
     auto base_url = boost::urls::parse_uri(base.text);
     if (!base_url) return failure("malformed base URL");
     boost::urls::url resolved;
     if (auto r = boost::urls::resolve(*base_url, *ref, resolved); !r) {
-        return failure("cannot resolve Location '" + std::string(location) + "': " + r.error().message());
+        return failure("cannot resolve Location '" + std::string(location) +
+                       "': " + r.error().message());
     }
     return from_parsed(std::move(resolved));
 }

@@ -13,7 +13,9 @@ output::output(output_options options) : options_(std::move(options)) {
         return;
     }
     records_ = std::fopen(options_.path.c_str(), "w");
-    if (!records_) throw std::runtime_error(options_.path + ": cannot open for writing: " + std::strerror(errno));
+    if (!records_)
+        throw std::runtime_error(options_.path +
+                                 ": cannot open for writing: " + std::strerror(errno));
     owns_records_ = true;
 }
 
@@ -31,7 +33,8 @@ void output::say(const std::string& line) {
 void output::write_record(const record& r) {
     summary_.add(r);
     if (records_) {
-        const auto line = r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        const auto line =
+            r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         std::fwrite(line.data(), 1, line.size(), records_);
         std::fputc('\n', records_);
     }
@@ -46,8 +49,8 @@ void output::write_record(const record& r) {
 }
 
 void output::draw_progress() {
-    std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed", summary_.total(), total_, summary_.ok(),
-                 summary_.failed());
+    std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed", summary_.total(), total_,
+                 summary_.ok(), summary_.failed());
     std::fflush(stderr);
 }
 

@@ -8,9 +8,15 @@ namespace asyncfetch::report {
 
 void summary::add(const record& r) {
     switch (r.result) {
-    case outcome::ok: ++ok_; break;
-    case outcome::failed: ++failed_; break;
-    case outcome::cancelled: ++cancelled_; return; // never finished: no latency
+    case outcome::ok:
+        ++ok_;
+        break;
+    case outcome::failed:
+        ++failed_;
+        break;
+    case outcome::cancelled:
+        ++cancelled_;
+        return; // never finished: no latency
     }
     bytes_ += r.bytes;
     latencies_.push_back(r.elapsed_ms);
@@ -23,7 +29,8 @@ double summary::latency_percentile(double p) const {
         std::sort(latencies_.begin(), latencies_.end());
         sorted_ = true;
     }
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(latencies_.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(latencies_.size())));
     return latencies_[std::clamp<std::size_t>(rank, 1, latencies_.size()) - 1];
 }
 
@@ -32,8 +39,9 @@ std::string summary::format(std::chrono::duration<double> wall) const {
     std::snprintf(buf, sizeof buf,
                   "%zu targets: %zu ok, %zu failed, %zu cancelled; %s received; "
                   "latency p50 %.0f ms, p90 %.0f ms, p99 %.0f ms; wall %.2f s",
-                  total(), ok_, failed_, cancelled_, human_bytes(bytes_).c_str(), latency_percentile(50),
-                  latency_percentile(90), latency_percentile(99), wall.count());
+                  total(), ok_, failed_, cancelled_, human_bytes(bytes_).c_str(),
+                  latency_percentile(50), latency_percentile(90), latency_percentile(99),
+                  wall.count());
     return buf;
 }
 
@@ -41,7 +49,8 @@ std::string human_bytes(std::uint64_t n) {
     const char* units[] = {"B", "KB", "MB", "GB", "TB"};
     double v = static_cast<double>(n);
     int u = 0;
-    while (v >= 1000 && u < 4) v /= 1000, ++u;
+    while (v >= 1000 && u < 4)
+        v /= 1000, ++u;
     char buf[32];
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     return buf;

@@ -13,15 +13,24 @@ public:
     const char* name() const noexcept override { return "asyncfetch.ssh"; }
     std::string message(int ev) const override {
         switch (static_cast<ssh_errc>(ev)) {
-        case ssh_errc::host_key_unknown: return "host key not in known_hosts (--host-key-policy strict)";
-        case ssh_errc::host_key_changed: return "HOST KEY CHANGED";
-        case ssh_errc::auth_failed: return "authentication failed";
-        case ssh_errc::connect_timeout: return "timed out connecting";
-        case ssh_errc::handshake_timeout: return "timed out in the SSH handshake";
-        case ssh_errc::auth_timeout: return "timed out authenticating";
-        case ssh_errc::command_timeout: return "command timed out";
-        case ssh_errc::transfer_failed: return "transfer failed";
-        case ssh_errc::unsafe_remote_name: return "unsafe remote file name";
+        case ssh_errc::host_key_unknown:
+            return "host key not in known_hosts (--host-key-policy strict)";
+        case ssh_errc::host_key_changed:
+            return "HOST KEY CHANGED";
+        case ssh_errc::auth_failed:
+            return "authentication failed";
+        case ssh_errc::connect_timeout:
+            return "timed out connecting";
+        case ssh_errc::handshake_timeout:
+            return "timed out in the SSH handshake";
+        case ssh_errc::auth_timeout:
+            return "timed out authenticating";
+        case ssh_errc::command_timeout:
+            return "command timed out";
+        case ssh_errc::transfer_failed:
+            return "transfer failed";
+        case ssh_errc::unsafe_remote_name:
+            return "unsafe remote file name";
         }
         return "unknown SSH error";
     }
@@ -32,20 +41,34 @@ public:
     const char* name() const noexcept override { return "libssh2"; }
     std::string message(int ev) const override {
         switch (ev) {
-        case LIBSSH2_ERROR_SOCKET_DISCONNECT: return "connection closed by the server";
-        case LIBSSH2_ERROR_SOCKET_SEND: return "cannot send on the socket";
-        case LIBSSH2_ERROR_SOCKET_RECV: return "cannot read from the socket";
-        case LIBSSH2_ERROR_KEX_FAILURE: return "key exchange failed";
-        case LIBSSH2_ERROR_HOSTKEY_INIT: return "host key initialisation failed";
-        case LIBSSH2_ERROR_AUTHENTICATION_FAILED: return "authentication failed";
-        case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED: return "public key not verified";
-        case LIBSSH2_ERROR_FILE: return "cannot read the key file";
-        case LIBSSH2_ERROR_CHANNEL_FAILURE: return "channel failure";
-        case LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED: return "channel request denied";
-        case LIBSSH2_ERROR_CHANNEL_CLOSED: return "channel closed";
-        case LIBSSH2_ERROR_SFTP_PROTOCOL: return "SFTP error";
-        case LIBSSH2_ERROR_TIMEOUT: return "timeout";
-        case LIBSSH2_ERROR_EAGAIN: return "would block";
+        case LIBSSH2_ERROR_SOCKET_DISCONNECT:
+            return "connection closed by the server";
+        case LIBSSH2_ERROR_SOCKET_SEND:
+            return "cannot send on the socket";
+        case LIBSSH2_ERROR_SOCKET_RECV:
+            return "cannot read from the socket";
+        case LIBSSH2_ERROR_KEX_FAILURE:
+            return "key exchange failed";
+        case LIBSSH2_ERROR_HOSTKEY_INIT:
+            return "host key initialisation failed";
+        case LIBSSH2_ERROR_AUTHENTICATION_FAILED:
+            return "authentication failed";
+        case LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
+            return "public key not verified";
+        case LIBSSH2_ERROR_FILE:
+            return "cannot read the key file";
+        case LIBSSH2_ERROR_CHANNEL_FAILURE:
+            return "channel failure";
+        case LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED:
+            return "channel request denied";
+        case LIBSSH2_ERROR_CHANNEL_CLOSED:
+            return "channel closed";
+        case LIBSSH2_ERROR_SFTP_PROTOCOL:
+            return "SFTP error";
+        case LIBSSH2_ERROR_TIMEOUT:
+            return "timeout";
+        case LIBSSH2_ERROR_EAGAIN:
+            return "would block";
         }
         return "libssh2 error " + std::to_string(ev);
     }

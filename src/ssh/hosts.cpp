@@ -7,13 +7,15 @@
 namespace asyncfetch::ssh {
 namespace {
 
-host_result failure(std::string problem) { return {std::nullopt, std::move(problem)}; }
+host_result failure(std::string problem) {
+    return {std::nullopt, std::move(problem)};
+}
 
 bool valid_name(std::string_view s) {
     if (s.empty() || s.size() > 253) return false;
     for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                        c == '.' || c == '_';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
         if (!ok) return false;
     }
     return s.front() != '-' && s.front() != '.';
@@ -31,7 +33,8 @@ std::string host_spec::display() const {
 
 host_result parse_host_line(std::string_view text) {
     host_spec spec;
-    if (text.find_first_of(" \t") != std::string_view::npos) return failure("unexpected white space");
+    if (text.find_first_of(" \t") != std::string_view::npos)
+        return failure("unexpected white space");
     if (const auto at = text.rfind('@'); at != std::string_view::npos) {
         spec.user = std::string(text.substr(0, at));
         if (spec.user.empty()) return failure("empty user name before '@'");
@@ -53,7 +56,8 @@ host_result parse_host_line(std::string_view text) {
         }
     } else {
         const auto colon = text.find(':');
-        if (colon != std::string_view::npos && text.find(':', colon + 1) != std::string_view::npos) {
+        if (colon != std::string_view::npos &&
+            text.find(':', colon + 1) != std::string_view::npos) {
             return failure("IPv6 addresses need brackets: [ADDRESS]:PORT");
         }
         spec.host = std::string(text.substr(0, colon));
@@ -65,8 +69,10 @@ host_result parse_host_line(std::string_view text) {
     }
     if (!port_text.empty()) {
         unsigned long port = 0;
-        const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+        const auto [end, ec] =
+            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+        if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+            port > 65535) {
             return failure("invalid port '" + std::string(port_text) + "'");
         }
         spec.port = static_cast<std::uint16_t>(port);
@@ -74,7 +80,8 @@ host_result parse_host_line(std::string_view text) {
     return {std::move(spec), {}};
 }
 
-host_spec with_defaults(host_spec spec, const std::string& default_user, std::uint16_t default_port) {
+host_spec with_defaults(host_spec spec, const std::string& default_user,
+                        std::uint16_t default_port) {
     if (spec.user.empty()) spec.user = default_user;
     if (spec.port == 0) spec.port = default_port;
     return spec;

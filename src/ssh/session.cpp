@@ -50,13 +50,15 @@ bool is_rsa_key(const std::string& path) {
     return type == "ssh-rsa";
 }
 
-constexpr auto rsa_note =
-    " (an RSA key: libssh2 1.10 signs RSA keys only with ssh-rsa/SHA-1, which OpenSSH 8.8 and later refuse "
-    "by default; use an ed25519 key: ssh-keygen -t ed25519)";
+constexpr auto rsa_note = " (an RSA key: libssh2 1.10 signs RSA keys only with ssh-rsa/SHA-1, "
+                          "which OpenSSH 8.8 and later refuse "
+                          "by default; use an ed25519 key: ssh-keygen -t ed25519)";
 
 } // namespace
 
-session::session(asio::any_io_executor ex) : socket_(std::move(ex)) { init_libssh2_once(); }
+session::session(asio::any_io_executor ex) : socket_(std::move(ex)) {
+    init_libssh2_once();
+}
 
 session::~session() {
     if (!session_) return;
@@ -73,8 +75,9 @@ std::string session::last_error() const {
     char* msg = nullptr;
     int len = 0;
     const int code = libssh2_session_last_error(session_, &msg, &len, 0);
-    return (msg && len > 0 ? std::string(msg, static_cast<std::size_t>(len)) : std::string("unknown error")) + " (" +
-           std::to_string(code) + ")";
+    return (msg && len > 0 ? std::string(msg, static_cast<std::size_t>(len))
+                           : std::string("unknown error")) +
+           " (" + std::to_string(code) + ")";
 }
 
 asio::awaitable<void> session::wait_socket() {
@@ -92,7 +95,8 @@ asio::awaitable<void> session::wait_socket() {
     }
 }
 
-asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_options& options, known_hosts& hosts) {
+asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_options& options,
+                                           known_hosts& hosts) {
     const auto where = host.display();
     auto ex = co_await asio::this_coro::executor;
 
@@ -105,14 +109,18 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     } else {
         tcp::resolver resolver(ex);
         auto [rec, results] = co_await resolver.async_resolve(host.host, std::to_string(host.port),
-                                                                asio::as_tuple(asio::use_awaitable));
+                                                              asio::as_tuple(asio::use_awaitable));
         if (rec) co_return ssh_failure{rec, "resolve " + host.host + ": " + rec.message()};
-        for (const auto& r : results) endpoints.push_back(r.endpoint());
+        for (const auto& r : results)
+            endpoints.push_back(r.endpoint());
     }
     auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
     auto connected = co_await with_timeout(std::move(connecting), options.connect_timeout);
-    if (!connected) co_return ssh_failure{make_error_code(ssh_errc::connect_timeout), "connect " + where + ": timed out"};
-    if (auto [cec, ep] = *connected; cec) co_return ssh_failure{cec, "connect " + where + ": " + cec.message()};
+    if (!connected)
+        co_return ssh_failure{make_error_code(ssh_errc::connect_timeout),
+                              "connect " + where + ": timed out"};
+    if (auto [cec, ep] = *connected; cec)
+        co_return ssh_failure{cec, "connect " + where + ": " + cec.message()};
     // sshd sets no TCP_NODELAY without a pty: without it each exchange can wait for a delayed ACK.
     socket_.set_option(tcp::no_delay(true));
 
@@ -120,10 +128,15 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 0);
     const int fd = socket_.native_handle();
-    auto handshake = retry([this, fd] { return static_cast<long>(libssh2_session_handshake(session_, fd)); });
+    auto handshake =
+        retry([this, fd] { return static_cast<long>(libssh2_session_handshake(session_, fd)); });
     auto shook = co_await with_timeout(std::move(handshake), options.connect_timeout);
-    if (!shook) co_return ssh_failure{make_error_code(ssh_errc::handshake_timeout), "handshake " + where + ": timed out"};
-    if (*shook != 0) co_return ssh_failure{libssh2_error(static_cast<int>(*shook)), "handshake " + where + ": " + last_error()};
+    if (!shook)
+        co_return ssh_failure{make_error_code(ssh_errc::handshake_timeout),
+                              "handshake " + where + ": timed out"};
+    if (*shook != 0)
+        co_return ssh_failure{libssh2_error(static_cast<int>(*shook)),
+                              "handshake " + where + ": " + last_error()};
     handshaken_ = true;
 
     // The host key, against known_hosts.
@@ -132,11 +145,14 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     // Authentication, in OpenSSH's order.
     auto authenticating = authenticate(host, options.auth);
     auto authed = co_await with_timeout(std::move(authenticating), options.connect_timeout);
-    if (!authed) co_return ssh_failure{make_error_code(ssh_errc::auth_timeout), "auth " + where + ": timed out"};
+    if (!authed)
+        co_return ssh_failure{make_error_code(ssh_errc::auth_timeout),
+                              "auth " + where + ": timed out"};
     co_return *authed;
 }
 
-asio::awaitable<ssh_failure> session::authenticate(const host_spec& host, const auth_options& auth) {
+asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
+                                                   const auth_options& auth) {
     const std::string& user = host.user;
     const auto user_len = static_cast<unsigned>(user.size());
     // Which methods the server offers (a NULL list with success means "none" was enough).
@@ -147,7 +163,8 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host, const 
     });
     if (!methods) {
         if (libssh2_userauth_authenticated(session_)) co_return ssh_failure{};
-        co_return ssh_failure{libssh2_error(static_cast<int>(listed)), "auth " + host.display() + ": " + last_error()};
+        co_return ssh_failure{libssh2_error(static_cast<int>(listed)),
+                              "auth " + host.display() + ": " + last_error()};
     }
     const std::string offered = methods;
     std::vector<std::string> tried;
@@ -159,12 +176,16 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host, const 
             LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
             int keys = 0;
             bool ok = false;
-            if (agent && libssh2_agent_connect(agent) == 0 && libssh2_agent_list_identities(agent) == 0) {
+            if (agent && libssh2_agent_connect(agent) == 0 &&
+                libssh2_agent_list_identities(agent) == 0) {
                 libssh2_agent_publickey* identity = nullptr;
                 libssh2_agent_publickey* previous = nullptr;
                 while (!ok && libssh2_agent_get_identity(agent, &identity, previous) == 0) {
                     ++keys;
-                    const long rc = co_await retry([&] { return static_cast<long>(libssh2_agent_userauth(agent, user.c_str(), identity)); });
+                    const long rc = co_await retry([&] {
+                        return static_cast<long>(
+                            libssh2_agent_userauth(agent, user.c_str(), identity));
+                    });
                     ok = rc == 0;
                     previous = identity;
                 }
@@ -179,12 +200,13 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host, const 
         for (const auto& key : files) {
             const char* passphrase = auth.passphrase ? auth.passphrase->c_str() : nullptr;
             const long rc = co_await retry([&] {
-                return static_cast<long>(
-                    libssh2_userauth_publickey_fromfile_ex(session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
+                return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
+                    session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
             });
             if (rc == 0) co_return ssh_failure{};
             if (rc == LIBSSH2_ERROR_FILE) {
-                tried.push_back("key " + key + " (cannot load it: missing, unreadable, or encrypted without "
+                tried.push_back("key " + key +
+                                " (cannot load it: missing, unreadable, or encrypted without "
                                 "the right --passphrase-env)");
             } else {
                 const bool rsa = is_rsa_key(key);
@@ -196,16 +218,19 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host, const 
     // 3. A password, when one was given (never asked for here).
     if (offered.find("password") != std::string::npos && auth.password) {
         const long rc = co_await retry([&] {
-            return static_cast<long>(libssh2_userauth_password_ex(session_, user.c_str(), user_len, auth.password->c_str(),
-                                                                  static_cast<unsigned>(auth.password->size()), nullptr));
+            return static_cast<long>(libssh2_userauth_password_ex(
+                session_, user.c_str(), user_len, auth.password->c_str(),
+                static_cast<unsigned>(auth.password->size()), nullptr));
         });
         if (rc == 0) co_return ssh_failure{};
         tried.push_back("password (refused)");
     }
 
-    std::string message = "auth " + host.display() + ": no method succeeded; server offers " + offered + "; tried ";
+    std::string message =
+        "auth " + host.display() + ": no method succeeded; server offers " + offered + "; tried ";
     if (tried.empty()) message += "nothing usable";
-    for (std::size_t i = 0; i < tried.size(); ++i) message += (i ? ", " : "") + tried[i];
+    for (std::size_t i = 0; i < tried.size(); ++i)
+        message += (i ? ", " : "") + tried[i];
     if (offered.find("password") != std::string::npos && !auth.password) {
         message += "; for password auth use --password-env VAR, --password-file FILE or -A";
     }
@@ -218,7 +243,8 @@ asio::awaitable<void> session::close() {
     if (handshaken_) {
         // A polite goodbye, but never wait long for it.
         auto goodbye = retry([this] {
-            return static_cast<long>(libssh2_session_disconnect_ex(session_, SSH_DISCONNECT_BY_APPLICATION, "bye", ""));
+            return static_cast<long>(
+                libssh2_session_disconnect_ex(session_, SSH_DISCONNECT_BY_APPLICATION, "bye", ""));
         });
         co_await with_timeout(std::move(goodbye), std::chrono::seconds(2));
     }

@@ -49,17 +49,21 @@ std::uint64_t to_number(std::string_view s, std::uint64_t fallback) {
 // "200ms", "1.5s", "2s" or a bare number of milliseconds.
 std::chrono::milliseconds parse_delay(std::string_view s) {
     double scale = 1.0;
-    if (s.ends_with("ms")) s.remove_suffix(2);
-    else if (s.ends_with("s")) s.remove_suffix(1), scale = 1000.0;
+    if (s.ends_with("ms"))
+        s.remove_suffix(2);
+    else if (s.ends_with("s"))
+        s.remove_suffix(1), scale = 1000.0;
     double v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || end != s.data() + s.size() || v < 0) return std::chrono::milliseconds(0);
+    if (ec != std::errc() || end != s.data() + s.size() || v < 0)
+        return std::chrono::milliseconds(0);
     return std::chrono::milliseconds(static_cast<long long>(v * scale));
 }
 
 std::string text_of_size(std::uint64_t n) {
     std::string body(n, 'x');
-    for (std::uint64_t i = 0; i < n; ++i) body[i] = static_cast<char>('a' + i % 26);
+    for (std::uint64_t i = 0; i < n; ++i)
+        body[i] = static_cast<char>('a' + i % 26);
     return body;
 }
 
@@ -125,7 +129,8 @@ struct server::impl {
             if (what == action::close) co_return;
             if (what == action::reset) {
                 // Promise a long body, send a little, then abort the connection.
-                const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + text_of_size(1000);
+                const std::string head =
+                    "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + text_of_size(1000);
                 co_await asio::async_write(stream, asio::buffer(head), use_tuple);
                 socket.set_option(asio::socket_base::linger(true, 0));
                 socket.close();
@@ -145,7 +150,8 @@ struct server::impl {
         }
         const boost::urls::url_view url = *parsed;
         std::vector<std::string> seg;
-        for (auto s : url.segments()) seg.emplace_back(s);
+        for (auto s : url.segments())
+            seg.emplace_back(s);
         auto param = [&](const char* name) -> std::string {
             auto it = url.params().find(name);
             return it == url.params().end() ? std::string() : std::string((*it).value);
@@ -183,7 +189,8 @@ struct server::impl {
             auto& seen = flaky_counts[param("key")];
             if (seen++ < failures) {
                 res.result(static_cast<unsigned>(to_number(param("status"), 503)));
-                if (auto ra = param("retry_after"); !ra.empty()) res.set(bhttp::field::retry_after, ra);
+                if (auto ra = param("retry_after"); !ra.empty())
+                    res.set(bhttp::field::retry_after, ra);
                 res.body() = "try again\n";
             } else {
                 res.body() = "ok after " + std::to_string(failures) + " failures\n";
@@ -193,7 +200,8 @@ struct server::impl {
             res.set(bhttp::field::content_encoding, "gzip");
         } else if (first == "headers") {
             for (const auto& field : req) {
-                res.body() += std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
+                res.body() +=
+                    std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
             }
         } else if (first == "reset") {
             co_return action::reset;
@@ -226,13 +234,24 @@ struct server::impl {
 };
 
 server::server(server_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
-server::~server() { impl_->stop(); }
-void server::stop() { impl_->stop(); }
-std::uint16_t server::port() const noexcept { return impl_->port; }
-std::string server::base_url() const {
-    return (impl_->use_tls ? "https://" : "http://") + impl_->options.address + ":" + std::to_string(impl_->port);
+server::~server() {
+    impl_->stop();
 }
-std::uint64_t server::connections_accepted() const noexcept { return impl_->connections; }
-std::uint64_t server::requests_served() const noexcept { return impl_->requests; }
+void server::stop() {
+    impl_->stop();
+}
+std::uint16_t server::port() const noexcept {
+    return impl_->port;
+}
+std::string server::base_url() const {
+    return (impl_->use_tls ? "https://" : "http://") + impl_->options.address + ":" +
+           std::to_string(impl_->port);
+}
+std::uint64_t server::connections_accepted() const noexcept {
+    return impl_->connections;
+}
+std::uint64_t server::requests_served() const noexcept {
+    return impl_->requests;
+}
 
 } // namespace asyncfetch::testserver

@@ -18,13 +18,15 @@ namespace {
 
 std::vector<json> records_of(const std::string& out) {
     std::vector<json> records;
-    for (const auto& line : lines_of(out)) records.push_back(json::parse(line));
+    for (const auto& line : lines_of(out))
+        records.push_back(json::parse(line));
     return records;
 }
 
 std::map<std::string, json> by_url(const std::vector<json>& records) {
     std::map<std::string, json> out;
-    for (const auto& r : records) out[r["url"].get<std::string>()] = r;
+    for (const auto& r : records)
+        out[r["url"].get<std::string>()] = r;
     return out;
 }
 
@@ -37,11 +39,13 @@ TEST_CASE("every input line yields exactly one record, successes and failures al
     std::string list = "# a list with comments and blank lines\n\n";
     std::vector<std::string> urls;
     for (int i = 0; i < 120; ++i) {
-        const std::string kinds[] = {"/bytes/" + std::to_string(i), "/status/404", "/delay/20ms", "/gzip/1000"};
+        const std::string kinds[] = {"/bytes/" + std::to_string(i), "/status/404", "/delay/20ms",
+                                     "/gzip/1000"};
         urls.push_back(base + kinds[i % 4] + "?n=" + std::to_string(i));
     }
     urls.push_back("http://127.0.0.1:1/refused"); // nothing listens on port 1
-    for (auto& u : urls) list += u + "\n";
+    for (auto& u : urls)
+        list += u + "\n";
     const auto file = dir.write("urls.txt", list);
 
     auto r = run(asyncfetch_cmd({file, "-q", "-c", "50", "--retries", "0"}));
@@ -50,7 +54,8 @@ TEST_CASE("every input line yields exactly one record, successes and failures al
     CHECK(records.size() == urls.size());
     auto seen = by_url(records);
     CHECK(seen.size() == urls.size()); // each URL exactly once
-    for (const auto& u : urls) REQUIRE(seen.count(u) == 1);
+    for (const auto& u : urls)
+        REQUIRE(seen.count(u) == 1);
 
     const auto& first = seen[urls[0]];
     CHECK(first["status"] == 200);
@@ -64,13 +69,15 @@ TEST_CASE("every input line yields exactly one record, successes and failures al
     CHECK(seen[urls.back()]["status"].is_null());
     CHECK(seen[urls.back()]["error"].get<std::string>().find("refused") != std::string::npos);
     // The summary on stderr counts the same.
-    CHECK_MESSAGE(r.err.find("121 targets: 90 ok, 31 failed, 0 cancelled") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("121 targets: 90 ok, 31 failed, 0 cancelled") != std::string::npos,
+                  r.err);
 }
 
 TEST_CASE("all targets fine: exit 0, -o writes records to the file, not stdout") {
     testserver::server server;
     temp_dir dir;
-    const auto file = dir.write("urls.txt", server.base_url() + "/bytes/10\n" + server.base_url() + "/redirect/2\n");
+    const auto file = dir.write("urls.txt", server.base_url() + "/bytes/10\n" + server.base_url() +
+                                                "/redirect/2\n");
     const auto out = dir.file("out.jsonl");
     auto r = run(asyncfetch_cmd({"fetch", file, "-o", out}));
     CHECK(r.status == 0);
@@ -79,25 +86,30 @@ TEST_CASE("all targets fine: exit 0, -o writes records to the file, not stdout")
     CHECK(records.size() == 2);
     // gevent-demo style console lines on stderr.
     CHECK(r.err.find("GET: " + server.base_url() + "/bytes/10") != std::string::npos);
-    CHECK(r.err.find("10 bytes received from " + server.base_url() + "/bytes/10") != std::string::npos);
+    CHECK(r.err.find("10 bytes received from " + server.base_url() + "/bytes/10") !=
+          std::string::npos);
 }
 
 TEST_CASE("URLs from stdin with '-'") {
     testserver::server server;
-    auto r = run(asyncfetch_cmd({"-", "-q"}), server.base_url() + "/bytes/1\n" + server.base_url() + "/bytes/2\n");
+    auto r = run(asyncfetch_cmd({"-", "-q"}),
+                 server.base_url() + "/bytes/1\n" + server.base_url() + "/bytes/2\n");
     CHECK(r.status == 0);
     CHECK(records_of(r.out).size() == 2);
 }
 
-TEST_CASE("a malformed line stops the run before anything is fetched: file, line and problem, exit 2") {
+TEST_CASE(
+    "a malformed line stops the run before anything is fetched: file, line and problem, exit 2") {
     testserver::server server;
     temp_dir dir;
-    const auto file = dir.write("urls.txt", server.base_url() + "/bytes/1\n# note\nhtp//broken\nftp://x/\n");
+    const auto file =
+        dir.write("urls.txt", server.base_url() + "/bytes/1\n# note\nhtp//broken\nftp://x/\n");
     auto r = run(asyncfetch_cmd({file}));
     CHECK(r.status == 2);
     CHECK(r.out.empty());
     CHECK(r.err.find(file + ":3: invalid URL 'htp//broken'") != std::string::npos);
-    CHECK(r.err.find(file + ":4: invalid URL 'ftp://x/': unsupported scheme 'ftp'") != std::string::npos);
+    CHECK(r.err.find(file + ":4: invalid URL 'ftp://x/': unsupported scheme 'ftp'") !=
+          std::string::npos);
     CHECK(server.requests_served() == 0);
 }
 
@@ -135,7 +147,8 @@ TEST_CASE("--compare prints both costs and a speedup that reflects the concurren
     testserver::server server;
     temp_dir dir;
     std::string list;
-    for (int i = 0; i < 10; ++i) list += server.base_url() + "/delay/100ms?i=" + std::to_string(i) + "\n";
+    for (int i = 0; i < 10; ++i)
+        list += server.base_url() + "/delay/100ms?i=" + std::to_string(i) + "\n";
     const auto file = dir.write("urls.txt", list);
     auto r = run(asyncfetch_cmd({file, "--compare", "-q", "--per-host", "0"}));
     CHECK(r.status == 0);
@@ -143,10 +156,11 @@ TEST_CASE("--compare prints both costs and a speedup that reflects the concurren
     double serial = 0, concurrent = 0, speedup = 0;
     const auto at = r.err.find("serial cost");
     REQUIRE(at != std::string::npos);
-    REQUIRE(std::sscanf(r.err.c_str() + at, "serial cost %lf s\nconcurrent cost %lf s (-c 100)\nspeedup %lf x",
-                        &serial, &concurrent, &speedup) == 3);
-    CHECK(serial >= 1.0);     // 10 x 100 ms one after another
-    CHECK(concurrent < 0.9);  // all at once
+    REQUIRE(std::sscanf(r.err.c_str() + at,
+                        "serial cost %lf s\nconcurrent cost %lf s (-c 100)\nspeedup %lf x", &serial,
+                        &concurrent, &speedup) == 3);
+    CHECK(serial >= 1.0);    // 10 x 100 ms one after another
+    CHECK(concurrent < 0.9); // all at once
     CHECK(speedup > 1.5);
 }
 
@@ -154,13 +168,16 @@ TEST_CASE("Ctrl-C: finished records are flushed, the rest are cancelled, exit 13
     testserver::server server;
     temp_dir dir;
     std::string list;
-    for (int i = 0; i < 5; ++i) list += server.base_url() + "/bytes/" + std::to_string(i + 1) + "\n";
-    for (int i = 0; i < 20; ++i) list += server.base_url() + "/delay/30s?i=" + std::to_string(i) + "\n";
+    for (int i = 0; i < 5; ++i)
+        list += server.base_url() + "/bytes/" + std::to_string(i + 1) + "\n";
+    for (int i = 0; i < 20; ++i)
+        list += server.base_url() + "/delay/30s?i=" + std::to_string(i) + "\n";
     const auto file = dir.write("urls.txt", list);
     const auto out = dir.file("out.jsonl");
     child c(asyncfetch_cmd({file, "-q", "--per-host", "0", "-o", out}));
     // Wait until the quick ones are served, then interrupt.
-    for (int i = 0; i < 200 && server.requests_served() < 25; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 200 && server.requests_served() < 25; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto start = std::chrono::steady_clock::now();
     c.signal(SIGINT);
@@ -171,8 +188,10 @@ TEST_CASE("Ctrl-C: finished records are flushed, the rest are cancelled, exit 13
     REQUIRE(records.size() == 25);
     int ok = 0, cancelled = 0;
     for (auto& rec : records) {
-        if (rec["error"].is_null()) ++ok;
-        else if (rec["error"] == "cancelled") ++cancelled;
+        if (rec["error"].is_null())
+            ++ok;
+        else if (rec["error"] == "cancelled")
+            ++cancelled;
     }
     CHECK(ok == 5);
     CHECK(cancelled == 20);
@@ -187,8 +206,10 @@ TEST_CASE("https through the CLI: --cacert verifies, -k/--insecure skips, defaul
     o.key_file = files.server_key();
     testserver::server server(o);
     temp_dir dir;
-    const auto by_name = dir.write("a.txt", "https://localhost:" + std::to_string(server.port()) + "/bytes/5\n");
-    const auto by_ip = dir.write("b.txt", "https://127.0.0.1:" + std::to_string(server.port()) + "/bytes/5\n");
+    const auto by_name =
+        dir.write("a.txt", "https://localhost:" + std::to_string(server.port()) + "/bytes/5\n");
+    const auto by_ip =
+        dir.write("b.txt", "https://127.0.0.1:" + std::to_string(server.port()) + "/bytes/5\n");
     CHECK(run(asyncfetch_cmd({by_name, "-q", "--cacert", files.ca_cert()})).status == 0);
     CHECK(run(asyncfetch_cmd({by_name, "-q", "--retries", "0"})).status == 1);
     CHECK(run(asyncfetch_cmd({by_ip, "-q", "--cacert", files.ca_cert()})).status == 1);

@@ -7,8 +7,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <doctest/doctest.h>
 
 namespace asio = boost::asio;
@@ -38,17 +38,21 @@ struct many_result {
 };
 
 // Fetches all URLs at once with one client.
-many_result fetch_all(const std::vector<std::string>& urls, client_options options = fast_options()) {
+many_result fetch_all(const std::vector<std::string>& urls,
+                      client_options options = fast_options()) {
     return run_coro<many_result>([&](asio::any_io_executor ex) -> asio::awaitable<many_result> {
         client c(ex, options);
         many_result out;
         out.results.resize(urls.size());
         std::size_t done = 0;
         for (std::size_t i = 0; i < urls.size(); ++i) {
-            asio::co_spawn(ex, [&, i]() -> asio::awaitable<void> {
-                out.results[i] = co_await c.fetch(urls[i]);
-                ++done;
-            }, asio::detached);
+            asio::co_spawn(
+                ex,
+                [&, i]() -> asio::awaitable<void> {
+                    out.results[i] = co_await c.fetch(urls[i]);
+                    ++done;
+                },
+                asio::detached);
         }
         asio::steady_timer poll(ex);
         while (done < urls.size()) {
@@ -78,16 +82,18 @@ TEST_CASE("keep-alive: many requests share the per-host pool's few connections")
         CHECK(res.bytes == 100);
     }
     CHECK(server.requests_served() == 60);
-    CHECK(server.connections_accepted() <= 4);   // counted on the server side
+    CHECK(server.connections_accepted() <= 4); // counted on the server side
     CHECK(r.stats.connections_opened <= 4);
     CHECK(r.stats.connections_reused >= 56);
 }
 
 TEST_CASE("DNS results are cached for the run: one lookup for many requests") {
     testserver::server server;
-    std::vector<std::string> urls(20, "http://localhost:" + std::to_string(server.port()) + "/bytes/1");
+    std::vector<std::string> urls(20,
+                                  "http://localhost:" + std::to_string(server.port()) + "/bytes/1");
     auto r = fetch_all(urls);
-    for (auto& res : r.results) CHECK_FALSE(res.ec);
+    for (auto& res : r.results)
+        CHECK_FALSE(res.ec);
     CHECK(r.stats.dns_lookups == 1);
 }
 

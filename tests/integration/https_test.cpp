@@ -29,12 +29,14 @@ struct tls_fixture {
 };
 
 std::vector<fetch_result> fetch_urls(std::vector<std::string> urls, client_options options) {
-    return run_coro<std::vector<fetch_result>>([&](asio::any_io_executor ex) -> asio::awaitable<std::vector<fetch_result>> {
-        client c(ex, options);
-        std::vector<fetch_result> out;
-        for (auto& u : urls) out.push_back(co_await c.fetch(u));
-        co_return out;
-    });
+    return run_coro<std::vector<fetch_result>>(
+        [&](asio::any_io_executor ex) -> asio::awaitable<std::vector<fetch_result>> {
+            client c(ex, options);
+            std::vector<fetch_result> out;
+            for (auto& u : urls)
+                out.push_back(co_await c.fetch(u));
+            co_return out;
+        });
 }
 
 } // namespace

@@ -26,7 +26,8 @@ bool sshd_unavailable() {
 
 std::vector<json> records_of(const std::string& out) {
     std::vector<json> records;
-    for (const auto& line : lines_of(out)) records.push_back(json::parse(line));
+    for (const auto& line : lines_of(out))
+        records.push_back(json::parse(line));
     return records;
 }
 
@@ -39,7 +40,8 @@ struct ssh_fixture {
     }
     std::string hosts(const std::vector<std::string>& lines) const {
         std::string text;
-        for (const auto& l : lines) text += l + "\n";
+        for (const auto& l : lines)
+            text += l + "\n";
         return dir.write("hosts.txt", text);
     }
     std::string known_hosts() const { return dir.file("known_hosts"); }
@@ -63,7 +65,8 @@ std::string slurp(const std::string& path) {
 TEST_CASE("ssh: key auth runs the command, the new host key is recorded (accept-new)") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
-    auto r = f.ssh({f.hosts({f.host_line()}), "-i", f.sshd.ed25519_key()}, {"echo", "hello;", "echo", "oops", ">&2"});
+    auto r = f.ssh({f.hosts({f.host_line()}), "-i", f.sshd.ed25519_key()},
+                   {"echo", "hello;", "echo", "oops", ">&2"});
     CHECK_MESSAGE(r.status == 0, r.err);
     auto records = records_of(r.out);
     REQUIRE(records.size() == 1);
@@ -104,8 +107,9 @@ TEST_CASE("ssh: agent auth through SSH_AUTH_SOCK") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
     ssh_agent agent(f.sshd.ed25519_key());
-    auto r = run(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "-q", "-i", "/nonexistent",
-                                 f.hosts({f.host_line()}), "--", "echo", "via-agent"}));
+    auto r =
+        run(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "-q", "-i", "/nonexistent",
+                            f.hosts({f.host_line()}), "--", "echo", "via-agent"}));
     CHECK_MESSAGE(r.status == 0, r.out << r.err);
     CHECK(r.out.find("via-agent") != std::string::npos);
 }
@@ -118,23 +122,27 @@ TEST_CASE("ssh: an encrypted key needs its passphrase") {
     CHECK(without.status == 1);
     CHECK(without.out.find("cannot load it") != std::string::npos);
     ::setenv("AF_TEST_PASSPHRASE", sshd_server::key_passphrase(), 1);
-    auto with = f.ssh({hosts, "-i", f.sshd.encrypted_key(), "--passphrase-env", "AF_TEST_PASSPHRASE"}, {"true"});
+    auto with = f.ssh(
+        {hosts, "-i", f.sshd.encrypted_key(), "--passphrase-env", "AF_TEST_PASSPHRASE"}, {"true"});
     ::unsetenv("AF_TEST_PASSPHRASE");
     CHECK_MESSAGE(with.status == 0, with.out);
 }
 
-TEST_CASE("ssh: a key the server does not know, and an RSA key libssh2 cannot sign for, are refused clearly") {
+TEST_CASE("ssh: a key the server does not know, and an RSA key libssh2 cannot sign for, are "
+          "refused clearly") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
     const auto hosts = f.hosts({f.host_line()});
     auto stranger = f.ssh({hosts, "-i", f.sshd.stranger_key()}, {"true"});
     CHECK(stranger.status == 1);
     const auto stranger_error = records_of(stranger.out)[0]["error"].get<std::string>();
-    CHECK_MESSAGE(stranger_error.find("auth " + f.host_line() + ": no method succeeded") != std::string::npos,
+    CHECK_MESSAGE(stranger_error.find("auth " + f.host_line() + ": no method succeeded") !=
+                      std::string::npos,
                   stranger_error);
     auto rsa = f.ssh({hosts, "-i", f.sshd.rsa_key()}, {"true"});
     CHECK(rsa.status == 1);
-    CHECK(records_of(rsa.out)[0]["error"].get<std::string>().find("use an ed25519 key") != std::string::npos);
+    CHECK(records_of(rsa.out)[0]["error"].get<std::string>().find("use an ed25519 key") !=
+          std::string::npos);
 }
 
 TEST_CASE("ssh: host key policies, a CHANGED key is always refused") {
@@ -156,19 +164,21 @@ TEST_CASE("ssh: host key policies, a CHANGED key is always refused") {
     CHECK(with({"--host-key-policy", "off"}).status == 0);
     CHECK_FALSE(std::filesystem::exists(f.known_hosts()));
 
-    CHECK(with({}).status == 0); // accept-new adds it
+    CHECK(with({}).status == 0);                              // accept-new adds it
     CHECK(with({"--host-key-policy", "strict"}).status == 0); // now known
 
     // Replace the recorded key with another one: the server's key "changed".
     std::ifstream pub(f.sshd.stranger_key() + ".pub");
     std::string type, other;
     pub >> type >> other;
-    std::ofstream(f.known_hosts()) << "[127.0.0.1]:" << f.sshd.port() << " " << type << " " << other << "\n";
+    std::ofstream(f.known_hosts())
+        << "[127.0.0.1]:" << f.sshd.port() << " " << type << " " << other << "\n";
     for (const char* policy : {"accept-new", "strict"}) {
         auto changed = with({"--host-key-policy", policy});
         CHECK(changed.status == 1);
         const auto error = records_of(changed.out)[0]["error"].get<std::string>();
-        CHECK(error.find("HOST KEY FOR [127.0.0.1]:" + std::to_string(f.sshd.port()) + " HAS CHANGED") != std::string::npos);
+        CHECK(error.find("HOST KEY FOR [127.0.0.1]:" + std::to_string(f.sshd.port()) +
+                         " HAS CHANGED") != std::string::npos);
         CHECK(error.find("SHA256:") != error.rfind("SHA256:")); // both fingerprints
     }
 }
@@ -177,7 +187,8 @@ TEST_CASE("ssh: several MB on stdout and stderr at once do not hang") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
     auto r = f.ssh({f.hosts({f.host_line()}), "-i", f.sshd.ed25519_key()},
-                   {"head -c 6000000 /dev/zero | tr '\\0' o & head -c 5000000 /dev/zero | tr '\\0' e >&2; wait"});
+                   {"head -c 6000000 /dev/zero | tr '\\0' o & head -c 5000000 /dev/zero | tr '\\0' "
+                    "e >&2; wait"});
     CHECK_MESSAGE(r.status == 0, r.err);
     auto records = records_of(r.out);
     REQUIRE(records.size() == 1);
@@ -205,18 +216,22 @@ TEST_CASE("ssh: non-zero exit, exit by signal, command timeout") {
     const auto start = std::chrono::steady_clock::now();
     auto slow = f.ssh(args, {"sleep", "30"});
     CHECK(slow.status == 1);
-    CHECK(records_of(slow.out)[0]["error"].get<std::string>().find("command: timed out after 0.5 s") == 0);
+    CHECK(records_of(slow.out)[0]["error"].get<std::string>().find(
+              "command: timed out after 0.5 s") == 0);
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
-TEST_CASE("ssh: connect timeout, refused port, and sshd killed mid-session each give an error record") {
+TEST_CASE(
+    "ssh: connect timeout, refused port, and sshd killed mid-session each give an error record") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
     auto silent = unanswered_listener();
-    const auto hosts = f.hosts({std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(silent.port()),
-                                std::string(sshd_server::user()) + "@127.0.0.1:1", f.host_line()});
-    child c(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "--no-agent", "-q", "--connect-timeout", "0.5",
-                            "-i", f.sshd.ed25519_key(), hosts, "--", "sleep", "30"}));
+    const auto hosts =
+        f.hosts({std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(silent.port()),
+                 std::string(sshd_server::user()) + "@127.0.0.1:1", f.host_line()});
+    child c(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "--no-agent", "-q",
+                            "--connect-timeout", "0.5", "-i", f.sshd.ed25519_key(), hosts, "--",
+                            "sleep", "30"}));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     f.sshd.kill_now();
     auto r = c.wait(30);
@@ -224,7 +239,9 @@ TEST_CASE("ssh: connect timeout, refused port, and sshd killed mid-session each 
     auto records = records_of(r.out);
     REQUIRE(records.size() == 3);
     std::map<int, std::string> error_by_port;
-    for (auto& rec : records) error_by_port[rec["port"].get<int>()] = rec["error"].is_null() ? "" : rec["error"].get<std::string>();
+    for (auto& rec : records)
+        error_by_port[rec["port"].get<int>()] =
+            rec["error"].is_null() ? "" : rec["error"].get<std::string>();
     CHECK(error_by_port[silent.port()].find("connect") == 0);
     CHECK(error_by_port[silent.port()].find("timed out") != std::string::npos);
     CHECK(error_by_port[1].find("refused") != std::string::npos);
@@ -237,16 +254,20 @@ TEST_CASE("ssh: 200 concurrent sessions over 4 loopback addresses, one record ea
     temp_dir dir;
     std::string hosts;
     for (int i = 0; i < 200; ++i) {
-        hosts += std::string(sshd_server::user()) + "@127.0.0." + std::to_string(1 + i % 4) + ":" + std::to_string(sshd.port()) + "\n";
+        hosts += std::string(sshd_server::user()) + "@127.0.0." + std::to_string(1 + i % 4) + ":" +
+                 std::to_string(sshd.port()) + "\n";
     }
     const auto file = dir.write("hosts.txt", hosts);
-    auto r = run(asyncfetch_cmd({"ssh", "--known-hosts", dir.file("known_hosts"), "--no-agent", "-q", "-c", "200",
-                                 "-i", sshd.ed25519_key(), file, "--", "echo", "ok"}), "", 120);
+    auto r =
+        run(asyncfetch_cmd({"ssh", "--known-hosts", dir.file("known_hosts"), "--no-agent", "-q",
+                            "-c", "200", "-i", sshd.ed25519_key(), file, "--", "echo", "ok"}),
+            "", 120);
     CHECK_MESSAGE(r.status == 0, r.err);
     auto records = records_of(r.out);
     CHECK(records.size() == 200);
     int ok = 0;
-    for (auto& rec : records) ok += rec["stdout"] == "ok\n";
+    for (auto& rec : records)
+        ok += rec["stdout"] == "ok\n";
     CHECK(ok == 200);
     // Four distinct hosts were recorded once each, despite 200 concurrent first contacts.
     CHECK(lines_of(slurp(dir.file("known_hosts"))).size() == 4);

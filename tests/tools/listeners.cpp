@@ -21,7 +21,8 @@ sockaddr_in loopback(std::uint16_t port) {
 int listen_on_loopback(int backlog, std::uint16_t& port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     auto addr = loopback(0);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, backlog) != 0) {
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(fd, backlog) != 0) {
         throw std::runtime_error("cannot listen on 127.0.0.1");
     }
     socklen_t len = sizeof addr;
@@ -33,7 +34,8 @@ int listen_on_loopback(int backlog, std::uint16_t& port) {
 } // namespace
 
 listener::~listener() {
-    for (int f : fillers_) ::close(f);
+    for (int f : fillers_)
+        ::close(f);
     ::close(fd_);
 }
 

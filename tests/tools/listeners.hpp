@@ -8,7 +8,8 @@ namespace asyncfetch::testing {
 
 class listener {
 public:
-    listener(int fd, std::uint16_t port, std::vector<int> fillers) : fd_(fd), port_(port), fillers_(std::move(fillers)) {}
+    listener(int fd, std::uint16_t port, std::vector<int> fillers)
+        : fd_(fd), port_(port), fillers_(std::move(fillers)) {}
     listener(const listener&) = delete;
     listener& operator=(const listener&) = delete;
     ~listener();

@@ -25,7 +25,8 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
         ::dup2(out_fd, 1);
         ::dup2(err_fd, 2);
         std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
         ::execvp(args[0], args.data());
         std::_Exit(127);
@@ -33,7 +34,9 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
     return pid;
 }
 
-int decode_status(int raw) { return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw); }
+int decode_status(int raw) {
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+}
 
 // Waits up to timeout_s for pid; kills it when the time is up.
 int reap(pid_t pid, int timeout_s) {
@@ -87,7 +90,9 @@ child::~child() {
     ::unlink(err_path_.c_str());
 }
 
-void child::signal(int sig) const { ::kill(pid_, sig); }
+void child::signal(int sig) const {
+    ::kill(pid_, sig);
+}
 
 run_result child::wait(int timeout_s) {
     run_result r;

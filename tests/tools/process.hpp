@@ -15,12 +15,14 @@ struct run_result {
 
 // Runs argv to completion, feeding `input` on stdin; kills it after
 // `timeout_s` seconds (the test then fails on the status).
-run_result run(const std::vector<std::string>& argv, const std::string& input = "", int timeout_s = 60);
+run_result run(const std::vector<std::string>& argv, const std::string& input = "",
+               int timeout_s = 60);
 
 // A child left running, with stdout and stderr going to files.
 class child {
 public:
-    explicit child(const std::vector<std::string>& argv, const std::string& stdin_path = "/dev/null");
+    explicit child(const std::vector<std::string>& argv,
+                   const std::string& stdin_path = "/dev/null");
     ~child(); // kills and reaps if still running
     child(const child&) = delete;
     child& operator=(const child&) = delete;

@@ -60,7 +60,8 @@ std::string slurp(const std::string& path) {
 void ensure_test_user() {
     const std::string home = sshd_server::home();
     if (!::getpwnam(sshd_server::user())) {
-        must({"useradd", "--system", "--home-dir", home, "--shell", "/bin/sh", sshd_server::user()});
+        must(
+            {"useradd", "--system", "--home-dir", home, "--shell", "/bin/sh", sshd_server::user()});
     }
     std::filesystem::create_directories(home);
     must({"chown", std::string(sshd_server::user()) + ":", home});
@@ -75,7 +76,8 @@ void keygen(const std::string& type, const std::string& path, const std::string&
 
 std::string sshd_server::unavailable_reason() {
     if (::geteuid() != 0) return "not root: the SSH tests start sshd and create a test user";
-    if (!std::filesystem::exists("/usr/sbin/sshd")) return "no /usr/sbin/sshd (install openssh-server)";
+    if (!std::filesystem::exists("/usr/sbin/sshd"))
+        return "no /usr/sbin/sshd (install openssh-server)";
     return {};
 }
 
@@ -97,18 +99,27 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
 
     port_ = free_port();
     std::string config = "Port " + std::to_string(port_) + "\n";
-    for (const auto& a : addresses) config += "ListenAddress " + a + "\n";
-    config += "HostKey " + dir_.file("host_ed25519") + "\n"
-              "PidFile " + dir_.file("sshd.pid") + "\n"
-              "AuthorizedKeysFile " + dir_.file("authorized_keys") + "\n"
-              "UsePAM no\nStrictModes no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
-              "PubkeyAuthentication yes\nPermitRootLogin no\nMaxStartups 2000:30:4000\nMaxSessions 100\n"
-              "MaxAuthTries 10\nLoginGraceTime 30\nLogLevel ERROR\nUseDNS no\nPrintMotd no\n"
-              "Subsystem sftp internal-sftp\n"
-              "AllowUsers " + std::string(user()) + "\n";
+    for (const auto& a : addresses)
+        config += "ListenAddress " + a + "\n";
+    config +=
+        "HostKey " + dir_.file("host_ed25519") +
+        "\n"
+        "PidFile " +
+        dir_.file("sshd.pid") +
+        "\n"
+        "AuthorizedKeysFile " +
+        dir_.file("authorized_keys") +
+        "\n"
+        "UsePAM no\nStrictModes no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+        "PubkeyAuthentication yes\nPermitRootLogin no\nMaxStartups 2000:30:4000\nMaxSessions 100\n"
+        "MaxAuthTries 10\nLoginGraceTime 30\nLogLevel ERROR\nUseDNS no\nPrintMotd no\n"
+        "Subsystem sftp internal-sftp\n"
+        "AllowUsers " +
+        std::string(user()) + "\n";
     const auto config_path = dir_.write("sshd_config", config);
 
-    const auto log_path = dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
+    const auto log_path =
+        dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);
@@ -120,7 +131,8 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
     }
     for (int i = 0; i < 500; ++i) {
         bool all = true;
-        for (const auto& a : addresses) all = all && accepts(a, port_);
+        for (const auto& a : addresses)
+            all = all && accepts(a, port_);
         if (all) return;
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -143,8 +155,10 @@ void sshd_server::kill_now() {
     // Sessions run in children (and grandchildren) of the listener: stop the
     // whole tree first so nothing is reparented and keeps serving.
     ::kill(pid_, SIGSTOP);
-    for (const pid_t p : descendants(pid_)) ::kill(p, SIGSTOP);
-    for (const pid_t p : descendants(pid_)) ::kill(p, SIGKILL);
+    for (const pid_t p : descendants(pid_))
+        ::kill(p, SIGSTOP);
+    for (const pid_t p : descendants(pid_))
+        ::kill(p, SIGKILL);
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
@@ -160,7 +174,8 @@ std::string sshd_server::known_hosts_line(const std::string& host) const {
 
 ssh_agent::ssh_agent(const std::string& key) {
     socket_ = dir_.file("agent.sock");
-    const auto log_path = dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
+    const auto log_path =
+        dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);

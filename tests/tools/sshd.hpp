@@ -28,11 +28,13 @@ public:
     static const char* user() { return "asyncfetch-test"; }
     static const char* password() { return "af-test-password-1"; }
     static std::string home() { return "/var/lib/asyncfetch-test"; }
-    std::string ed25519_key() const { return dir_.file("id_ed25519"); }       // authorized
-    std::string encrypted_key() const { return dir_.file("id_encrypted"); }   // authorized, passphrase below
+    std::string ed25519_key() const { return dir_.file("id_ed25519"); } // authorized
+    std::string encrypted_key() const {
+        return dir_.file("id_encrypted");
+    } // authorized, passphrase below
     static const char* key_passphrase() { return "af-key-passphrase"; }
-    std::string rsa_key() const { return dir_.file("id_rsa"); }               // authorized
-    std::string stranger_key() const { return dir_.file("id_stranger"); }     // not authorized
+    std::string rsa_key() const { return dir_.file("id_rsa"); }           // authorized
+    std::string stranger_key() const { return dir_.file("id_stranger"); } // not authorized
     // "host key-type base64" lines as known_hosts wants them, for `host`.
     std::string known_hosts_line(const std::string& host) const;
     const temp_dir& dir() const noexcept { return dir_; }

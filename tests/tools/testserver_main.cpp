@@ -14,12 +14,17 @@ int main(int argc, char** argv) {
     asyncfetch::testserver::server_options options;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string flag = argv[i];
-        if (flag == "--port") options.port = static_cast<std::uint16_t>(std::atoi(argv[i + 1]));
-        else if (flag == "--address") options.address = argv[i + 1];
-        else if (flag == "--cert") options.cert_file = argv[i + 1];
-        else if (flag == "--key") options.key_file = argv[i + 1];
+        if (flag == "--port")
+            options.port = static_cast<std::uint16_t>(std::atoi(argv[i + 1]));
+        else if (flag == "--address")
+            options.address = argv[i + 1];
+        else if (flag == "--cert")
+            options.cert_file = argv[i + 1];
+        else if (flag == "--key")
+            options.key_file = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--address A] [--port P] [--cert PEM --key PEM]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--address A] [--port P] [--cert PEM --key PEM]\n",
+                         argv[0]);
             return 2;
         }
     }

@@ -8,7 +8,8 @@
 namespace asyncfetch::testing {
 
 temp_dir::temp_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "asyncfetch-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "asyncfetch-test-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
 }
@@ -25,7 +26,8 @@ std::string temp_dir::write(const std::string& name, const std::string& text) co
 }
 
 void make_test_ca(const tls_files& files) {
-    const std::string cmd = std::string(ASYNCFETCH_SOURCE_DIR) + "/tests/tools/make-test-ca.sh " + files.dir.path();
+    const std::string cmd =
+        std::string(ASYNCFETCH_SOURCE_DIR) + "/tests/tools/make-test-ca.sh " + files.dir.path();
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("make-test-ca.sh failed");
 }
 

@@ -9,8 +9,8 @@
 namespace asyncfetch::app {
 
 struct demo_config {
-    std::size_t urls = 50;   // how many slow URLs to fetch
-    bool quiet = false;      // no per-URL console lines
+    std::size_t urls = 50;       // how many slow URLs to fetch
+    bool quiet = false;          // no per-URL console lines
     std::string output = "none"; // records file ("none": not written)
 };
 

@@ -12,9 +12,9 @@
 namespace asyncfetch::app {
 
 struct fetch_config {
-    std::string input = "-";  // URL list file; "-" is stdin
-    bool keep_going = false;  // malformed lines become error records
-    run_settings run;         // -c / --serial (concurrency 1) / --compare, output
+    std::string input = "-"; // URL list file; "-" is stdin
+    bool keep_going = false; // malformed lines become error records
+    run_settings run;        // -c / --serial (concurrency 1) / --compare, output
     http::client_options client;
 };
 

@@ -29,7 +29,8 @@ struct job_kind {
     // A fresh operation for each pass (no state, such as warm connections,
     // carried from the serial pass into the concurrent one). The returned
     // holder keeps whatever the operation needs alive for the pass.
-    std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor)> make_operation;
+    std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor)>
+        make_operation;
     // The record of a target that yielded none (cancelled, or a bad input line).
     std::function<record(const std::string& text, std::string error, outcome result)> error_record;
     // Console lines (without -q): when a target starts, and when it ends.
@@ -43,11 +44,12 @@ struct job_kind {
 
 // Runs `targets`; `problems` (input lines rejected under --keep-going) become
 // error records first. Returns the exit status.
-int run_targets(const run_settings& settings, const job_kind& kind, const std::vector<target>& targets,
-                const std::vector<input_problem>& problems);
+int run_targets(const run_settings& settings, const job_kind& kind,
+                const std::vector<target>& targets, const std::vector<input_problem>& problems);
 
 // Reads an input file; on problems prints them and returns false (exit 2)
 // unless keep_going.
-bool read_input(const std::string& path, const target_validator& validate, bool keep_going, input_file& out);
+bool read_input(const std::string& path, const target_validator& validate, bool keep_going,
+                input_file& out);
 
 } // namespace asyncfetch::app

@@ -31,7 +31,8 @@ public:
     // The next value, or nullopt when closed and empty. A cancelled wait throws.
     boost::asio::awaitable<std::optional<T>> receive() {
         if (closing_ && !queue_.ready()) co_return std::nullopt;
-        auto [ec, value] = co_await queue_.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
+        auto [ec, value] =
+            co_await queue_.async_receive(boost::asio::as_tuple(boost::asio::use_awaitable));
         if (ec == boost::asio::experimental::channel_errc::channel_closed) co_return std::nullopt;
         if (ec) throw boost::system::system_error(ec);
         if (closing_ && !queue_.ready()) queue_.close();

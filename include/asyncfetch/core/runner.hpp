@@ -18,7 +18,7 @@ namespace asyncfetch {
 using operation = std::function<boost::asio::awaitable<record>(const target&)>;
 
 struct record_sink {
-    std::function<void(const target&)> started;          // optional
+    std::function<void(const target&)> started;            // optional
     std::function<void(const target&, record&&)> finished; // required
 };
 

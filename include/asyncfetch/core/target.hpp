@@ -26,9 +26,9 @@ enum class outcome { ok, failed, cancelled };
 
 struct record {
     outcome result = outcome::ok;
-    std::string error;        // empty when ok
-    double elapsed_ms = 0;    // from start of the first attempt to the end
-    std::uint64_t bytes = 0;  // payload bytes received
+    std::string error;       // empty when ok
+    double elapsed_ms = 0;   // from start of the first attempt to the end
+    std::uint64_t bytes = 0; // payload bytes received
     nlohmann::ordered_json fields = nlohmann::ordered_json::object(); // the JSON line
 };
 

@@ -28,12 +28,13 @@ struct timeouts {
 };
 
 struct client_options {
-    std::size_t per_host = 8;             // requests in flight per host; 0 = no limit
+    std::size_t per_host = 8; // requests in flight per host; 0 = no limit
     int max_redirects = 10;
     std::uint64_t max_body = 64ull << 20; // bytes, after decoding
     timeouts limits;
     retry_policy retry;
-    std::vector<std::pair<std::string, std::string>> headers; // -H, replace defaults of the same name
+    std::vector<std::pair<std::string, std::string>>
+        headers; // -H, replace defaults of the same name
     std::string user_agent = "asyncfetch/0.1";
     bool verify_tls = true; // --insecure turns it off
     std::string ca_file;    // --cacert; empty: the system's trust store
@@ -48,7 +49,7 @@ struct fetch_result {
     boost::system::error_code ec; // empty on success (2xx/3xx without Location)
     std::string error;            // "phase: message" when ec is set
     std::string content_type;
-    std::string body;             // only with keep_body
+    std::string body; // only with keep_body
 };
 
 // Counters for tests and summaries.

@@ -14,9 +14,9 @@ namespace asyncfetch::http {
 using duration = std::chrono::steady_clock::duration;
 
 struct retry_policy {
-    int retries = 2;                                    // attempts after the first
+    int retries = 2;                                      // attempts after the first
     duration base_delay = std::chrono::milliseconds(200); // doubled each retry
-    duration max_delay = std::chrono::seconds(10);      // cap for backoff and Retry-After
+    duration max_delay = std::chrono::seconds(10);        // cap for backoff and Retry-After
 };
 
 // How an attempt ended, as far as retrying cares.

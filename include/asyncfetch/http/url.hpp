@@ -10,12 +10,12 @@
 namespace asyncfetch::http {
 
 struct http_url {
-    std::string text;        // the whole URL, normalised by Boost.URL (no fragment)
-    bool tls = false;        // https
-    std::string host;        // for connecting and SNI: no brackets around IPv6
-    bool host_is_ip = false; // an IPv4/IPv6 literal (no SNI, verify by IP)
-    std::uint16_t port = 0;  // explicit or the scheme's default
-    std::string host_header; // Host: value, with port when not the default
+    std::string text;           // the whole URL, normalised by Boost.URL (no fragment)
+    bool tls = false;           // https
+    std::string host;           // for connecting and SNI: no brackets around IPv6
+    bool host_is_ip = false;    // an IPv4/IPv6 literal (no SNI, verify by IP)
+    std::uint16_t port = 0;     // explicit or the scheme's default
+    std::string host_header;    // Host: value, with port when not the default
     std::string request_target; // path and query, at least "/"
 
     // Connections are pooled by this key: scheme, host and port.

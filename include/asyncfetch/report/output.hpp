@@ -12,9 +12,9 @@
 namespace asyncfetch::report {
 
 struct output_options {
-    std::string path;         // JSON lines file; empty: stdout; "none": no records
-    bool console = true;      // "GET: URL" / "N bytes received from URL" lines
-    bool progress = false;    // a redrawn "done/total" line (stderr is a terminal)
+    std::string path;      // JSON lines file; empty: stdout; "none": no records
+    bool console = true;   // "GET: URL" / "N bytes received from URL" lines
+    bool progress = false; // a redrawn "done/total" line (stderr is a terminal)
 };
 
 class output {

@@ -7,22 +7,26 @@
 namespace asyncfetch::ssh {
 
 enum class ssh_errc {
-    host_key_unknown = 1,  // strict policy, host not in known_hosts
-    host_key_changed,      // known_hosts has another key: refused
-    auth_failed,           // every method was tried and refused
+    host_key_unknown = 1, // strict policy, host not in known_hosts
+    host_key_changed,     // known_hosts has another key: refused
+    auth_failed,          // every method was tried and refused
     connect_timeout,
     handshake_timeout,
     auth_timeout,
     command_timeout,
-    transfer_failed,       // an SFTP operation failed (message says which)
-    unsafe_remote_name,    // a remote file name that would escape the local directory
+    transfer_failed,    // an SFTP operation failed (message says which)
+    unsafe_remote_name, // a remote file name that would escape the local directory
 };
 
 const boost::system::error_category& ssh_category() noexcept;
 const boost::system::error_category& libssh2_category() noexcept;
 
-inline boost::system::error_code make_error_code(ssh_errc e) noexcept { return {static_cast<int>(e), ssh_category()}; }
-inline boost::system::error_code libssh2_error(int rc) noexcept { return {rc, libssh2_category()}; }
+inline boost::system::error_code make_error_code(ssh_errc e) noexcept {
+    return {static_cast<int>(e), ssh_category()};
+}
+inline boost::system::error_code libssh2_error(int rc) noexcept {
+    return {rc, libssh2_category()};
+}
 
 } // namespace asyncfetch::ssh
 

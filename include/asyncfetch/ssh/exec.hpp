@@ -42,13 +42,13 @@ struct exec_options {
 };
 
 struct exec_result {
-    int exit_status = -1;   // -1 until the command ends with a status
-    std::string signal;     // "TERM", "KILL", ... when it ended by a signal
-    std::string out, err;   // up to max_output each
+    int exit_status = -1; // -1 until the command ends with a status
+    std::string signal;   // "TERM", "KILL", ... when it ended by a signal
+    std::string out, err; // up to max_output each
     std::uint64_t out_bytes = 0, err_bytes = 0;
 };
 
-boost::asio::awaitable<ssh_failure> exec(session& s, const std::string& command, const exec_options& options,
-                                         exec_result& result);
+boost::asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
+                                         const exec_options& options, exec_result& result);
 
 } // namespace asyncfetch::ssh

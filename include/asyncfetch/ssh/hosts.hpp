@@ -9,8 +9,8 @@
 namespace asyncfetch::ssh {
 
 struct host_spec {
-    std::string user; // empty: the default user
-    std::string host; // name or address, IPv6 without brackets
+    std::string user;       // empty: the default user
+    std::string host;       // name or address, IPv6 without brackets
     std::uint16_t port = 0; // 0: the default port
 
     // "user@host:port" with the defaults filled in, for records and messages.
@@ -25,6 +25,7 @@ struct host_result {
 host_result parse_host_line(std::string_view text);
 
 // Fills in the defaults (-l USER, -p PORT; else the login user and 22).
-host_spec with_defaults(host_spec spec, const std::string& default_user, std::uint16_t default_port);
+host_spec with_defaults(host_spec spec, const std::string& default_user,
+                        std::uint16_t default_port);
 
 } // namespace asyncfetch::ssh

@@ -34,7 +34,7 @@ struct auth_options {
 
 struct session_options {
     duration connect_timeout = std::chrono::seconds(10); // TCP connect, handshake, auth: each
-    std::string known_hosts_path;            // empty: ~/.ssh/known_hosts
+    std::string known_hosts_path;                        // empty: ~/.ssh/known_hosts
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
 };
@@ -82,7 +82,8 @@ public:
     std::string last_error() const;
 
 private:
-    boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host, const auth_options& auth);
+    boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host,
+                                                     const auth_options& auth);
 
     boost::asio::ip::tcp::socket socket_;
     _LIBSSH2_SESSION* session_ = nullptr;

@@ -27,8 +27,8 @@ namespace asyncfetch::testserver {
 
 struct server_options {
     std::string address = "127.0.0.1";
-    std::uint16_t port = 0;  // 0: any free port
-    std::string cert_file;   // PEM; TLS when cert and key are both set
+    std::uint16_t port = 0; // 0: any free port
+    std::string cert_file;  // PEM; TLS when cert and key are both set
     std::string key_file;
 };
 

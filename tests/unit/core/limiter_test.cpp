@@ -26,14 +26,17 @@ std::size_t peak_inside(std::size_t slots, int tasks) {
         auto peak = std::make_shared<std::size_t>(0);
         auto finished = std::make_shared<int>(0);
         for (int i = 0; i < tasks; ++i) {
-            asio::co_spawn(ex, [=]() -> asio::awaitable<void> {
-                auto permit = co_await lim->acquire();
-                *peak = std::max(*peak, ++*inside);
-                asio::steady_timer t(ex, 5ms);
-                co_await t.async_wait(asio::use_awaitable);
-                --*inside;
-                ++*finished;
-            }, asio::detached);
+            asio::co_spawn(
+                ex,
+                [=]() -> asio::awaitable<void> {
+                    auto permit = co_await lim->acquire();
+                    *peak = std::max(*peak, ++*inside);
+                    asio::steady_timer t(ex, 5ms);
+                    co_await t.async_wait(asio::use_awaitable);
+                    --*inside;
+                    ++*finished;
+                },
+                asio::detached);
         }
         asio::steady_timer poll(ex);
         while (*finished < tasks) {

@@ -17,7 +17,9 @@ namespace {
 
 std::vector<target> make_targets(int n) {
     std::vector<target> out;
-    for (int i = 0; i < n; ++i) out.push_back({static_cast<std::size_t>(i), static_cast<std::size_t>(i + 1), "t" + std::to_string(i)});
+    for (int i = 0; i < n; ++i)
+        out.push_back({static_cast<std::size_t>(i), static_cast<std::size_t>(i + 1),
+                       "t" + std::to_string(i)});
     return out;
 }
 

@@ -35,5 +35,6 @@ TEST_CASE("an unreadable file is one problem naming the reason") {
     auto f = read_targets_file("/nonexistent/urls.txt", nullptr);
     REQUIRE(f.problems.size() == 1);
     CHECK(f.problems[0].line == 0);
-    CHECK(format_problems("/nonexistent/urls.txt", f.problems).find("No such file") != std::string::npos);
+    CHECK(format_problems("/nonexistent/urls.txt", f.problems).find("No such file") !=
+          std::string::npos);
 }

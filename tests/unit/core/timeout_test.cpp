@@ -19,14 +19,16 @@ asio::awaitable<int> answer_after(std::chrono::milliseconds d, int value) {
 } // namespace
 
 TEST_CASE("with_timeout returns the result of an operation that beats the deadline") {
-    auto r = run_coro<std::optional<int>>([](asio::any_io_executor) { return with_timeout(answer_after(1ms, 42), 2s); });
+    auto r = run_coro<std::optional<int>>(
+        [](asio::any_io_executor) { return with_timeout(answer_after(1ms, 42), 2s); });
     REQUIRE(r.has_value());
     CHECK(*r == 42);
 }
 
 TEST_CASE("with_timeout gives nullopt, promptly, when the deadline passes first") {
     const auto start = std::chrono::steady_clock::now();
-    auto r = run_coro<std::optional<int>>([](asio::any_io_executor) { return with_timeout(answer_after(10s, 1), 20ms); });
+    auto r = run_coro<std::optional<int>>(
+        [](asio::any_io_executor) { return with_timeout(answer_after(10s, 1), 20ms); });
     CHECK_FALSE(r.has_value());
     CHECK(std::chrono::steady_clock::now() - start < 5s); // the slow operation was cancelled
 }
@@ -37,7 +39,8 @@ TEST_CASE("an operation that fails is reported at once, not as a timeout") {
         throw std::runtime_error("broken");
     };
     const auto start = std::chrono::steady_clock::now();
-    CHECK_THROWS_WITH(run_coro<std::optional<int>>([&](asio::any_io_executor) { return with_timeout(failing(), 10s); }),
+    CHECK_THROWS_WITH(run_coro<std::optional<int>>(
+                          [&](asio::any_io_executor) { return with_timeout(failing(), 10s); }),
                       "broken");
     CHECK(std::chrono::steady_clock::now() - start < 5s);
 }

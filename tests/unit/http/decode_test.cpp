@@ -11,7 +11,8 @@ using namespace asyncfetch::http;
 namespace {
 std::string sample(std::size_t n) {
     std::string s;
-    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>('a' + (i * 7) % 26);
+    for (std::size_t i = 0; i < n; ++i)
+        s += static_cast<char>('a' + (i * 7) % 26);
     return s;
 }
 

@@ -7,8 +7,12 @@ using namespace asyncfetch::http;
 using namespace std::chrono_literals;
 
 namespace {
-attempt_outcome status(unsigned s) { return {{}, false, s, std::nullopt}; }
-attempt_outcome connect_error() { return {boost::asio::error::connection_refused, true, 0, std::nullopt}; }
+attempt_outcome status(unsigned s) {
+    return {{}, false, s, std::nullopt};
+}
+attempt_outcome connect_error() {
+    return {boost::asio::error::connection_refused, true, 0, std::nullopt};
+}
 } // namespace
 
 TEST_CASE("retry on connect errors, 429 and 5xx, never on success, 4xx or mid-response errors") {
@@ -19,7 +23,8 @@ TEST_CASE("retry on connect errors, 429 and 5xx, never on success, 4xx or mid-re
     CHECK(retry_delay(p, 1, status(503), 0.5));
     CHECK_FALSE(retry_delay(p, 1, status(200), 0.5));
     CHECK_FALSE(retry_delay(p, 1, status(404), 0.5));
-    CHECK_FALSE(retry_delay(p, 1, attempt_outcome{boost::asio::error::connection_reset, false, 0, {}}, 0.5));
+    CHECK_FALSE(retry_delay(
+        p, 1, attempt_outcome{boost::asio::error::connection_reset, false, 0, {}}, 0.5));
 }
 
 TEST_CASE("retries stop after the configured number") {
@@ -55,7 +60,8 @@ TEST_CASE("Retry-After wins over backoff, capped by max_delay") {
 }
 
 TEST_CASE("parse_retry_after reads seconds and HTTP dates") {
-    const auto now = std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+    const auto now =
+        std::chrono::system_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
     CHECK(*parse_retry_after("120", now) == 120s);
     CHECK(*parse_retry_after(" 0 ", now) == 0s);
     CHECK(*parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now) == 30s);

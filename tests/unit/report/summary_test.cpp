@@ -17,7 +17,8 @@ record rec(outcome o, double ms, std::uint64_t bytes) {
 
 TEST_CASE("summary counts outcomes and bytes, cancelled targets have no latency") {
     summary s;
-    for (int i = 1; i <= 100; ++i) s.add(rec(i % 10 == 0 ? outcome::failed : outcome::ok, i, 10));
+    for (int i = 1; i <= 100; ++i)
+        s.add(rec(i % 10 == 0 ? outcome::failed : outcome::ok, i, 10));
     s.add(rec(outcome::cancelled, 99999, 0));
     CHECK(s.total() == 101);
     CHECK(s.ok() == 90);
