@@ -4,6 +4,7 @@
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/exec.hpp"
 #include "asyncfetch/ssh/known_hosts.hpp"
+#include "asyncfetch/ssh/sftp.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 namespace asio = boost::asio;
 
@@ -59,7 +61,7 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
 // pssh's --outdir/--errdir layout: DIR/<host>.out and DIR/<host>.err.
 void write_out_dir(const std::string& dir, const ssh::host_spec& h, const ssh::exec_result& res) {
     std::filesystem::create_directories(dir);
-    const auto name = h.port == 22 ? h.host : h.host + ":" + std::to_string(h.port);
+    const auto name = host_file_name(h);
     std::ofstream(dir + "/" + name + ".out", std::ios::binary) << res.out;
     std::ofstream(dir + "/" + name + ".err", std::ios::binary) << res.err;
 }
@@ -87,78 +89,66 @@ std::optional<std::string> host_line_problem(std::string_view text) {
            " (expected [user@]host[:port])";
 }
 
-int run_ssh(const exec_config& config) {
+namespace {
+
+// What one host does once its session is open; returns the host's record.
+using host_work = std::function<asio::awaitable<record>(
+    ssh::session&, const ssh::host_spec&, std::chrono::steady_clock::time_point start)>;
+// The record of a host that never got that far.
+using failure_record = std::function<record(const ssh::host_spec&, std::string error, double ms)>;
+
+// Runs `step` under the --timeout limit (if any): a timeout is a failure
+// naming `what`.
+asio::awaitable<ssh::ssh_failure>
+within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const char* what) {
+    if (c.command_timeout.count() <= 0) co_return co_await std::move(step);
+    auto finished = co_await with_timeout(std::move(step), c.command_timeout);
+    if (finished) co_return *finished;
+    char text[96];
+    std::snprintf(text, sizeof text, "%s: timed out after %.1f s (--timeout)", what,
+                  std::chrono::duration<double>(c.command_timeout).count());
+    co_return ssh::ssh_failure{make_error_code(ssh::ssh_errc::command_timeout), text};
+}
+
+// The part every SSH job shares: hosts input, known_hosts, connecting and
+// authenticating each host, the console lines and the failed-hosts list.
+int run_on_hosts(const ssh_config& c, host_work work, failure_record failed_record,
+                 std::function<std::string(const record&)> why_failed) {
     input_file input;
-    if (!read_input(config.ssh.hosts_file, host_line_problem, config.ssh.keep_going, input))
-        return exit_usage;
-    const auto& c = config.ssh;
+    if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
     auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
-    kind.make_operation = [&config, hosts](asio::any_io_executor) {
-        operation run_command = [&config, hosts](const target& t) -> asio::awaitable<record> {
-            const auto& c = config.ssh;
+    kind.make_operation = [&c, hosts, work, failed_record](asio::any_io_executor) {
+        operation on_host = [&c, hosts, work,
+                             failed_record](const target& t) -> asio::awaitable<record> {
             const auto start = std::chrono::steady_clock::now();
             const auto host = host_of(c, t.text);
             ssh::session s(co_await asio::this_coro::executor);
-            if (auto refused = co_await s.open(host, c.session, *hosts)) {
-                co_return exec_record(host, nullptr, refused.message, ms_since(start));
-            }
-            // --stream: whole lines, prefixed with the host, as they arrive.
-            ssh::line_splitter out_lines, err_lines;
-            ssh::exec_options options;
-            const auto prefix = host.display() + ": ";
-            auto print = [&prefix](std::FILE* to) {
-                return [&prefix, to](std::string_view line) {
-                    std::fprintf(to, "%s%.*s\n", prefix.c_str(), static_cast<int>(line.size()),
-                                 line.data());
-                };
-            };
-            if (c.stream) {
-                options.on_output = [&](bool is_err, std::string_view chunk) {
-                    (is_err ? err_lines : out_lines).feed(chunk, print(is_err ? stderr : stdout));
-                };
-            }
-            ssh::exec_result res;
-            ssh::ssh_failure failure;
-            if (c.command_timeout.count() > 0) {
-                auto running = ssh::exec(s, config.command, options, res);
-                auto finished = co_await with_timeout(std::move(running), c.command_timeout);
-                if (!finished) {
-                    char text[64];
-                    std::snprintf(text, sizeof text, "command: timed out after %.1f s (--timeout)",
-                                  std::chrono::duration<double>(c.command_timeout).count());
-                    failure = {make_error_code(ssh::ssh_errc::command_timeout), text};
-                } else {
-                    failure = *finished;
-                }
-            } else {
-                failure = co_await ssh::exec(s, config.command, options, res);
-            }
-            if (c.stream) {
-                out_lines.flush(print(stdout));
-                err_lines.flush(print(stderr));
-            }
-            if (!failure) co_await s.close();
-            if (!c.out_dir.empty()) write_out_dir(c.out_dir, host, res);
-            co_return exec_record(host, &res, failure.message, ms_since(start));
+            if (auto refused = co_await s.open(host, c.session, *hosts))
+                co_return failed_record(host, refused.message, ms_since(start));
+            auto r = co_await work(s, host, start);
+            // A failed session is dropped rather than politely closed.
+            if (r.error.empty()) co_await s.close();
+            co_return r;
         };
-        return std::make_pair(std::move(run_command), std::shared_ptr<void>());
+        return std::make_pair(std::move(on_host), std::shared_ptr<void>());
     };
-    kind.error_record = [&c](const std::string& text, std::string error, outcome result) {
-        auto r = exec_record(host_of(c, text), nullptr, std::move(error), 0);
+    kind.error_record = [&c, failed_record](const std::string& text, std::string error,
+                                            outcome result) {
+        auto r = failed_record(host_of(c, text), std::move(error), 0);
         r.result = result;
         return r;
     };
-    kind.finished_line = [&c](const target& t, const record& r) {
+    kind.finished_line = [&c, why_failed](const target& t, const record& r) {
         const auto name = host_of(c, t.text).display();
         return r.result == outcome::ok ? "[SUCCESS] " + name
-                                       : "[FAILURE] " + name + ": " + failure_reason(r);
+                                       : "[FAILURE] " + name + ": " + why_failed(r);
     };
-    kind.observe = [&c, failed](const target& t, const record& r) {
+    kind.observe = [&c, failed, why_failed](const target& t, const record& r) {
         if (r.result != outcome::ok)
-            failed->push_back(host_of(c, t.text).display() + ": " + failure_reason(r));
+            failed->push_back(host_of(c, t.text).display() + ": " + why_failed(r));
     };
     kind.epilogue = [failed]() {
         std::string text;
@@ -168,6 +158,106 @@ int run_ssh(const exec_config& config) {
         return text;
     };
     return run_targets(c.run, kind, input.targets, input.problems);
+}
+
+// {"host","port","user","op","source","destination","files","directories","bytes","skipped","elapsed_ms","error"}
+record transfer_record(const transfer_config& t, const ssh::host_spec& h,
+                       const std::string& destination, const ssh::transfer_stats* stats,
+                       std::string error, double elapsed_ms) {
+    record r;
+    r.error = std::move(error);
+    r.result = r.error.empty() ? outcome::ok : outcome::failed;
+    r.elapsed_ms = elapsed_ms;
+    r.bytes = stats ? stats->bytes : 0;
+    auto& f = r.fields;
+    f["host"] = h.host;
+    f["port"] = h.port;
+    f["user"] = h.user;
+    f["op"] = t.direction == transfer_config::put ? "put" : "get";
+    f["source"] = t.source;
+    f["destination"] = destination;
+    f["files"] = stats ? stats->files : 0;
+    f["directories"] = stats ? stats->directories : 0;
+    f["bytes"] = r.bytes;
+    f["skipped"] = stats ? json(stats->skipped) : json::array();
+    f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
+    f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
+    return r;
+}
+
+} // namespace
+
+std::string host_file_name(const ssh::host_spec& h) {
+    return h.port == 22 ? h.host : h.host + ":" + std::to_string(h.port);
+}
+
+int run_ssh(const exec_config& config) {
+    const auto& c = config.ssh;
+    host_work work =
+        [&config](ssh::session& s, const ssh::host_spec& host,
+                  std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
+        const auto& c = config.ssh;
+        // --stream: whole lines, prefixed with the host, as they arrive.
+        ssh::line_splitter out_lines, err_lines;
+        ssh::exec_options options;
+        const auto prefix = host.display() + ": ";
+        auto print = [&prefix](std::FILE* to) {
+            return [&prefix, to](std::string_view line) {
+                std::fprintf(to, "%s%.*s\n", prefix.c_str(), static_cast<int>(line.size()),
+                             line.data());
+            };
+        };
+        if (c.stream) {
+            options.on_output = [&](bool is_err, std::string_view chunk) {
+                (is_err ? err_lines : out_lines).feed(chunk, print(is_err ? stderr : stdout));
+            };
+        }
+        ssh::exec_result res; // kept on a timeout: the output so far goes in the record
+        const auto failure =
+            co_await within_limit(c, ssh::exec(s, config.command, options, res), "command");
+        if (c.stream) {
+            out_lines.flush(print(stdout));
+            err_lines.flush(print(stderr));
+        }
+        if (!c.out_dir.empty()) write_out_dir(c.out_dir, host, res);
+        co_return exec_record(host, &res, failure.message, ms_since(start));
+    };
+    auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
+        return exec_record(h, nullptr, std::move(error), ms);
+    };
+    return run_on_hosts(c, std::move(work), failed, failure_reason);
+}
+
+int run_transfer(const transfer_config& config) {
+    const auto& c = config.ssh;
+    // get: each host's files go under LOCALDIR/<host>/.
+    auto destination_for = [&config](const ssh::host_spec& h) {
+        return config.direction == transfer_config::put
+                   ? config.destination
+                   : (std::filesystem::path(config.destination) / host_file_name(h)).string();
+    };
+    host_work work = [&config, destination_for](
+                         ssh::session& s, const ssh::host_spec& host,
+                         std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
+        ssh::transfer_options options;
+        options.recursive = config.recursive;
+        ssh::transfer_stats stats;
+        const auto to = destination_for(host);
+        // (No ?: between the two awaitables: GCC 12 miscompiles that in a coroutine.)
+        ssh::ssh_failure failure;
+        if (config.direction == transfer_config::put)
+            failure = co_await within_limit(
+                config.ssh, ssh::put(s, config.source, to, options, stats), "transfer");
+        else
+            failure = co_await within_limit(
+                config.ssh, ssh::get(s, config.source, to, options, stats), "transfer");
+        co_return transfer_record(config, host, to, &stats, failure.message, ms_since(start));
+    };
+    auto failed = [&config, destination_for](const ssh::host_spec& h, std::string error,
+                                             double ms) {
+        return transfer_record(config, h, destination_for(h), nullptr, std::move(error), ms);
+    };
+    return run_on_hosts(c, std::move(work), failed, [](const record& r) { return r.error; });
 }
 
 } // namespace asyncfetch::app

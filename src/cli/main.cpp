@@ -15,6 +15,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <tuple>
 
 namespace af = asyncfetch;
 
@@ -286,6 +287,35 @@ int main(int argc, char** argv) {
                       "Print output lines as they arrive, prefixed with the host");
     ssh_cmd->add_option("command", command, "The command (after --)")->required();
 
+    // put / get: SFTP copies to or from every host.
+    ssh_flags put_flags, get_flags;
+    af::app::transfer_config put, get;
+    auto* put_cmd = app.add_subcommand("put", "Copy a local file or tree (-r) to every host over "
+                                              "SFTP: asyncfetch put HOSTS LOCAL REMOTE");
+    add_ssh_options(*put_cmd, put_flags);
+    put_cmd->add_option("local", put.source, "Local file, or directory with -r")->required();
+    put_cmd
+        ->add_option("remote", put.destination,
+                     "Remote path; an existing remote directory receives LOCAL under its own name")
+        ->required();
+    auto* get_cmd = app.add_subcommand(
+        "get", "Copy a remote file or tree (-r) from every host over SFTP into LOCALDIR/<host>/: "
+               "asyncfetch get HOSTS REMOTE LOCALDIR");
+    add_ssh_options(*get_cmd, get_flags);
+    get_cmd->add_option("remote", get.source, "Remote file, or directory with -r")->required();
+    get_cmd
+        ->add_option("localdir", get.destination,
+                     "Local directory; each host's copy goes in LOCALDIR/<host>/")
+        ->required();
+    for (auto [cmd, flags, config] :
+         {std::tuple{put_cmd, &put_flags, &put}, std::tuple{get_cmd, &get_flags, &get}}) {
+        cmd->add_flag("-r,--recursive", config->recursive, "Copy directories and their contents");
+        cmd->add_option("-t,--timeout", flags->timeout,
+                        "Seconds the copy may take per host (default: no limit)")
+            ->check(CLI::NonNegativeNumber);
+    }
+    get.direction = af::app::transfer_config::get;
+
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
     auto is_command = [&app](const std::string& word) {
@@ -310,6 +340,13 @@ int main(int argc, char** argv) {
             for (const auto& word : command)
                 exec.command += (exec.command.empty() ? "" : " ") + word;
         }
+        for (auto [cmd, flags, config] :
+             {std::tuple{put_cmd, &put_flags, &put}, std::tuple{get_cmd, &get_flags, &get}}) {
+            if (!cmd->parsed()) continue;
+            finish_ssh_flags(*flags);
+            flags->config.command_timeout = seconds(flags->timeout);
+            config->ssh = flags->config;
+        }
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -326,6 +363,8 @@ int main(int argc, char** argv) {
         if (fetch_cmd->parsed()) return af::app::run_fetch(fetch.config);
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
         if (ssh_cmd->parsed()) return af::app::run_ssh(exec);
+        if (put_cmd->parsed()) return af::app::run_transfer(put);
+        if (get_cmd->parsed()) return af::app::run_transfer(get);
     } catch (const std::exception& e) {
         std::cerr << "asyncfetch: " << e.what() << "\n";
         return af::app::exit_usage;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -115,6 +116,12 @@ run_result run(const std::vector<std::string>& argv, const std::string& input, i
 
 std::vector<std::string> asyncfetch_cmd(std::vector<std::string> args) {
     args.insert(args.begin(), ASYNCFETCH_BINARY);
+    // AF_TEST_WRAPPER="valgrind -q" runs the binary under a tool, for debugging.
+    if (const char* wrapper = std::getenv("AF_TEST_WRAPPER"); wrapper && *wrapper) {
+        std::istringstream words(wrapper);
+        std::vector<std::string> prefix{std::istream_iterator<std::string>(words), {}};
+        args.insert(args.begin(), prefix.begin(), prefix.end());
+    }
     return args;
 }
 

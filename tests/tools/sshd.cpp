@@ -81,7 +81,7 @@ std::string sshd_server::unavailable_reason() {
     return {};
 }
 
-sshd_server::sshd_server(std::vector<std::string> addresses) {
+sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address) {
     ensure_test_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     std::filesystem::create_directories("/run/sshd");
@@ -116,6 +116,15 @@ sshd_server::sshd_server(std::vector<std::string> addresses) {
         "Subsystem sftp internal-sftp\n"
         "AllowUsers " +
         std::string(user()) + "\n";
+    // Distinct "hosts" on one machine: SFTP sessions through each address
+    // start in their own directory, so relative remote paths differ per host.
+    for (const auto& a : addresses) {
+        if (!sftp_dir_per_address) break;
+        std::filesystem::create_directories(sftp_dir(a));
+        must({"chown", std::string(user()) + ":", sftp_dir(a)});
+        config +=
+            "Match LocalAddress " + a + "\n  ForceCommand internal-sftp -d " + sftp_dir(a) + "\n";
+    }
     const auto config_path = dir_.write("sshd_config", config);
 
     const auto log_path =

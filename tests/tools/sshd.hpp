@@ -19,7 +19,10 @@ public:
     static std::string unavailable_reason();
 
     // Listens on each address (e.g. 127.0.0.1, 127.0.0.2) on one free port.
-    explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"});
+    // With sftp_dir_per_address, sessions through each address run only SFTP,
+    // starting in sftp_dir(address).
+    explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"},
+                         bool sftp_dir_per_address = false);
     ~sshd_server();
     sshd_server(const sshd_server&) = delete;
     sshd_server& operator=(const sshd_server&) = delete;
@@ -40,6 +43,7 @@ public:
     const temp_dir& dir() const noexcept { return dir_; }
     // A directory in the test user's home, owned by the user, removed with the server.
     std::string remote_scratch() const { return scratch_; }
+    std::string sftp_dir(const std::string& address) const { return scratch_ + "/sftp-" + address; }
     void kill_now(); // SIGKILL the daemon (and its session children)
 
 private:

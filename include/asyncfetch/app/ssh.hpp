@@ -28,10 +28,24 @@ struct exec_config {
     std::string command;
 };
 
+// `put`: source is a local path, destination a remote one. `get`: source is
+// a remote path, destination a local directory (files land in DEST/<host>/).
+struct transfer_config {
+    enum kind { put, get };
+    ssh_config ssh;
+    kind direction = put;
+    std::string source, destination;
+    bool recursive = false;
+};
+
 // Checks a hosts line (the message names the problem).
 std::optional<std::string> host_line_problem(std::string_view text);
 
 int run_ssh(const exec_config& config);
+int run_transfer(const transfer_config& config);
+
+// A host as a file or directory name: "host", or "host:port" off port 22.
+std::string host_file_name(const ssh::host_spec& h);
 
 // The local login name ($USER, else the password database).
 std::string local_user();
