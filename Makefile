@@ -31,11 +31,13 @@ test-sanitize: deps
 bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	bench/http.sh
+	bench/ssh.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	SMOKE=1 bench/http.sh
+	SMOKE=1 bench/ssh.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
