@@ -1,6 +1,7 @@
 #include "asyncfetch/ssh/known_hosts.hpp"
 
 #include "asyncfetch/ssh/error.hpp"
+#include "asyncfetch/ssh/keys.hpp"
 
 #include <libssh2.h>
 #include <openssl/evp.h>
@@ -41,17 +42,9 @@ std::string entry_name(const host_spec& h) {
 }
 
 std::string fingerprint_of_base64(const char* b64) {
-    if (!b64) return "unknown";
-    const std::string text(b64);
-    std::vector<unsigned char> raw(text.size());
-    const int n = EVP_DecodeBlock(raw.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) return "unknown";
-    std::size_t len = static_cast<std::size_t>(n);
-    // EVP_DecodeBlock counts the padding as zero bytes.
-    for (auto it = text.rbegin(); it != text.rend() && *it == '=' && len > 0; ++it)
-        --len;
-    return sha256_fingerprint(raw.data(), len);
+    const auto raw = b64 ? base64_decode(b64) : std::nullopt;
+    if (!raw) return "unknown";
+    return sha256_fingerprint(reinterpret_cast<const unsigned char*>(raw->data()), raw->size());
 }
 
 // Appends one line under an exclusive lock; concurrent writers never interleave.

@@ -2,6 +2,7 @@
 
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
+#include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/known_hosts.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,6 +13,7 @@
 #include <libssh2.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -53,6 +55,20 @@ bool is_rsa_key(const std::string& path) {
 constexpr auto rsa_note = " (an RSA key: libssh2 1.10 signs RSA keys only with ssh-rsa/SHA-1, "
                           "which OpenSSH 8.8 and later refuse "
                           "by default; use an ed25519 key: ssh-keygen -t ed25519)";
+
+// libssh2's signing callback for keys parsed by keys.cpp: the raw signature,
+// in memory libssh2 frees with its default allocator (free).
+int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig_len,
+                         const unsigned char* data, std::size_t data_len, void** abstract) {
+    const auto* signer = static_cast<const ed25519_signer*>(*abstract);
+    const auto signature = signer->sign({reinterpret_cast<const char*>(data), data_len});
+    if (signature.empty()) return -1;
+    *sig = static_cast<unsigned char*>(std::malloc(signature.size()));
+    if (!*sig) return -1;
+    std::memcpy(*sig, signature.data(), signature.size());
+    *sig_len = signature.size();
+    return 0;
+}
 
 } // namespace
 
@@ -199,10 +215,22 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
         const auto files = auth.identity_files.empty() ? default_identities() : auth.identity_files;
         for (const auto& key : files) {
             const char* passphrase = auth.passphrase ? auth.passphrase->c_str() : nullptr;
-            const long rc = co_await retry([&] {
-                return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
-                    session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
-            });
+            long rc = 0;
+            if (auto signer = cached_ed25519_signer(key)) {
+                // Parsed once per run; signs through libssh2's callback.
+                void* abstract = const_cast<ed25519_signer*>(signer.get());
+                const auto& blob = signer->public_blob();
+                rc = co_await retry([&] {
+                    return static_cast<long>(libssh2_userauth_publickey(
+                        session_, user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
+                        blob.size(), &sign_with_cached_key, &abstract));
+                });
+            } else {
+                rc = co_await retry([&] {
+                    return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
+                        session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
+                });
+            }
             if (rc == 0) co_return ssh_failure{};
             if (rc == LIBSSH2_ERROR_FILE) {
                 tried.push_back("key " + key +

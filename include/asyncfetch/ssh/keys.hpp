@@ -1,0 +1,48 @@
+// Private keys loaded once per run. libssh2 1.10 re-reads and re-parses a key
+// file for every session (OpenSSL 3 builds a decoder context on each try:
+// over half of a session's client CPU). An unencrypted ed25519 key in
+// OpenSSH's format, the kind `ssh-keygen -t ed25519` writes, is parsed here
+// once and signs through libssh2's callback; other keys use libssh2's loader.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace asyncfetch::ssh {
+
+// Standard base64 (line breaks and blanks ignored); nullopt when malformed.
+std::optional<std::string> base64_decode(std::string_view text);
+
+struct ed25519_key {
+    std::string public_blob;            // string "ssh-ed25519", string key: as sent to the server
+    std::array<unsigned char, 32> seed; // the private key
+};
+
+// Parses the text of an "OPENSSH PRIVATE KEY" file; nullopt unless it holds
+// one unencrypted ed25519 key.
+std::optional<ed25519_key> parse_openssh_ed25519(std::string_view file_text);
+
+// A parsed key ready to sign (OpenSSL EVP_PKEY inside).
+class ed25519_signer {
+public:
+    explicit ed25519_signer(const ed25519_key& key);
+    ~ed25519_signer();
+    ed25519_signer(const ed25519_signer&) = delete;
+    ed25519_signer& operator=(const ed25519_signer&) = delete;
+    const std::string& public_blob() const noexcept { return blob_; }
+    // The 64-byte signature of `data`; empty on failure.
+    std::string sign(std::string_view data) const;
+
+private:
+    std::string blob_;
+    void* pkey_ = nullptr; // EVP_PKEY*
+};
+
+// The signer for a key file, loaded on first use and kept for the run;
+// nullptr when the file is not an unencrypted OpenSSH ed25519 key.
+std::shared_ptr<const ed25519_signer> cached_ed25519_signer(const std::string& path);
+
+} // namespace asyncfetch::ssh

@@ -1,0 +1,92 @@
+// OpenSSH ed25519 key parsing and signing, checked against OpenSSL's verify
+// with keys ssh-keygen makes at test time.
+#include "asyncfetch/ssh/keys.hpp"
+#include "tools/process.hpp"
+#include "tools/tls_files.hpp"
+
+#include <doctest/doctest.h>
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace asyncfetch::ssh;
+using namespace asyncfetch::testing;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::string keygen(const temp_dir& dir, const std::string& name, const std::string& type,
+                   const std::string& passphrase = "") {
+    const auto path = dir.file(name);
+    auto r = run({"ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", "unit", "-f", path});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    return path;
+}
+
+bool verifies(const std::string& public_key32, const std::string& data, const std::string& sig) {
+    EVP_PKEY* pub = EVP_PKEY_new_raw_public_key(
+        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(public_key32.data()), 32);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    const bool ok =
+        EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pub) == 1 &&
+        EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
+                         reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
+    EVP_MD_CTX_free(ctx);
+    EVP_PKEY_free(pub);
+    return ok;
+}
+
+} // namespace
+
+TEST_CASE("an unencrypted ed25519 key from ssh-keygen parses and signs verifiably") {
+    temp_dir dir;
+    const auto path = keygen(dir, "id", "ed25519");
+    auto key = parse_openssh_ed25519(slurp(path));
+    REQUIRE(key.has_value());
+    // The public blob is exactly what the .pub file carries in base64.
+    std::istringstream pub(slurp(path + ".pub"));
+    std::string type, b64;
+    pub >> type >> b64;
+    CHECK(type == "ssh-ed25519");
+    CHECK(base64_decode(b64).value() == key->public_blob);
+
+    ed25519_signer signer(*key);
+    const std::string data = "session id and userauth request";
+    const auto sig = signer.sign(data);
+    REQUIRE(sig.size() == 64);
+    const auto public_key32 = key->public_blob.substr(key->public_blob.size() - 32);
+    CHECK(verifies(public_key32, data, sig));
+    CHECK_FALSE(verifies(public_key32, data + "!", sig));
+    CHECK(cached_ed25519_signer(path) == cached_ed25519_signer(path)); // parsed once
+}
+
+TEST_CASE("encrypted, non-ed25519 and damaged keys are left to libssh2") {
+    temp_dir dir;
+    CHECK_FALSE(parse_openssh_ed25519(slurp(keygen(dir, "enc", "ed25519", "secret-words"))));
+    CHECK_FALSE(parse_openssh_ed25519(slurp(keygen(dir, "ec", "ecdsa"))));
+    auto text = slurp(keygen(dir, "ok", "ed25519"));
+    CHECK(parse_openssh_ed25519(text).has_value());
+    text[60] = text[60] == 'A' ? 'B' : 'A'; // one base64 character changed
+    const auto damaged = parse_openssh_ed25519(text);
+    if (damaged)
+        CHECK(damaged->public_blob != parse_openssh_ed25519(slurp(dir.file("ok")))->public_blob);
+    CHECK_FALSE(parse_openssh_ed25519("not a key"));
+    CHECK_FALSE(parse_openssh_ed25519(""));
+    CHECK(cached_ed25519_signer(dir.file("enc")) == nullptr);
+    CHECK(cached_ed25519_signer(dir.file("missing")) == nullptr);
+}
+
+TEST_CASE("base64 decoding, with padding and line breaks") {
+    CHECK(base64_decode("aGVsbG8=").value() == "hello");
+    CHECK(base64_decode("aGVs\nbG8h").value() == "hello!");
+    CHECK(base64_decode("aGk=").value() == "hi");
+    CHECK_FALSE(base64_decode("abc"));
+    CHECK_FALSE(base64_decode(""));
+}
