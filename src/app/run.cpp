@@ -92,7 +92,7 @@ int run_targets(const run_settings& settings, const job_kind& kind,
                          serial.count(), wall.count(), concurrency,
                          wall.count() > 0 ? serial.count() / wall.count() : 0.0);
         }
-        std::fprintf(stderr, "%s\n", out.totals().format(wall).c_str());
+        std::fprintf(stderr, "%s\n", out.totals().format(wall, kind.bytes_verb).c_str());
         if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);
     };
     // `||` below waits for the first branch to succeed, so this one must not
@@ -123,7 +123,9 @@ int run_targets(const run_settings& settings, const job_kind& kind,
         }
         out.finish();
         std::fprintf(stderr, "interrupted: %s\n",
-                     out.totals().format(std::chrono::steady_clock::now() - started).c_str());
+                     out.totals()
+                         .format(std::chrono::steady_clock::now() - started, kind.bytes_verb)
+                         .c_str());
         return exit_interrupted;
     }
     return out.totals().failed() + out.totals().cancelled() > 0 ? exit_failures : exit_ok;

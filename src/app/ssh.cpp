@@ -113,13 +113,14 @@ within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const 
 // The part every SSH job shares: hosts input, known_hosts, connecting and
 // authenticating each host, the console lines and the failed-hosts list.
 int run_on_hosts(const ssh_config& c, host_work work, failure_record failed_record,
-                 std::function<std::string(const record&)> why_failed) {
+                 std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
     input_file input;
     if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
     auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
+    kind.bytes_verb = bytes_verb;
     kind.make_operation = [&c, hosts, work, failed_record](asio::any_io_executor) {
         operation on_host = [&c, hosts, work,
                              failed_record](const target& t) -> asio::awaitable<record> {
@@ -225,7 +226,7 @@ int run_ssh(const exec_config& config) {
     auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
         return exec_record(h, nullptr, std::move(error), ms);
     };
-    return run_on_hosts(c, std::move(work), failed, failure_reason);
+    return run_on_hosts(c, std::move(work), failed, failure_reason, "of output");
 }
 
 int run_transfer(const transfer_config& config) {
@@ -257,7 +258,9 @@ int run_transfer(const transfer_config& config) {
                                              double ms) {
         return transfer_record(config, h, destination_for(h), nullptr, std::move(error), ms);
     };
-    return run_on_hosts(c, std::move(work), failed, [](const record& r) { return r.error; });
+    return run_on_hosts(
+        c, std::move(work), failed, [](const record& r) { return r.error; },
+        config.direction == transfer_config::put ? "sent" : "received");
 }
 
 } // namespace asyncfetch::app

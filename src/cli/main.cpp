@@ -54,30 +54,46 @@ void raise_open_files_limit() {
     }
 }
 
+// The flags every job has: how many in flight, serial or compared, where
+// records go, how chatty.
+struct run_flags {
+    bool serial = false, quiet = false;
+    std::string output;
+};
+
+void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
+                     const std::string& noun) {
+    cmd.add_option("-c,--concurrency", run.concurrency, "How many " + noun + "s in flight at once")
+        ->default_val(100)
+        ->check(CLI::PositiveNumber);
+    auto* serial = cmd.add_flag("--serial", f.serial, "One " + noun + " at a time (same as -c 1)");
+    cmd.add_flag("--compare", run.compare,
+                 "Run serially, then concurrently; print both costs and the speedup")
+        ->excludes(serial);
+    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
+    cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
+}
+
+void finish_run_options(af::app::run_settings& run, const run_flags& f) {
+    if (f.serial) run.concurrency = 1;
+    run.output.path = f.output;
+    run.output.console = !f.quiet;
+}
+
 // Raw values of the fetch flags, validated into an af::app::fetch_config.
 struct fetch_flags {
     af::app::fetch_config config;
     double timeout = 30, connect_timeout = 10, resolve_timeout = 10, tls_timeout = 10;
     std::string max_body = "64M";
     std::vector<std::string> headers;
-    bool quiet = false;
-    bool serial = false;
-    std::string output;
+    run_flags run;
 };
 
 void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
     auto& c = f.config;
     cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")
         ->required();
-    cmd.add_option("-c,--concurrency", c.run.concurrency, "Targets in flight at once")
-        ->default_val(100)
-        ->check(CLI::PositiveNumber);
-    auto* serial = cmd.add_flag("--serial", f.serial, "One target at a time (same as -c 1)");
-    cmd.add_flag("--compare", c.run.compare,
-                 "Run serially, then concurrently; print both costs and the speedup")
-        ->excludes(serial);
-    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
-    cmd.add_flag("-q,--quiet", f.quiet, "No per-URL lines and no progress line on stderr");
+    add_run_options(cmd, c.run, f.run, "URL");
     cmd.add_flag("--keep-going", c.keep_going,
                  "Record malformed input lines as errors and fetch the rest");
     cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")
@@ -131,10 +147,8 @@ void finish_fetch_flags(fetch_flags& f) {
         value.erase(0, value.find_first_not_of(' '));
         c.client.headers.emplace_back(h.substr(0, colon), value);
     }
-    if (f.serial) c.run.concurrency = 1;
-    c.run.output.path = f.output;
-    c.run.output.console = !f.quiet;
-    c.run.output.progress = !f.quiet && isatty(STDERR_FILENO) && !c.run.compare;
+    finish_run_options(c.run, f.run);
+    c.run.output.progress = !f.run.quiet && isatty(STDERR_FILENO) && !c.run.compare;
 }
 
 // Reads a secret from the terminal with echo off (never from the command line).
@@ -168,9 +182,10 @@ std::string env_secret(const std::string& var, const char* flag) {
 // Raw values of the SSH flags, validated into an af::app::ssh_config.
 struct ssh_flags {
     af::app::ssh_config config;
-    bool serial = false, quiet = false, askpass = false, ask_passphrase = false, no_agent = false;
+    run_flags run;
+    bool askpass = false, ask_passphrase = false, no_agent = false;
     double connect_timeout = 10, timeout = 0;
-    std::string output, policy = "accept-new", password_env, password_file, passphrase_env;
+    std::string policy = "accept-new", password_env, password_file, passphrase_env;
 };
 
 void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
@@ -186,19 +201,11 @@ void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
                    "Private key file (repeatable; default ~/.ssh/id_*)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmd.add_option("-c,--concurrency", c.run.concurrency, "Hosts in flight at once")
-        ->default_val(100)
-        ->check(CLI::PositiveNumber);
-    auto* serial = cmd.add_flag("--serial", f.serial, "One host at a time");
-    cmd.add_flag("--compare", c.run.compare,
-                 "Run serially, then concurrently; print both costs and the speedup")
-        ->excludes(serial);
+    add_run_options(cmd, c.run, f.run, "host");
     cmd.add_option("--connect-timeout", f.connect_timeout,
                    "Seconds for each of connect, handshake and auth")
         ->default_val(10)
         ->check(CLI::PositiveNumber);
-    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
-    cmd.add_flag("-q,--quiet", f.quiet, "No per-host lines on stderr");
     cmd.add_flag("--keep-going", c.keep_going,
                  "Record malformed hosts lines as errors and run the rest");
     cmd.add_option("--known-hosts", c.session.known_hosts_path,
@@ -223,7 +230,7 @@ void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
 
 void finish_ssh_flags(ssh_flags& f) {
     auto& c = f.config;
-    if (f.serial) c.run.concurrency = 1;
+    finish_run_options(c.run, f.run);
     if (c.default_user.empty()) c.default_user = af::app::local_user();
     c.session.connect_timeout = seconds(f.connect_timeout);
     c.session.policy = f.policy == "strict" ? af::ssh::host_key_policy::strict
@@ -242,8 +249,6 @@ void finish_ssh_flags(ssh_flags& f) {
     if (!f.passphrase_env.empty())
         c.session.auth.passphrase = env_secret(f.passphrase_env, "--passphrase-env");
     if (f.ask_passphrase) c.session.auth.passphrase = ask_secret("Key passphrase: ");
-    c.run.output.path = f.output;
-    c.run.output.console = !f.quiet;
 }
 
 } // namespace
@@ -335,7 +340,7 @@ int main(int argc, char** argv) {
             finish_ssh_flags(ssh);
             ssh.config.command_timeout = seconds(ssh.timeout);
             // With --stream, stdout carries the output lines: records only with -o.
-            if (ssh.config.stream && ssh.output.empty()) ssh.config.run.output.path = "none";
+            if (ssh.config.stream && ssh.run.output.empty()) ssh.config.run.output.path = "none";
             exec.ssh = ssh.config;
             for (const auto& word : command)
                 exec.command += (exec.command.empty() ? "" : " ") + word;

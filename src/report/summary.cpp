@@ -34,12 +34,12 @@ double summary::latency_percentile(double p) const {
     return latencies_[std::clamp<std::size_t>(rank, 1, latencies_.size()) - 1];
 }
 
-std::string summary::format(std::chrono::duration<double> wall) const {
+std::string summary::format(std::chrono::duration<double> wall, const char* bytes_verb) const {
     char buf[256];
     std::snprintf(buf, sizeof buf,
-                  "%zu targets: %zu ok, %zu failed, %zu cancelled; %s received; "
+                  "%zu targets: %zu ok, %zu failed, %zu cancelled; %s %s; "
                   "latency p50 %.0f ms, p90 %.0f ms, p99 %.0f ms; wall %.2f s",
-                  total(), ok_, failed_, cancelled_, human_bytes(bytes_).c_str(),
+                  total(), ok_, failed_, cancelled_, human_bytes(bytes_).c_str(), bytes_verb,
                   latency_percentile(50), latency_percentile(90), latency_percentile(99),
                   wall.count());
     return buf;

@@ -16,13 +16,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::vector<json> records_of(const std::string& out) {
-    std::vector<json> records;
-    for (const auto& line : lines_of(out))
-        records.push_back(json::parse(line));
-    return records;
-}
-
 std::map<std::string, json> by_url(const std::vector<json>& records) {
     std::map<std::string, json> out;
     for (const auto& r : records)

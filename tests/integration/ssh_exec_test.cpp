@@ -18,19 +18,6 @@ using json = nlohmann::json;
 
 namespace {
 
-bool sshd_unavailable() {
-    const auto why = sshd_server::unavailable_reason();
-    if (!why.empty()) MESSAGE("SSH test skipped: " << why);
-    return !why.empty();
-}
-
-std::vector<json> records_of(const std::string& out) {
-    std::vector<json> records;
-    for (const auto& line : lines_of(out))
-        records.push_back(json::parse(line));
-    return records;
-}
-
 // One sshd, a hosts file and a known_hosts file in a temp dir.
 struct ssh_fixture {
     sshd_server sshd;
@@ -55,11 +42,6 @@ struct ssh_fixture {
     }
 };
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 } // namespace
 
 TEST_CASE("ssh: key auth runs the command, the new host key is recorded (accept-new)") {
@@ -78,7 +60,7 @@ TEST_CASE("ssh: key auth runs the command, the new host key is recorded (accept-
     CHECK(records[0]["stdout"] == "hello\n");
     CHECK(records[0]["stderr"] == "oops\n");
     CHECK(records[0]["error"].is_null());
-    const auto kh = slurp(f.known_hosts());
+    const auto kh = read_file(f.known_hosts());
     CHECK(kh.find("[127.0.0.1]:" + std::to_string(f.sshd.port()) + " ssh-ed25519 ") == 0);
 }
 
@@ -270,7 +252,7 @@ TEST_CASE("ssh: 200 concurrent sessions over 4 loopback addresses, one record ea
         ok += rec["stdout"] == "ok\n";
     CHECK(ok == 200);
     // Four distinct hosts were recorded once each, despite 200 concurrent first contacts.
-    CHECK(lines_of(slurp(dir.file("known_hosts"))).size() == 4);
+    CHECK(lines_of(read_file(dir.file("known_hosts"))).size() == 4);
 }
 
 TEST_CASE("ssh: --out-dir writes pssh-style files, --stream prefixes whole lines with the host") {
@@ -282,8 +264,8 @@ TEST_CASE("ssh: --out-dir writes pssh-style files, --stream prefixes whole lines
                    {"printf 'one\\ntwo\\nthree'; echo err >&2"});
     CHECK(r.status == 0);
     const auto name = "127.0.0.1:" + std::to_string(f.sshd.port());
-    CHECK(slurp(out_dir + "/" + name + ".out") == "one\ntwo\nthree");
-    CHECK(slurp(out_dir + "/" + name + ".err") == "err\n");
+    CHECK(read_file(out_dir + "/" + name + ".out") == "one\ntwo\nthree");
+    CHECK(read_file(out_dir + "/" + name + ".err") == "err\n");
     const auto prefix = std::string(sshd_server::user()) + "@" + name + ": ";
     CHECK(r.out == prefix + "one\n" + prefix + "two\n" + prefix + "three\n");
     CHECK(r.err.find(prefix + "err\n") != std::string::npos);
@@ -297,4 +279,22 @@ TEST_CASE("ssh: a malformed hosts line stops the run with file, line and problem
     CHECK(r.err.find(file + ":2: invalid host 'user@'") != std::string::npos);
     CHECK(r.err.find(file + ":3: invalid host 'host:99999': invalid port") != std::string::npos);
     CHECK(r.err.find(file + ":4:") != std::string::npos);
+}
+
+TEST_CASE("ssh: --compare runs the hosts serially, then concurrently, and prints both costs") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto hosts =
+        f.hosts({f.host_line("127.0.0.1"), f.host_line("127.0.0.1"), f.host_line("127.0.0.1")});
+    auto r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--compare"}, {"sleep", "0.3"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(records_of(r.out).size() == 3); // the concurrent pass is the one recorded
+    const auto serial = r.err.find("serial cost "), concurrent = r.err.find("concurrent cost ");
+    REQUIRE(serial != std::string::npos);
+    REQUIRE(concurrent != std::string::npos);
+    CHECK(r.err.find("speedup ") != std::string::npos);
+    // Three 0.3 s commands one after another cannot take less than 0.9 s (no
+    // upper bounds here: speed is for the benchmarks).
+    CHECK(std::stod(r.err.substr(serial + 12)) >= 0.9);
+    CHECK(std::stod(r.err.substr(concurrent + 16)) >= 0.3);
 }

@@ -21,24 +21,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool sshd_unavailable() {
-    const auto why = sshd_server::unavailable_reason();
-    if (!why.empty()) MESSAGE("SSH test skipped: " << why);
-    return !why.empty();
-}
-
-std::vector<json> records_of(const std::string& out) {
-    std::vector<json> records;
-    for (const auto& line : lines_of(out))
-        records.push_back(json::parse(line));
-    return records;
-}
-
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 void write_file(const fs::path& path, const std::string& bytes, mode_t mode) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << bytes;
@@ -69,7 +51,7 @@ std::map<std::string, entry_facts> tree_facts(const fs::path& root) {
         entry_facts f;
         f.is_dir = S_ISDIR(st.st_mode);
         f.mode = st.st_mode & 0777;
-        if (S_ISREG(st.st_mode)) f.bytes = slurp(e.path());
+        if (S_ISREG(st.st_mode)) f.bytes = read_file(e.path());
         facts[fs::relative(e.path(), root).string()] = f;
     }
     return facts;
@@ -122,6 +104,8 @@ TEST_CASE("sftp: a tree goes to two hosts and comes back byte for byte with its 
     // put into "." (each host's own start directory, existing): lands under the local name.
     auto put = f.run_af("put", {hosts, "-r", local.string(), "."});
     CHECK_MESSAGE(put.status == 0, put.out << put.err);
+    CHECK_MESSAGE(put.err.find(" MB sent;") != std::string::npos,
+                  put.err); // the summary's word for uploads
     auto records = records_of(put.out);
     REQUIRE(records.size() == 2);
     for (const auto& r : records) {
@@ -159,12 +143,12 @@ TEST_CASE("sftp: a tree goes to two hosts and comes back byte for byte with its 
     // A single file under a new name, then again over the existing copy.
     auto one = f.run_af("put", {hosts, (local / "a.txt").string(), "renamed.txt"});
     CHECK(one.status == 0);
-    CHECK(slurp(fs::path(f.sshd.sftp_dir("127.0.0.2")) / "renamed.txt") == "alpha\n");
+    CHECK(read_file(fs::path(f.sshd.sftp_dir("127.0.0.2")) / "renamed.txt") == "alpha\n");
     write_file(local / "a.txt", "beta\n", 0644);
     auto again = f.run_af("put", {hosts, (local / "a.txt").string(), "renamed.txt"});
     CHECK(again.status == 0);
     for (const auto* address : {"127.0.0.1", "127.0.0.2"}) // replaced an existing file
-        CHECK(slurp(fs::path(f.sshd.sftp_dir(address)) / "renamed.txt") == "beta\n");
+        CHECK(read_file(fs::path(f.sshd.sftp_dir(address)) / "renamed.txt") == "beta\n");
 }
 
 TEST_CASE("sftp: directories need -r, missing files give one error record per host") {
@@ -211,12 +195,12 @@ TEST_CASE("sftp: get never writes outside LOCALDIR (dot-dot paths, links, plante
     CHECK_MESSAGE(r.status == 0, r.out << r.err);
     auto records = records_of(r.out);
     REQUIRE(records.size() == 1);
-    CHECK(slurp(victim) == "untouched\n");
+    CHECK(read_file(victim) == "untouched\n");
     CHECK_FALSE(fs::is_symlink(host_dir / "tree" / "a.txt"));
-    CHECK(slurp(host_dir / "tree" / "a.txt") == "remote a\n");
-    CHECK(slurp(host_dir / "tree" / "sub" / "b.txt") == "remote b\n");
-    CHECK(slurp(host_dir / "tree" / "a-link") == "remote a\n"); // followed to a file
-    CHECK_FALSE(fs::exists(host_dir / "tree" / "etc-link"));    // a linked directory is not entered
+    CHECK(read_file(host_dir / "tree" / "a.txt") == "remote a\n");
+    CHECK(read_file(host_dir / "tree" / "sub" / "b.txt") == "remote b\n");
+    CHECK(read_file(host_dir / "tree" / "a-link") == "remote a\n"); // followed to a file
+    CHECK_FALSE(fs::exists(host_dir / "tree" / "etc-link")); // a linked directory is not entered
     const auto skipped = records[0]["skipped"].dump();
     CHECK_MESSAGE(skipped.find("etc-link") != std::string::npos, skipped);
     // Nothing new appeared beside LOCALDIR.
@@ -246,5 +230,5 @@ TEST_CASE("sftp: a transfer cut short leaves the old file under the final name")
     REQUIRE(records.size() == 1);
     CHECK_MESSAGE(records[0]["error"].get<std::string>().find("transfer: timed out") == 0,
                   records[0]);
-    CHECK(slurp(remote) == "the previous version\n");
+    CHECK(read_file(remote) == "the previous version\n");
 }

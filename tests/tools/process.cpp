@@ -55,7 +55,7 @@ int reap(pid_t pid, int timeout_s) {
     }
 }
 
-std::string slurp(const std::string& path) {
+std::string slurp_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
@@ -99,8 +99,8 @@ run_result child::wait(int timeout_s) {
     run_result r;
     r.status = reap(pid_, timeout_s);
     pid_ = -1;
-    r.out = slurp(out_path_);
-    r.err = slurp(err_path_);
+    r.out = slurp_file(out_path_);
+    r.err = slurp_file(err_path_);
     return r;
 }
 
@@ -123,6 +123,17 @@ std::vector<std::string> asyncfetch_cmd(std::vector<std::string> args) {
         args.insert(args.begin(), prefix.begin(), prefix.end());
     }
     return args;
+}
+
+std::string read_file(const std::string& path) {
+    return slurp_file(path);
+}
+
+std::vector<nlohmann::json> records_of(const std::string& out) {
+    std::vector<nlohmann::json> records;
+    for (const auto& line : lines_of(out))
+        records.push_back(nlohmann::json::parse(line));
+    return records;
 }
 
 std::vector<std::string> lines_of(const std::string& text) {

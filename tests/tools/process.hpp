@@ -1,6 +1,8 @@
 // Running the real asyncfetch binary (and other programs) from tests.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -40,6 +42,12 @@ std::vector<pid_t> descendants(pid_t pid);
 
 // argv for the asyncfetch binary under test.
 std::vector<std::string> asyncfetch_cmd(std::vector<std::string> args);
+
+// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::string& path);
+
+// The JSON lines records in an asyncfetch run's stdout.
+std::vector<nlohmann::json> records_of(const std::string& out);
 
 // Non-blank lines of a text.
 std::vector<std::string> lines_of(const std::string& text);

@@ -49,13 +49,6 @@ bool accepts(const std::string& address, std::uint16_t port) {
     return ok;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // The test user, made once per machine: an empty home, a real password hash.
 void ensure_test_user() {
     const std::string home = sshd_server::home();
@@ -90,8 +83,9 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
     keygen("ed25519", encrypted_key(), key_passphrase());
     keygen("rsa", rsa_key());
     keygen("ed25519", stranger_key());
-    dir_.write("authorized_keys", slurp(ed25519_key() + ".pub") + slurp(encrypted_key() + ".pub") +
-                                      slurp(rsa_key() + ".pub"));
+    dir_.write("authorized_keys", read_file(ed25519_key() + ".pub") +
+                                      read_file(encrypted_key() + ".pub") +
+                                      read_file(rsa_key() + ".pub"));
 
     scratch_ = home() + "/" + std::filesystem::path(dir_.path()).filename().string();
     std::filesystem::create_directories(scratch_);
@@ -146,7 +140,7 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
         int status = 0;
         if (::waitpid(pid_, &status, WNOHANG) == pid_) {
             pid_ = -1;
-            throw std::runtime_error("sshd exited at start: " + slurp(log_path));
+            throw std::runtime_error("sshd exited at start: " + read_file(log_path));
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
@@ -174,7 +168,7 @@ void sshd_server::kill_now() {
 }
 
 std::string sshd_server::known_hosts_line(const std::string& host) const {
-    std::istringstream pub(slurp(dir_.file("host_ed25519.pub")));
+    std::istringstream pub(read_file(dir_.file("host_ed25519.pub")));
     std::string type, key;
     pub >> type >> key;
     const std::string name = port_ == 22 ? host : "[" + host + "]:" + std::to_string(port_);

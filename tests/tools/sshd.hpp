@@ -66,4 +66,8 @@ private:
     pid_t pid_ = -1;
 };
 
+// True (and says why, as a doctest message) when sshd cannot run here: SSH
+// tests then return early. CI runs as root, where they always run.
+bool sshd_unavailable(); // in sshd_skip.cpp, apart from the fixture (which runs without doctest)
+
 } // namespace asyncfetch::testing

@@ -38,6 +38,8 @@ struct job_kind {
     std::function<std::string(const target&, const record&)> finished_line;
     // Optional: sees every record of the recorded pass (e.g. to list failed hosts).
     std::function<void(const target&, const record&)> observe;
+    // What the summary says of the records' bytes ("received", "sent", ...).
+    const char* bytes_verb = "received";
     // Optional: text printed on stderr after the summary.
     std::function<std::string()> epilogue;
 };

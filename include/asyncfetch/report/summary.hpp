@@ -25,8 +25,9 @@ public:
     double latency_percentile(double p) const;
 
     // One line: "N targets: A ok, B failed, C cancelled; X received; latency
-    // p50 .. p90 .. p99 ..; wall W s".
-    std::string format(std::chrono::duration<double> wall) const;
+    // p50 .. p90 .. p99 ..; wall W s" (`bytes_verb` in place of "received").
+    std::string format(std::chrono::duration<double> wall,
+                       const char* bytes_verb = "received") const;
 
 private:
     std::size_t ok_ = 0, failed_ = 0, cancelled_ = 0;

@@ -15,13 +15,6 @@ using namespace asyncfetch::testing;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
 std::string keygen(const temp_dir& dir, const std::string& name, const std::string& type,
                    const std::string& passphrase = "") {
     const auto path = dir.file(name);
@@ -48,10 +41,10 @@ bool verifies(const std::string& public_key32, const std::string& data, const st
 TEST_CASE("an unencrypted ed25519 key from ssh-keygen parses and signs verifiably") {
     temp_dir dir;
     const auto path = keygen(dir, "id", "ed25519");
-    auto key = parse_openssh_ed25519(slurp(path));
+    auto key = parse_openssh_ed25519(read_file(path));
     REQUIRE(key.has_value());
     // The public blob is exactly what the .pub file carries in base64.
-    std::istringstream pub(slurp(path + ".pub"));
+    std::istringstream pub(read_file(path + ".pub"));
     std::string type, b64;
     pub >> type >> b64;
     CHECK(type == "ssh-ed25519");
@@ -69,14 +62,15 @@ TEST_CASE("an unencrypted ed25519 key from ssh-keygen parses and signs verifiabl
 
 TEST_CASE("encrypted, non-ed25519 and damaged keys are left to libssh2") {
     temp_dir dir;
-    CHECK_FALSE(parse_openssh_ed25519(slurp(keygen(dir, "enc", "ed25519", "secret-words"))));
-    CHECK_FALSE(parse_openssh_ed25519(slurp(keygen(dir, "ec", "ecdsa"))));
-    auto text = slurp(keygen(dir, "ok", "ed25519"));
+    CHECK_FALSE(parse_openssh_ed25519(read_file(keygen(dir, "enc", "ed25519", "secret-words"))));
+    CHECK_FALSE(parse_openssh_ed25519(read_file(keygen(dir, "ec", "ecdsa"))));
+    auto text = read_file(keygen(dir, "ok", "ed25519"));
     CHECK(parse_openssh_ed25519(text).has_value());
     text[60] = text[60] == 'A' ? 'B' : 'A'; // one base64 character changed
     const auto damaged = parse_openssh_ed25519(text);
     if (damaged)
-        CHECK(damaged->public_blob != parse_openssh_ed25519(slurp(dir.file("ok")))->public_blob);
+        CHECK(damaged->public_blob !=
+              parse_openssh_ed25519(read_file(dir.file("ok")))->public_blob);
     CHECK_FALSE(parse_openssh_ed25519("not a key"));
     CHECK_FALSE(parse_openssh_ed25519(""));
     CHECK(cached_ed25519_signer(dir.file("enc")) == nullptr);
