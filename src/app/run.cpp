@@ -1,5 +1,7 @@
 #include "asyncfetch/app/run.hpp"
 
+#include "asyncfetch/app/workers.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <tuple>
 
 namespace asio = boost::asio;
 using seconds_d = std::chrono::duration<double>;
@@ -17,11 +20,22 @@ using seconds_d = std::chrono::duration<double>;
 namespace asyncfetch::app {
 namespace {
 
-// One pass over the targets with a fresh operation.
+// One pass over the targets with a fresh operation: in this process, or
+// (processes > 1) in that many worker processes, `concurrency` in each.
 asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
-                                    std::size_t concurrency, report::output* records,
-                                    report::output& console) {
-    auto [op, keep_alive] = kind.make_operation(co_await asio::this_coro::executor);
+                                    std::size_t concurrency, std::size_t processes,
+                                    report::output* records, report::output& console) {
+    const auto ex = co_await asio::this_coro::executor;
+    operation op;
+    std::shared_ptr<void> keep_alive;
+    if (processes > 1) {
+        auto pool = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
+        op = [pool](const target& t) { return pool->run(t); };
+        keep_alive = pool;
+        concurrency *= processes;
+    } else {
+        std::tie(op, keep_alive) = kind.make_operation(ex);
+    }
     record_sink sink;
     if (console.console() && kind.started_line)
         sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
@@ -40,7 +54,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     };
     const auto start = std::chrono::steady_clock::now();
     co_await run_job(targets, op, run_options{concurrency}, sink);
-    co_return std::chrono::steady_clock::now() - start;
+    const seconds_d wall = std::chrono::steady_clock::now() - start;
+    keep_alive.reset(); // workers stop here, before the pass is timed as done
+    co_return wall;
 }
 
 } // namespace
@@ -76,21 +92,38 @@ int run_targets(const run_settings& settings, const job_kind& kind,
     const auto started = std::chrono::steady_clock::now();
 
     auto run_passes = [&]() -> asio::awaitable<void> {
-        seconds_d serial{};
+        seconds_d serial{}, one_process{};
+        const std::size_t processes = std::max<std::size_t>(1, settings.processes);
         if (settings.compare) {
             report::output quiet({"none", settings.output.console, false});
-            serial = co_await run_pass(kind, targets, 1, nullptr, quiet);
+            serial = co_await run_pass(kind, targets, 1, 1, nullptr, quiet);
             if (interrupted) co_return;
+            if (processes > 1) {
+                one_process = co_await run_pass(kind, targets, concurrency, 1, nullptr, quiet);
+                if (interrupted) co_return;
+            }
         }
         recording_started = true;
-        const auto wall = co_await run_pass(kind, targets, concurrency, &out, out);
+        const auto wall = co_await run_pass(kind, targets, concurrency, processes, &out, out);
         if (interrupted) co_return;
         out.finish();
         if (settings.compare) {
-            std::fprintf(stderr,
-                         "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n",
-                         serial.count(), wall.count(), concurrency,
-                         wall.count() > 0 ? serial.count() / wall.count() : 0.0);
+            const auto speedup = [](seconds_d a, seconds_d b) {
+                return b.count() > 0 ? a.count() / b.count() : 0.0;
+            };
+            if (processes > 1) {
+                std::fprintf(
+                    stderr,
+                    "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu, 1 process)\n"
+                    "%zu processes cost %.3f s (-j %zu -c %zu)\nspeedup %.1f x over serial, "
+                    "%.2f x over 1 process\n",
+                    serial.count(), one_process.count(), concurrency, processes, wall.count(),
+                    processes, concurrency, speedup(serial, wall), speedup(one_process, wall));
+            } else {
+                std::fprintf(
+                    stderr, "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n",
+                    serial.count(), wall.count(), concurrency, speedup(serial, wall));
+            }
         }
         std::fprintf(stderr, "%s\n", out.totals().format(wall, kind.bytes_verb).c_str());
         if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);

@@ -20,7 +20,8 @@ namespace asyncfetch::app {
 enum exit_status : int { exit_ok = 0, exit_failures = 1, exit_usage = 2, exit_interrupted = 130 };
 
 struct run_settings {
-    std::size_t concurrency = 100; // 1 runs serially
+    std::size_t concurrency = 100; // 1 runs serially; with processes > 1, per process
+    std::size_t processes = 1;     // -j: worker processes (1: no fork)
     bool compare = false;          // a serial pass, then the concurrent one
     report::output_options output;
 };

@@ -1,0 +1,315 @@
+#include "asyncfetch/app/workers.hpp"
+
+#include "asyncfetch/launcher/frame.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <thread>
+
+namespace asio = boost::asio;
+using local_socket = asio::local::stream_protocol::socket;
+using json = nlohmann::ordered_json;
+
+namespace asyncfetch::app {
+namespace {
+
+std::string record_message(std::uint64_t id, const record& r) {
+    json m;
+    m["id"] = id;
+    m["result"] = static_cast<int>(r.result);
+    m["error"] = r.error;
+    m["elapsed_ms"] = r.elapsed_ms;
+    m["bytes"] = r.bytes;
+    m["fields"] = r.fields;
+    return m.dump();
+}
+
+record record_of(const json& m) {
+    record r;
+    r.result = static_cast<outcome>(m.at("result").get<int>());
+    r.error = m.at("error").get<std::string>();
+    r.elapsed_ms = m.at("elapsed_ms").get<double>();
+    r.bytes = m.at("bytes").get<std::uint64_t>();
+    r.fields = m.at("fields");
+    return r;
+}
+
+std::string describe_status(int status) {
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+    return "status " + std::to_string(status);
+}
+
+// Frames written one after another on one socket, from any coroutine.
+struct writer {
+    std::deque<std::string> outbox;
+    bool writing = false;
+};
+
+asio::awaitable<void> drain(local_socket& sock, writer& w) {
+    while (!w.outbox.empty()) {
+        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(w.outbox.front()),
+                                                  asio::as_tuple(asio::use_awaitable));
+        if (ec) break; // the reader sees the broken socket and handles it
+        w.outbox.pop_front();
+    }
+    w.writing = false;
+}
+
+void send(local_socket& sock, writer& w, std::string frame, const std::shared_ptr<void>& keep) {
+    w.outbox.push_back(std::move(frame));
+    if (w.writing) return;
+    w.writing = true;
+    asio::co_spawn(
+        sock.get_executor(), [&sock, &w, keep]() { return drain(sock, w); }, asio::detached);
+}
+
+// The worker process: targets in, records out, until the parent closes the socket.
+[[noreturn]] void worker_main(int fd, const job_kind& kind) {
+    std::signal(SIGINT, SIG_IGN); // a terminal's Ctrl-C is the parent's to handle
+    std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGPIPE, SIG_IGN);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlive the parent
+    if (::getppid() == 1) std::_Exit(0);
+    {
+        asio::io_context ctx(1);
+        local_socket sock(ctx, asio::local::stream_protocol(), fd);
+        writer out;
+        auto [op, keep_alive] = kind.make_operation(ctx.get_executor());
+        auto reader = [&]() -> asio::awaitable<void> {
+            launcher::frame_decoder frames;
+            std::array<char, 16384> buf;
+            for (;;) {
+                auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf),
+                                                             asio::as_tuple(asio::use_awaitable));
+                if (ec) break;
+                frames.feed({buf.data(), n});
+                while (auto frame = frames.next()) {
+                    const auto m = json::parse(*frame);
+                    target t{m.at("index").get<std::size_t>(), m.at("line").get<std::size_t>(),
+                             m.at("text").get<std::string>()};
+                    const auto id = m.at("id").get<std::uint64_t>();
+                    asio::co_spawn(
+                        ctx,
+                        [&, t = std::move(t), id]() -> asio::awaitable<void> {
+                            record r;
+                            try {
+                                r = co_await op(t);
+                            } catch (const std::exception& e) {
+                                r = kind.error_record(t.text, e.what(), outcome::failed);
+                            }
+                            send(sock, out, launcher::encode_frame(record_message(id, r)), nullptr);
+                        },
+                        asio::detached);
+                }
+            }
+        };
+        asio::co_spawn(ctx, reader(), asio::detached);
+        ctx.run();
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::_Exit(0);
+}
+
+} // namespace
+
+struct worker_pool::impl : std::enable_shared_from_this<impl> {
+    struct pending {
+        target t;
+        int deaths = 0;
+        std::optional<record> result;
+        asio::steady_timer done;
+        pending(target tt, asio::any_io_executor ex) : t(std::move(tt)), done(std::move(ex)) {
+            done.expires_at(asio::steady_timer::time_point::max());
+        }
+    };
+    struct worker {
+        pid_t pid = -1;
+        std::unique_ptr<local_socket> sock;
+        writer out;
+        std::map<std::uint64_t, std::shared_ptr<pending>> in_flight;
+        bool alive = true;
+        bool reaped = false;
+    };
+
+    asio::any_io_executor ex;
+    const job_kind& kind;
+    std::size_t per_worker;
+    std::vector<std::shared_ptr<worker>> workers;
+    std::deque<std::shared_ptr<pending>> waiting; // no free slot in a live worker yet
+    std::uint64_t next_id = 0;
+    bool stopping = false;
+
+    impl(asio::any_io_executor e, const job_kind& k, std::size_t per)
+        : ex(std::move(e)), kind(k), per_worker(per) {}
+
+    void spawn() {
+        int sv[2];
+        if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+            throw std::runtime_error("cannot create a socket pair for a worker");
+        std::fflush(stdout); // nothing buffered may be written twice
+        std::fflush(stderr);
+        const pid_t pid = ::fork();
+        if (pid < 0) throw std::runtime_error("cannot fork a worker process");
+        if (pid == 0) {
+            ::close(sv[0]);
+            for (const auto& w : workers)
+                if (w->sock) ::close(w->sock->native_handle());
+            worker_main(sv[1], kind);
+        }
+        ::close(sv[1]);
+        auto w = std::make_shared<worker>();
+        w->pid = pid;
+        w->sock = std::make_unique<local_socket>(ex, asio::local::stream_protocol(), sv[0]);
+        workers.push_back(w);
+        asio::co_spawn(ex, read_loop(shared_from_this(), w), asio::detached);
+    }
+
+    void dispatch(const std::shared_ptr<pending>& p) {
+        std::shared_ptr<worker> best;
+        for (const auto& w : workers) {
+            if (!w->alive || w->in_flight.size() >= per_worker) continue;
+            if (!best || w->in_flight.size() < best->in_flight.size()) best = w;
+        }
+        if (!best) {
+            waiting.push_back(p);
+            return;
+        }
+        const auto id = next_id++;
+        best->in_flight[id] = p;
+        json m;
+        m["id"] = id;
+        m["index"] = p->t.index;
+        m["line"] = p->t.line;
+        m["text"] = p->t.text;
+        send(*best->sock, best->out, launcher::encode_frame(m.dump()), best);
+    }
+
+    void dispatch_waiting() {
+        while (!waiting.empty()) {
+            auto p = waiting.front();
+            const auto before = waiting.size();
+            waiting.pop_front();
+            dispatch(p);
+            if (waiting.size() == before) break; // went back: no free slot
+        }
+    }
+
+    static asio::awaitable<void> read_loop(std::shared_ptr<impl> self, std::shared_ptr<worker> w) {
+        launcher::frame_decoder frames;
+        std::array<char, 65536> buf;
+        try {
+            for (;;) {
+                auto [ec, n] = co_await w->sock->async_read_some(
+                    asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+                if (ec) break;
+                frames.feed({buf.data(), n});
+                while (auto frame = frames.next()) {
+                    const auto m = json::parse(*frame);
+                    const auto it = w->in_flight.find(m.at("id").get<std::uint64_t>());
+                    if (it == w->in_flight.end()) continue;
+                    auto p = it->second;
+                    w->in_flight.erase(it);
+                    p->result = record_of(m);
+                    p->done.cancel();
+                }
+                self->dispatch_waiting();
+            }
+        } catch (const std::exception&) {
+            // A garbled frame: the worker is not to be trusted; treat it as dead.
+        }
+        w->alive = false;
+        if (self->stopping) co_return;
+        ::kill(w->pid, SIGKILL); // in case it only closed its end
+        int status = 0;
+        ::waitpid(w->pid, &status, 0);
+        w->reaped = true;
+        boost::system::error_code ignored;
+        w->sock->close(ignored);
+        // Nothing lost: its targets go to a replacement, unless this is their second death.
+        auto orphans = std::move(w->in_flight);
+        w->in_flight.clear();
+        self->spawn();
+        for (auto& [id, p] : orphans) {
+            if (++p->deaths >= 2) {
+                p->result =
+                    self->kind.error_record(p->t.text,
+                                            "worker: the process running this target died twice (" +
+                                                describe_status(status) + ")",
+                                            outcome::failed);
+                p->done.cancel();
+            } else {
+                self->dispatch(p);
+            }
+        }
+        self->dispatch_waiting();
+    }
+
+    void stop() {
+        stopping = true;
+        boost::system::error_code ignored;
+        for (const auto& w : workers)
+            if (w->sock) w->sock->close(ignored); // EOF: an idle worker exits by itself
+        // Give idle workers a moment to exit; stop the rest.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        for (const auto& w : workers) {
+            if (w->reaped) continue;
+            int status = 0;
+            while (::waitpid(w->pid, &status, WNOHANG) == 0) {
+                if (std::chrono::steady_clock::now() > deadline) {
+                    ::kill(w->pid, SIGTERM);
+                    ::waitpid(w->pid, &status, 0);
+                    break;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(2));
+            }
+            w->reaped = true;
+        }
+    }
+};
+
+worker_pool::worker_pool(asio::any_io_executor ex, const job_kind& kind, std::size_t workers,
+                         std::size_t per_worker)
+    : impl_(std::make_shared<impl>(std::move(ex), kind, std::max<std::size_t>(1, per_worker))) {
+    for (std::size_t i = 0; i < workers; ++i)
+        impl_->spawn();
+}
+
+worker_pool::~worker_pool() {
+    impl_->stop();
+}
+
+asio::awaitable<record> worker_pool::run(const target& t) {
+    auto p = std::make_shared<impl::pending>(t, impl_->ex);
+    impl_->dispatch(p);
+    co_await p->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (p->result) co_return std::move(*p->result);
+    throw boost::system::system_error(asio::error::operation_aborted); // the run was cancelled
+}
+
+std::vector<pid_t> worker_pool::pids() const {
+    std::vector<pid_t> out;
+    for (const auto& w : impl_->workers)
+        if (w->alive) out.push_back(w->pid);
+    return out;
+}
+
+} // namespace asyncfetch::app
