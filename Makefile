@@ -32,12 +32,14 @@ bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	bench/http.sh
 	bench/ssh.sh
+	bench/launcher.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	SMOKE=1 bench/http.sh
 	SMOKE=1 bench/ssh.sh
+	SMOKE=1 bench/launcher.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

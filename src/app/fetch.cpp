@@ -1,5 +1,7 @@
 #include "asyncfetch/app/fetch.hpp"
 
+#include <algorithm>
+
 #include "asyncfetch/http/url.hpp"
 
 #include <chrono>
@@ -56,6 +58,14 @@ job_kind fetch_job(const http::client_options& options) {
     };
     kind.error_record = [](const std::string& text, std::string error, outcome result) {
         return make_record(text, nullptr, std::move(error), result, 0);
+    };
+    // --per-host stays a limit for the whole run with -j N: each worker gets
+    // its share (at least 1: below N, the total is N).
+    kind.make_worker_operation = [options](asio::any_io_executor ex, std::size_t processes) {
+        auto share = options;
+        if (share.per_host > 0)
+            share.per_host = std::max<std::size_t>(1, share.per_host / processes);
+        return fetch_job(share).make_operation(std::move(ex));
     };
     // The classic gevent demo's lines.
     kind.started_line = [](const target& t) { return "GET: " + t.text; };

@@ -82,7 +82,7 @@ void send(local_socket& sock, writer& w, std::string frame, const std::shared_pt
 }
 
 // The worker process: targets in, records out, until the parent closes the socket.
-[[noreturn]] void worker_main(int fd, const job_kind& kind) {
+[[noreturn]] void worker_main(int fd, const job_kind& kind, std::size_t processes) {
     std::signal(SIGINT, SIG_IGN); // a terminal's Ctrl-C is the parent's to handle
     std::signal(SIGTERM, SIG_DFL);
     std::signal(SIGPIPE, SIG_IGN);
@@ -92,7 +92,9 @@ void send(local_socket& sock, writer& w, std::string frame, const std::shared_pt
         asio::io_context ctx(1);
         local_socket sock(ctx, asio::local::stream_protocol(), fd);
         writer out;
-        auto [op, keep_alive] = kind.make_operation(ctx.get_executor());
+        auto [op, keep_alive] = kind.make_worker_operation
+                                    ? kind.make_worker_operation(ctx.get_executor(), processes)
+                                    : kind.make_operation(ctx.get_executor());
         auto reader = [&]() -> asio::awaitable<void> {
             launcher::frame_decoder frames;
             std::array<char, 16384> buf;
@@ -153,13 +155,14 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
     asio::any_io_executor ex;
     const job_kind& kind;
     std::size_t per_worker;
+    std::size_t processes;
     std::vector<std::shared_ptr<worker>> workers;
     std::deque<std::shared_ptr<pending>> waiting; // no free slot in a live worker yet
     std::uint64_t next_id = 0;
     bool stopping = false;
 
-    impl(asio::any_io_executor e, const job_kind& k, std::size_t per)
-        : ex(std::move(e)), kind(k), per_worker(per) {}
+    impl(asio::any_io_executor e, const job_kind& k, std::size_t per, std::size_t n)
+        : ex(std::move(e)), kind(k), per_worker(per), processes(n) {}
 
     void spawn() {
         int sv[2];
@@ -173,7 +176,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
             ::close(sv[0]);
             for (const auto& w : workers)
                 if (w->sock) ::close(w->sock->native_handle());
-            worker_main(sv[1], kind);
+            worker_main(sv[1], kind, processes);
         }
         ::close(sv[1]);
         auto w = std::make_shared<worker>();
@@ -288,7 +291,8 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
 
 worker_pool::worker_pool(asio::any_io_executor ex, const job_kind& kind, std::size_t workers,
                          std::size_t per_worker)
-    : impl_(std::make_shared<impl>(std::move(ex), kind, std::max<std::size_t>(1, per_worker))) {
+    : impl_(std::make_shared<impl>(std::move(ex), kind, std::max<std::size_t>(1, per_worker),
+                                   workers)) {
     for (std::size_t i = 0; i < workers; ++i)
         impl_->spawn();
 }

@@ -124,7 +124,10 @@ struct server::impl {
             res.set(bhttp::field::server, "asyncfetch-testserver");
             res.set(bhttp::field::content_type, "text/plain");
             res.keep_alive(req.keep_alive());
+            // Requests being handled at once, and the most ever (server thread only writes).
+            peak_in_flight = std::max<std::uint64_t>(peak_in_flight, ++in_flight);
             const auto what = co_await handle(req, res);
+            --in_flight;
             auto& socket = beast::get_lowest_layer(stream).socket();
             if (what == action::close) co_return;
             if (what == action::reset) {
@@ -228,6 +231,7 @@ struct server::impl {
     std::uint16_t port = 0;
     std::atomic<std::uint64_t> connections{0};
     std::atomic<std::uint64_t> requests{0};
+    std::atomic<std::uint64_t> in_flight{0}, peak_in_flight{0};
     std::map<std::string, std::uint64_t> flaky_counts; // only touched on the server thread
     std::atomic<bool> stopped{false};
     std::thread thread;
@@ -252,6 +256,9 @@ std::uint64_t server::connections_accepted() const noexcept {
 }
 std::uint64_t server::requests_served() const noexcept {
     return impl_->requests;
+}
+std::uint64_t server::peak_requests_in_flight() const noexcept {
+    return impl_->peak_in_flight;
 }
 
 } // namespace asyncfetch::testserver

@@ -166,3 +166,14 @@ TEST_CASE("launcher: Ctrl-C stops the workers; every target is recorded; no proc
     for (const pid_t w : workers)
         CHECK_MESSAGE(!process_exists(w), "worker " << w << " outlived the run");
 }
+
+TEST_CASE("launcher: --per-host holds for the whole run, not per worker") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", urls(server.base_url(), "/delay/100ms", 40));
+    auto r = run(asyncfetch_cmd({file, "-q", "-c", "20", "-j", "4", "--per-host", "8"}));
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(records_of(r.out).size() == 40);
+    CHECK(server.peak_requests_in_flight() <= 8);
+    CHECK(server.peak_requests_in_flight() >= 4); // the workers did run side by side
+}

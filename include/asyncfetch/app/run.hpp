@@ -32,6 +32,11 @@ struct job_kind {
     // holder keeps whatever the operation needs alive for the pass.
     std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor)>
         make_operation;
+    // Optional: the operation inside one of `processes` worker processes (-j),
+    // e.g. with a share of a run-wide limit. Unset: make_operation.
+    std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor,
+                                                              std::size_t processes)>
+        make_worker_operation;
     // The record of a target that yielded none (cancelled, or a bad input line).
     std::function<record(const std::string& text, std::string error, outcome result)> error_record;
     // Console lines (without -q): when a target starts, and when it ends.

@@ -43,6 +43,7 @@ public:
     std::string base_url() const; // e.g. http://127.0.0.1:PORT
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
+    std::uint64_t peak_requests_in_flight() const noexcept; // most requests handled at once
     void stop();
 
 private:
