@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <tuple>
 
 namespace asio = boost::asio;
@@ -23,7 +24,7 @@ namespace {
 // One pass over the targets with a fresh operation: in this process, or
 // (processes > 1) in that many worker processes, `concurrency` in each.
 asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
-                                    std::size_t concurrency, std::size_t processes,
+                                    std::size_t concurrency, std::size_t processes, bool ordered,
                                     report::output* records, report::output& console) {
     const auto ex = co_await asio::this_coro::executor;
     operation op;
@@ -36,6 +37,8 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     } else {
         std::tie(op, keep_alive) = kind.make_operation(ex);
     }
+    std::map<std::size_t, record> held; // --ordered: finished early, by target index
+    std::size_t next = 0;               // the index whose record goes out next
     record_sink sink;
     if (console.console() && kind.started_line)
         sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
@@ -47,9 +50,17 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
             r.elapsed_ms = elapsed;
         }
         if (console.console() && kind.finished_line) console.say(kind.finished_line(t, r));
-        if (records) {
-            if (kind.observe) kind.observe(t, r);
-            records->write_record(r);
+        if (!records) return;
+        auto write = [&](const target& of, const record& rec) {
+            if (kind.observe) kind.observe(of, rec);
+            records->write_record(rec);
+        };
+        if (!ordered) return write(t, r);
+        // --ordered: a record waits until every earlier target's record is out.
+        held.emplace(t.index, std::move(r));
+        for (auto it = held.find(next); it != held.end(); it = held.find(++next)) {
+            write(targets[next], it->second);
+            held.erase(it);
         }
     };
     const auto start = std::chrono::steady_clock::now();
@@ -96,15 +107,17 @@ int run_targets(const run_settings& settings, const job_kind& kind,
         const std::size_t processes = std::max<std::size_t>(1, settings.processes);
         if (settings.compare) {
             report::output quiet({"none", settings.output.console, false});
-            serial = co_await run_pass(kind, targets, 1, 1, nullptr, quiet);
+            serial = co_await run_pass(kind, targets, 1, 1, false, nullptr, quiet);
             if (interrupted) co_return;
             if (processes > 1) {
-                one_process = co_await run_pass(kind, targets, concurrency, 1, nullptr, quiet);
+                one_process =
+                    co_await run_pass(kind, targets, concurrency, 1, false, nullptr, quiet);
                 if (interrupted) co_return;
             }
         }
         recording_started = true;
-        const auto wall = co_await run_pass(kind, targets, concurrency, processes, &out, out);
+        const auto wall =
+            co_await run_pass(kind, targets, concurrency, processes, settings.ordered, &out, out);
         if (interrupted) co_return;
         out.finish();
         if (settings.compare) {

@@ -75,6 +75,8 @@ void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
                        "s in flight (1: no fork)")
         ->default_val(1)
         ->check(CLI::Range(1, 256));
+    cmd.add_flag("--ordered", run.ordered,
+                 "Write records in input order (default: as they finish)");
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
 }

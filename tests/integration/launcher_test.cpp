@@ -177,3 +177,35 @@ TEST_CASE("launcher: --per-host holds for the whole run, not per worker") {
     CHECK(server.peak_requests_in_flight() <= 8);
     CHECK(server.peak_requests_in_flight() >= 4); // the workers did run side by side
 }
+
+TEST_CASE(
+    "launcher: --ordered writes records in input order, --compare with -j prints three costs") {
+    testserver::server server;
+    temp_dir dir;
+    std::string text;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 12; ++i) { // later lines finish first
+        expected.push_back(server.base_url() + "/delay/" + std::to_string(10 + (12 - i) * 25) +
+                           "ms");
+        text += expected.back() + "\n";
+    }
+    const auto file = dir.write("urls.txt", text);
+    auto r = run(asyncfetch_cmd({file, "-q", "-j", "3", "-c", "4", "--ordered"}));
+    CHECK(r.status == 0);
+    std::vector<std::string> got;
+    for (const auto& rec : records_of(r.out))
+        got.push_back(rec["url"].get<std::string>());
+    CHECK(got == expected);
+    auto plain = run(asyncfetch_cmd({file, "-q", "-j", "3", "-c", "4"}));
+    got.clear();
+    for (const auto& rec : records_of(plain.out))
+        got.push_back(rec["url"].get<std::string>());
+    CHECK(got != expected); // completion order by default
+
+    auto compare = run(asyncfetch_cmd({file, "-q", "-j", "2", "-c", "6", "--compare"}));
+    CHECK(compare.status == 0);
+    CHECK(compare.err.find("serial cost ") != std::string::npos);
+    CHECK(compare.err.find("concurrent cost ") != std::string::npos);
+    CHECK(compare.err.find("2 processes cost ") != std::string::npos);
+    CHECK(records_of(compare.out).size() == 12);
+}

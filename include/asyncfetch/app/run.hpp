@@ -23,6 +23,7 @@ struct run_settings {
     std::size_t concurrency = 100; // 1 runs serially; with processes > 1, per process
     std::size_t processes = 1;     // -j: worker processes (1: no fork)
     bool compare = false;          // a serial pass, then the concurrent one
+    bool ordered = false;          // records in input order, not completion order
     report::output_options output;
 };
 
