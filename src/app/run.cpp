@@ -29,8 +29,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     const auto ex = co_await asio::this_coro::executor;
     operation op;
     std::shared_ptr<void> keep_alive;
+    std::shared_ptr<worker_pool> pool;
     if (processes > 1) {
-        auto pool = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
+        pool = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
         op = [pool](const target& t) { return pool->run(t); };
         keep_alive = pool;
         concurrency *= processes;
@@ -66,7 +67,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     const auto start = std::chrono::steady_clock::now();
     co_await run_job(targets, op, run_options{concurrency}, sink);
     const seconds_d wall = std::chrono::steady_clock::now() - start;
-    keep_alive.reset(); // workers stop here, before the pass is timed as done
+    if (pool && records) std::fprintf(stderr, "%s\n", pool->report().c_str());
+    pool.reset();
+    keep_alive.reset(); // workers stop here
     co_return wall;
 }
 

@@ -150,6 +150,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
         std::map<std::uint64_t, std::shared_ptr<pending>> in_flight;
         bool alive = true;
         bool reaped = false;
+        std::size_t finished = 0; // records it sent back
     };
 
     asio::any_io_executor ex;
@@ -231,6 +232,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
                     if (it == w->in_flight.end()) continue;
                     auto p = it->second;
                     w->in_flight.erase(it);
+                    ++w->finished;
                     p->result = record_of(m);
                     p->done.cancel();
                 }
@@ -307,6 +309,18 @@ asio::awaitable<record> worker_pool::run(const target& t) {
     co_await p->done.async_wait(asio::as_tuple(asio::use_awaitable));
     if (p->result) co_return std::move(*p->result);
     throw boost::system::system_error(asio::error::operation_aborted); // the run was cancelled
+}
+
+std::string worker_pool::report() const {
+    std::string counts;
+    std::size_t died = 0;
+    for (const auto& w : impl_->workers) {
+        if (w->reaped && !impl_->stopping) ++died;
+        if (w->finished == 0 && !w->alive) continue; // a worker that died before finishing anything
+        counts += (counts.empty() ? "" : ", ") + std::to_string(w->finished);
+    }
+    return "workers: " + std::to_string(impl_->processes) + " processes ran " + counts +
+           " targets" + (died ? "; " + std::to_string(died) + " died and were replaced" : "");
 }
 
 std::vector<pid_t> worker_pool::pids() const {

@@ -209,3 +209,23 @@ TEST_CASE(
     CHECK(compare.err.find("2 processes cost ") != std::string::npos);
     CHECK(records_of(compare.out).size() == 12);
 }
+
+TEST_CASE("launcher: a CPU-bound gzip run is spread over both workers") {
+    // How much faster that is belongs to bench/launcher.sh; here: both did the work.
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", urls(server.base_url(), "/gzip/2000000", 24));
+    auto r = run(asyncfetch_cmd({file, "-q", "-j", "2", "-c", "3", "--per-host", "0"}));
+    CHECK_MESSAGE(r.status == 0, r.err);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 24);
+    for (const auto& rec : records)
+        CHECK(rec["bytes"] == 2000000); // decoded
+    const auto at = r.err.find("workers: 2 processes ran ");
+    REQUIRE_MESSAGE(at != std::string::npos, r.err);
+    int a = 0, b = 0;
+    CHECK(std::sscanf(r.err.c_str() + at, "workers: 2 processes ran %d, %d targets", &a, &b) == 2);
+    CHECK(a + b == 24);
+    CHECK(a >= 6);
+    CHECK(b >= 6);
+}

@@ -35,6 +35,8 @@ public:
     boost::asio::awaitable<record> run(const target& t);
 
     std::vector<pid_t> pids() const; // live workers
+    // "workers: N processes ran A, B, ... targets; D died": for the summary.
+    std::string report() const;
 
     struct impl;
 
