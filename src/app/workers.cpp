@@ -165,7 +165,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
     impl(asio::any_io_executor e, const job_kind& k, std::size_t per, std::size_t n)
         : ex(std::move(e)), kind(k), per_worker(per), processes(n) {}
 
-    void spawn() {
+    std::shared_ptr<worker> spawn() {
         int sv[2];
         if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
             throw std::runtime_error("cannot create a socket pair for a worker");
@@ -185,6 +185,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
         w->sock = std::make_unique<local_socket>(ex, asio::local::stream_protocol(), sv[0]);
         workers.push_back(w);
         asio::co_spawn(ex, read_loop(shared_from_this(), w), asio::detached);
+        return w;
     }
 
     void dispatch(const std::shared_ptr<pending>& p) {
@@ -197,6 +198,10 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
             waiting.push_back(p);
             return;
         }
+        send_to(best, p);
+    }
+
+    void send_to(const std::shared_ptr<worker>& best, const std::shared_ptr<pending>& p) {
         const auto id = next_id++;
         best->in_flight[id] = p;
         json m;
@@ -252,7 +257,9 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
         // Nothing lost: its targets go to a replacement, unless this is their second death.
         auto orphans = std::move(w->in_flight);
         w->in_flight.clear();
-        self->spawn();
+        // Orphans go to the fresh replacement (it has room for all of them):
+        // never to another worker that may have died unnoticed at the same time.
+        const auto replacement = self->spawn();
         for (auto& [id, p] : orphans) {
             if (++p->deaths >= 2) {
                 p->result =
@@ -262,7 +269,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
                                             outcome::failed);
                 p->done.cancel();
             } else {
-                self->dispatch(p);
+                self->send_to(replacement, p);
             }
         }
         self->dispatch_waiting();
