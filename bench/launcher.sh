@@ -30,11 +30,7 @@ user root;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $WORK/nginx;
-  proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx;
-  scgi_temp_path $WORK/nginx;
+$(nginx_temp_paths)
   server { listen 127.0.0.1:$port; root $WORK/www; gzip_static on; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$tls_port ssl;

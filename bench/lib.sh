@@ -31,6 +31,12 @@ start_testserver() {
   TESTSERVER_URL=$(head -1 "$WORK/testserver.url")
 }
 
+# nginx_temp_paths: the http-block lines that keep nginx's temp files in $WORK.
+nginx_temp_paths() {
+  local kind
+  for kind in client_body proxy fastcgi uwsgi scgi; do echo "  ${kind}_temp_path $WORK/nginx;"; done
+}
+
 # start_nginx [workers]: static files from $WORK/www on a free port; sets NGINX_URL.
 start_nginx() {
   local workers=${1:-1} port
@@ -47,11 +53,7 @@ http {
   access_log off;
   keepalive_requests 1000000;
   keepalive_timeout 60s;
-  client_body_temp_path $WORK/nginx;
-  proxy_temp_path $WORK/nginx;
-  fastcgi_temp_path $WORK/nginx;
-  uwsgi_temp_path $WORK/nginx;
-  scgi_temp_path $WORK/nginx;
+$(nginx_temp_paths)
   server { listen 127.0.0.1:$port; root $WORK/www; }
 }
 CONF
