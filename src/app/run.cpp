@@ -28,12 +28,13 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
                                     report::output* records, report::output& console) {
     const auto ex = co_await asio::this_coro::executor;
     operation op;
-    std::shared_ptr<void> keep_alive;
-    std::shared_ptr<worker_pool> pool;
+    std::shared_ptr<void> keep_alive; // owns what `op` uses, the worker pool included
+    worker_pool* pool = nullptr;
     if (processes > 1) {
-        pool = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
+        auto owned = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
+        pool = owned.get();
         op = [pool](const target& t) { return pool->run(t); };
-        keep_alive = pool;
+        keep_alive = std::move(owned);
         concurrency *= processes;
     } else {
         std::tie(op, keep_alive) = kind.make_operation(ex);
@@ -68,7 +69,6 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     co_await run_job(targets, op, run_options{concurrency}, sink);
     const seconds_d wall = std::chrono::steady_clock::now() - start;
     if (pool && records) std::fprintf(stderr, "%s\n", pool->report().c_str());
-    pool.reset();
     keep_alive.reset(); // workers stop here
     co_return wall;
 }

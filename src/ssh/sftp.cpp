@@ -45,6 +45,16 @@ namespace {
 
 constexpr unsigned long permission_bits = 07777;
 
+// The permission bits and times of a local file, as SFTP attributes to set.
+LIBSSH2_SFTP_ATTRIBUTES mode_and_times(const struct stat& st) {
+    LIBSSH2_SFTP_ATTRIBUTES attrs{};
+    attrs.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS | LIBSSH2_SFTP_ATTR_ACMODTIME;
+    attrs.permissions = st.st_mode & permission_bits;
+    attrs.atime = static_cast<unsigned long>(st.st_atime);
+    attrs.mtime = static_cast<unsigned long>(st.st_mtime);
+    return attrs;
+}
+
 std::string random_suffix() {
     thread_local std::mt19937_64 gen{std::random_device{}()};
     static constexpr char hex[] = "0123456789abcdef";
@@ -215,11 +225,7 @@ public:
         ssh_failure failed = co_await write_all(fd, handle, local, remote);
         if (!failed) {
             // Mode and times while the handle is open (no path lookups, no umask).
-            LIBSSH2_SFTP_ATTRIBUTES attrs{};
-            attrs.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS | LIBSSH2_SFTP_ATTR_ACMODTIME;
-            attrs.permissions = st.st_mode & permission_bits;
-            attrs.atime = static_cast<unsigned long>(st.st_atime);
-            attrs.mtime = static_cast<unsigned long>(st.st_mtime);
+            auto attrs = mode_and_times(st);
             const long set =
                 co_await retry_path([&] { return libssh2_sftp_fsetstat(handle, &attrs); });
             if (set != 0) failed = fail(set, "put", "set mode and times of " + remote);
@@ -498,11 +504,7 @@ private:
 
     asio::awaitable<ssh_failure> set_remote_times_and_mode(const std::string& remote,
                                                            const struct stat& st) {
-        LIBSSH2_SFTP_ATTRIBUTES attrs{};
-        attrs.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS | LIBSSH2_SFTP_ATTR_ACMODTIME;
-        attrs.permissions = st.st_mode & permission_bits;
-        attrs.atime = static_cast<unsigned long>(st.st_atime);
-        attrs.mtime = static_cast<unsigned long>(st.st_mtime);
+        auto attrs = mode_and_times(st);
         const long rc = co_await retry_path([&] {
             return libssh2_sftp_stat_ex(sftp_, remote.data(), path_len(remote),
                                         LIBSSH2_SFTP_SETSTAT, &attrs);
