@@ -10,12 +10,10 @@
 namespace asio = boost::asio;
 
 namespace asyncfetch::app {
-namespace {
 
 using json = nlohmann::ordered_json;
 
-// The JSON line for one URL: {"url","final_url","status","bytes","elapsed_ms","attempts","error"}.
-record make_record(const std::string& url, const http::fetch_result* res, std::string error,
+record fetch_record(const std::string& url, const http::fetch_result* res, std::string error,
                    outcome result, double elapsed_ms) {
     record r;
     r.result = result;
@@ -33,8 +31,6 @@ record make_record(const std::string& url, const http::fetch_result* res, std::s
     return r;
 }
 
-} // namespace
-
 std::optional<std::string> url_line_problem(std::string_view text) {
     auto parsed = http::parse_url(text);
     if (parsed.url) return std::nullopt;
@@ -51,13 +47,13 @@ job_kind fetch_job(const http::client_options& options) {
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
-            co_return make_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok,
+            co_return fetch_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok,
                                   ms);
         };
         return std::make_pair(std::move(fetch_one), std::shared_ptr<void>(client));
     };
     kind.error_record = [](const std::string& text, std::string error, outcome result) {
-        return make_record(text, nullptr, std::move(error), result, 0);
+        return fetch_record(text, nullptr, std::move(error), result, 0);
     };
     // --per-host stays a limit for the whole run with -j N: each worker gets
     // its share (at least 1: below N, the total is N).

@@ -30,7 +30,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     operation op;
     std::shared_ptr<void> keep_alive; // owns what `op` uses, the worker pool included
     worker_pool* pool = nullptr;
-    if (processes > 1) {
+    if (kind.drive) {
+        // (One process: a driven pass shares one frontier.)
+    } else if (processes > 1) {
         auto owned = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
         pool = owned.get();
         op = [pool](const target& t) { return pool->run(t); };
@@ -66,7 +68,10 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
         }
     };
     const auto start = std::chrono::steady_clock::now();
-    co_await run_job(targets, op, run_options{concurrency}, sink);
+    if (kind.drive)
+        co_await kind.drive(targets, concurrency, sink);
+    else
+        co_await run_job(targets, op, run_options{concurrency}, sink);
     const seconds_d wall = std::chrono::steady_clock::now() - start;
     if (pool && records) std::fprintf(stderr, "%s\n", pool->report().c_str());
     keep_alive.reset(); // workers stop here

@@ -1,8 +1,10 @@
 // The asyncfetch command line: parse, build the config, run, map the outcome
 // to an exit status. Everything else lives in the library.
+#include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/app/demo.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
+#include "asyncfetch/core/units.hpp"
 #include "asyncfetch/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -25,25 +27,6 @@ af::http::duration seconds(double s) {
     return std::chrono::duration_cast<af::http::duration>(std::chrono::duration<double>(s));
 }
 
-// "64M", "512K", "1G" or a plain number of bytes.
-std::uint64_t parse_size(const std::string& text) {
-    std::size_t used = 0;
-    const double v = std::stod(text, &used);
-    std::uint64_t scale = 1;
-    const std::string unit = text.substr(used);
-    if (unit == "K" || unit == "k")
-        scale = 1ull << 10;
-    else if (unit == "M" || unit == "m")
-        scale = 1ull << 20;
-    else if (unit == "G" || unit == "g")
-        scale = 1ull << 30;
-    else if (!unit.empty())
-        throw CLI::ValidationError("--max-body",
-                                   "unknown size unit '" + unit + "' (use K, M or G)");
-    if (v < 0) throw CLI::ValidationError("--max-body", "must not be negative");
-    return static_cast<std::uint64_t>(v * static_cast<double>(scale));
-}
-
 // Many concurrent connections need many descriptors: raise the soft limit to
 // the hard one, as servers and load tools do.
 void raise_open_files_limit() {
@@ -61,8 +44,10 @@ struct run_flags {
     std::string output;
 };
 
+// `one_process`: the job shares state across targets (a crawl's frontier):
+// no -j, no --ordered.
 void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
-                     const std::string& noun) {
+                     const std::string& noun, bool one_process = false) {
     cmd.add_option("-c,--concurrency", run.concurrency, "How many " + noun + "s in flight at once")
         ->default_val(100)
         ->check(CLI::PositiveNumber);
@@ -70,6 +55,7 @@ void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
     cmd.add_flag("--compare", run.compare,
                  "Run serially, then concurrently; print both costs and the speedup")
         ->excludes(serial);
+    if (!one_process) {
     cmd.add_option("-j,--processes", run.processes,
                    "Worker processes, each with its own event loop and -c " + noun +
                        "s in flight (1: no fork)")
@@ -77,6 +63,7 @@ void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
         ->check(CLI::Range(1, 256));
     cmd.add_flag("--ordered", run.ordered,
                  "Write records in input order (default: as they finish)");
+    }
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
 }
@@ -96,11 +83,13 @@ struct fetch_flags {
     run_flags run;
 };
 
-void add_fetch_options(CLI::App& cmd, fetch_flags& f) {
+void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
     auto& c = f.config;
-    cmd.add_option("file", c.input, "File with one URL per line ('-' for stdin; '#' comments)")
+    cmd.add_option("file", c.input,
+                   crawling ? "File with one seed URL per line ('-' for stdin; '#' comments)"
+                            : "File with one URL per line ('-' for stdin; '#' comments)")
         ->required();
-    add_run_options(cmd, c.run, f.run, "URL");
+    add_run_options(cmd, c.run, f.run, "URL", crawling);
     cmd.add_flag("--keep-going", c.keep_going,
                  "Record malformed input lines as errors and fetch the rest");
     cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")
@@ -144,7 +133,10 @@ void finish_fetch_flags(fetch_flags& f) {
     auto& c = f.config;
     c.client.limits = {seconds(f.resolve_timeout), seconds(f.connect_timeout),
                        seconds(f.tls_timeout), seconds(f.timeout)};
-    c.client.max_body = parse_size(f.max_body);
+    auto size = af::parse_size(f.max_body);
+    if (auto* problem = std::get_if<std::string>(&size))
+        throw CLI::ValidationError("--max-body", *problem);
+    c.client.max_body = std::get<std::uint64_t>(size);
     for (const auto& h : f.headers) {
         const auto colon = h.find(':');
         if (colon == std::string::npos || colon == 0) {
@@ -156,6 +148,55 @@ void finish_fetch_flags(fetch_flags& f) {
     }
     finish_run_options(c.run, f.run);
     c.run.output.progress = !f.run.quiet && isatty(STDERR_FILENO) && !c.run.compare;
+}
+
+// The crawl's own flags, on top of the fetch ones.
+struct crawl_flags {
+    fetch_flags fetch;
+    af::crawl::crawl_options crawl;
+    std::string scope = "same-host";
+    double delay = 0;
+};
+
+void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
+    add_fetch_options(cmd, f.fetch, true);
+    auto& c = f.crawl;
+    cmd.add_option("-d,--depth", c.depth, "Links to follow from the seeds (0: the seeds only)")
+        ->default_val(1)
+        ->check(CLI::Range(0, 1000));
+    cmd.add_option("--scope", f.scope,
+                   "Which links to follow: same-host (as the seeds), same-domain (last two "
+                   "labels of the seeds' hosts), or prefix:URL")
+        ->default_val("same-host");
+    cmd.add_option("--include", c.include,
+                   "Follow only URLs matching this regex (repeatable: any may match)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--exclude", c.exclude, "Do not follow URLs matching this regex (repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_flag("--assets", c.assets, "Also follow <link href> and <img src>, not only <a href>");
+    cmd.add_flag("--sort-query", c.sort_query,
+                 "Treat URLs differing only in query parameter order as one");
+    cmd.add_flag("--ignore-robots", c.ignore_robots, "Neither fetch nor obey robots.txt");
+    cmd.add_option("--delay", f.delay,
+                   "Seconds between requests to one host (robots.txt Crawl-delay, if longer, wins)")
+        ->default_val(0)
+        ->check(CLI::NonNegativeNumber);
+    cmd.add_option("--max-pages", c.max_pages, "Fetch at most N pages, seeds included (0: no cap)")
+        ->default_val(1000);
+}
+
+void finish_crawl_flags(crawl_flags& f) {
+    finish_fetch_flags(f.fetch);
+    auto& c = f.crawl;
+    if (auto problem = af::crawl::parse_scope(f.scope, c); !problem.empty())
+        throw CLI::ValidationError("--scope", problem);
+    for (const auto* list : {&c.include, &c.exclude})
+        for (const auto& re : *list)
+            if (auto problem = af::crawl::regex_problem(re); !problem.empty())
+                throw CLI::ValidationError(list == &c.include ? "--include" : "--exclude", problem);
+    c.delay = std::chrono::milliseconds(std::llround(f.delay * 1000));
 }
 
 // Reads a secret from the terminal with echo off (never from the command line).
@@ -275,6 +316,12 @@ int main(int argc, char** argv) {
         app.add_subcommand("fetch", "Fetch every URL in FILE concurrently (the default command)");
     add_fetch_options(*fetch_cmd, fetch);
 
+    crawl_flags crawl;
+    auto* crawl_cmd = app.add_subcommand(
+        "crawl", "Crawl from the seed URLs in FILE: follow links up to --depth, politely "
+                 "(robots.txt, Crawl-delay, per-host limits)");
+    add_crawl_options(*crawl_cmd, crawl);
+
     af::app::demo_config demo;
     auto* demo_cmd = app.add_subcommand(
         "demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
@@ -343,6 +390,7 @@ int main(int argc, char** argv) {
     try {
         app.parse(args);
         if (fetch_cmd->parsed()) finish_fetch_flags(fetch);
+        if (crawl_cmd->parsed()) finish_crawl_flags(crawl);
         if (ssh_cmd->parsed()) {
             finish_ssh_flags(ssh);
             ssh.config.command_timeout = seconds(ssh.timeout);
@@ -373,6 +421,10 @@ int main(int argc, char** argv) {
     raise_open_files_limit();
     try {
         if (fetch_cmd->parsed()) return af::app::run_fetch(fetch.config);
+        if (crawl_cmd->parsed()) {
+            const auto& f = crawl.fetch.config;
+            return af::app::run_crawl({f.input, f.keep_going, f.run, f.client, crawl.crawl});
+        }
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
         if (ssh_cmd->parsed()) return af::app::run_ssh(exec);
         if (put_cmd->parsed()) return af::app::run_transfer(put);

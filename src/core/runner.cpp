@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <utility>
 #include <chrono>
 #include <vector>
 
@@ -80,21 +81,29 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
         }
     };
 
-    using spawned = decltype(asio::co_spawn(ex, produce(), asio::deferred));
-    std::vector<spawned> tasks;
-    tasks.reserve(workers + 1);
-    tasks.push_back(asio::co_spawn(ex, produce(), asio::deferred));
-    for (std::size_t w = 0; w < workers; ++w)
-        tasks.push_back(asio::co_spawn(ex, work(), asio::deferred));
-
     // Waits for all; a cancel (the caller's `||` with a signal) reaches every
     // worker, whose current target is then recorded as cancelled.
-    auto group = asio::experimental::make_parallel_group(std::move(tasks));
-    co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    bool producing = true;
+    co_await run_all(workers + 1, [&]() -> asio::awaitable<void> {
+        if (std::exchange(producing, false)) return produce();
+        return work();
+    });
 
     for (std::size_t i = 0; i < targets.size(); ++i) {
         if (!done[i]) finish(i, error_record(outcome::cancelled, "cancelled"));
     }
+}
+
+asio::awaitable<void> run_all(std::size_t count,
+                              const std::function<asio::awaitable<void>()>& make) {
+    auto ex = co_await asio::this_coro::executor;
+    using spawned = decltype(asio::co_spawn(ex, make(), asio::deferred));
+    std::vector<spawned> tasks;
+    tasks.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+        tasks.push_back(asio::co_spawn(ex, make(), asio::deferred));
+    auto group = asio::experimental::make_parallel_group(std::move(tasks));
+    co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
 }
 
 } // namespace asyncfetch

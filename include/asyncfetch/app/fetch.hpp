@@ -18,6 +18,10 @@ struct fetch_config {
     http::client_options client;
 };
 
+// The JSON line for one URL: {"url","final_url","status","bytes","elapsed_ms","attempts","error"}.
+record fetch_record(const std::string& url, const http::fetch_result* res, std::string error,
+                    outcome result, double elapsed_ms);
+
 // Checks a URL line for input files (the message names the problem).
 std::optional<std::string> url_line_problem(std::string_view text);
 

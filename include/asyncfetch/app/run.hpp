@@ -8,6 +8,7 @@
 #include "asyncfetch/report/output.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <functional>
 #include <memory>
@@ -38,6 +39,12 @@ struct job_kind {
     std::function<std::pair<operation, std::shared_ptr<void>>(boost::asio::any_io_executor,
                                                               std::size_t processes)>
         make_worker_operation;
+    // Optional, instead of an operation per target: drives a whole pass
+    // itself, reporting to the sink (a crawl finds its targets as it goes:
+    // they get indexes after the input's). Runs in one process.
+    std::function<boost::asio::awaitable<void>(const std::vector<target>& inputs,
+                                               std::size_t concurrency, const record_sink& sink)>
+        drive;
     // The record of a target that yielded none (cancelled, or a bad input line).
     std::function<record(const std::string& text, std::string error, outcome result)> error_record;
     // Console lines (without -q): when a target starts, and when it ends.

@@ -29,6 +29,11 @@ struct run_options {
 boost::asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                                      run_options options, const record_sink& sink);
 
+// Runs `count` coroutines made by `make` side by side and waits for all; a
+// cancel of the caller reaches each of them.
+boost::asio::awaitable<void> run_all(std::size_t count,
+                                     const std::function<boost::asio::awaitable<void>()>& make);
+
 // The record for a target whose operation did not return one.
 record error_record(outcome result, std::string message);
 

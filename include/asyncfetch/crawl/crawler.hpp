@@ -1,0 +1,47 @@
+// The crawl itself: workers on one event loop take URLs from the frontier,
+// fetch them politely (robots.txt once per host, Crawl-delay or --delay
+// between requests to a host, the client's per-host limit) and queue the
+// links of every HTML page. Each page fetched, and each seed refused, is
+// reported once to the sink.
+#pragma once
+
+#include "asyncfetch/crawl/frontier.hpp"
+#include "asyncfetch/http/client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace asyncfetch::crawl {
+
+struct page {
+    crawl_entry entry;
+    http::fetch_result result; // body dropped before it reaches the sink
+    std::size_t links = 0;     // http(s) links found on the page
+    bool cancelled = false;    // the crawl stopped before this page was done
+    std::string refused;       // why it was not fetched (robots.txt, duplicate seed)
+    double elapsed_ms = 0;
+};
+
+struct crawl_counts {
+    std::size_t robots_refused = 0, out_of_scope = 0, filtered = 0, too_deep = 0, capped = 0;
+};
+
+struct crawl_sinks {
+    std::function<void(const crawl_entry&)> started; // optional
+    std::function<void(page&&)> finished;            // required
+};
+
+// The product token matched against robots.txt User-agent lines.
+inline constexpr const char* robots_token = "asyncfetch";
+
+// Crawls from `seeds` (index, text) with `workers` fetches in flight at most.
+// The client must keep bodies (client_options::keep_body). A cancel stops the
+// crawl: pages in flight or still queued are reported as cancelled.
+boost::asio::awaitable<crawl_counts>
+crawl(http::client& client, const std::vector<std::pair<std::size_t, std::string>>& seeds,
+      const crawl_options& options, std::size_t workers, const crawl_sinks& sinks);
+
+} // namespace asyncfetch::crawl

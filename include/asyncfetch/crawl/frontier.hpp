@@ -1,0 +1,75 @@
+// The crawl frontier, without I/O: which URLs are still to fetch, and
+// whether a newly found link joins them (scope, include/exclude patterns,
+// depth, the page cap, and never the same URL twice).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <optional>
+#include <regex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace asyncfetch::crawl {
+
+enum class scope_kind { same_host, same_domain, prefix };
+
+struct crawl_options {
+    int depth = 1; // links followed from the seeds (0: the seeds only)
+    scope_kind scope = scope_kind::same_host;
+    std::string prefix;                         // scope_kind::prefix: a normalised URL
+    std::vector<std::string> include, exclude;  // ECMAScript regexes searched in the URL
+    bool assets = false;                        // also <link href> and <img src>
+    bool sort_query = false;                    // query parameter order does not matter
+    bool ignore_robots = false;                 // robots.txt is not fetched nor obeyed
+    std::chrono::milliseconds delay{0};         // between requests to one host
+    std::size_t max_pages = 1000;               // pages fetched at most, seeds included (0: no cap)
+};
+
+// "same-host", "same-domain" or "prefix:URL"; the problem, or "" when fine.
+std::string parse_scope(const std::string& text, crawl_options& out);
+// The problem with a regex, or "" when it compiles.
+std::string regex_problem(const std::string& pattern);
+
+struct crawl_entry {
+    std::size_t index = 0; // 0.. for the seeds, then in order of discovery
+    std::string url;       // normalised
+    int depth = 0;
+    std::string parent; // the page that linked here; empty for a seed
+};
+
+class frontier {
+public:
+    enum class verdict { queued, seen, out_of_scope, filtered, too_deep, capped };
+
+    explicit frontier(const crawl_options& options);
+
+    // Seeds are always queued (unless already seen): they set the scope.
+    verdict add_seed(std::size_t index, const std::string& url, const std::string& host);
+    verdict offer(const std::string& url, const std::string& host, int depth,
+                  const std::string& parent);
+    // A URL fetched under another name (a redirect's target) is not fetched again.
+    void mark_seen(const std::string& url) { seen_.insert(url); }
+
+    std::optional<crawl_entry> next();
+    bool empty() const noexcept { return queue_.empty(); }
+    std::size_t accepted() const noexcept { return accepted_; }
+
+private:
+    bool in_scope(const std::string& url, const std::string& host) const;
+
+    crawl_options options_;
+    std::vector<std::regex> include_, exclude_;
+    std::unordered_set<std::string> seen_;
+    std::unordered_set<std::string> seed_hosts_, seed_domains_;
+    std::deque<crawl_entry> queue_;
+    std::size_t accepted_ = 0;   // entries ever queued
+    std::size_t next_index_ = 0; // for discovered entries, after the seeds
+};
+
+// "a.b.example.com" -> "example.com"; addresses and one-label names as they are.
+std::string domain_of(const std::string& host);
+
+} // namespace asyncfetch::crawl

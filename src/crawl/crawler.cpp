@@ -1,0 +1,206 @@
+#include "asyncfetch/crawl/crawler.hpp"
+
+#include "asyncfetch/core/runner.hpp"
+#include "asyncfetch/crawl/links.hpp"
+#include "asyncfetch/crawl/robots.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <map>
+
+namespace asio = boost::asio;
+using steady = std::chrono::steady_clock;
+
+namespace asyncfetch::crawl {
+namespace {
+
+// What the crawl knows of one origin (scheme, host, port).
+struct host_state {
+    enum { unknown, fetching, ready } robots = unknown;
+    robots_rules rules;
+    std::string robots_problem;   // why robots.txt could not be read, if it could not
+    steady::time_point next_slot; // politeness: the earliest start of the next request
+};
+
+// One crawl's shared state; all of it lives on the crawl's event loop.
+class crawl_run {
+public:
+    crawl_run(asio::any_io_executor ex, http::client& client, const crawl_options& options,
+              const crawl_sinks& sinks)
+        : ex_(ex), client_(client), options_(options), sinks_(sinks), frontier_(options),
+          wake_(ex, steady::time_point::max()) {}
+
+    void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
+        for (const auto& [index, text] : seeds) {
+            const auto parsed = http::parse_url(text);
+            if (!parsed.url) continue; // seeds are checked when the input is read
+            const auto url = normalize_url(parsed.url->text, options_.sort_query).value();
+            if (frontier_.add_seed(index, url, parsed.url->host) == frontier::verdict::seen) {
+                page p;
+                p.entry = {index, url, 0, ""};
+                p.refused = "duplicate seed: this URL is already in the crawl";
+                sinks_.finished(std::move(p));
+            }
+        }
+    }
+
+    // A worker: takes the next URL until none are left and none in flight
+    // could add more.
+    asio::awaitable<void> work() {
+        while (true) {
+            auto entry = frontier_.next();
+            if (!entry) {
+                if (busy_ == 0) {
+                    wake_.cancel(); // the others see the end too
+                    co_return;
+                }
+                if (!co_await wait_for_change()) co_return;
+                continue;
+            }
+            ++busy_;
+            co_await visit(std::move(*entry));
+            --busy_;
+            wake_.cancel();
+        }
+    }
+
+    // After a cancel: whatever was still queued is reported as cancelled.
+    void cancel_queued() {
+        while (auto entry = frontier_.next()) {
+            page p;
+            p.entry = std::move(*entry);
+            p.cancelled = true;
+            sinks_.finished(std::move(p));
+        }
+    }
+
+    const crawl_counts& counts() const { return counts_; }
+
+private:
+    // Waits until another worker changes something; false once cancelled.
+    asio::awaitable<bool> wait_for_change() {
+        boost::system::error_code ec;
+        co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        const auto state = co_await asio::this_coro::cancellation_state;
+        co_return state.cancelled() == asio::cancellation_type::none;
+    }
+
+    // Reads the origin's robots.txt once; other workers wait for it.
+    asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {
+        while (h.robots == host_state::fetching) {
+            if (!co_await wait_for_change())
+                throw boost::system::system_error(asio::error::operation_aborted);
+        }
+        if (h.robots == host_state::ready) co_return;
+        h.robots = host_state::fetching;
+        auto res = co_await client_.fetch(url.origin() + "/robots.txt");
+        if (!res.ec) {
+            h.rules = robots_rules::parse(res.body, robots_token);
+        } else if (res.status >= 400 && res.status < 500) {
+            h.rules = robots_rules::allow_all(); // no robots.txt: no rules
+        } else {
+            h.rules = robots_rules::disallow_all();
+            h.robots_problem = res.error;
+        }
+        h.robots = host_state::ready;
+        wake_.cancel();
+    }
+
+    // Waits for this origin's next politeness slot, and books the one after.
+    asio::awaitable<void> polite_wait(host_state& h) {
+        auto gap = options_.delay;
+        if (!options_.ignore_robots) gap = std::max(gap, h.rules.crawl_delay().value_or(gap));
+        if (gap.count() <= 0) co_return;
+        const auto now = steady::now();
+        const auto slot = std::max(now, h.next_slot);
+        h.next_slot = slot + gap;
+        if (slot == now) co_return;
+        asio::steady_timer timer(ex_, slot);
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+
+    // Fetches one page and queues its links; reports it (or, for a seed, why
+    // it was refused). Does not throw.
+    asio::awaitable<void> visit(crawl_entry e) {
+        const auto start = steady::now();
+        page p;
+        p.entry = e;
+        bool report = true;
+        try {
+            const auto url = http::parse_url(e.url).url.value();
+            auto& h = hosts_[url.origin()];
+            if (!options_.ignore_robots) {
+                co_await ensure_robots(h, url);
+                if (!h.rules.allows(url.request_target)) {
+                    // Found links that robots.txt keeps out are counted, not recorded.
+                    report = e.depth == 0;
+                    if (!report) ++counts_.robots_refused;
+                    p.refused = h.robots_problem.empty()
+                                    ? "disallowed by robots.txt"
+                                    : "robots.txt unavailable (" + h.robots_problem +
+                                          "): not crawled, as RFC 9309 asks";
+                }
+            }
+            if (p.refused.empty()) {
+                co_await polite_wait(h);
+                if (sinks_.started) sinks_.started(e);
+                p.result = co_await client_.fetch(e.url);
+                queue_links(p);
+                p.result.body = std::string();
+            }
+        } catch (const boost::system::system_error&) {
+            p.cancelled = true; // only a cancel throws here
+        }
+        p.elapsed_ms = std::chrono::duration<double, std::milli>(steady::now() - start).count();
+        if (report) sinks_.finished(std::move(p));
+    }
+
+    void queue_links(page& p) {
+        const auto& res = p.result;
+        if (res.ec || !is_html(res.content_type)) return;
+        const auto final_url = http::parse_url(res.final_url).url;
+        if (!final_url) return;
+        frontier_.mark_seen(normalize_url(final_url->text, options_.sort_query).value());
+        const auto links = extract_links(res.body, *final_url, {options_.assets, options_.sort_query});
+        p.links = links.size();
+        for (const auto& link : links) {
+            const auto host = http::parse_url(link).url.value().host;
+            switch (frontier_.offer(link, host, p.entry.depth + 1, p.entry.url)) {
+            case frontier::verdict::out_of_scope: ++counts_.out_of_scope; break;
+            case frontier::verdict::filtered: ++counts_.filtered; break;
+            case frontier::verdict::too_deep: ++counts_.too_deep; break;
+            case frontier::verdict::capped: ++counts_.capped; break;
+            default: break;
+            }
+        }
+        wake_.cancel(); // new work for idle workers
+    }
+
+    asio::any_io_executor ex_;
+    http::client& client_;
+    const crawl_options& options_;
+    const crawl_sinks& sinks_;
+    frontier frontier_;
+    asio::steady_timer wake_; // cancelled to wake idle workers: never expires by itself
+    std::map<std::string, host_state> hosts_;
+    std::size_t busy_ = 0;
+    crawl_counts counts_;
+};
+
+} // namespace
+
+asio::awaitable<crawl_counts> crawl(http::client& client,
+                                    const std::vector<std::pair<std::size_t, std::string>>& seeds,
+                                    const crawl_options& options, std::size_t workers,
+                                    const crawl_sinks& sinks) {
+    crawl_run run(co_await asio::this_coro::executor, client, options, sinks);
+    run.add_seeds(seeds);
+    co_await run_all(std::max<std::size_t>(1, workers), [&run] { return run.work(); });
+    run.cancel_queued();
+    co_return run.counts();
+}
+
+} // namespace asyncfetch::crawl

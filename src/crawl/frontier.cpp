@@ -1,0 +1,94 @@
+#include "asyncfetch/crawl/frontier.hpp"
+
+#include "asyncfetch/crawl/links.hpp"
+
+#include <algorithm>
+
+namespace asyncfetch::crawl {
+
+std::string parse_scope(const std::string& text, crawl_options& out) {
+    if (text == "same-host") {
+        out.scope = scope_kind::same_host;
+    } else if (text == "same-domain") {
+        out.scope = scope_kind::same_domain;
+    } else if (text.rfind("prefix:", 0) == 0) {
+        auto url = normalize_url(text.substr(7), out.sort_query);
+        if (!url) return "'" + text.substr(7) + "' after prefix: is not an http(s) URL";
+        out.scope = scope_kind::prefix;
+        out.prefix = *url;
+    } else {
+        return "unknown scope '" + text + "' (use same-host, same-domain or prefix:URL)";
+    }
+    return "";
+}
+
+std::string regex_problem(const std::string& pattern) {
+    try {
+        std::regex re(pattern);
+        return "";
+    } catch (const std::regex_error& e) {
+        return "invalid regex '" + pattern + "': " + e.what();
+    }
+}
+
+std::string domain_of(const std::string& host) {
+    const bool address = host.find(':') != std::string::npos ||
+                         host.find_first_not_of("0123456789.") == std::string::npos;
+    if (address) return host;
+    const auto last = host.rfind('.');
+    if (last == std::string::npos || last == 0) return host;
+    const auto before = host.rfind('.', last - 1);
+    return before == std::string::npos ? host : host.substr(before + 1);
+}
+
+frontier::frontier(const crawl_options& options) : options_(options) {
+    for (const auto& p : options.include)
+        include_.emplace_back(p);
+    for (const auto& p : options.exclude)
+        exclude_.emplace_back(p);
+}
+
+bool frontier::in_scope(const std::string& url, const std::string& host) const {
+    switch (options_.scope) {
+    case scope_kind::same_host: return seed_hosts_.count(host) > 0;
+    case scope_kind::same_domain: return seed_domains_.count(domain_of(host)) > 0;
+    case scope_kind::prefix: return url.rfind(options_.prefix, 0) == 0;
+    }
+    return false;
+}
+
+frontier::verdict frontier::add_seed(std::size_t index, const std::string& url,
+                                     const std::string& host) {
+    seed_hosts_.insert(host);
+    seed_domains_.insert(domain_of(host));
+    next_index_ = std::max(next_index_, index + 1);
+    if (!seen_.insert(url).second) return verdict::seen;
+    ++accepted_;
+    queue_.push_back({index, url, 0, ""});
+    return verdict::queued;
+}
+
+frontier::verdict frontier::offer(const std::string& url, const std::string& host, int depth,
+                                  const std::string& parent) {
+    if (depth > options_.depth) return verdict::too_deep;
+    if (seen_.count(url)) return verdict::seen;
+    if (!in_scope(url, host)) return verdict::out_of_scope;
+    auto found = [&url](const std::regex& re) { return std::regex_search(url, re); };
+    if ((!include_.empty() && std::none_of(include_.begin(), include_.end(), found)) ||
+        std::any_of(exclude_.begin(), exclude_.end(), found))
+        return verdict::filtered;
+    if (options_.max_pages > 0 && accepted_ >= options_.max_pages) return verdict::capped;
+    seen_.insert(url);
+    ++accepted_;
+    queue_.push_back({next_index_++, url, depth, parent});
+    return verdict::queued;
+}
+
+std::optional<crawl_entry> frontier::next() {
+    if (queue_.empty()) return std::nullopt;
+    auto e = std::move(queue_.front());
+    queue_.pop_front();
+    return e;
+}
+
+} // namespace asyncfetch::crawl
