@@ -96,7 +96,7 @@ bool read_input(const std::string& path, const target_validator& validate, bool 
 int run_targets(const run_settings& settings, const job_kind& kind,
                 const std::vector<target>& targets, const std::vector<input_problem>& problems) {
     report::output out(settings.output);
-    out.set_total(targets.size() + problems.size());
+    out.set_total(kind.drive ? 0 : targets.size() + problems.size());
     for (const auto& p : problems) {
         out.write_record(kind.error_record(
             p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));

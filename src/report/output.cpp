@@ -49,8 +49,12 @@ void output::write_record(const record& r) {
 }
 
 void output::draw_progress() {
-    std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed", summary_.total(), total_,
-                 summary_.ok(), summary_.failed());
+    if (total_ == 0) // not known ahead (a crawl)
+        std::fprintf(stderr, "\r\033[K[%zu] %zu ok, %zu failed", summary_.total(), summary_.ok(),
+                     summary_.failed());
+    else
+        std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed", summary_.total(), total_,
+                     summary_.ok(), summary_.failed());
     std::fflush(stderr);
 }
 

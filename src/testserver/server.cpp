@@ -21,6 +21,7 @@
 #include <atomic>
 #include <charconv>
 #include <map>
+#include <mutex>
 #include <thread>
 
 namespace asio = boost::asio;
@@ -159,6 +160,17 @@ struct server::impl {
             auto it = url.params().find(name);
             return it == url.params().end() ? std::string() : std::string((*it).value);
         };
+        {
+            std::lock_guard lock(log_mutex);
+            log.push_back({std::chrono::steady_clock::now(), std::string(req.target())});
+        }
+        if (auto page = options.pages.find(std::string(req.target()));
+            page != options.pages.end()) {
+            res.result(page->second.status);
+            res.set(bhttp::field::content_type, page->second.content_type);
+            res.body() = page->second.body;
+            co_return action::respond;
+        }
         const std::string first = seg.empty() ? "" : seg[0];
         const std::string arg = seg.size() > 1 ? seg[1] : "";
 
@@ -233,6 +245,8 @@ struct server::impl {
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> in_flight{0}, peak_in_flight{0};
     std::map<std::string, std::uint64_t> flaky_counts; // only touched on the server thread
+    mutable std::mutex log_mutex;
+    std::vector<logged_request> log; // guarded by log_mutex
     std::atomic<bool> stopped{false};
     std::thread thread;
 };
@@ -253,6 +267,10 @@ std::string server::base_url() const {
 }
 std::uint64_t server::connections_accepted() const noexcept {
     return impl_->connections;
+}
+std::vector<logged_request> server::request_log() const {
+    std::lock_guard lock(impl_->log_mutex);
+    return impl_->log;
 }
 std::uint64_t server::requests_served() const noexcept {
     return impl_->requests;

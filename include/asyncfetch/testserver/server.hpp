@@ -17,19 +17,37 @@
 //   /headers               echoes the request's headers
 //   /reset                 promises 100000 bytes, sends 1000, then resets
 //   /close                 closes the connection without answering
+// Pages given in server_options::pages are served first, by exact target.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace asyncfetch::testserver {
+
+// A fixed answer for one request target (path and query).
+struct static_page {
+    unsigned status = 200;
+    std::string content_type = "text/html";
+    std::string body;
+};
+
+// One request as the server saw it.
+struct logged_request {
+    std::chrono::steady_clock::time_point at;
+    std::string target;
+};
 
 struct server_options {
     std::string address = "127.0.0.1";
     std::uint16_t port = 0; // 0: any free port
     std::string cert_file;  // PEM; TLS when cert and key are both set
     std::string key_file;
+    std::map<std::string, static_page> pages; // e.g. a small site for crawl tests
 };
 
 class server {
@@ -44,6 +62,7 @@ public:
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
     std::uint64_t peak_requests_in_flight() const noexcept; // most requests handled at once
+    std::vector<logged_request> request_log() const; // every request, in arrival order
     void stop();
 
 private:
