@@ -78,7 +78,28 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     co_return wall;
 }
 
+// Input lines rejected under --keep-going: an error record each.
+void write_problem_records(const job_kind& kind, const std::vector<input_problem>& problems,
+                           report::output& out) {
+    for (const auto& p : problems) {
+        out.write_record(kind.error_record(
+            p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));
+    }
+}
+
 } // namespace
+
+asio::awaitable<double> run_recorded(const run_settings& settings, const job_kind& kind,
+                                     const std::vector<target>& targets,
+                                     const std::vector<input_problem>& problems,
+                                     report::output& out) {
+    write_problem_records(kind, problems, out);
+    const auto wall = co_await run_pass(kind, targets, std::max<std::size_t>(1, settings.concurrency),
+                                        std::max<std::size_t>(1, settings.processes),
+                                        settings.ordered, &out, out);
+    out.finish();
+    co_return wall.count();
+}
 
 bool read_input(const std::string& path, const target_validator& validate, bool keep_going,
                 input_file& out) {
@@ -97,10 +118,7 @@ int run_targets(const run_settings& settings, const job_kind& kind,
                 const std::vector<target>& targets, const std::vector<input_problem>& problems) {
     report::output out(settings.output);
     out.set_total(kind.drive ? 0 : targets.size() + problems.size());
-    for (const auto& p : problems) {
-        out.write_record(kind.error_record(
-            p.text, "line " + std::to_string(p.line) + ": " + p.message, outcome::failed));
-    }
+    write_problem_records(kind, problems, out);
 
     asio::io_context ctx(1);
     asio::signal_set signals(ctx, SIGINT, SIGTERM);

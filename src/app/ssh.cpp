@@ -110,20 +110,21 @@ within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const 
     co_return ssh::ssh_failure{make_error_code(ssh::ssh_errc::command_timeout), text};
 }
 
-// The part every SSH job shares: hosts input, known_hosts, connecting and
-// authenticating each host, the console lines and the failed-hosts list.
-int run_on_hosts(const ssh_config& c, host_work work, failure_record failed_record,
-                 std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
-    input_file input;
-    if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
+// The part every SSH job shares: known_hosts, connecting and authenticating
+// each host, the console lines and the failed-hosts list.
+job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
+                  failure_record failed_record,
+                  std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
+    const auto& c = *config;
     auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
     kind.bytes_verb = bytes_verb;
-    kind.make_operation = [&c, hosts, work, failed_record](asio::any_io_executor) {
-        operation on_host = [&c, hosts, work,
+    kind.make_operation = [config, hosts, work, failed_record](asio::any_io_executor) {
+        operation on_host = [config, hosts, work,
                              failed_record](const target& t) -> asio::awaitable<record> {
+            const auto& c = *config;
             const auto start = std::chrono::steady_clock::now();
             const auto host = host_of(c, t.text);
             ssh::session s(co_await asio::this_coro::executor);
@@ -136,20 +137,20 @@ int run_on_hosts(const ssh_config& c, host_work work, failure_record failed_reco
         };
         return std::make_pair(std::move(on_host), std::shared_ptr<void>());
     };
-    kind.error_record = [&c, failed_record](const std::string& text, std::string error,
-                                            outcome result) {
-        auto r = failed_record(host_of(c, text), std::move(error), 0);
+    kind.error_record = [config, failed_record](const std::string& text, std::string error,
+                                                outcome result) {
+        auto r = failed_record(host_of(*config, text), std::move(error), 0);
         r.result = result;
         return r;
     };
-    kind.finished_line = [&c, why_failed](const target& t, const record& r) {
-        const auto name = host_of(c, t.text).display();
+    kind.finished_line = [config, why_failed](const target& t, const record& r) {
+        const auto name = host_of(*config, t.text).display();
         return r.result == outcome::ok ? "[SUCCESS] " + name
                                        : "[FAILURE] " + name + ": " + why_failed(r);
     };
-    kind.observe = [&c, failed, why_failed](const target& t, const record& r) {
+    kind.observe = [config, failed, why_failed](const target& t, const record& r) {
         if (r.result != outcome::ok)
-            failed->push_back(host_of(c, t.text).display() + ": " + why_failed(r));
+            failed->push_back(host_of(*config, t.text).display() + ": " + why_failed(r));
     };
     kind.epilogue = [failed]() {
         std::string text;
@@ -158,6 +159,13 @@ int run_on_hosts(const ssh_config& c, host_work work, failure_record failed_reco
             text += "  " + f + "\n";
         return text;
     };
+    return kind;
+}
+
+// Reads the hosts file and runs the job on every host.
+int run_on_hosts(const ssh_config& c, const job_kind& kind) {
+    input_file input;
+    if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
     return run_targets(c.run, kind, input.targets, input.problems);
 }
 
@@ -192,11 +200,11 @@ std::string host_file_name(const ssh::host_spec& h) {
     return h.port == 22 ? h.host : h.host + ":" + std::to_string(h.port);
 }
 
-int run_ssh(const exec_config& config) {
-    const auto& c = config.ssh;
+job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     host_work work =
-        [&config](ssh::session& s, const ssh::host_spec& host,
+        [shared](ssh::session& s, const ssh::host_spec& host,
                   std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
+        const auto& config = *shared;
         const auto& c = config.ssh;
         // --stream: whole lines, prefixed with the host, as they arrive.
         ssh::line_splitter out_lines, err_lines;
@@ -226,20 +234,27 @@ int run_ssh(const exec_config& config) {
     auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
         return exec_record(h, nullptr, std::move(error), ms);
     };
-    return run_on_hosts(c, std::move(work), failed, failure_reason, "of output");
+    return host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
+                    failed, failure_reason, "of output");
 }
 
-int run_transfer(const transfer_config& config) {
-    const auto& c = config.ssh;
+int run_ssh(const exec_config& config) {
+    return run_on_hosts(config.ssh, exec_job(std::make_shared<exec_config>(config)));
+}
+
+job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
+    const auto& config = *shared;
     // get: each host's files go under LOCALDIR/<host>/.
-    auto destination_for = [&config](const ssh::host_spec& h) {
+    auto destination_for = [shared](const ssh::host_spec& h) {
+        const auto& config = *shared;
         return config.direction == transfer_config::put
                    ? config.destination
                    : (std::filesystem::path(config.destination) / host_file_name(h)).string();
     };
-    host_work work = [&config, destination_for](
+    host_work work = [shared, destination_for](
                          ssh::session& s, const ssh::host_spec& host,
                          std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
+        const auto& config = *shared;
         ssh::transfer_options options;
         options.recursive = config.recursive;
         ssh::transfer_stats stats;
@@ -254,13 +269,18 @@ int run_transfer(const transfer_config& config) {
                 config.ssh, ssh::get(s, config.source, to, options, stats), "transfer");
         co_return transfer_record(config, host, to, &stats, failure.message, ms_since(start));
     };
-    auto failed = [&config, destination_for](const ssh::host_spec& h, std::string error,
-                                             double ms) {
-        return transfer_record(config, h, destination_for(h), nullptr, std::move(error), ms);
+    auto failed = [shared, destination_for](const ssh::host_spec& h, std::string error,
+                                            double ms) {
+        return transfer_record(*shared, h, destination_for(h), nullptr, std::move(error), ms);
     };
-    return run_on_hosts(
-        c, std::move(work), failed, [](const record& r) { return r.error; },
+    return host_job(
+        std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work), failed,
+        [](const record& r) { return r.error; },
         config.direction == transfer_config::put ? "sent" : "received");
+}
+
+int run_transfer(const transfer_config& config) {
+    return run_on_hosts(config.ssh, transfer_job(std::make_shared<transfer_config>(config)));
 }
 
 } // namespace asyncfetch::app

@@ -5,6 +5,7 @@
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/core/units.hpp"
+#include "asyncfetch/schedule/scheduler.hpp"
 #include "asyncfetch/version.hpp"
 
 #include <CLI/CLI.hpp>
@@ -322,6 +323,25 @@ int main(int argc, char** argv) {
                  "(robots.txt, Crawl-delay, per-host limits)");
     add_crawl_options(*crawl_cmd, crawl);
 
+    af::schedule::scheduler_options sched;
+    double grace = 10;
+    auto* run_cmd = app.add_subcommand(
+        "run", "Run the jobs of a JSON config on their schedules (cron or every), until "
+               "SIGTERM; SIGHUP reloads the config");
+    run_cmd->add_option("config", sched.config_path, "The JSON config (see configs/)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    run_cmd->add_flag("--once", sched.once, "Run every job once, now, and exit");
+    run_cmd->add_flag("--dry-run", sched.dry_run,
+                      "Check the config and print each job's next 5 fire times");
+    run_cmd->add_option("--job", sched.only_job, "Run only the job with this name");
+    run_cmd
+        ->add_option("--grace", grace,
+                     "Seconds running jobs may go on after SIGTERM before they are cancelled")
+        ->default_val(10)
+        ->check(CLI::NonNegativeNumber);
+    run_cmd->add_flag("-q,--quiet", sched.quiet, "No line per run on stderr");
+
     af::app::demo_config demo;
     auto* demo_cmd = app.add_subcommand(
         "demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
@@ -391,6 +411,7 @@ int main(int argc, char** argv) {
         app.parse(args);
         if (fetch_cmd->parsed()) finish_fetch_flags(fetch);
         if (crawl_cmd->parsed()) finish_crawl_flags(crawl);
+        sched.grace = std::chrono::milliseconds(std::llround(grace * 1000));
         if (ssh_cmd->parsed()) {
             finish_ssh_flags(ssh);
             ssh.config.command_timeout = seconds(ssh.timeout);
@@ -426,6 +447,7 @@ int main(int argc, char** argv) {
             return af::app::run_crawl({f.input, f.keep_going, f.run, f.client, crawl.crawl});
         }
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
+        if (run_cmd->parsed()) return af::schedule::run_scheduler(sched);
         if (ssh_cmd->parsed()) return af::app::run_ssh(exec);
         if (put_cmd->parsed()) return af::app::run_transfer(put);
         if (get_cmd->parsed()) return af::app::run_transfer(get);

@@ -63,6 +63,15 @@ struct job_kind {
 int run_targets(const run_settings& settings, const job_kind& kind,
                 const std::vector<target>& targets, const std::vector<input_problem>& problems);
 
+// One recorded pass inside an event loop that is already running (the
+// scheduler's): problem records first, then the targets, records to `out`
+// (whose console lines and progress are off). Cancel it to stop early: the
+// targets not done get "cancelled" records. Returns the wall time in seconds.
+boost::asio::awaitable<double> run_recorded(const run_settings& settings, const job_kind& kind,
+                                            const std::vector<target>& targets,
+                                            const std::vector<input_problem>& problems,
+                                            report::output& out);
+
 // Reads an input file; on problems prints them and returns false (exit 2)
 // unless keep_going.
 bool read_input(const std::string& path, const target_validator& validate, bool keep_going,

@@ -5,6 +5,7 @@
 #include "asyncfetch/app/run.hpp"
 #include "asyncfetch/ssh/session.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ struct transfer_config {
 
 // Checks a hosts line (the message names the problem).
 std::optional<std::string> host_line_problem(std::string_view text);
+
+// The job kinds, for run_targets (and the scheduler).
+job_kind exec_job(std::shared_ptr<const exec_config> config);
+job_kind transfer_job(std::shared_ptr<const transfer_config> config);
 
 int run_ssh(const exec_config& config);
 int run_transfer(const transfer_config& config);

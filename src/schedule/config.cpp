@@ -1,0 +1,518 @@
+#include "asyncfetch/schedule/config.hpp"
+
+#include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/core/units.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace asyncfetch::schedule {
+namespace {
+
+using json = nlohmann::json;
+using keys = std::set<std::string>;
+
+const keys common_keys{"name", "description", "kind", "targets", "schedule", "output",
+                       "keep_going", "concurrency"};
+const keys process_keys{"processes", "ordered"};
+const keys http_keys{"per_host",    "timeout",       "connect_timeout", "resolve_timeout",
+                     "tls_timeout", "retries",       "max_redirects",   "max_body",
+                     "headers",     "user_agent",    "cacert",          "insecure"};
+const keys crawl_keys{"depth",         "scope", "include",  "exclude",  "assets",
+                      "sort_query",    "ignore_robots", "delay", "max_pages"};
+const keys ssh_keys{"user",          "port",         "identity",       "known_hosts",
+                    "host_key_policy", "password_env", "password_file", "passphrase_env",
+                    "agent",         "connect_timeout", "timeout"};
+const keys exec_keys{"command", "out_dir"};
+const keys transfer_keys{"source", "destination", "recursive"};
+
+keys allowed_keys(job_type t) {
+    keys k = common_keys;
+    auto add = [&k](const keys& more) { k.insert(more.begin(), more.end()); };
+    if (t != job_type::crawl) add(process_keys);
+    if (t == job_type::fetch || t == job_type::crawl) add(http_keys);
+    if (t == job_type::crawl) add(crawl_keys);
+    if (t == job_type::ssh || t == job_type::put || t == job_type::get) add(ssh_keys);
+    if (t == job_type::ssh) add(exec_keys);
+    if (t == job_type::put || t == job_type::get) add(transfer_keys);
+    return k;
+}
+
+std::string describe(const json& v) {
+    std::string text = v.dump();
+    if (text.size() > 40) text = text.substr(0, 37) + "...";
+    return std::string(v.type_name()) + " " + text;
+}
+
+// Reads typed values out of JSON objects, recording each mistake with its
+// JSON path; a value with a mistake leaves the default in place.
+class checker {
+public:
+    checker(std::vector<std::string>& problems, std::string file, fs::path dir)
+        : problems_(problems), file_(std::move(file)), dir_(std::move(dir)) {}
+
+    void problem(const std::string& path, const std::string& what) {
+        problems_.push_back(file_ + ": " + path + ": " + what);
+    }
+    std::size_t count() const { return problems_.size(); }
+
+    const json* find(const json& obj, const char* key) const {
+        auto it = obj.find(key);
+        return it == obj.end() ? nullptr : &*it;
+    }
+
+    bool string(const json& obj, const std::string& path, const char* key, std::string& out) {
+        const auto* v = find(obj, key);
+        if (!v) return false;
+        if (!v->is_string()) return wrong(path + "." + key, "a string", *v);
+        out = v->get<std::string>();
+        return true;
+    }
+    bool boolean(const json& obj, const std::string& path, const char* key, bool& out) {
+        const auto* v = find(obj, key);
+        if (!v) return false;
+        if (!v->is_boolean()) return wrong(path + "." + key, "true or false", *v);
+        out = v->get<bool>();
+        return true;
+    }
+    template <class Int>
+    bool integer(const json& obj, const std::string& path, const char* key, Int& out,
+                 long long lo, long long hi) {
+        const auto* v = find(obj, key);
+        if (!v) return false;
+        const auto range = std::to_string(lo) + "-" + std::to_string(hi);
+        if (!v->is_number_integer()) return wrong(path + "." + key, "an integer " + range, *v);
+        const auto n = v->get<long long>();
+        if (n < lo || n > hi) {
+            problem(path + "." + key, std::to_string(n) + " out of range " + range);
+            return false;
+        }
+        out = static_cast<Int>(n);
+        return true;
+    }
+    // A number of seconds, or a duration text ("1.5s", "2m").
+    bool duration(const json& obj, const std::string& path, const char* key,
+                  std::chrono::milliseconds& out) {
+        const auto* v = find(obj, key);
+        if (!v) return false;
+        if (v->is_number() && v->get<double>() >= 0 && v->get<double>() < 1e9) {
+            out = std::chrono::milliseconds(std::llround(v->get<double>() * 1000));
+            return true;
+        }
+        if (!v->is_string())
+            return wrong(path + "." + key, "seconds or a duration such as \"90s\"", *v);
+        auto parsed = parse_duration(v->get<std::string>());
+        if (auto* why = std::get_if<std::string>(&parsed)) {
+            problem(path + "." + key, *why);
+            return false;
+        }
+        out = std::get<std::chrono::milliseconds>(parsed);
+        return true;
+    }
+    // A string, or an array of strings.
+    bool strings(const json& obj, const std::string& path, const char* key,
+                 std::vector<std::string>& out) {
+        const auto* v = find(obj, key);
+        if (!v) return false;
+        if (v->is_string()) {
+            out = {v->get<std::string>()};
+            return true;
+        }
+        if (!v->is_array()) return wrong(path + "." + key, "a string or an array of strings", *v);
+        out.clear();
+        for (std::size_t i = 0; i < v->size(); ++i) {
+            if (!(*v)[i].is_string())
+                return wrong(path + "." + key + "[" + std::to_string(i) + "]", "a string", (*v)[i]);
+            out.push_back((*v)[i].get<std::string>());
+        }
+        return true;
+    }
+    // A path: relative ones are taken from the config file's directory.
+    bool file_path(const json& obj, const std::string& path, const char* key, std::string& out) {
+        if (!string(obj, path, key, out)) return false;
+        out = resolve(out);
+        return true;
+    }
+    std::string resolve(const std::string& p) const {
+        return p.empty() || fs::path(p).is_absolute() ? p : (dir_ / p).lexically_normal().string();
+    }
+    void unknown_keys(const json& obj, const std::string& path, const keys& allowed,
+                      const std::string& what) {
+        for (const auto& [key, value] : obj.items())
+            if (!allowed.count(key)) problem(path, "unknown key '" + key + "' " + what);
+    }
+
+private:
+    bool wrong(const std::string& path, const std::string& expected, const json& got) {
+        problem(path, "expected " + expected + ", got " + describe(got));
+        return false;
+    }
+
+    std::vector<std::string>& problems_;
+    std::string file_;
+    fs::path dir_;
+};
+
+void read_schedule(checker& ck, const json& j, const std::string& path, schedule_spec& s) {
+    if (!j.is_object()) {
+        ck.problem(path, "expected an object such as {\"every\": \"15m\"}, got " + describe(j));
+        return;
+    }
+    ck.unknown_keys(j, path, {"cron", "every", "jitter", "timezone", "overlap"},
+                    "(use cron or every, jitter, timezone, overlap)");
+    const bool has_cron = j.contains("cron"), has_every = j.contains("every");
+    if (has_cron == has_every)
+        ck.problem(path, "give exactly one of \"cron\" and \"every\"");
+    std::string text;
+    std::string zone = "UTC";
+    if (ck.string(j, path, "timezone", zone) && zone != "UTC" && zone != "local")
+        ck.problem(path + ".timezone", "'" + zone + "' is not UTC or local");
+    s.zone = zone == "local" ? time_zone::local : time_zone::utc;
+    if (ck.string(j, path, "cron", text)) {
+        auto parsed = cron_expr::parse(text);
+        if (!parsed.expr)
+            ck.problem(path + ".cron", parsed.problem);
+        else if (!parsed.expr->next_after(std::chrono::floor<std::chrono::seconds>(
+                                              std::chrono::system_clock::now()),
+                                          s.zone))
+            ck.problem(path + ".cron", "'" + text + "' never fires (no such date in 30 years)");
+        else
+            s.cron = std::move(parsed.expr);
+    }
+    if (ck.duration(j, path, "every", s.every) && s.every < std::chrono::seconds(1))
+        ck.problem(path + ".every", "must be at least 1s");
+    if (ck.duration(j, path, "jitter", s.jitter) && has_every && s.jitter >= s.every &&
+        s.every.count() > 0)
+        ck.problem(path + ".jitter", "must be shorter than every");
+    std::string overlap = "skip";
+    if (ck.string(j, path, "overlap", overlap) && overlap != "skip" && overlap != "queue")
+        ck.problem(path + ".overlap", "'" + overlap + "' is not skip or queue");
+    s.overlap = overlap == "queue" ? overlap_policy::queue : overlap_policy::skip;
+}
+
+std::string seconds_problem(std::chrono::milliseconds d) {
+    return d.count() <= 0 ? "must be more than 0 seconds" : "";
+}
+
+http::duration as_duration(std::chrono::milliseconds d) {
+    return std::chrono::duration_cast<http::duration>(d);
+}
+
+void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c) {
+    ck.integer(j, path, "per_host", c.per_host, 0, 100000);
+    ck.integer(j, path, "retries", c.retry.retries, 0, 100);
+    ck.integer(j, path, "max_redirects", c.max_redirects, 0, 100);
+    std::chrono::milliseconds d{};
+    const std::pair<const char*, http::duration*> timeouts[] = {
+        {"timeout", &c.limits.request},
+        {"connect_timeout", &c.limits.connect},
+        {"resolve_timeout", &c.limits.resolve},
+        {"tls_timeout", &c.limits.tls}};
+    for (auto [key, field] : timeouts) {
+        if (!ck.duration(j, path, key, d)) continue;
+        if (auto why = seconds_problem(d); !why.empty())
+            ck.problem(path + "." + key, why);
+        else
+            *field = as_duration(d);
+    }
+    std::string size;
+    if (const auto* v = ck.find(j, "max_body"); v && v->is_number_unsigned()) {
+        c.max_body = v->get<std::uint64_t>();
+    } else if (ck.string(j, path, "max_body", size)) {
+        auto parsed = parse_size(size);
+        if (auto* why = std::get_if<std::string>(&parsed))
+            ck.problem(path + ".max_body", *why);
+        else
+            c.max_body = std::get<std::uint64_t>(parsed);
+    }
+    if (const auto* h = ck.find(j, "headers")) {
+        if (!h->is_object()) {
+            ck.problem(path + ".headers",
+                       "expected an object such as {\"Accept\": \"text/html\"}, got " +
+                           describe(*h));
+        } else {
+            for (const auto& [name, value] : h->items()) {
+                if (!value.is_string())
+                    ck.problem(path + ".headers." + name, "expected a string, got " +
+                                                              describe(value));
+                else
+                    c.headers.emplace_back(name, value.get<std::string>());
+            }
+        }
+    }
+    ck.string(j, path, "user_agent", c.user_agent);
+    if (ck.file_path(j, path, "cacert", c.ca_file) && !fs::exists(c.ca_file))
+        ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
+    bool insecure = false;
+    if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
+}
+
+void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c) {
+    ck.integer(j, path, "depth", c.depth, 0, 1000);
+    ck.integer(j, path, "max_pages", c.max_pages, 0, 1000000000);
+    ck.boolean(j, path, "assets", c.assets);
+    ck.boolean(j, path, "sort_query", c.sort_query);
+    ck.boolean(j, path, "ignore_robots", c.ignore_robots);
+    ck.duration(j, path, "delay", c.delay);
+    std::string scope;
+    if (ck.string(j, path, "scope", scope))
+        if (auto why = crawl::parse_scope(scope, c); !why.empty()) ck.problem(path + ".scope", why);
+    for (const char* key : {"include", "exclude"}) {
+        auto& list = std::string(key) == "include" ? c.include : c.exclude;
+        if (!ck.strings(j, path, key, list)) continue;
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (auto why = crawl::regex_problem(list[i]); !why.empty())
+                ck.problem(path + "." + key + "[" + std::to_string(i) + "]", why);
+    }
+}
+
+void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c) {
+    c.default_user = app::local_user();
+    ck.string(j, path, "user", c.default_user);
+    ck.integer(j, path, "port", c.default_port, 1, 65535);
+    if (ck.strings(j, path, "identity", c.session.auth.identity_files))
+        for (auto& f : c.session.auth.identity_files)
+            f = ck.resolve(f);
+    ck.file_path(j, path, "known_hosts", c.session.known_hosts_path);
+    std::string policy = "accept-new";
+    if (ck.string(j, path, "host_key_policy", policy) && policy != "strict" &&
+        policy != "accept-new" && policy != "off")
+        ck.problem(path + ".host_key_policy", "'" + policy + "' is not strict, accept-new or off");
+    c.session.policy = policy == "strict" ? ssh::host_key_policy::strict
+                       : policy == "off"  ? ssh::host_key_policy::off
+                                          : ssh::host_key_policy::accept_new;
+    ck.boolean(j, path, "agent", c.session.auth.use_agent);
+    // Secrets come from the environment or a file, never from the config.
+    std::string name;
+    for (auto [key, out] : {std::pair{"password_env", &c.session.auth.password},
+                            std::pair{"passphrase_env", &c.session.auth.passphrase}}) {
+        if (!ck.string(j, path, key, name)) continue;
+        if (const char* v = std::getenv(name.c_str()))
+            *out = v;
+        else
+            ck.problem(path + "." + key, "environment variable " + name + " is not set");
+    }
+    if (ck.file_path(j, path, "password_file", name)) {
+        std::ifstream in(name);
+        if (!in)
+            ck.problem(path + ".password_file", "cannot read '" + name + "'");
+        else
+            std::getline(in, c.session.auth.password.emplace());
+    }
+    std::chrono::milliseconds d{};
+    if (ck.duration(j, path, "connect_timeout", d)) {
+        if (auto why = seconds_problem(d); !why.empty())
+            ck.problem(path + ".connect_timeout", why);
+        else
+            c.session.connect_timeout = std::chrono::duration_cast<ssh::duration>(d);
+    }
+    if (ck.duration(j, path, "timeout", d))
+        c.command_timeout = std::chrono::duration_cast<ssh::duration>(d);
+}
+
+std::optional<job_type> type_of(const std::string& kind) {
+    for (auto t : {job_type::fetch, job_type::crawl, job_type::ssh, job_type::put, job_type::get})
+        if (kind == type_name(t)) return t;
+    return std::nullopt;
+}
+
+bool required(checker& ck, const json& j, const std::string& path, const char* key) {
+    if (j.contains(key)) return true;
+    ck.problem(path, std::string("missing \"") + key + "\"");
+    return false;
+}
+
+void read_job(checker& ck, const json& j, const std::string& path, job_spec& job) {
+    if (!j.is_object()) {
+        ck.problem(path, "expected an object, got " + describe(j));
+        return;
+    }
+    if (required(ck, j, path, "name") && ck.string(j, path, "name", job.name) &&
+        !std::regex_match(job.name, std::regex("[A-Za-z0-9._-]+")))
+        ck.problem(path + ".name", "'" + job.name + "' may use only letters, digits, '.', '_', '-'");
+    std::string kind;
+    if (!required(ck, j, path, "kind") || !ck.string(j, path, "kind", kind)) return;
+    const auto type = type_of(kind);
+    if (!type) {
+        ck.problem(path + ".kind", "'" + kind + "' is not fetch, crawl, ssh, put or get");
+        return;
+    }
+    job.type = *type;
+    ck.unknown_keys(j, path, allowed_keys(job.type), "for a " + kind + " job");
+
+    if (required(ck, j, path, "targets")) {
+        const auto& t = j["targets"];
+        if (t.is_string())
+            ck.file_path(j, path, "targets", job.targets_file);
+        else
+            ck.strings(j, path, "targets", job.inline_targets);
+    }
+    if (const auto* s = ck.find(j, "schedule")) read_schedule(ck, *s, path + ".schedule", job.schedule.emplace());
+    job.output = "{job}.jsonl";
+    ck.string(j, path, "output", job.output);
+    for (std::size_t at = job.output.find('{'); at != std::string::npos;
+         at = job.output.find('{', at + 1)) {
+        const auto word = job.output.substr(at, job.output.find('}', at) - at + 1);
+        if (word != "{job}" && word != "{time}" && word != "{run}")
+            ck.problem(path + ".output",
+                       "unknown placeholder '" + word + "' (use {job}, {time} and {run})");
+    }
+    job.output = ck.resolve(job.output);
+    ck.boolean(j, path, "keep_going", job.keep_going);
+    ck.integer(j, path, "concurrency", job.run.concurrency, 1, 1000000);
+    ck.integer(j, path, "processes", job.run.processes, 1, 256);
+    ck.boolean(j, path, "ordered", job.run.ordered);
+
+    switch (job.type) {
+    case job_type::crawl: read_crawl(ck, j, path, job.crawl); [[fallthrough]];
+    case job_type::fetch: read_http(ck, j, path, job.client); break;
+    case job_type::ssh:
+        read_ssh(ck, j, path, job.exec.ssh);
+        if (required(ck, j, path, "command")) ck.string(j, path, "command", job.exec.command);
+        ck.file_path(j, path, "out_dir", job.exec.ssh.out_dir);
+        break;
+    case job_type::put:
+    case job_type::get: {
+        auto& t = job.transfer;
+        read_ssh(ck, j, path, t.ssh);
+        t.direction = job.type == job_type::put ? app::transfer_config::put
+                                                : app::transfer_config::get;
+        // The local side is taken from the config's directory; the remote as given.
+        if (required(ck, j, path, "source")) {
+            if (job.type == job_type::put)
+                ck.file_path(j, path, "source", t.source);
+            else
+                ck.string(j, path, "source", t.source);
+        }
+        if (required(ck, j, path, "destination")) {
+            if (job.type == job_type::get)
+                ck.file_path(j, path, "destination", t.destination);
+            else
+                ck.string(j, path, "destination", t.destination);
+        }
+        ck.boolean(j, path, "recursive", t.recursive);
+        break;
+    }
+    }
+    job.exec.ssh.keep_going = job.transfer.ssh.keep_going = job.keep_going;
+}
+
+// "FILE:LINE:COLUMN: what" for a JSON syntax error.
+std::string syntax_problem(const std::string& file, const std::string& text,
+                           const json::parse_error& e) {
+    const auto upto = text.substr(0, std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size()));
+    const auto line = 1 + std::count(upto.begin(), upto.end(), '\n');
+    const auto column = upto.size() - (upto.rfind('\n') == std::string::npos ? 0 : upto.rfind('\n') + 1) + 1;
+    std::string what = e.what();
+    if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what;
+}
+
+} // namespace
+
+const char* type_name(job_type t) {
+    switch (t) {
+    case job_type::fetch: return "fetch";
+    case job_type::crawl: return "crawl";
+    case job_type::ssh: return "ssh";
+    case job_type::put: return "put";
+    case job_type::get: return "get";
+    }
+    return "?";
+}
+
+job_targets read_job_targets(const config& c, const job_spec& job) {
+    const auto validate = job.type == job_type::fetch || job.type == job_type::crawl
+                              ? target_validator(app::url_line_problem)
+                              : target_validator(app::host_line_problem);
+    if (!job.targets_file.empty())
+        return {read_targets_file(job.targets_file, validate), job.targets_file};
+    std::string lines;
+    for (const auto& t : job.inline_targets)
+        lines += t + "\n";
+    std::istringstream in(lines);
+    return {read_targets(in, validate), c.path + ": jobs[" + job.name + "].targets"};
+}
+
+app::job_kind make_job_kind(const job_spec& job) {
+    switch (job.type) {
+    case job_type::fetch: return app::fetch_job(job.client);
+    case job_type::crawl: return app::crawl_job(job.client, job.crawl);
+    case job_type::ssh: return app::exec_job(std::make_shared<app::exec_config>(job.exec));
+    case job_type::put:
+    case job_type::get: return app::transfer_job(std::make_shared<app::transfer_config>(job.transfer));
+    }
+    return {};
+}
+
+loaded_config load_config(const std::string& path) {
+    loaded_config out;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.problems.push_back(path + ": cannot read the config file");
+        return out;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    json j;
+    try {
+        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        out.problems.push_back(syntax_problem(path, text, e));
+        return out;
+    }
+    const auto dir = fs::absolute(path).parent_path();
+    checker ck(out.problems, path, dir);
+    config c;
+    c.path = path;
+    if (!j.is_object()) {
+        ck.problem("(top)", "expected an object with \"jobs\", got " + describe(j));
+        return out;
+    }
+    ck.unknown_keys(j, "(top)", {"jobs", "run_log"}, "(use jobs, run_log)");
+    c.run_log = (dir / (fs::path(path).stem().string() + ".runs.jsonl")).string();
+    ck.file_path(j, "(top)", "run_log", c.run_log);
+    const auto* jobs = ck.find(j, "jobs");
+    if (!jobs || !jobs->is_array() || jobs->empty()) {
+        ck.problem("jobs", "expected a non-empty array of jobs");
+        return out;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < jobs->size(); ++i) {
+        const auto where = "jobs[" + std::to_string(i) + "]";
+        job_spec job;
+        const auto before = ck.count();
+        read_job(ck, (*jobs)[i], where, job);
+        if (!job.name.empty() && !names.insert(job.name).second)
+            ck.problem(where + ".name", "'" + job.name + "' is already the name of another job");
+        if (ck.count() != before) continue;
+        // The targets must be readable and well-formed now, not at 3 a.m.
+        auto targets = read_job_targets(c, job);
+        const bool unreadable = !targets.input.problems.empty() &&
+                                targets.input.problems.front().line == 0;
+        if (unreadable || (!targets.input.problems.empty() && !job.keep_going)) {
+            for (const auto& p : targets.input.problems) {
+                if (job.targets_file.empty())
+                    ck.problem(where + ".targets[" + std::to_string(p.line - 1) + "]", p.message);
+                else // "FILE:LINE: problem" as for the command line
+                    out.problems.push_back(
+                        job.targets_file + (p.line ? ":" + std::to_string(p.line) : "") + ": " +
+                        p.message + " (" + where + ".targets)");
+            }
+        }
+        c.jobs.push_back(std::move(job));
+    }
+    if (out.problems.empty()) out.value = std::move(c);
+    return out;
+}
+
+} // namespace asyncfetch::schedule

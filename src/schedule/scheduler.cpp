@@ -1,0 +1,483 @@
+#include "asyncfetch/schedule/scheduler.hpp"
+
+#include "asyncfetch/schedule/config.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/system_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <random>
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using sys_clock = std::chrono::system_clock;
+using json = nlohmann::ordered_json;
+
+namespace asyncfetch::schedule {
+namespace {
+
+std::string iso(sys_clock::time_point t) {
+    return format_time(std::chrono::floor<std::chrono::seconds>(t), time_zone::utc);
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%gs", std::chrono::duration<double>(d).count());
+    return text;
+}
+
+mode_t file_mode_mask() {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+}
+
+// A run-log line as a person reads it.
+std::string run_summary(const json& line) {
+    const auto status = line["status"].get<std::string>();
+    if (status == "error") return "error: " + line["error"].get<std::string>();
+    char text[160];
+    std::snprintf(text, sizeof text, "%s: %d targets, %d ok, %d failed, %d cancelled in %.3f s -> ",
+                  status.c_str(), line["targets"].get<int>(), line["ok"].get<int>(),
+                  line["failed"].get<int>(), line["cancelled"].get<int>(),
+                  line["elapsed_s"].get<double>());
+    return text + line["output"].get<std::string>();
+}
+
+// One job's place in the schedule.
+struct job_state {
+    job_spec spec;
+    sys_clock::time_point base; // next fire time, before jitter
+    sys_clock::time_point due;  // with jitter
+    bool running = false, queued = false;
+    unsigned runs = 0;
+};
+
+bool same_schedule(const std::optional<schedule_spec>& a, const std::optional<schedule_spec>& b) {
+    if (!a || !b) return !a && !b;
+    return (a->cron ? a->cron->text() : "") == (b->cron ? b->cron->text() : "") &&
+           a->every == b->every && a->jitter == b->jitter && a->zone == b->zone;
+}
+
+class scheduler {
+public:
+    scheduler(asio::io_context& ctx, const scheduler_options& options)
+        : ctx_(ctx), options_(options), wake_(ctx), stop_runs_(ctx), idle_(ctx), grace_(ctx),
+          signals_(ctx, SIGINT, SIGTERM, SIGHUP), rng_(std::random_device{}()) {
+        stop_runs_.expires_at(asio::steady_timer::time_point::max());
+        idle_.expires_at(asio::steady_timer::time_point::max());
+    }
+
+    // Takes a checked config (at start, or on SIGHUP); false if --job names
+    // no job in it.
+    bool apply(config c) {
+        std::map<std::string, std::shared_ptr<job_state>> next;
+        const auto now = sys_clock::now();
+        for (auto& job : c.jobs) {
+            if (!options_.only_job.empty() && job.name != options_.only_job) continue;
+            auto old = jobs_.find(job.name);
+            auto s = old != jobs_.end() ? old->second : std::make_shared<job_state>();
+            const bool replan = old == jobs_.end() || !same_schedule(s->spec.schedule, job.schedule);
+            s->spec = std::move(job);
+            if (replan && s->spec.schedule) plan(*s, now, old == jobs_.end());
+            next[s->spec.name] = s;
+        }
+        if (next.empty()) return false;
+        if (!log_ || c.run_log != config_.run_log) {
+            log_.reset(std::fopen(c.run_log.c_str(), "a"));
+            if (!log_) throw std::runtime_error("cannot append to the run log '" + c.run_log + "'");
+        }
+        jobs_ = std::move(next);
+        config_ = std::move(c);
+        return true;
+    }
+
+    bool anything_scheduled() const {
+        for (const auto& [name, s] : jobs_)
+            if (s->spec.schedule) return true;
+        return false;
+    }
+
+    // Fires jobs when due until stopped, then lets running jobs finish.
+    asio::awaitable<void> serve() {
+        while (!stopping_) {
+            const auto now = sys_clock::now();
+            auto earliest = sys_clock::time_point::max();
+            for (auto& [name, s] : jobs_) {
+                if (!s->spec.schedule) continue;
+                if (s->due <= now) {
+                    fire(s);
+                    plan(*s, now, false);
+                }
+                earliest = std::min(earliest, s->due);
+            }
+            wake_.expires_at(earliest);
+            boost::system::error_code ec;
+            co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        co_await drain();
+    }
+
+    // --once: every selected job now, side by side.
+    asio::awaitable<void> once() {
+        for (auto& [name, s] : jobs_)
+            start(s);
+        co_await drain();
+    }
+
+    asio::awaitable<void> watch_signals() {
+        for (;;) {
+            auto [ec, sig] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
+            if (ec) co_return;
+            if (sig == SIGHUP) {
+                reload();
+            } else if (stopping_) {
+                say("second signal: cancelling running jobs now");
+                runs_cancelled_ = true;
+                stop_runs_.cancel();
+            } else {
+                stopping_ = true;
+                wake_.cancel();
+                idle_.cancel();
+            }
+        }
+    }
+
+    void stop_watching() { signals_.cancel(); }
+    bool any_failed() const { return any_failed_; }
+
+private:
+    void say(const std::string& text) {
+        if (!options_.quiet)
+            std::fprintf(stderr, "%s %s\n", iso(sys_clock::now()).c_str(), text.c_str());
+    }
+
+    std::chrono::milliseconds jitter(const schedule_spec& s) {
+        if (s.jitter.count() <= 0) return {};
+        return std::chrono::milliseconds(
+            std::uniform_int_distribution<std::int64_t>(0, s.jitter.count() - 1)(rng_));
+    }
+
+    // The next fire time: `every` jobs first fire at once, then each period
+    // (missed periods are not made up); cron jobs at the next matching minute.
+    void plan(job_state& s, sys_clock::time_point now, bool first) {
+        const auto& sched = *s.spec.schedule;
+        if (sched.cron) {
+            const auto from = std::chrono::floor<std::chrono::seconds>(first ? now : std::max(now, s.base));
+            s.base = sched.cron->next_after(from, sched.zone).value_or(sys_seconds::max());
+        } else if (first) {
+            s.base = now;
+        } else {
+            while (s.base <= now)
+                s.base += sched.every;
+        }
+        s.due = s.base == sys_clock::time_point::max() ? s.base : s.base + jitter(sched);
+    }
+
+    void fire(const std::shared_ptr<job_state>& s) {
+        if (!s->running) return start(s);
+        const auto& name = s->spec.name;
+        if (s->spec.schedule->overlap == overlap_policy::queue) {
+            s->queued = true;
+            say("job " + name + ": still running; the next run starts when it ends");
+            return;
+        }
+        say("job " + name + ": still running; this run is skipped");
+        json line;
+        line["job"] = name;
+        line["start"] = iso(sys_clock::now());
+        line["status"] = "skipped";
+        line["reason"] = "the previous run was still going (overlap: skip)";
+        log(line);
+    }
+
+    void start(const std::shared_ptr<job_state>& s) {
+        s->running = true;
+        ++active_;
+        asio::co_spawn(ctx_, run(s), asio::detached);
+    }
+
+    void finished(const std::shared_ptr<job_state>& s) {
+        s->running = false;
+        --active_;
+        idle_.cancel();
+        if (s->queued && !stopping_) {
+            s->queued = false;
+            start(s);
+        }
+    }
+
+    // One run of a job, to its output file and its run-log line. Never throws.
+    asio::awaitable<void> run(std::shared_ptr<job_state> s) {
+        const auto spec = s->spec; // a reload during the run does not change it
+        const auto number = ++s->runs;
+        const auto started = sys_clock::now();
+        json line;
+        line["job"] = spec.name;
+        line["run"] = number;
+        line["start"] = iso(started);
+        try {
+            co_await run_to_file(spec, number, started, line);
+        } catch (const std::exception& e) {
+            line["status"] = "error";
+            line["error"] = e.what();
+        }
+        line["end"] = iso(sys_clock::now());
+        line["elapsed_s"] =
+            std::round(std::chrono::duration<double>(sys_clock::now() - started).count() * 1000) /
+            1000;
+        if (line["status"] != "ok") any_failed_ = true;
+        log(line);
+        say("job " + spec.name + " run " + std::to_string(number) + ": " + run_summary(line));
+        finished(s);
+    }
+
+    asio::awaitable<void> run_to_file(const job_spec& spec, unsigned number,
+                                      sys_clock::time_point started, json& line) {
+        auto targets = read_job_targets(config_, spec);
+        const auto& problems = targets.input.problems;
+        if (!problems.empty() && (!spec.keep_going || problems.front().line == 0)) {
+            auto text = format_problems(targets.source, problems);
+            text.pop_back();
+            throw std::runtime_error(text);
+        }
+        const fs::path final_path = expand_output(spec.output, spec.name, started, number);
+        if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
+        // Records go to a temp file beside the output, renamed when complete.
+        auto temp = (final_path.parent_path() / ("." + final_path.filename().string() + ".XXXXXX"))
+                        .string();
+        const int fd = ::mkstemp(temp.data());
+        if (fd < 0)
+            throw std::runtime_error("cannot create a temp file for '" + final_path.string() +
+                                     "': " + std::strerror(errno));
+        ::fchmod(fd, 0666 & ~file_mode_mask()); // mkstemp's 0600 is not what the umask says
+        ::close(fd);
+        say("job " + spec.name + " run " + std::to_string(number) + ": started (" +
+            std::to_string(targets.input.targets.size() + problems.size()) + " targets)");
+        bool cancelled = false;
+        report::summary totals;
+        {
+            report::output out({temp, false, false});
+            const auto kind = make_job_kind(spec);
+            std::exception_ptr failure;
+            auto work = [&]() -> asio::awaitable<void> {
+                try {
+                    co_await app::run_recorded(spec.run, kind, targets.input.targets, problems,
+                                               out);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            };
+            auto stop = [&]() -> asio::awaitable<void> {
+                boost::system::error_code ec;
+                co_await stop_runs_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            };
+            using namespace asio::experimental::awaitable_operators;
+            co_await (work() || stop());
+            cancelled = runs_cancelled_;
+            out.finish();
+            totals = out.totals();
+            if (failure) {
+                fs::remove(temp);
+                std::rethrow_exception(failure);
+            }
+        }
+        fs::rename(temp, final_path);
+        line["status"] = cancelled                ? "cancelled"
+                         : totals.failed() > 0 ? "failed"
+                                               : "ok";
+        line["targets"] = totals.total();
+        line["ok"] = totals.ok();
+        line["failed"] = totals.failed();
+        line["cancelled"] = totals.cancelled();
+        line["output"] = final_path.string();
+    }
+
+    // Waits for the running jobs; once stopping, cancels them after the grace period.
+    asio::awaitable<void> drain() {
+        while (active_ > 0) {
+            if (stopping_ && !std::exchange(grace_started_, true)) {
+                say("stopping: waiting up to " +
+                    std::to_string(std::chrono::duration<double>(options_.grace).count()) +
+                    " s for " + std::to_string(active_) + " running job(s)");
+                asio::co_spawn(ctx_, cancel_after_grace(), asio::detached);
+            }
+            boost::system::error_code ec;
+            co_await idle_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        grace_.cancel();
+    }
+
+    asio::awaitable<void> cancel_after_grace() {
+        grace_.expires_after(options_.grace);
+        boost::system::error_code ec;
+        co_await grace_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (ec || active_ == 0) co_return;
+        say("grace period over: cancelling running jobs");
+        runs_cancelled_ = true;
+        stop_runs_.cancel();
+    }
+
+    void reload() {
+        auto loaded = load_config(config_.path);
+        if (loaded.value) {
+            auto c = std::move(*loaded.value);
+            try {
+                if (apply(std::move(c))) {
+                    say("reloaded " + config_.path + ": " + std::to_string(jobs_.size()) + " job(s)");
+                    wake_.cancel();
+                    return;
+                }
+                loaded.problems.push_back(config_.path + ": no job named '" + options_.only_job + "'");
+            } catch (const std::exception& e) {
+                loaded.problems.push_back(e.what());
+            }
+        }
+        for (const auto& p : loaded.problems)
+            std::fprintf(stderr, "%s\n", p.c_str());
+        say("reload refused: the previous config keeps running");
+    }
+
+    void log(const json& line) {
+        const auto text = line.dump() + "\n";
+        std::fwrite(text.data(), 1, text.size(), log_.get());
+        std::fflush(log_.get());
+    }
+
+    struct file_closer {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
+
+    asio::io_context& ctx_;
+    const scheduler_options& options_;
+    config config_;
+    std::map<std::string, std::shared_ptr<job_state>> jobs_;
+    std::unique_ptr<std::FILE, file_closer> log_;
+    asio::system_timer wake_;      // the main loop sleeps on it; cancelled to look again
+    asio::steady_timer stop_runs_; // cancelled to cancel every running job
+    asio::steady_timer idle_;      // cancelled when a run ends or a stop begins
+    asio::steady_timer grace_;     // after a stop: how long running jobs may go on
+    asio::signal_set signals_;
+    std::mt19937_64 rng_;
+    std::size_t active_ = 0;
+    bool stopping_ = false, any_failed_ = false, grace_started_ = false, runs_cancelled_ = false;
+};
+
+std::string describe_schedule(const schedule_spec& s) {
+    std::string text = s.cron ? "cron '" + s.cron->text() + "'" : "every " + seconds_text(s.every);
+    if (s.jitter.count() > 0) text += " + up to " + seconds_text(s.jitter) + " jitter";
+    text += s.zone == time_zone::utc ? ", UTC" : ", local time";
+    text += s.overlap == overlap_policy::skip ? ", overlap skip" : ", overlap queue";
+    return text;
+}
+
+int dry_run(const config& c, const scheduler_options& options) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(sys_clock::now());
+    for (const auto& job : c.jobs) {
+        if (!options.only_job.empty() && job.name != options.only_job) continue;
+        const auto count = read_job_targets(c, job).input.targets.size();
+        std::printf("job %s (%s, %zu targets) -> %s\n", job.name.c_str(), type_name(job.type),
+                    count, job.output.c_str());
+        if (!job.schedule) {
+            std::printf("  no schedule: runs with --once only\n");
+            continue;
+        }
+        const auto& s = *job.schedule;
+        std::printf("  %s\n", describe_schedule(s).c_str());
+        sys_seconds t = now;
+        for (int i = 0; i < 5; ++i) {
+            if (s.cron) {
+                auto next = s.cron->next_after(t, s.zone);
+                if (!next) break;
+                t = *next;
+            } else if (i > 0) {
+                t += std::chrono::ceil<std::chrono::seconds>(s.every);
+            }
+            std::printf("  %s\n", format_time(t, s.zone).c_str());
+        }
+    }
+    std::printf("run log: %s\n", c.run_log.c_str());
+    return 0;
+}
+
+} // namespace
+
+std::string expand_output(const std::string& pattern, const std::string& job,
+                          sys_clock::time_point start, unsigned run) {
+    const std::time_t t = sys_clock::to_time_t(start);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    std::string out = pattern;
+    for (auto [word, value] : {std::pair<std::string, std::string>{"{job}", job},
+                               {"{time}", stamp}, {"{run}", std::to_string(run)}})
+        for (auto at = out.find(word); at != std::string::npos; at = out.find(word, at + value.size()))
+            out.replace(at, word.size(), value);
+    return out;
+}
+
+int run_scheduler(const scheduler_options& options) {
+    auto loaded = load_config(options.config_path);
+    if (!loaded.value) {
+        for (const auto& p : loaded.problems)
+            std::fprintf(stderr, "%s\n", p.c_str());
+        std::fprintf(stderr, "asyncfetch: nothing was run; fix the config above\n");
+        return 2;
+    }
+    auto& c = *loaded.value;
+    const bool known = options.only_job.empty() ||
+                       std::any_of(c.jobs.begin(), c.jobs.end(),
+                                   [&](const job_spec& j) { return j.name == options.only_job; });
+    if (!known) {
+        std::string names;
+        for (const auto& j : c.jobs)
+            names += (names.empty() ? "" : ", ") + j.name;
+        std::fprintf(stderr, "%s: no job named '%s' (jobs: %s)\n", options.config_path.c_str(),
+                     options.only_job.c_str(), names.c_str());
+        return 2;
+    }
+    if (options.dry_run) return dry_run(c, options);
+
+    asio::io_context ctx(1);
+    scheduler s(ctx, options);
+    s.apply(std::move(c));
+    if (!options.once && !s.anything_scheduled()) {
+        std::fprintf(stderr, "%s: no job has a schedule; use --once to run them now\n",
+                     options.config_path.c_str());
+        return 2;
+    }
+    asio::co_spawn(ctx, s.watch_signals(), asio::detached);
+    asio::co_spawn(
+        ctx, [&]() -> asio::awaitable<void> {
+            if (options.once)
+                co_await s.once();
+            else
+                co_await s.serve();
+            s.stop_watching();
+        },
+        asio::detached);
+    ctx.run();
+    return options.once && s.any_failed() ? 1 : 0;
+}
+
+} // namespace asyncfetch::schedule

@@ -1,0 +1,160 @@
+#include "asyncfetch/schedule/config.hpp"
+#include "tools/tls_files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using namespace asyncfetch;
+using namespace asyncfetch::schedule;
+using asyncfetch::testing::temp_dir;
+
+namespace {
+
+// Loads a config written to a temp dir; returns the problems, one per line.
+std::string problems_of(const temp_dir& dir, const std::string& text) {
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << text;
+    auto loaded = load_config(path);
+    std::string out;
+    for (const auto& p : loaded.problems)
+        out += p + "\n";
+    CHECK(loaded.value.has_value() == loaded.problems.empty());
+    return out;
+}
+
+// A config with one job made of a fetch job's basics plus `extra` keys.
+std::string one_job(const std::string& extra,
+                     const std::string& basics = R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/"])") {
+    return R"({"jobs": [{)" + basics + (extra.empty() ? "" : ", " + extra) + "}]}";
+}
+
+} // namespace
+
+TEST_CASE("config: a valid config loads with its defaults and paths") {
+    temp_dir dir;
+    std::ofstream(dir.path() + "/urls.txt") << "http://127.0.0.1:8/a\n# comment\n";
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << R"({
+        // comments are allowed
+        "run_log": "logs/runs.jsonl",
+        "jobs": [
+          {"name": "news", "kind": "crawl", "targets": "urls.txt", "depth": 2,
+           "scope": "same-domain", "delay": "500ms", "exclude": ["\\.pdf$"],
+           "schedule": {"cron": "*/15 * * * *", "jitter": 30, "timezone": "local", "overlap": "queue"},
+           "output": "out/{job}-{time}.jsonl", "concurrency": 20, "per_host": 2,
+           "timeout": "45s", "headers": {"Accept": "text/html"}, "max_body": "1M"},
+          {"name": "uptime", "kind": "ssh", "targets": ["127.0.0.1:2222"], "command": "uptime",
+           "user": "ops", "identity": "keys/id_ed25519", "schedule": {"every": "90s"}, "processes": 2}
+        ]})";
+    auto loaded = load_config(path);
+    REQUIRE_MESSAGE(loaded.value, loaded.problems.front());
+    const auto& c = *loaded.value;
+    CHECK(c.run_log == dir.path() + "/logs/runs.jsonl");
+    REQUIRE(c.jobs.size() == 2);
+    const auto& news = c.jobs[0];
+    CHECK(news.type == job_type::crawl);
+    CHECK(news.targets_file == dir.path() + "/urls.txt");
+    CHECK(news.crawl.depth == 2);
+    CHECK(news.crawl.scope == crawl::scope_kind::same_domain);
+    CHECK(news.crawl.delay == std::chrono::milliseconds(500));
+    CHECK(news.schedule->cron->text() == "*/15 * * * *");
+    CHECK(news.schedule->jitter == std::chrono::seconds(30));
+    CHECK(news.schedule->zone == time_zone::local);
+    CHECK(news.schedule->overlap == overlap_policy::queue);
+    CHECK(news.output == dir.path() + "/out/{job}-{time}.jsonl");
+    CHECK(news.run.concurrency == 20);
+    CHECK(news.client.per_host == 2);
+    CHECK(news.client.limits.request == std::chrono::seconds(45));
+    CHECK(news.client.max_body == 1u << 20);
+    CHECK(news.client.headers.size() == 1);
+    const auto& up = c.jobs[1];
+    CHECK(up.exec.command == "uptime");
+    CHECK(up.exec.ssh.default_user == "ops");
+    CHECK(up.exec.ssh.session.auth.identity_files ==
+          std::vector<std::string>{dir.path() + "/keys/id_ed25519"});
+    CHECK(up.schedule->every == std::chrono::seconds(90));
+    CHECK(up.run.processes == 2);
+    CHECK(up.output == dir.path() + "/{job}.jsonl"); // expanded for each run
+    CHECK(read_job_targets(c, news).input.targets.size() == 1);
+}
+
+TEST_CASE("config: each kind of mistake is named by its JSON path") {
+    temp_dir dir;
+    const std::vector<std::pair<std::string, std::string>> cases{
+        // Syntax: file, line and column.
+        {"{\n  \"jobs\": [\n    {\"name\": }\n]}", "c.json:3:14: syntax error"},
+        // Shape.
+        {"[]", "(top): expected an object with \"jobs\", got array []"},
+        {R"({"jobs": []})", "jobs: expected a non-empty array of jobs"},
+        {R"({"jobs": [1]})", "jobs[0]: expected an object, got number 1"},
+        {R"({"jobs": [{"kind": "fetch", "targets": []}]})", "jobs[0]: missing \"name\""},
+        {R"({"job": []})", "(top): unknown key 'job' (use jobs, run_log)"},
+        // Keys and types.
+        {one_job(R"("concurency": 5)"), "jobs[0]: unknown key 'concurency' for a fetch job"},
+        {one_job(R"("depth": 2)"), "jobs[0]: unknown key 'depth' for a fetch job"},
+        {one_job(R"("concurrency": "ten")"),
+         "jobs[0].concurrency: expected an integer 1-1000000, got string \"ten\""},
+        {one_job(R"("concurrency": 0)"), "jobs[0].concurrency: 0 out of range 1-1000000"},
+        {one_job(R"("insecure": "yes")"), "jobs[0].insecure: expected true or false, got string"},
+        {one_job(R"("timeout": "soon")"), "jobs[0].timeout: 'soon' is not a duration"},
+        {one_job(R"("max_body": "5T")"), "jobs[0].max_body: unknown size unit 'T'"},
+        {one_job(R"("headers": ["Accept: x"])"), "jobs[0].headers: expected an object"},
+        {one_job(R"("output": "{name}.jsonl")"),
+         "jobs[0].output: unknown placeholder '{name}' (use {job}, {time} and {run})"},
+        {one_job("", R"("name": "a b", "kind": "fetch", "targets": [])"),
+         "jobs[0].name: 'a b' may use only letters, digits, '.', '_', '-'"},
+        {one_job("", R"("name": "j", "kind": "scrape", "targets": [])"),
+         "jobs[0].kind: 'scrape' is not fetch, crawl, ssh, put or get"},
+        {R"({"jobs": [{"name": "j", "kind": "fetch", "targets": []},
+                      {"name": "j", "kind": "fetch", "targets": []}]})",
+         "jobs[1].name: 'j' is already the name of another job"},
+        // Targets.
+        {one_job("", R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/", "ftp://x/"])"),
+         "jobs[0].targets[1]: invalid URL 'ftp://x/': unsupported scheme 'ftp'"},
+        {one_job("", R"("name": "j", "kind": "fetch", "targets": "missing.txt")"),
+         "cannot open: No such file or directory (jobs[0].targets)"},
+        {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": ["@host"])"),
+         "jobs[0].targets[0]: invalid host '@host'"},
+        {one_job("", R"("name": "j", "kind": "ssh", "targets": ["127.0.0.1"])"),
+         "jobs[0]: missing \"command\""},
+        // Schedules.
+        {one_job(R"("schedule": {"cron": "0 0 32 * *"})"),
+         "jobs[0].schedule.cron: field 3 '32' out of range 1-31"},
+        {one_job(R"("schedule": {"cron": "0 0 30 2 *"})"),
+         "jobs[0].schedule.cron: '0 0 30 2 *' never fires"},
+        {one_job(R"("schedule": {"cron": "* * * *"})"),
+         "jobs[0].schedule.cron: expected 5 fields"},
+        {one_job(R"("schedule": {"cron": "@hourly", "every": "1m"})"),
+         "jobs[0].schedule: give exactly one of \"cron\" and \"every\""},
+        {one_job(R"("schedule": {"every": "500ms"})"), "jobs[0].schedule.every: must be at least 1s"},
+        {one_job(R"("schedule": {"every": "10s", "jitter": "10s"})"),
+         "jobs[0].schedule.jitter: must be shorter than every"},
+        {one_job(R"("schedule": {"every": "1m", "timezone": "Europe/Paris"})"),
+         "jobs[0].schedule.timezone: 'Europe/Paris' is not UTC or local"},
+        {one_job(R"("schedule": {"every": "1m", "overlap": "double"})"),
+         "jobs[0].schedule.overlap: 'double' is not skip or queue"},
+        {one_job(R"("schedule": {"every": "1m", "at": "noon"})"),
+         "jobs[0].schedule: unknown key 'at'"},
+        // Kind-specific values.
+        {one_job("", R"("name": "j", "kind": "crawl", "targets": [], "scope": "web")"),
+         "jobs[0].scope: unknown scope 'web'"},
+        {one_job("", R"("name": "j", "kind": "crawl", "targets": [], "include": ["("])"),
+         "jobs[0].include[0]: invalid regex '('"},
+        {one_job("", R"("name": "j", "kind": "crawl", "targets": [], "processes": 2)"),
+         "jobs[0]: unknown key 'processes' for a crawl job"},
+        {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": [],
+                        "password_env": "ASYNCFETCH_SURELY_UNSET")"),
+         "jobs[0].password_env: environment variable ASYNCFETCH_SURELY_UNSET is not set"},
+        {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": [],
+                        "host_key_policy": "trusting")"),
+         "jobs[0].host_key_policy: 'trusting' is not strict, accept-new or off"},
+        {one_job("", R"("name": "j", "kind": "put", "targets": [], "source": "a")"),
+         "jobs[0]: missing \"destination\""},
+    };
+    for (const auto& [text, expected] : cases) {
+        CAPTURE(text);
+        const auto problems = problems_of(dir, text);
+        CHECK_MESSAGE(problems.find(expected) != std::string::npos, problems);
+    }
+}
