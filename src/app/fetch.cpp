@@ -14,7 +14,7 @@ namespace asyncfetch::app {
 using json = nlohmann::ordered_json;
 
 record fetch_record(const std::string& url, const http::fetch_result* res, std::string error,
-                   outcome result, double elapsed_ms) {
+                    outcome result, double elapsed_ms) {
     record r;
     r.result = result;
     r.error = std::move(error);
@@ -48,7 +48,7 @@ job_kind fetch_job(const http::client_options& options) {
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
             co_return fetch_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok,
-                                  ms);
+                                   ms);
         };
         return std::make_pair(std::move(fetch_one), std::shared_ptr<void>(client));
     };

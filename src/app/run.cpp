@@ -94,9 +94,9 @@ asio::awaitable<double> run_recorded(const run_settings& settings, const job_kin
                                      const std::vector<input_problem>& problems,
                                      report::output& out) {
     write_problem_records(kind, problems, out);
-    const auto wall = co_await run_pass(kind, targets, std::max<std::size_t>(1, settings.concurrency),
-                                        std::max<std::size_t>(1, settings.processes),
-                                        settings.ordered, &out, out);
+    const auto wall = co_await run_pass(
+        kind, targets, std::max<std::size_t>(1, settings.concurrency),
+        std::max<std::size_t>(1, settings.processes), settings.ordered, &out, out);
     out.finish();
     co_return wall.count();
 }

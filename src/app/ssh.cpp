@@ -203,7 +203,7 @@ std::string host_file_name(const ssh::host_spec& h) {
 job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     host_work work =
         [shared](ssh::session& s, const ssh::host_spec& host,
-                  std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
+                 std::chrono::steady_clock::time_point start) -> asio::awaitable<record> {
         const auto& config = *shared;
         const auto& c = config.ssh;
         // --stream: whole lines, prefixed with the host, as they arrive.
@@ -269,8 +269,7 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
                 config.ssh, ssh::get(s, config.source, to, options, stats), "transfer");
         co_return transfer_record(config, host, to, &stats, failure.message, ms_since(start));
     };
-    auto failed = [shared, destination_for](const ssh::host_spec& h, std::string error,
-                                            double ms) {
+    auto failed = [shared, destination_for](const ssh::host_spec& h, std::string error, double ms) {
         return transfer_record(*shared, h, destination_for(h), nullptr, std::move(error), ms);
     };
     return host_job(

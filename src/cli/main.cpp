@@ -57,13 +57,13 @@ void add_run_options(CLI::App& cmd, af::app::run_settings& run, run_flags& f,
                  "Run serially, then concurrently; print both costs and the speedup")
         ->excludes(serial);
     if (!one_process) {
-    cmd.add_option("-j,--processes", run.processes,
-                   "Worker processes, each with its own event loop and -c " + noun +
-                       "s in flight (1: no fork)")
-        ->default_val(1)
-        ->check(CLI::Range(1, 256));
-    cmd.add_flag("--ordered", run.ordered,
-                 "Write records in input order (default: as they finish)");
+        cmd.add_option("-j,--processes", run.processes,
+                       "Worker processes, each with its own event loop and -c " + noun +
+                           "s in flight (1: no fork)")
+            ->default_val(1)
+            ->check(CLI::Range(1, 256));
+        cmd.add_flag("--ordered", run.ordered,
+                     "Write records in input order (default: as they finish)");
     }
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");

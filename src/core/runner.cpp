@@ -9,8 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <utility>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 namespace asio = boost::asio;

@@ -63,7 +63,8 @@ parsed_or_problem<std::chrono::milliseconds> parse_duration(std::string_view tex
         else if (unit == "d")
             ms = 86400e3;
         else
-            return bad(unit.empty() ? "a unit is missing" : "unknown unit '" + std::string(unit) + "'");
+            return bad(unit.empty() ? "a unit is missing"
+                                    : "unknown unit '" + std::string(unit) + "'");
         total_ms += v * ms;
     }
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(total_ms)));

@@ -164,16 +164,26 @@ private:
         const auto final_url = http::parse_url(res.final_url).url;
         if (!final_url) return;
         frontier_.mark_seen(normalize_url(final_url->text, options_.sort_query).value());
-        const auto links = extract_links(res.body, *final_url, {options_.assets, options_.sort_query});
+        const auto links =
+            extract_links(res.body, *final_url, {options_.assets, options_.sort_query});
         p.links = links.size();
         for (const auto& link : links) {
             const auto host = http::parse_url(link).url.value().host;
             switch (frontier_.offer(link, host, p.entry.depth + 1, p.entry.url)) {
-            case frontier::verdict::out_of_scope: ++counts_.out_of_scope; break;
-            case frontier::verdict::filtered: ++counts_.filtered; break;
-            case frontier::verdict::too_deep: ++counts_.too_deep; break;
-            case frontier::verdict::capped: ++counts_.capped; break;
-            default: break;
+            case frontier::verdict::out_of_scope:
+                ++counts_.out_of_scope;
+                break;
+            case frontier::verdict::filtered:
+                ++counts_.filtered;
+                break;
+            case frontier::verdict::too_deep:
+                ++counts_.too_deep;
+                break;
+            case frontier::verdict::capped:
+                ++counts_.capped;
+                break;
+            default:
+                break;
             }
         }
         wake_.cancel(); // new work for idle workers

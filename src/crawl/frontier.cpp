@@ -50,9 +50,12 @@ frontier::frontier(const crawl_options& options) : options_(options) {
 
 bool frontier::in_scope(const std::string& url, const std::string& host) const {
     switch (options_.scope) {
-    case scope_kind::same_host: return seed_hosts_.count(host) > 0;
-    case scope_kind::same_domain: return seed_domains_.count(domain_of(host)) > 0;
-    case scope_kind::prefix: return url.rfind(options_.prefix, 0) == 0;
+    case scope_kind::same_host:
+        return seed_hosts_.count(host) > 0;
+    case scope_kind::same_domain:
+        return seed_domains_.count(domain_of(host)) > 0;
+    case scope_kind::prefix:
+        return url.rfind(options_.prefix, 0) == 0;
     }
     return false;
 }

@@ -82,7 +82,8 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view product
         in_agent_lines = false;
         if (groups.empty()) continue; // rules before any User-agent line
         if (key == "allow" || key == "disallow") {
-            if (!value.empty()) groups.back().rules.emplace_back(std::string(value), key == "allow");
+            if (!value.empty())
+                groups.back().rules.emplace_back(std::string(value), key == "allow");
         } else if (key == "crawl-delay") {
             double seconds = 0;
             const auto* end = value.data() + value.size();

@@ -22,17 +22,18 @@ namespace {
 using json = nlohmann::json;
 using keys = std::set<std::string>;
 
-const keys common_keys{"name", "description", "kind", "targets", "schedule", "output",
-                       "keep_going", "concurrency"};
+const keys common_keys{"name",     "description", "kind",       "targets",
+                       "schedule", "output",      "keep_going", "concurrency"};
 const keys process_keys{"processes", "ordered"};
-const keys http_keys{"per_host",    "timeout",       "connect_timeout", "resolve_timeout",
-                     "tls_timeout", "retries",       "max_redirects",   "max_body",
-                     "headers",     "user_agent",    "cacert",          "insecure"};
-const keys crawl_keys{"depth",         "scope", "include",  "exclude",  "assets",
-                      "sort_query",    "ignore_robots", "delay", "max_pages"};
-const keys ssh_keys{"user",          "port",         "identity",       "known_hosts",
-                    "host_key_policy", "password_env", "password_file", "passphrase_env",
-                    "agent",         "connect_timeout", "timeout"};
+const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
+                     "tls_timeout", "retries",    "max_redirects",   "max_body",
+                     "headers",     "user_agent", "cacert",          "insecure"};
+const keys crawl_keys{"depth",      "scope",         "include", "exclude",  "assets",
+                      "sort_query", "ignore_robots", "delay",   "max_pages"};
+const keys ssh_keys{
+    "user",         "port",          "identity",       "known_hosts", "host_key_policy",
+    "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
+    "timeout"};
 const keys exec_keys{"command", "out_dir"};
 const keys transfer_keys{"source", "destination", "recursive"};
 
@@ -86,8 +87,8 @@ public:
         return true;
     }
     template <class Int>
-    bool integer(const json& obj, const std::string& path, const char* key, Int& out,
-                 long long lo, long long hi) {
+    bool integer(const json& obj, const std::string& path, const char* key, Int& out, long long lo,
+                 long long hi) {
         const auto* v = find(obj, key);
         if (!v) return false;
         const auto range = std::to_string(lo) + "-" + std::to_string(hi);
@@ -171,8 +172,7 @@ void read_schedule(checker& ck, const json& j, const std::string& path, schedule
     ck.unknown_keys(j, path, {"cron", "every", "jitter", "timezone", "overlap"},
                     "(use cron or every, jitter, timezone, overlap)");
     const bool has_cron = j.contains("cron"), has_every = j.contains("every");
-    if (has_cron == has_every)
-        ck.problem(path, "give exactly one of \"cron\" and \"every\"");
+    if (has_cron == has_every) ck.problem(path, "give exactly one of \"cron\" and \"every\"");
     std::string text;
     std::string zone = "UTC";
     if (ck.string(j, path, "timezone", zone) && zone != "UTC" && zone != "local")
@@ -182,9 +182,9 @@ void read_schedule(checker& ck, const json& j, const std::string& path, schedule
         auto parsed = cron_expr::parse(text);
         if (!parsed.expr)
             ck.problem(path + ".cron", parsed.problem);
-        else if (!parsed.expr->next_after(std::chrono::floor<std::chrono::seconds>(
-                                              std::chrono::system_clock::now()),
-                                          s.zone))
+        else if (!parsed.expr->next_after(
+                     std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
+                     s.zone))
             ck.problem(path + ".cron", "'" + text + "' never fires (no such date in 30 years)");
         else
             s.cron = std::move(parsed.expr);
@@ -243,8 +243,8 @@ void read_http(checker& ck, const json& j, const std::string& path, http::client
         } else {
             for (const auto& [name, value] : h->items()) {
                 if (!value.is_string())
-                    ck.problem(path + ".headers." + name, "expected a string, got " +
-                                                              describe(value));
+                    ck.problem(path + ".headers." + name,
+                               "expected a string, got " + describe(value));
                 else
                     c.headers.emplace_back(name, value.get<std::string>());
             }
@@ -339,7 +339,8 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     }
     if (required(ck, j, path, "name") && ck.string(j, path, "name", job.name) &&
         !std::regex_match(job.name, std::regex("[A-Za-z0-9._-]+")))
-        ck.problem(path + ".name", "'" + job.name + "' may use only letters, digits, '.', '_', '-'");
+        ck.problem(path + ".name",
+                   "'" + job.name + "' may use only letters, digits, '.', '_', '-'");
     std::string kind;
     if (!required(ck, j, path, "kind") || !ck.string(j, path, "kind", kind)) return;
     const auto type = type_of(kind);
@@ -357,7 +358,8 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
         else
             ck.strings(j, path, "targets", job.inline_targets);
     }
-    if (const auto* s = ck.find(j, "schedule")) read_schedule(ck, *s, path + ".schedule", job.schedule.emplace());
+    if (const auto* s = ck.find(j, "schedule"))
+        read_schedule(ck, *s, path + ".schedule", job.schedule.emplace());
     job.output = "{job}.jsonl";
     ck.string(j, path, "output", job.output);
     for (std::size_t at = job.output.find('{'); at != std::string::npos;
@@ -374,8 +376,12 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     ck.boolean(j, path, "ordered", job.run.ordered);
 
     switch (job.type) {
-    case job_type::crawl: read_crawl(ck, j, path, job.crawl); [[fallthrough]];
-    case job_type::fetch: read_http(ck, j, path, job.client); break;
+    case job_type::crawl:
+        read_crawl(ck, j, path, job.crawl);
+        [[fallthrough]];
+    case job_type::fetch:
+        read_http(ck, j, path, job.client);
+        break;
     case job_type::ssh:
         read_ssh(ck, j, path, job.exec.ssh);
         if (required(ck, j, path, "command")) ck.string(j, path, "command", job.exec.command);
@@ -385,8 +391,8 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     case job_type::get: {
         auto& t = job.transfer;
         read_ssh(ck, j, path, t.ssh);
-        t.direction = job.type == job_type::put ? app::transfer_config::put
-                                                : app::transfer_config::get;
+        t.direction =
+            job.type == job_type::put ? app::transfer_config::put : app::transfer_config::get;
         // The local side is taken from the config's directory; the remote as given.
         if (required(ck, j, path, "source")) {
             if (job.type == job_type::put)
@@ -412,9 +418,11 @@ std::string syntax_problem(const std::string& file, const std::string& text,
                            const json::parse_error& e) {
     const auto upto = text.substr(0, std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size()));
     const auto line = 1 + std::count(upto.begin(), upto.end(), '\n');
-    const auto column = upto.size() - (upto.rfind('\n') == std::string::npos ? 0 : upto.rfind('\n') + 1) + 1;
+    const auto column =
+        upto.size() - (upto.rfind('\n') == std::string::npos ? 0 : upto.rfind('\n') + 1) + 1;
     std::string what = e.what();
-    if (const auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    if (const auto colon = what.find(": "); colon != std::string::npos)
+        what = what.substr(colon + 2);
     return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + what;
 }
 
@@ -422,11 +430,16 @@ std::string syntax_problem(const std::string& file, const std::string& text,
 
 const char* type_name(job_type t) {
     switch (t) {
-    case job_type::fetch: return "fetch";
-    case job_type::crawl: return "crawl";
-    case job_type::ssh: return "ssh";
-    case job_type::put: return "put";
-    case job_type::get: return "get";
+    case job_type::fetch:
+        return "fetch";
+    case job_type::crawl:
+        return "crawl";
+    case job_type::ssh:
+        return "ssh";
+    case job_type::put:
+        return "put";
+    case job_type::get:
+        return "get";
     }
     return "?";
 }
@@ -446,11 +459,15 @@ job_targets read_job_targets(const config& c, const job_spec& job) {
 
 app::job_kind make_job_kind(const job_spec& job) {
     switch (job.type) {
-    case job_type::fetch: return app::fetch_job(job.client);
-    case job_type::crawl: return app::crawl_job(job.client, job.crawl);
-    case job_type::ssh: return app::exec_job(std::make_shared<app::exec_config>(job.exec));
+    case job_type::fetch:
+        return app::fetch_job(job.client);
+    case job_type::crawl:
+        return app::crawl_job(job.client, job.crawl);
+    case job_type::ssh:
+        return app::exec_job(std::make_shared<app::exec_config>(job.exec));
     case job_type::put:
-    case job_type::get: return app::transfer_job(std::make_shared<app::transfer_config>(job.transfer));
+    case job_type::get:
+        return app::transfer_job(std::make_shared<app::transfer_config>(job.transfer));
     }
     return {};
 }
@@ -497,16 +514,16 @@ loaded_config load_config(const std::string& path) {
         if (ck.count() != before) continue;
         // The targets must be readable and well-formed now, not at 3 a.m.
         auto targets = read_job_targets(c, job);
-        const bool unreadable = !targets.input.problems.empty() &&
-                                targets.input.problems.front().line == 0;
+        const bool unreadable =
+            !targets.input.problems.empty() && targets.input.problems.front().line == 0;
         if (unreadable || (!targets.input.problems.empty() && !job.keep_going)) {
             for (const auto& p : targets.input.problems) {
                 if (job.targets_file.empty())
                     ck.problem(where + ".targets[" + std::to_string(p.line - 1) + "]", p.message);
                 else // "FILE:LINE: problem" as for the command line
-                    out.problems.push_back(
-                        job.targets_file + (p.line ? ":" + std::to_string(p.line) : "") + ": " +
-                        p.message + " (" + where + ".targets)");
+                    out.problems.push_back(job.targets_file +
+                                           (p.line ? ":" + std::to_string(p.line) : "") + ": " +
+                                           p.message + " (" + where + ".targets)");
             }
         }
         c.jobs.push_back(std::move(job));

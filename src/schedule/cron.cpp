@@ -20,7 +20,10 @@ const std::array<field_rule, 5> rules{{
     {0, 59, {}, 0},
     {0, 23, {}, 0},
     {1, 31, {}, 0},
-    {1, 12, {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}, 1},
+    {1,
+     12,
+     {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},
+     1},
     {0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}, 0}, // 7 is Sunday too
 }};
 
@@ -52,8 +55,8 @@ std::string parse_field(std::string_view field, int n, std::vector<bool>& bits) 
     std::size_t start = 0;
     while (start <= field.size()) {
         const auto comma = field.find(',', start);
-        const auto item = field.substr(start, comma == std::string_view::npos ? field.npos
-                                                                              : comma - start);
+        const auto item =
+            field.substr(start, comma == std::string_view::npos ? field.npos : comma - start);
         start = comma == std::string_view::npos ? field.size() + 1 : comma + 1;
         if (item.empty()) return where + "'" + std::string(field) + "' has an empty list item";
         auto range = item;
@@ -86,8 +89,7 @@ std::string parse_field(std::string_view field, int n, std::vector<bool>& bits) 
                 if (v < rule.lo || v > rule.hi)
                     return where + "'" + std::to_string(v) + "' out of range " +
                            std::to_string(rule.lo) + "-" + std::to_string(rule.hi);
-            if (lo > hi)
-                return where + "'" + std::string(range) + "' is a backwards range";
+            if (lo > hi) return where + "'" + std::string(range) + "' is a backwards range";
         }
         for (int v = lo; v <= hi; v += step)
             bits[v] = true;
@@ -137,8 +139,8 @@ civil civil_of(sys_seconds t, time_zone zone) {
 // The instant a wall-clock minute happens: its first occurrence when the
 // clock is set back, the moment of the change when the minute is skipped.
 sys_seconds instant_of(const civil& c, time_zone zone) {
-    const sys_seconds naive = sys_days{year{c.year} / month{c.month} / day{c.day}} + hours{c.hour} +
-                       minutes{c.minute};
+    const sys_seconds naive =
+        sys_days{year{c.year} / month{c.month} / day{c.day}} + hours{c.hour} + minutes{c.minute};
     if (zone == time_zone::utc) return naive;
     const std::time_t n = naive.time_since_epoch().count();
     const long before = offset_at(n - 86400), after = offset_at(n + 86400);
@@ -195,11 +197,21 @@ cron_expr::parsed cron_expr::parse(std::string_view text) {
         for (std::size_t v = 0; v < bits.size(); ++v) {
             if (!bits[v]) continue;
             switch (n) {
-            case 1: e.minutes_.set(v); break;
-            case 2: e.hours_.set(v); break;
-            case 3: e.days_.set(v); break;
-            case 4: e.months_.set(v); break;
-            case 5: e.weekdays_.set(v % 7); break;
+            case 1:
+                e.minutes_.set(v);
+                break;
+            case 2:
+                e.hours_.set(v);
+                break;
+            case 3:
+                e.days_.set(v);
+                break;
+            case 4:
+                e.months_.set(v);
+                break;
+            case 5:
+                e.weekdays_.set(v % 7);
+                break;
             }
         }
     }
@@ -210,8 +222,8 @@ cron_expr::parsed cron_expr::parse(std::string_view text) {
 
 // Vixie cron's rule: with both day fields restricted, either may match.
 bool cron_expr::day_matches(int y, int m, int d) const {
-    const weekday wd{sys_days{year{y} / month{static_cast<unsigned>(m)} /
-                              day{static_cast<unsigned>(d)}}};
+    const weekday wd{
+        sys_days{year{y} / month{static_cast<unsigned>(m)} / day{static_cast<unsigned>(d)}}};
     const bool by_day = days_.test(d), by_weekday = weekdays_.test(wd.c_encoding());
     if (any_day_ || any_weekday_) return by_day && by_weekday; // a '*' field has every bit
     return by_day || by_weekday;

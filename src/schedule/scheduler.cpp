@@ -20,8 +20,8 @@
 #include <cerrno>
 #include <cmath>
 #include <csignal>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -96,7 +96,8 @@ public:
             if (!options_.only_job.empty() && job.name != options_.only_job) continue;
             auto old = jobs_.find(job.name);
             auto s = old != jobs_.end() ? old->second : std::make_shared<job_state>();
-            const bool replan = old == jobs_.end() || !same_schedule(s->spec.schedule, job.schedule);
+            const bool replan =
+                old == jobs_.end() || !same_schedule(s->spec.schedule, job.schedule);
             s->spec = std::move(job);
             if (replan && s->spec.schedule) plan(*s, now, old == jobs_.end());
             next[s->spec.name] = s;
@@ -182,7 +183,8 @@ private:
     void plan(job_state& s, sys_clock::time_point now, bool first) {
         const auto& sched = *s.spec.schedule;
         if (sched.cron) {
-            const auto from = std::chrono::floor<std::chrono::seconds>(first ? now : std::max(now, s.base));
+            const auto from =
+                std::chrono::floor<std::chrono::seconds>(first ? now : std::max(now, s.base));
             s.base = sched.cron->next_after(from, sched.zone).value_or(sys_seconds::max());
         } else if (first) {
             s.base = now;
@@ -302,9 +304,7 @@ private:
             }
         }
         fs::rename(temp, final_path);
-        line["status"] = cancelled                ? "cancelled"
-                         : totals.failed() > 0 ? "failed"
-                                               : "ok";
+        line["status"] = cancelled ? "cancelled" : totals.failed() > 0 ? "failed" : "ok";
         line["targets"] = totals.total();
         line["ok"] = totals.ok();
         line["failed"] = totals.failed();
@@ -343,11 +343,13 @@ private:
             auto c = std::move(*loaded.value);
             try {
                 if (apply(std::move(c))) {
-                    say("reloaded " + config_.path + ": " + std::to_string(jobs_.size()) + " job(s)");
+                    say("reloaded " + config_.path + ": " + std::to_string(jobs_.size()) +
+                        " job(s)");
                     wake_.cancel();
                     return;
                 }
-                loaded.problems.push_back(config_.path + ": no job named '" + options_.only_job + "'");
+                loaded.problems.push_back(config_.path + ": no job named '" + options_.only_job +
+                                          "'");
             } catch (const std::exception& e) {
                 loaded.problems.push_back(e.what());
             }
@@ -430,8 +432,10 @@ std::string expand_output(const std::string& pattern, const std::string& job,
     std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
     std::string out = pattern;
     for (auto [word, value] : {std::pair<std::string, std::string>{"{job}", job},
-                               {"{time}", stamp}, {"{run}", std::to_string(run)}})
-        for (auto at = out.find(word); at != std::string::npos; at = out.find(word, at + value.size()))
+                               {"{time}", stamp},
+                               {"{run}", std::to_string(run)}})
+        for (auto at = out.find(word); at != std::string::npos;
+             at = out.find(word, at + value.size()))
             out.replace(at, word.size(), value);
     return out;
 }
@@ -468,7 +472,8 @@ int run_scheduler(const scheduler_options& options) {
     }
     asio::co_spawn(ctx, s.watch_signals(), asio::detached);
     asio::co_spawn(
-        ctx, [&]() -> asio::awaitable<void> {
+        ctx,
+        [&]() -> asio::awaitable<void> {
             if (options.once)
                 co_await s.once();
             else

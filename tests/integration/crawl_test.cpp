@@ -82,8 +82,8 @@ TEST_CASE("crawl: the exact pages to depth 2, each once, politely, with depth an
     const auto base = server.base_url();
     const auto res = crawl(base + "/", {"--depth", "2"});
     CHECK(res.status == 1); // /missing.html is a 404
-    const std::multiset<std::string> want{"/",       "/a.html",       "/b.html",
-                                          "/data.json", "/missing.html", "/c.html",
+    const std::multiset<std::string> want{"/",           "/a.html",       "/b.html",
+                                          "/data.json",  "/missing.html", "/c.html",
                                           "/b.html?x=1", "/d.html"};
     CHECK(pages_requested(server) == want);
     CHECK(robots_requests(server) == 1);
@@ -110,7 +110,7 @@ TEST_CASE("crawl: the exact pages to depth 2, each once, politely, with depth an
             CHECK(r["parent"] == base + depth_parent.second);
     }
     CHECK(records.at("/missing.html")["status"] == 404);
-    CHECK(records.at("/")["links"] == 6); // http(s) links, each once; mailto: left out
+    CHECK(records.at("/")["links"] == 6);          // http(s) links, each once; mailto: left out
     CHECK(records.at("/data.json")["links"] == 0); // JSON is not parsed for links
 
     // Crawl-delay 0.2 s: page requests to the host start at least that far apart.

@@ -67,10 +67,10 @@ std::string config_of(const std::vector<std::string>& jobs) {
 
 TEST_CASE("run --dry-run: each job's next five fire times; nothing runs") {
     temp_dir dir;
-    const auto config = dir.write(
-        "c.json", config_of({fetch_job("yearly", {"http://127.0.0.1:9/"},
-                                       R"("schedule": {"cron": "0 0 1 1 *"})"),
-                             fetch_job("adhoc", {"http://127.0.0.1:9/"})}));
+    const auto config =
+        dir.write("c.json", config_of({fetch_job("yearly", {"http://127.0.0.1:9/"},
+                                                 R"("schedule": {"cron": "0 0 1 1 *"})"),
+                                       fetch_job("adhoc", {"http://127.0.0.1:9/"})}));
     const auto res = run(asyncfetch_cmd({"run", config, "--dry-run"}));
     CHECK(res.status == 0);
     const std::time_t now = std::time(nullptr);
@@ -126,17 +126,18 @@ TEST_CASE("run: a 1 s schedule counts its runs and skips a tick while a run is s
     temp_dir dir;
     // Each run takes 2.5 s; ticks come every second: skip, skip, run, ...
     const auto config = dir.write(
-        "c.json", config_of({fetch_job("slow", {base + "/delay/2500ms"},
-                                       R"("schedule": {"every": "1s"}, "output": "out/{run}.jsonl")"),
-                             fetch_job("quick", {base + "/bytes/1"},
-                                       R"("schedule": {"every": "1s"})")}));
+        "c.json",
+        config_of({fetch_job("slow", {base + "/delay/2500ms"},
+                             R"("schedule": {"every": "1s"}, "output": "out/{run}.jsonl")"),
+                   fetch_job("quick", {base + "/bytes/1"}, R"("schedule": {"every": "1s"})")}));
     child scheduler(asyncfetch_cmd({"run", config}));
     sleep_s(5.6);
     scheduler.signal(SIGTERM);
     const auto res = scheduler.wait(30);
     CHECK(res.status == 0);
     const auto log = run_log(dir);
-    // slow: runs at 0 s and 3 s (the second was still going at SIGTERM and finished within the grace).
+    // slow: runs at 0 s and 3 s (the second was still going at SIGTERM and finished within the
+    // grace).
     CHECK(count_status(log, "slow", "ok") == 2);
     CHECK(count_status(log, "slow", "skipped") >= 3);
     // quick: a run every second, never skipped.
@@ -167,8 +168,9 @@ TEST_CASE("run: SIGTERM cancels a long run after the grace period; the output is
     const auto base = server.base_url();
     temp_dir dir;
     const auto config = dir.write(
-        "c.json", config_of({fetch_job("long", {base + "/bytes/3", base + "/delay/20s"},
-                                       R"("schedule": {"every": "1h"}, "output": "out/long.jsonl")")}));
+        "c.json",
+        config_of({fetch_job("long", {base + "/bytes/3", base + "/delay/20s"},
+                             R"("schedule": {"every": "1h"}, "output": "out/long.jsonl")")}));
     child scheduler(asyncfetch_cmd({"run", config, "--grace", "0.5"}));
     sleep_s(1.0);
     // Mid-run: only a temp file exists, never a partial output.
@@ -196,10 +198,13 @@ TEST_CASE("run: SIGHUP reloads a valid config and refuses an invalid one") {
     const auto base = server.base_url();
     temp_dir dir;
     const auto every_second = R"("schedule": {"every": "1s"})";
-    const auto config = dir.write("c.json", config_of({fetch_job("a", {base + "/bytes/1"}, every_second)}));
+    const auto config =
+        dir.write("c.json", config_of({fetch_job("a", {base + "/bytes/1"}, every_second)}));
     child scheduler(asyncfetch_cmd({"run", config}));
     sleep_s(1.5);
-    dir.write("c.json", R"({"jobs": [{"name": "a", "kind": "fetch", "targets": [], "schedule": {"every": "0s"}}]})");
+    dir.write(
+        "c.json",
+        R"({"jobs": [{"name": "a", "kind": "fetch", "targets": [], "schedule": {"every": "0s"}}]})");
     scheduler.signal(SIGHUP);
     sleep_s(1.5);
     const auto a_runs_before = count_status(run_log(dir), "a", "ok");
@@ -229,7 +234,8 @@ TEST_CASE("run: config mistakes stop everything before it starts, exit 2") {
           std::string::npos);
     CHECK_FALSE(fs::exists(dir.file("c.runs.jsonl")));
 
-    const auto unscheduled = dir.write("u.json", config_of({fetch_job("x", {"http://127.0.0.1:9/"})}));
+    const auto unscheduled =
+        dir.write("u.json", config_of({fetch_job("x", {"http://127.0.0.1:9/"})}));
     res = run(asyncfetch_cmd({"run", unscheduled}));
     CHECK(res.status == 2);
     CHECK(res.err.find("no job has a schedule; use --once") != std::string::npos);

@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     asyncfetch::testing::sshd_server sshd(addresses);
-    std::printf("%u %s %s\n", sshd.port(), asyncfetch::testing::sshd_server::user(), sshd.ed25519_key().c_str());
+    std::printf("%u %s %s\n", sshd.port(), asyncfetch::testing::sshd_server::user(),
+                sshd.ed25519_key().c_str());
     std::fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

@@ -11,7 +11,8 @@
 namespace asyncfetch {
 
 // The value, or what is wrong with the text.
-template <class T> using parsed_or_problem = std::variant<T, std::string>;
+template <class T>
+using parsed_or_problem = std::variant<T, std::string>;
 
 // "512K", "64M", "1G" or a plain number of bytes (binary units).
 parsed_or_problem<std::uint64_t> parse_size(std::string_view text);

@@ -19,13 +19,13 @@ enum class scope_kind { same_host, same_domain, prefix };
 struct crawl_options {
     int depth = 1; // links followed from the seeds (0: the seeds only)
     scope_kind scope = scope_kind::same_host;
-    std::string prefix;                         // scope_kind::prefix: a normalised URL
-    std::vector<std::string> include, exclude;  // ECMAScript regexes searched in the URL
-    bool assets = false;                        // also <link href> and <img src>
-    bool sort_query = false;                    // query parameter order does not matter
-    bool ignore_robots = false;                 // robots.txt is not fetched nor obeyed
-    std::chrono::milliseconds delay{0};         // between requests to one host
-    std::size_t max_pages = 1000;               // pages fetched at most, seeds included (0: no cap)
+    std::string prefix;                        // scope_kind::prefix: a normalised URL
+    std::vector<std::string> include, exclude; // ECMAScript regexes searched in the URL
+    bool assets = false;                       // also <link href> and <img src>
+    bool sort_query = false;                   // query parameter order does not matter
+    bool ignore_robots = false;                // robots.txt is not fetched nor obeyed
+    std::chrono::milliseconds delay{0};        // between requests to one host
+    std::size_t max_pages = 1000;              // pages fetched at most, seeds included (0: no cap)
 };
 
 // "same-host", "same-domain" or "prefix:URL"; the problem, or "" when fine.

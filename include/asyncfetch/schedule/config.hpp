@@ -36,9 +36,9 @@ struct job_spec {
     std::string output; // path pattern with {job} and {time}
     bool keep_going = false;
     app::run_settings run;
-    http::client_options client;  // fetch, crawl
-    crawl::crawl_options crawl;   // crawl
-    app::exec_config exec;        // ssh (exec.ssh holds the SSH options of put/get too)
+    http::client_options client;   // fetch, crawl
+    crawl::crawl_options crawl;    // crawl
+    app::exec_config exec;         // ssh (exec.ssh holds the SSH options of put/get too)
     app::transfer_config transfer; // put, get
 };
 

@@ -17,7 +17,7 @@ struct scheduler_options {
     bool dry_run = false; // check the config and print each job's next fire times
     std::string only_job; // --job NAME
     std::chrono::milliseconds grace{std::chrono::seconds(10)}; // after SIGTERM
-    bool quiet = false;   // no line per run on stderr
+    bool quiet = false;                                        // no line per run on stderr
 };
 
 // Returns the exit status: 0 done (or stopped by a signal), 1 some run had

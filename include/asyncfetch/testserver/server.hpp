@@ -62,7 +62,7 @@ public:
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
     std::uint64_t peak_requests_in_flight() const noexcept; // most requests handled at once
-    std::vector<logged_request> request_log() const; // every request, in arrival order
+    std::vector<logged_request> request_log() const;        // every request, in arrival order
     void stop();
 
 private:

@@ -23,6 +23,7 @@ TEST_CASE("units: sizes") {
     CHECK(std::get<std::uint64_t>(parse_size("64M")) == 64ull << 20);
     CHECK(std::get<std::uint64_t>(parse_size("512k")) == 512ull << 10);
     CHECK(std::get<std::uint64_t>(parse_size("100")) == 100);
-    CHECK(std::get<std::string>(parse_size("5T")) == "unknown size unit 'T' in '5T' (use K, M or G)");
+    CHECK(std::get<std::string>(parse_size("5T")) ==
+          "unknown size unit 'T' in '5T' (use K, M or G)");
     CHECK(std::holds_alternative<std::string>(parse_size("big")));
 }

@@ -25,7 +25,8 @@ std::string problems_of(const temp_dir& dir, const std::string& text) {
 
 // A config with one job made of a fetch job's basics plus `extra` keys.
 std::string one_job(const std::string& extra,
-                     const std::string& basics = R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/"])") {
+                    const std::string& basics =
+                        R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/"])") {
     return R"({"jobs": [{)" + basics + (extra.empty() ? "" : ", " + extra) + "}]}";
 }
 
@@ -110,7 +111,8 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
                       {"name": "j", "kind": "fetch", "targets": []}]})",
          "jobs[1].name: 'j' is already the name of another job"},
         // Targets.
-        {one_job("", R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/", "ftp://x/"])"),
+        {one_job("",
+                 R"("name": "j", "kind": "fetch", "targets": ["http://127.0.0.1/", "ftp://x/"])"),
          "jobs[0].targets[1]: invalid URL 'ftp://x/': unsupported scheme 'ftp'"},
         {one_job("", R"("name": "j", "kind": "fetch", "targets": "missing.txt")"),
          "cannot open: No such file or directory (jobs[0].targets)"},
@@ -123,11 +125,11 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
          "jobs[0].schedule.cron: field 3 '32' out of range 1-31"},
         {one_job(R"("schedule": {"cron": "0 0 30 2 *"})"),
          "jobs[0].schedule.cron: '0 0 30 2 *' never fires"},
-        {one_job(R"("schedule": {"cron": "* * * *"})"),
-         "jobs[0].schedule.cron: expected 5 fields"},
+        {one_job(R"("schedule": {"cron": "* * * *"})"), "jobs[0].schedule.cron: expected 5 fields"},
         {one_job(R"("schedule": {"cron": "@hourly", "every": "1m"})"),
          "jobs[0].schedule: give exactly one of \"cron\" and \"every\""},
-        {one_job(R"("schedule": {"every": "500ms"})"), "jobs[0].schedule.every: must be at least 1s"},
+        {one_job(R"("schedule": {"every": "500ms"})"),
+         "jobs[0].schedule.every: must be at least 1s"},
         {one_job(R"("schedule": {"every": "10s", "jitter": "10s"})"),
          "jobs[0].schedule.jitter: must be shorter than every"},
         {one_job(R"("schedule": {"every": "1m", "timezone": "Europe/Paris"})"),

@@ -70,33 +70,47 @@ TEST_CASE("cron: mistakes are named by field and value") {
 }
 
 TEST_CASE("cron: steps, ranges, lists and names") {
-    CHECK(next_of(must_parse("*/15 * * * *"), utc(2026, 11, 23, 10, 7), time_zone::utc) == at(utc(2026, 11, 23, 10, 15)));
+    CHECK(next_of(must_parse("*/15 * * * *"), utc(2026, 11, 23, 10, 7), time_zone::utc) ==
+          at(utc(2026, 11, 23, 10, 15)));
     // Strictly after: a time on the mark moves on to the next one.
-    CHECK(next_of(must_parse("*/15 * * * *"), utc(2026, 11, 23, 10, 15), time_zone::utc) == at(utc(2026, 11, 23, 10, 30)));
-    CHECK(next_of(must_parse("5/20 * * * *"), utc(2026, 11, 23, 10, 46), time_zone::utc) == at(utc(2026, 11, 23, 11, 5)));
-    CHECK(next_of(must_parse("0 9-17/4 * * *"), utc(2026, 11, 23, 13, 30), time_zone::utc) == at(utc(2026, 11, 23, 17, 0)));
+    CHECK(next_of(must_parse("*/15 * * * *"), utc(2026, 11, 23, 10, 15), time_zone::utc) ==
+          at(utc(2026, 11, 23, 10, 30)));
+    CHECK(next_of(must_parse("5/20 * * * *"), utc(2026, 11, 23, 10, 46), time_zone::utc) ==
+          at(utc(2026, 11, 23, 11, 5)));
+    CHECK(next_of(must_parse("0 9-17/4 * * *"), utc(2026, 11, 23, 13, 30), time_zone::utc) ==
+          at(utc(2026, 11, 23, 17, 0)));
     // 2026-11-28 is a Saturday: the next weekday 09:30 in Jan-Mar is 1 January 2027 (Friday).
-    CHECK(next_of(must_parse("30 9 * JAN-mar mon-fri"), utc(2026, 11, 28), time_zone::utc) == at(utc(2027, 1, 1, 9, 30)));
-    CHECK(next_of(must_parse("0 0 * * 7"), utc(2026, 11, 23), time_zone::utc) == at(utc(2026, 11, 29))); // 7 is Sunday
-    CHECK(next_of(must_parse("@hourly"), utc(2026, 11, 23, 10, 59), time_zone::utc) == at(utc(2026, 11, 23, 11, 0)));
-    CHECK(next_of(must_parse("1,2,58 * * * *"), utc(2026, 11, 23, 10, 3), time_zone::utc) == at(utc(2026, 11, 23, 10, 58)));
+    CHECK(next_of(must_parse("30 9 * JAN-mar mon-fri"), utc(2026, 11, 28), time_zone::utc) ==
+          at(utc(2027, 1, 1, 9, 30)));
+    CHECK(next_of(must_parse("0 0 * * 7"), utc(2026, 11, 23), time_zone::utc) ==
+          at(utc(2026, 11, 29))); // 7 is Sunday
+    CHECK(next_of(must_parse("@hourly"), utc(2026, 11, 23, 10, 59), time_zone::utc) ==
+          at(utc(2026, 11, 23, 11, 0)));
+    CHECK(next_of(must_parse("1,2,58 * * * *"), utc(2026, 11, 23, 10, 3), time_zone::utc) ==
+          at(utc(2026, 11, 23, 10, 58)));
 }
 
 TEST_CASE("cron: month ends, leap days and impossible dates") {
     // April has 30 days: day 31 next happens in May.
-    CHECK(next_of(must_parse("0 0 31 * *"), utc(2026, 4, 1), time_zone::utc) == at(utc(2026, 5, 31)));
-    CHECK(next_of(must_parse("0 12 29 2 *"), utc(2026, 3, 1), time_zone::utc) == at(utc(2028, 2, 29, 12, 0)));
-    CHECK(next_of(must_parse("59 23 31 12 *"), utc(2026, 12, 31, 23, 59), time_zone::utc) == at(utc(2027, 12, 31, 23, 59)));
+    CHECK(next_of(must_parse("0 0 31 * *"), utc(2026, 4, 1), time_zone::utc) ==
+          at(utc(2026, 5, 31)));
+    CHECK(next_of(must_parse("0 12 29 2 *"), utc(2026, 3, 1), time_zone::utc) ==
+          at(utc(2028, 2, 29, 12, 0)));
+    CHECK(next_of(must_parse("59 23 31 12 *"), utc(2026, 12, 31, 23, 59), time_zone::utc) ==
+          at(utc(2027, 12, 31, 23, 59)));
     CHECK(next_of(must_parse("0 0 30 2 *"), utc(2026, 1, 1), time_zone::utc) == "never");
     CHECK(next_of(must_parse("0 0 31 4,6,9,11 *"), utc(2026, 1, 1), time_zone::utc) == "never");
 }
 
 TEST_CASE("cron: both day fields restricted means either matches") {
     // 2026-11-21 is a Saturday; Friday the 27th comes before the 1st of December.
-    CHECK(next_of(must_parse("0 0 1 * fri"), utc(2026, 11, 21), time_zone::utc) == at(utc(2026, 11, 27)));
-    CHECK(next_of(must_parse("0 0 1 * fri"), utc(2026, 11, 27), time_zone::utc) == at(utc(2026, 12, 1)));
+    CHECK(next_of(must_parse("0 0 1 * fri"), utc(2026, 11, 21), time_zone::utc) ==
+          at(utc(2026, 11, 27)));
+    CHECK(next_of(must_parse("0 0 1 * fri"), utc(2026, 11, 27), time_zone::utc) ==
+          at(utc(2026, 12, 1)));
     // A '*'-led day field does not widen the other: */2 days only.
-    CHECK(next_of(must_parse("0 0 */10 * *"), utc(2026, 11, 12), time_zone::utc) == at(utc(2026, 11, 21)));
+    CHECK(next_of(must_parse("0 0 */10 * *"), utc(2026, 11, 12), time_zone::utc) ==
+          at(utc(2026, 11, 21)));
 }
 
 TEST_CASE("cron: local time across daylight-saving changes") {
@@ -104,13 +118,17 @@ TEST_CASE("cron: local time across daylight-saving changes") {
     // 8 March 2026: 02:00 EST jumps to 03:00 EDT; 02:30 never happens and
     // fires at the change (07:00 UTC), then normally the next day (06:30 UTC).
     const auto daily_0230 = must_parse("30 2 * * *");
-    CHECK(next_of(daily_0230, utc(2026, 3, 8, 5, 0), time_zone::local) == at(utc(2026, 3, 8, 7, 0)));
-    CHECK(next_of(daily_0230, utc(2026, 3, 8, 7, 0), time_zone::local) == at(utc(2026, 3, 9, 6, 30)));
+    CHECK(next_of(daily_0230, utc(2026, 3, 8, 5, 0), time_zone::local) ==
+          at(utc(2026, 3, 8, 7, 0)));
+    CHECK(next_of(daily_0230, utc(2026, 3, 8, 7, 0), time_zone::local) ==
+          at(utc(2026, 3, 9, 6, 30)));
     // 1 November 2026: 02:00 EDT goes back to 01:00 EST; 01:30 fires once,
     // at its first occurrence (05:30 UTC), and next on 2 November (06:30 UTC).
     const auto daily_0130 = must_parse("30 1 * * *");
-    CHECK(next_of(daily_0130, utc(2026, 11, 1, 4, 0), time_zone::local) == at(utc(2026, 11, 1, 5, 30)));
-    CHECK(next_of(daily_0130, utc(2026, 11, 1, 5, 30), time_zone::local) == at(utc(2026, 11, 2, 6, 30)));
+    CHECK(next_of(daily_0130, utc(2026, 11, 1, 4, 0), time_zone::local) ==
+          at(utc(2026, 11, 1, 5, 30)));
+    CHECK(next_of(daily_0130, utc(2026, 11, 1, 5, 30), time_zone::local) ==
+          at(utc(2026, 11, 2, 6, 30)));
     // Hourly through the repeated hour: 01:00 EDT, then 02:00 EST (two hours later).
     const auto hourly = must_parse("0 * * * *");
     CHECK(next_of(hourly, utc(2026, 11, 1, 4, 30), time_zone::local) == at(utc(2026, 11, 1, 5, 0)));
