@@ -144,7 +144,10 @@ public:
         out = resolve(out);
         return true;
     }
+    // "~/x" is in $HOME, as in a shell; other relative paths in the config's directory.
     std::string resolve(const std::string& p) const {
+        const char* home = std::getenv("HOME");
+        if (p.rfind("~/", 0) == 0 && home) return (fs::path(home) / p.substr(2)).string();
         return p.empty() || fs::path(p).is_absolute() ? p : (dir_ / p).lexically_normal().string();
     }
     void unknown_keys(const json& obj, const std::string& path, const keys& allowed,

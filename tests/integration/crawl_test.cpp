@@ -123,7 +123,7 @@ TEST_CASE("crawl: the exact pages to depth 2, each once, politely, with depth an
     CHECK(res.err.find("1 refused by robots.txt") != std::string::npos);
 }
 
-TEST_CASE("crawl: depth 0 fetches the seeds only; --ignore-robots skips robots.txt") {
+TEST_CASE("crawl: depth 0 fetches the seeds only, --ignore-robots skips robots.txt") {
     testserver::server server(site("User-agent: *\nDisallow: /private\n"));
     const auto base = server.base_url();
     auto res = crawl(base + "/", {"--depth", "0"});
@@ -154,7 +154,7 @@ TEST_CASE("crawl: a seed robots.txt forbids, or an unreachable robots.txt, gives
     CHECK(pages_requested(broken).empty());
 }
 
-TEST_CASE("crawl: --max-pages caps the pages; --exclude filters; bad seeds are named") {
+TEST_CASE("crawl: --max-pages caps the pages, --exclude filters, bad seeds are named") {
     testserver::server server(site(""));
     const auto base = server.base_url();
     auto res = crawl(base + "/", {"--depth", "5", "--max-pages", "3"});

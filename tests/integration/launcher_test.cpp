@@ -104,7 +104,7 @@ TEST_CASE("launcher: -j 3 yields the same records as -j 1 (SSH)") {
     CHECK(lines_of(read_file(dir.file("known_hosts"))).size() == 3);
 }
 
-TEST_CASE("launcher: a worker killed mid-run loses nothing; its targets finish elsewhere") {
+TEST_CASE("launcher: a worker killed mid-run loses nothing, its targets finish elsewhere") {
     testserver::server server;
     temp_dir dir;
     const auto file = dir.write("urls.txt", urls(server.base_url(), "/delay/300ms", 60));
@@ -153,7 +153,7 @@ TEST_CASE("launcher: a target whose worker dies twice becomes an error record") 
                   records[0]);
 }
 
-TEST_CASE("launcher: Ctrl-C stops the workers; every target is recorded; no process is left") {
+TEST_CASE("launcher: Ctrl-C stops the workers, every target is recorded, no process is left") {
     testserver::server server;
     temp_dir dir;
     const auto file = dir.write("urls.txt", urls(server.base_url(), "/delay/20s", 30));

@@ -65,7 +65,7 @@ std::string config_of(const std::vector<std::string>& jobs) {
 
 } // namespace
 
-TEST_CASE("run --dry-run: each job's next five fire times; nothing runs") {
+TEST_CASE("run --dry-run: each job's next five fire times, nothing runs") {
     temp_dir dir;
     const auto config =
         dir.write("c.json", config_of({fetch_job("yearly", {"http://127.0.0.1:9/"},
@@ -163,7 +163,7 @@ TEST_CASE("run: overlap queue runs the next run right after the current one") {
     CHECK(count_status(log, "q", "ok") == 3); // at 0, 1.5 and 3.0 s, back to back (a 4th at 4.5)
 }
 
-TEST_CASE("run: SIGTERM cancels a long run after the grace period; the output is whole") {
+TEST_CASE("run: SIGTERM cancels a long run after the grace period, the output is whole") {
     testserver::server server;
     const auto base = server.base_url();
     temp_dir dir;
@@ -221,6 +221,15 @@ TEST_CASE("run: SIGHUP reloads a valid config and refuses an invalid one") {
     CHECK(a_runs_before >= 3); // "a" went on after the refused reload
     CHECK(count_status(log, "a", "ok") <= a_runs_before + 1);
     CHECK(count_status(log, "b", "ok") >= 1);
+}
+
+TEST_CASE("run --dry-run: the example configs in configs/ are valid") {
+    for (const char* name : {"crawl.json", "fleet.json"}) {
+        CAPTURE(name);
+        const auto res = run(asyncfetch_cmd(
+            {"run", std::string(ASYNCFETCH_SOURCE_DIR) + "/configs/" + name, "--dry-run"}));
+        CHECK_MESSAGE(res.status == 0, res.err);
+    }
 }
 
 TEST_CASE("run: config mistakes stop everything before it starts, exit 2") {

@@ -33,7 +33,7 @@ TEST_CASE("frontier: dedup, depth, scope and the page cap") {
     CHECK(a->depth == 1);
 }
 
-TEST_CASE("frontier: include and exclude patterns; prefix and domain scopes") {
+TEST_CASE("frontier: include and exclude patterns, prefix and domain scopes") {
     crawl_options o;
     o.depth = 5;
     o.include = {"/docs/"};

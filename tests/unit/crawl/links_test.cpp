@@ -42,7 +42,7 @@ TEST_CASE("links: assets when asked, <base href>, sorted queries") {
                                           "http://127.0.0.1/base/p?a=1&b=2"});
 }
 
-TEST_CASE("links: broken HTML still parses; deep nesting does not overflow") {
+TEST_CASE("links: broken HTML still parses, deep nesting does not overflow") {
     std::string deep;
     for (int i = 0; i < 20000; ++i)
         deep += "<div>";

@@ -28,7 +28,7 @@ TEST_CASE("robots: our own group wins over '*', longest match, Allow on ties") {
     CHECK(rules.crawl_delay() == std::chrono::milliseconds(1500));
 }
 
-TEST_CASE("robots: '*' group when none names us; rules outside groups ignored") {
+TEST_CASE("robots: '*' group when none names us, rules outside groups ignored") {
     const auto rules = robots_rules::parse("Disallow: /ignored\n"
                                            "User-agent: googlebot\n"
                                            "Disallow: /g\n"
@@ -44,7 +44,7 @@ TEST_CASE("robots: '*' group when none names us; rules outside groups ignored") 
     CHECK_FALSE(rules.crawl_delay());
 }
 
-TEST_CASE("robots: several agents share one group; CRLF lines") {
+TEST_CASE("robots: several agents share one group, CRLF lines") {
     const auto rules = robots_rules::parse(
         "User-agent: a\r\nUser-agent: asyncfetch\r\nDisallow: /x\r\n", "asyncfetch");
     CHECK_FALSE(rules.allows("/x/y"));

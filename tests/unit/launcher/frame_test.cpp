@@ -26,7 +26,7 @@ TEST_CASE("frames survive any split of the byte stream") {
     }
 }
 
-TEST_CASE("several frames in one read come out one by one; a partial one waits") {
+TEST_CASE("several frames in one read come out one by one, a partial one waits") {
     frame_decoder d;
     const auto third = encode_frame("three");
     d.feed(encode_frame("one") + encode_frame("two") + third.substr(0, 6));
