@@ -33,6 +33,8 @@ bench: build
 	bench/http.sh
 	bench/ssh.sh
 	bench/launcher.sh
+	bench/gevent_demo.sh
+	bench/sftp.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -40,6 +42,8 @@ bench-smoke: build
 	SMOKE=1 bench/http.sh
 	SMOKE=1 bench/ssh.sh
 	SMOKE=1 bench/launcher.sh
+	SMOKE=1 bench/gevent_demo.sh
+	SMOKE=1 bench/sftp.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
