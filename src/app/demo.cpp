@@ -1,5 +1,6 @@
 #include "asyncfetch/app/demo.hpp"
 
+#include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/testserver/server.hpp"
 
@@ -31,7 +32,19 @@ int run_demo(const demo_config& config) {
     // the concurrent pass really has them all in flight.
     http::client_options client;
     client.per_host = 0;
-    return run_targets(run, fetch_job(client), targets, {});
+    const int fetched = run_targets(run, fetch_job(client), targets, {});
+    if (fetched != exit_ok || !config.crawl) return fetched;
+
+    // The same for a crawl: a 40-page site, links followed 3 deep, robots.txt obeyed.
+    std::fprintf(stderr,
+                 "\nasyncfetch demo, part 2: crawl %s/site/0 three links deep (40 pages, 100 ms "
+                 "each), first one page at a time, then concurrently.\n\n",
+                 server.base_url().c_str());
+    crawl::crawl_options crawl;
+    crawl.depth = 3;
+    run.concurrency = 50;
+    run.output.path = "none";
+    return run_targets(run, crawl_job(client, crawl), {{0, 0, server.base_url() + "/site/0"}}, {});
 }
 
 } // namespace asyncfetch::app

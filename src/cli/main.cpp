@@ -344,12 +344,14 @@ int main(int argc, char** argv) {
 
     af::app::demo_config demo;
     auto* demo_cmd = app.add_subcommand(
-        "demo", "Fetch 50 slow URLs from a built-in local server, serial vs concurrent");
+        "demo", "Fetch 50 slow URLs from a built-in local server, then crawl its small site: "
+                "serial vs concurrent");
     demo_cmd->add_option("-n,--urls", demo.urls, "How many URLs")
         ->default_val(50)
         ->check(CLI::Range(1, 10000));
     demo_cmd->add_flag("-q,--quiet", demo.quiet, "No per-URL lines");
     demo_cmd->add_option("-o,--output", demo.output, "Write JSON lines records to FILE");
+    demo_cmd->add_flag("!--no-crawl", demo.crawl, "Skip part 2, the crawl");
 
     ssh_flags ssh;
     af::app::exec_config exec;

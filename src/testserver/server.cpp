@@ -39,7 +39,7 @@ using response = bhttp::response<bhttp::string_body>;
 const char* const index_text =
     "asyncfetch test server\n"
     "/delay/D /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
-    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close\n";
+    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close /site/N /robots.txt\n";
 
 std::uint64_t to_number(std::string_view s, std::uint64_t fallback) {
     std::uint64_t v = 0;
@@ -60,6 +60,9 @@ std::chrono::milliseconds parse_delay(std::string_view s) {
         return std::chrono::milliseconds(0);
     return std::chrono::milliseconds(static_cast<long long>(v * scale));
 }
+
+// Pages of the /site/N crawl site: 0 (the top) to site_pages - 1.
+constexpr std::uint64_t site_pages = 40;
 
 std::string text_of_size(std::uint64_t n) {
     std::string body(n, 'x');
@@ -218,6 +221,23 @@ struct server::impl {
                 res.body() +=
                     std::string(field.name_string()) + ": " + std::string(field.value()) + "\n";
             }
+        } else if (first == "site") {
+            // A small linked site for crawls (the demo): page N links to its
+            // three children, back to the top, to a text file and to a page
+            // robots.txt keeps out; each page takes 100 ms.
+            asio::steady_timer timer(io, std::chrono::milliseconds(100));
+            co_await timer.async_wait(use_tuple);
+            const auto n = to_number(arg, 0);
+            res.set(bhttp::field::content_type, "text/html; charset=utf-8");
+            res.body() = "<!doctype html><title>page " + std::to_string(n) + "</title><ul>";
+            for (auto child = 3 * n + 1; child <= 3 * n + 3 && child < site_pages; ++child)
+                res.body() += "<li><a href=\"/site/" + std::to_string(child) + "\">page " +
+                              std::to_string(child) + "</a>";
+            res.body() += "<li><a href=\"/site/0\">top</a><li><a href=\"/bytes/100\">text</a>"
+                          "<li><a href=\"/private/" +
+                          std::to_string(n) + "\">private</a></ul>";
+        } else if (first == "robots.txt") {
+            res.body() = "User-agent: *\nDisallow: /private/\n";
         } else if (first == "reset") {
             co_return action::reset;
         } else if (first == "close") {

@@ -215,4 +215,7 @@ TEST_CASE("asyncfetch demo runs end to end on its embedded server") {
     CHECK(r.err.find("serial cost") != std::string::npos);
     CHECK(r.err.find("speedup") != std::string::npos);
     CHECK(r.err.find("10 targets: 10 ok, 0 failed") != std::string::npos);
+    // Part 2, the crawl: 40 site pages and the text file, /private/ kept out by robots.txt.
+    CHECK(r.err.find("41 targets: 41 ok, 0 failed") != std::string::npos);
+    CHECK(r.err.find("13 refused by robots.txt") != std::string::npos); // from pages 0-12
 }

@@ -17,6 +17,9 @@
 //   /headers               echoes the request's headers
 //   /reset                 promises 100000 bytes, sends 1000, then resets
 //   /close                 closes the connection without answering
+//   /site/N                page N (0-39) of a linked site, 100 ms each: links
+//                          to pages 3N+1..3N+3, the top, /bytes/100, /private/N
+//   /robots.txt            keeps crawlers out of /private/
 // Pages given in server_options::pages are served first, by exact target.
 #pragma once
 
