@@ -3,6 +3,7 @@
 // that appear whole or not at all.
 #include "asyncfetch/testserver/server.hpp"
 #include "tools/process.hpp"
+#include "tools/sshd.hpp"
 #include "tools/tls_files.hpp"
 
 #include <doctest/doctest.h>
@@ -248,4 +249,67 @@ TEST_CASE("run: config mistakes stop everything before it starts, exit 2") {
     res = run(asyncfetch_cmd({"run", unscheduled}));
     CHECK(res.status == 2);
     CHECK(res.err.find("no job has a schedule; use --once") != std::string::npos);
+}
+
+TEST_CASE("run --once: ssh, put and get jobs from a config against a real sshd") {
+    if (sshd_unavailable()) return;
+    sshd_server sshd;
+    temp_dir dir;
+    const auto host =
+        std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(sshd.port());
+    dir.write("payload.txt", "pushed by a config job\n");
+    const auto remote = sshd.remote_scratch() + "/pushed.txt";
+    const json by_key{{"identity", sshd.ed25519_key()},
+                      {"known_hosts", "known_hosts"},
+                      {"agent", false},
+                      {"targets", {host}}};
+    auto job = [&by_key](json extra) {
+        extra.update(by_key);
+        return extra.dump();
+    };
+    json by_password{{"name", "password"},
+                     {"kind", "ssh"},
+                     {"command", "echo via password"},
+                     {"targets", {host}},
+                     {"password_env", "AF_TEST_PW"},
+                     {"identity", "/nonexistent"},
+                     {"known_hosts", "known_hosts"},
+                     {"agent", false}};
+    const auto config = dir.write(
+        "c.json",
+        config_of(
+            {job({{"name", "hello"}, {"kind", "ssh"}, {"command", "echo hello from $USER"}}),
+             job({{"name", "push"},
+                  {"kind", "put"},
+                  {"source", "payload.txt"},
+                  {"destination", remote}}),
+             job({{"name", "pull"}, {"kind", "get"}, {"source", remote}, {"destination", "got"}}),
+             by_password.dump()}));
+    ::setenv("AF_TEST_PW", sshd_server::password(), 1);
+    auto res = run(asyncfetch_cmd({"run", config, "--once", "--job", "hello"}), "", 120);
+    CHECK_MESSAGE(res.status == 0, res.err);
+    auto records = records_of(read_file(dir.file("hello.jsonl")));
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["stdout"] == std::string("hello from ") + sshd_server::user() + "\n");
+
+    res = run(asyncfetch_cmd({"run", config, "--once", "--job", "push"}), "", 120);
+    CHECK_MESSAGE(res.status == 0, res.err);
+    CHECK(read_file(remote) == "pushed by a config job\n");
+    res = run(asyncfetch_cmd({"run", config, "--once", "--job", "pull"}), "", 120);
+    CHECK_MESSAGE(res.status == 0, res.err);
+    CHECK(read_file(dir.file("got/127.0.0.1:" + std::to_string(sshd.port()) + "/pushed.txt")) ==
+          "pushed by a config job\n");
+
+    res = run(asyncfetch_cmd({"run", config, "--once", "--job", "password"}), "", 120);
+    ::unsetenv("AF_TEST_PW");
+    CHECK_MESSAGE(res.status == 0, res.err);
+    records = records_of(read_file(dir.file("password.jsonl")));
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["stdout"] == "via password\n");
+    // The secret is in none of what the run leaves behind.
+    for (const auto& text : {res.out, res.err, read_file(dir.file("password.jsonl")),
+                             read_file(dir.file("c.runs.jsonl")), read_file(config)})
+        CHECK(text.find(sshd_server::password()) == std::string::npos);
+    CHECK(count_status(run_log(dir), "hello", "ok") == 1);
+    CHECK(count_status(run_log(dir), "pull", "ok") == 1);
 }
