@@ -2,6 +2,7 @@
 // to an exit status. Everything else lives in the library.
 #include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/app/demo.hpp"
+#include "asyncfetch/app/distributed.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/core/units.hpp"
@@ -200,6 +201,33 @@ void finish_crawl_flags(crawl_flags& f) {
     c.delay = std::chrono::milliseconds(std::llround(f.delay * 1000));
 }
 
+// The flags of every command that talks to Redis.
+struct redis_flags {
+    std::string password_env;
+    bool insecure = false;
+};
+
+void add_redis_options(CLI::App& cmd, af::app::redis_settings& r, redis_flags& f) {
+    cmd.add_option("redis", r.url,
+                   "redis://HOST[:PORT]/NAME or rediss://... (TLS); NAME is the job")
+        ->required();
+    cmd.add_option("--redis-user", r.options.user, "Redis ACL user (with --redis-password-env)");
+    cmd.add_option("--redis-password-env", f.password_env,
+                   "Take the Redis password from this environment variable");
+    cmd.add_option("--redis-cacert", r.options.ca_file,
+                   "rediss: trust the CA certificates in this PEM file")
+        ->check(CLI::ExistingFile);
+    cmd.add_flag("--redis-insecure", f.insecure, "rediss: do not verify the server's certificate");
+}
+
+std::string env_secret(const std::string& var, const char* flag);
+
+void finish_redis_flags(af::app::redis_settings& r, const redis_flags& f) {
+    if (!f.password_env.empty())
+        r.options.password = env_secret(f.password_env, "--redis-password-env");
+    r.options.verify_tls = !f.insecure;
+}
+
 // Reads a secret from the terminal with echo off (never from the command line).
 std::string ask_secret(const std::string& prompt) {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
@@ -342,6 +370,58 @@ int main(int argc, char** argv) {
         ->check(CLI::NonNegativeNumber);
     run_cmd->add_flag("-q,--quiet", sched.quiet, "No line per run on stderr");
 
+    // enqueue / worker / collect: one job shared through Redis Streams.
+    redis_flags enqueue_redis, worker_redis, collect_redis;
+    af::app::enqueue_config enqueue;
+    auto* enqueue_cmd = app.add_subcommand(
+        "enqueue", "Add the URLs in FILE to a job shared through Redis: asyncfetch enqueue "
+                   "redis://HOST:PORT/NAME FILE");
+    add_redis_options(*enqueue_cmd, enqueue.redis, enqueue_redis);
+    enqueue_cmd->add_option("file", enqueue.input, "File with one URL per line ('-' for stdin)")
+        ->required();
+    af::app::worker_config worker;
+    double worker_timeout = 30, claim_idle = 30;
+    auto* worker_cmd = app.add_subcommand(
+        "worker", "Fetch the URLs of a job shared through Redis, with other workers anywhere; "
+                  "a dead worker's URLs are taken over");
+    add_redis_options(*worker_cmd, worker.redis, worker_redis);
+    worker_cmd->add_option("-c,--concurrency", worker.concurrency, "URLs in flight (per process)")
+        ->default_val(100)
+        ->check(CLI::PositiveNumber);
+    worker_cmd->add_option("-j,--processes", worker.processes, "Worker processes")
+        ->default_val(1)
+        ->check(CLI::Range(1, 256));
+    worker_cmd->add_option("--per-host", worker.client.per_host, "Requests in flight per host")
+        ->default_val(8);
+    worker_cmd->add_option("--timeout", worker_timeout, "Seconds for one request attempt")
+        ->default_val(30)
+        ->check(CLI::PositiveNumber);
+    worker_cmd
+        ->add_option("--retries", worker.client.retry.retries,
+                     "Retries on connect errors, 429, 5xx")
+        ->default_val(2);
+    worker_cmd->add_flag(
+        "-k,--insecure", [&worker](std::int64_t) { worker.client.verify_tls = false; },
+        "Do not verify TLS certificates (unsafe)");
+    worker_cmd
+        ->add_option("--claim-idle", claim_idle,
+                     "Seconds after which a URL another worker took and did not finish is "
+                     "taken over")
+        ->default_val(30)
+        ->check(CLI::PositiveNumber);
+    worker_cmd->add_flag("--until-done", worker.until_done,
+                         "Exit once every enqueued URL has a record (default: run until SIGTERM)");
+    worker_cmd->add_flag("-q,--quiet", worker.quiet, "No summary line");
+    af::app::collect_config collect;
+    auto* collect_cmd = app.add_subcommand(
+        "collect", "Write the records of a job shared through Redis, one per URL, as they come");
+    add_redis_options(*collect_cmd, collect.redis, collect_redis);
+    collect_cmd->add_option("-o,--output", collect.output,
+                            "Write records to FILE instead of stdout");
+    collect_cmd->add_flag("--follow", collect.follow,
+                          "Keep waiting for records (default: stop once every URL has one)");
+    collect_cmd->add_flag("-q,--quiet", collect.quiet, "No summary line");
+
     af::app::demo_config demo;
     auto* demo_cmd = app.add_subcommand(
         "demo", "Fetch 50 slow URLs from a built-in local server, then crawl its small site: "
@@ -414,6 +494,13 @@ int main(int argc, char** argv) {
         if (fetch_cmd->parsed()) finish_fetch_flags(fetch);
         if (crawl_cmd->parsed()) finish_crawl_flags(crawl);
         sched.grace = std::chrono::milliseconds(std::llround(grace * 1000));
+        if (enqueue_cmd->parsed()) finish_redis_flags(enqueue.redis, enqueue_redis);
+        if (worker_cmd->parsed()) {
+            finish_redis_flags(worker.redis, worker_redis);
+            worker.client.limits.request = seconds(worker_timeout);
+            worker.claim_idle = std::chrono::milliseconds(std::llround(claim_idle * 1000));
+        }
+        if (collect_cmd->parsed()) finish_redis_flags(collect.redis, collect_redis);
         if (ssh_cmd->parsed()) {
             finish_ssh_flags(ssh);
             ssh.config.command_timeout = seconds(ssh.timeout);
@@ -450,6 +537,9 @@ int main(int argc, char** argv) {
         }
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
         if (run_cmd->parsed()) return af::schedule::run_scheduler(sched);
+        if (enqueue_cmd->parsed()) return af::app::run_enqueue(enqueue);
+        if (worker_cmd->parsed()) return af::app::run_worker(worker);
+        if (collect_cmd->parsed()) return af::app::run_collect(collect);
         if (ssh_cmd->parsed()) return af::app::run_ssh(exec);
         if (put_cmd->parsed()) return af::app::run_transfer(put);
         if (get_cmd->parsed()) return af::app::run_transfer(get);

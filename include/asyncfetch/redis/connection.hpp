@@ -1,0 +1,71 @@
+// A Redis connection on the event loop: TCP or TLS (rediss://) through Asio,
+// commands formatted and replies parsed by hiredis's RESP functions, AUTH on
+// connect. One command at a time per connection (callers may share one:
+// commands queue in order). I/O failures throw boost::system::system_error;
+// error replies come back as replies.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asyncfetch::redis {
+
+// redis://HOST[:PORT]/NAME or rediss://HOST[:PORT]/NAME (TLS); NAME names the job.
+struct endpoint {
+    bool tls = false;
+    std::string host;
+    std::uint16_t port = 6379;
+    std::string name;
+    std::string text() const; // as written, for messages
+};
+
+struct endpoint_result {
+    std::optional<endpoint> value;
+    std::string problem;
+};
+endpoint_result parse_endpoint(std::string_view url);
+
+struct options {
+    std::string user;     // ACL user; empty: "default"
+    std::string password; // empty: no AUTH
+    std::string ca_file;  // rediss: trust these CAs instead of the system's
+    bool verify_tls = true;
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+};
+
+struct reply {
+    enum kind { nil, string, integer, array, status, error } type = nil;
+    std::string str; // string, status, error
+    long long number = 0;
+    std::vector<reply> elements;
+
+    bool is_error() const noexcept { return type == error; }
+};
+
+class connection {
+public:
+    connection(boost::asio::any_io_executor ex, endpoint where, options opts);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+
+    // Connects (and authenticates) if not connected, then sends the command
+    // and waits for its reply. After an I/O error the connection is closed;
+    // the next command connects again.
+    boost::asio::awaitable<reply> command(std::vector<std::string> args);
+    void close();
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+} // namespace asyncfetch::redis

@@ -1,0 +1,172 @@
+#include "asyncfetch/app/distributed.hpp"
+
+#include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/redis/frontier.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+namespace asio = boost::asio;
+using json = nlohmann::ordered_json;
+
+namespace asyncfetch::app {
+namespace {
+
+// The endpoint, or a message and exit 2.
+std::optional<redis::endpoint> endpoint_of(const redis_settings& s) {
+    auto parsed = redis::parse_endpoint(s.url);
+    if (!parsed.value) std::cerr << "asyncfetch: " << parsed.problem << "\n";
+    return parsed.value;
+}
+
+// Runs `body` on a fresh event loop until it ends or SIGINT/SIGTERM; returns
+// its status, or `on_signal` when a signal ended it. Errors print and give 2.
+int run_loop(const std::function<asio::awaitable<int>()>& body, int on_signal) {
+    asio::io_context ctx(1);
+    asio::signal_set signals(ctx, SIGINT, SIGTERM);
+    int status = on_signal;
+    std::string error;
+    auto main = [&]() -> asio::awaitable<void> {
+        try {
+            status = co_await body();
+        } catch (const std::exception& e) {
+            error = e.what();
+            status = exit_usage;
+        }
+    };
+    auto until_signal = [&]() -> asio::awaitable<void> {
+        co_await signals.async_wait(asio::use_awaitable);
+    };
+    using namespace asio::experimental::awaitable_operators;
+    asio::co_spawn(ctx, main() || until_signal(), asio::detached);
+    ctx.run();
+    if (!error.empty()) std::cerr << "asyncfetch: " << error << "\n";
+    return status;
+}
+
+void say(const std::string& text) {
+    std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+} // namespace
+
+int run_enqueue(const enqueue_config& config) {
+    const auto where = endpoint_of(config.redis);
+    if (!where) return exit_usage;
+    input_file input;
+    if (!read_input(config.input, url_line_problem, false, input)) return exit_usage;
+    std::vector<std::string> texts;
+    for (const auto& t : input.targets)
+        texts.push_back(t.text);
+    return run_loop(
+        [&]() -> asio::awaitable<int> {
+            redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
+            const auto first = co_await redis::enqueue(c, where->name, texts);
+            std::fprintf(stderr, "enqueued %zu targets in %s (ids %llu-%llu)\n", texts.size(),
+                         where->text().c_str(), static_cast<unsigned long long>(first),
+                         static_cast<unsigned long long>(first + texts.size() - 1));
+            co_return exit_ok;
+        },
+        exit_interrupted);
+}
+
+int run_worker(const worker_config& config) {
+    const auto where = endpoint_of(config.redis);
+    if (!where) return exit_usage;
+    // -j N: N independent workers, each its own consumer; the parent waits.
+    std::size_t worker_number = 0;
+    std::vector<pid_t> children;
+    const pid_t parent = ::getpid();
+    for (std::size_t i = 1; i < config.processes; ++i) {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (::getppid() != parent) ::_exit(0);
+            worker_number = i;
+            children.clear();
+            break;
+        }
+        if (pid > 0) children.push_back(pid);
+    }
+    char host[256] = "host";
+    ::gethostname(host, sizeof host - 1);
+    redis::worker_options options;
+    options.consumer = std::string(host) + "-" + std::to_string(::getpid());
+    options.concurrency = config.concurrency;
+    options.claim_idle = config.claim_idle;
+    options.until_done = config.until_done;
+    const auto prefix = "worker " + options.consumer + ": ";
+    options.say = [prefix](const std::string& text) { say(prefix + text); };
+    const auto kind = fetch_job(config.client);
+    const int status = run_loop(
+        [&]() -> asio::awaitable<int> {
+            const auto ex = co_await asio::this_coro::executor;
+            redis::connection reads(ex, *where, config.redis.options);
+            redis::connection writes(ex, *where, config.redis.options);
+            const auto stats = co_await redis::work(reads, writes, where->name, kind, options);
+            if (!config.quiet)
+                say(prefix + std::to_string(stats.processed) + " records stored, " +
+                    std::to_string(stats.duplicates) + " duplicates dropped, " +
+                    std::to_string(stats.claimed) + " entries claimed from idle workers");
+            co_return exit_ok;
+        },
+        exit_ok); // stopped by a signal: its entries stay pending for the others
+    if (worker_number > 0) ::_exit(status);
+    int worst = status;
+    for (const pid_t pid : children) {
+        int st = 0;
+        while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        if (WIFEXITED(st)) worst = std::max(worst, WEXITSTATUS(st));
+    }
+    return worst;
+}
+
+int run_collect(const collect_config& config) {
+    const auto where = endpoint_of(config.redis);
+    if (!where) return exit_usage;
+    std::FILE* out = stdout;
+    if (!config.output.empty()) {
+        out = std::fopen(config.output.c_str(), "w");
+        if (!out) {
+            std::cerr << "asyncfetch: cannot write '" << config.output << "'\n";
+            return exit_usage;
+        }
+    }
+    std::uint64_t failed = 0;
+    const int status = run_loop(
+        [&]() -> asio::awaitable<int> {
+            redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
+            const auto n = co_await redis::collect(
+                c, where->name, config.follow,
+                [&](const json& record) {
+                    const auto line = record.dump(-1, ' ', false, json::error_handler_t::replace);
+                    std::fprintf(out, "%s\n", line.c_str());
+                    failed += record.contains("error") && !record["error"].is_null();
+                },
+                [](const std::string& text) { say("collect: " + text); });
+            if (!config.quiet)
+                std::fprintf(stderr, "%llu records, %llu failed\n",
+                             static_cast<unsigned long long>(n),
+                             static_cast<unsigned long long>(failed));
+            co_return failed > 0 ? exit_failures : exit_ok;
+        },
+        exit_interrupted);
+    std::fflush(out);
+    if (out != stdout) std::fclose(out);
+    return status;
+}
+
+} // namespace asyncfetch::app

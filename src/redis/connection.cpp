@@ -1,0 +1,231 @@
+#include "asyncfetch/redis/connection.hpp"
+
+#include "asyncfetch/core/limiter.hpp"
+#include "asyncfetch/core/timeout.hpp"
+
+#include <hiredis/hiredis.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <charconv>
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace asyncfetch::redis {
+namespace {
+
+reply convert(const redisReply* r) {
+    reply out;
+    switch (r->type) {
+    case REDIS_REPLY_STRING: out.type = reply::string; break;
+    case REDIS_REPLY_STATUS: out.type = reply::status; break;
+    case REDIS_REPLY_ERROR: out.type = reply::error; break;
+    case REDIS_REPLY_INTEGER: out.type = reply::integer; break;
+    case REDIS_REPLY_ARRAY: out.type = reply::array; break;
+    default: out.type = reply::nil; break;
+    }
+    if (r->str) out.str.assign(r->str, r->len);
+    out.number = r->integer;
+    for (std::size_t i = 0; i < r->elements; ++i)
+        out.elements.push_back(convert(r->element[i]));
+    return out;
+}
+
+[[noreturn]] void fail(const std::string& what, boost::system::error_code ec = asio::error::fault) {
+    throw boost::system::system_error(ec, what);
+}
+
+} // namespace
+
+std::string endpoint::text() const {
+    return (tls ? "rediss://" : "redis://") + host + ":" + std::to_string(port) + "/" + name;
+}
+
+endpoint_result parse_endpoint(std::string_view url) {
+    endpoint e;
+    auto rest = url;
+    if (rest.rfind("redis://", 0) == 0) {
+        rest.remove_prefix(8);
+    } else if (rest.rfind("rediss://", 0) == 0) {
+        rest.remove_prefix(9);
+        e.tls = true;
+    } else {
+        return {std::nullopt, "'" + std::string(url) + "' is not redis://HOST[:PORT]/NAME or rediss://..."};
+    }
+    const auto slash = rest.find('/');
+    if (slash == std::string_view::npos || slash + 1 == rest.size())
+        return {std::nullopt, "'" + std::string(url) + "' names no job: add /NAME"};
+    auto authority = rest.substr(0, slash);
+    e.name = std::string(rest.substr(slash + 1));
+    if (e.name.find_first_of("/ {}") != std::string::npos)
+        return {std::nullopt, "job name '" + e.name + "' may not contain '/', ' ', '{' or '}'"};
+    if (authority.find('@') != std::string_view::npos)
+        return {std::nullopt, "credentials in the URL are not supported (they would show in "
+                              "process lists): use --redis-password-env"};
+    if (const auto colon = authority.rfind(':');
+        colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+        const auto digits = authority.substr(colon + 1);
+        unsigned port = 0;
+        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+        if (ec != std::errc{} || p != digits.data() + digits.size() || port == 0 || port > 65535)
+            return {std::nullopt, "invalid port '" + std::string(digits) + "'"};
+        e.port = static_cast<std::uint16_t>(port);
+        authority = authority.substr(0, colon);
+    }
+    if (authority.size() > 2 && authority.front() == '[' && authority.back() == ']')
+        authority = authority.substr(1, authority.size() - 2);
+    if (authority.empty()) return {std::nullopt, "'" + std::string(url) + "' has no host"};
+    e.host = std::string(authority);
+    return {std::move(e), ""};
+}
+
+struct connection::impl {
+    impl(asio::any_io_executor ex, endpoint where, options opts)
+        : ex(ex), where(std::move(where)), opts(std::move(opts)), turn(ex, 1),
+          tls_context(asio::ssl::context::tls_client) {}
+
+    ~impl() { close(); }
+
+    void close() {
+        stream.reset();
+        socket.reset();
+        if (reader) redisReaderFree(reader);
+        reader = nullptr;
+    }
+
+    asio::awaitable<void> connect() {
+        close();
+        tcp::resolver resolver(ex);
+        auto open = [this, &resolver]() -> asio::awaitable<bool> {
+            const auto found = co_await resolver.async_resolve(
+                where.host, std::to_string(where.port), asio::use_awaitable);
+            tcp::socket s(ex);
+            co_await asio::async_connect(s, found, asio::use_awaitable);
+            s.set_option(tcp::no_delay(true));
+            if (where.tls) {
+                if (opts.verify_tls) {
+                    tls_context.set_verify_mode(asio::ssl::verify_peer);
+                    if (opts.ca_file.empty())
+                        tls_context.set_default_verify_paths();
+                    else
+                        tls_context.load_verify_file(opts.ca_file);
+                }
+                stream.emplace(std::move(s), tls_context);
+                // The certificate must name the host: an address by IP, a name by DNS name.
+                SSL* ssl = stream->native_handle();
+                boost::system::error_code not_ip;
+                asio::ip::make_address(where.host, not_ip);
+                X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+                if (!not_ip) {
+                    X509_VERIFY_PARAM_set1_ip_asc(param, where.host.c_str());
+                } else {
+                    SSL_set_tlsext_host_name(ssl, where.host.c_str());
+                    X509_VERIFY_PARAM_set1_host(param, where.host.c_str(), 0);
+                }
+                co_await stream->async_handshake(asio::ssl::stream_base::client,
+                                                 asio::use_awaitable);
+            } else {
+                socket.emplace(std::move(s));
+            }
+            co_return true;
+        };
+        if (!co_await with_timeout(open(), opts.connect_timeout))
+            fail("connect " + where.text() + ": timed out", asio::error::timed_out);
+        reader = redisReaderCreate();
+        if (!opts.password.empty()) {
+            std::vector<std::string> auth{"AUTH"};
+            if (!opts.user.empty()) auth.push_back(opts.user);
+            auth.push_back(opts.password);
+            const auto r = co_await exchange(auth);
+            if (r.is_error()) {
+                close();
+                fail(where.text() + ": authentication failed: " + r.str,
+                     asio::error::access_denied);
+            }
+        }
+    }
+
+    template <class Buffers> asio::awaitable<void> write(const Buffers& b) {
+        if (stream)
+            co_await asio::async_write(*stream, b, asio::use_awaitable);
+        else
+            co_await asio::async_write(*socket, b, asio::use_awaitable);
+    }
+
+    asio::awaitable<std::size_t> read_some(char* data, std::size_t size) {
+        if (stream) co_return co_await stream->async_read_some(asio::buffer(data, size), asio::use_awaitable);
+        co_return co_await socket->async_read_some(asio::buffer(data, size), asio::use_awaitable);
+    }
+
+    // Sends one command and reads its reply (the connection must be open).
+    asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
+        std::vector<const char*> argv;
+        std::vector<std::size_t> lens;
+        for (const auto& a : args) {
+            argv.push_back(a.data());
+            lens.push_back(a.size());
+        }
+        char* formatted = nullptr;
+        const int len = redisFormatCommandArgv(&formatted, static_cast<int>(args.size()),
+                                               argv.data(), lens.data());
+        if (len < 0) fail("cannot format a Redis command");
+        std::string request(formatted, static_cast<std::size_t>(len));
+        redisFreeCommand(formatted);
+        co_await write(asio::buffer(request));
+        for (;;) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(reader, &raw) != REDIS_OK)
+                fail(where.text() + ": protocol error: " + reader->errstr);
+            if (raw) {
+                auto r = convert(static_cast<redisReply*>(raw));
+                freeReplyObject(raw);
+                co_return r;
+            }
+            char buf[16384];
+            const auto n = co_await read_some(buf, sizeof buf);
+            redisReaderFeed(reader, buf, n);
+        }
+    }
+
+    asio::any_io_executor ex;
+    endpoint where;
+    options opts;
+    limiter turn; // one command at a time
+    asio::ssl::context tls_context;
+    std::optional<tcp::socket> socket;
+    std::optional<asio::ssl::stream<tcp::socket>> stream;
+    redisReader* reader = nullptr;
+};
+
+connection::connection(asio::any_io_executor ex, endpoint where, options opts)
+    : impl_(std::make_shared<impl>(ex, std::move(where), std::move(opts))) {}
+
+connection::~connection() = default;
+
+void connection::close() {
+    impl_->close();
+}
+
+asio::awaitable<reply> connection::command(std::vector<std::string> args) {
+    auto self = impl_;
+    auto permit = co_await self->turn.acquire();
+    try {
+        if (!self->reader) co_await self->connect();
+        co_return co_await self->exchange(args);
+    } catch (const boost::system::system_error& e) {
+        self->close();
+        if (e.code() == asio::error::operation_aborted) throw;
+        const std::string what = e.what();
+        if (what.find(self->where.text()) != std::string::npos) throw;
+        // (A fresh error with the same code: its message is the code's, once.)
+        throw boost::system::system_error(
+            e.code(), self->where.text() + ": " + (e.code() ? e.code().message() : what));
+    }
+}
+
+} // namespace asyncfetch::redis

@@ -1,0 +1,263 @@
+#include "asyncfetch/redis/frontier.hpp"
+
+#include "asyncfetch/core/channel.hpp"
+#include "asyncfetch/core/runner.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace asio = boost::asio;
+using json = nlohmann::ordered_json;
+
+namespace asyncfetch::redis {
+namespace {
+
+struct keys {
+    explicit keys(const std::string& name)
+        : targets(name + ":targets"), results(name + ":results"), done(name + ":done"),
+          total(name + ":total"), next_id(name + ":next_id") {}
+    std::string targets, results, done, total, next_id;
+};
+
+// Stores a record once per target id and acknowledges the entry, atomically.
+constexpr const char* commit_script = R"(
+if redis.call('HSETNX', KEYS[1], ARGV[1], 1) == 1 then
+  redis.call('XADD', KEYS[2], '*', 'data', ARGV[2])
+  redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
+  return 1
+end
+redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
+return 0
+)";
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::use_awaitable);
+}
+
+reply must(reply r, const std::string& what) {
+    if (r.is_error()) throw std::runtime_error(what + ": " + r.str);
+    return r;
+}
+
+long long number_of(const reply& r) {
+    if (r.type == reply::integer) return r.number;
+    if (r.type == reply::string) return std::stoll(r.str);
+    return 0;
+}
+
+// A command's words (built outside coroutines: GCC 12 mishandles braced
+// lists of string literals inside them).
+template <class... Words> std::vector<std::string> args(Words&&... words) {
+    return {std::string(std::forward<Words>(words))...};
+}
+
+std::string target_message(std::uint64_t id, const std::string& text) {
+    return json{{"id", id}, {"target", text}}.dump();
+}
+
+std::string result_message(std::uint64_t id, const json& fields) {
+    return json{{"id", id}, {"record", fields}}.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// What collect writes: {"id", ...the record's fields}.
+json record_line(std::uint64_t id, const json& record) {
+    json out;
+    out["id"] = id;
+    for (const auto& [key, value] : record.items())
+        out[key] = value;
+    return out;
+}
+
+// One stream entry: its stream id and the "data" field.
+struct entry {
+    std::string stream_id;
+    std::uint64_t id = 0;
+    std::string text;
+};
+
+// [[id, [field, value, ...]], ...] -> entries (malformed ones are skipped).
+void entries_of(const reply& list, std::vector<entry>& out) {
+    for (const auto& e : list.elements) {
+        if (e.elements.size() != 2) continue;
+        const auto& fields = e.elements[1].elements;
+        for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+            if (fields[i].str != "data") continue;
+            try {
+                const auto j = json::parse(fields[i + 1].str);
+                out.push_back({e.elements[0].str, j.at("id").get<std::uint64_t>(),
+                               j.at("target").get<std::string>()});
+            } catch (const std::exception&) {
+            }
+        }
+    }
+}
+
+} // namespace
+
+asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
+                                          const std::function<void(const std::string&)>& say) {
+    auto wait = std::chrono::milliseconds(100);
+    bool failing = false;
+    for (;;) {
+        try {
+            auto r = co_await c.command(args);
+            if (failing && say) say("redis: reachable again");
+            co_return r;
+        } catch (const boost::system::system_error& e) {
+            if (e.code() == asio::error::operation_aborted ||
+                e.code() == asio::error::access_denied)
+                throw;
+            if (!failing && say) say(std::string(e.what()) + "; retrying");
+            failing = true;
+        }
+        co_await sleep_for(wait);
+        wait = std::min<std::chrono::milliseconds>(wait * 2, std::chrono::seconds(5));
+    }
+}
+
+asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
+                                       const std::vector<std::string>& targets) {
+    const keys k(name);
+    // (Each command is built in a statement of its own: GCC 12 rejects string
+    // literals passed by reference in an expression that also awaits.)
+    auto create = args("XGROUP", "CREATE", k.targets, consumer_group, "0", "MKSTREAM");
+    const auto created = co_await c.command(std::move(create));
+    if (created.is_error() && created.str.rfind("BUSYGROUP", 0) != 0)
+        must(created, "XGROUP CREATE " + k.targets);
+    const auto n = static_cast<long long>(targets.size());
+    auto reserve = args("INCRBY", k.next_id, std::to_string(n));
+    const auto last = number_of(must(co_await c.command(std::move(reserve)), k.next_id));
+    const auto first = static_cast<std::uint64_t>(last - n + 1);
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        auto add = args("XADD", k.targets, "*", "data", target_message(first + i, targets[i]));
+        must(co_await c.command(std::move(add)), k.targets);
+    }
+    auto count = args("INCRBY", k.total, std::to_string(n));
+    must(co_await c.command(std::move(count)), k.total);
+    co_return first;
+}
+
+asio::awaitable<worker_stats> work(connection& reads, connection& writes, const std::string& name,
+                                   const app::job_kind& kind, const worker_options& o) {
+    const keys k(name);
+    const auto ex = co_await asio::this_coro::executor;
+    auto [op, keep_alive] = kind.make_operation(ex);
+    worker_stats stats;
+    channel<entry> feed(ex, std::max<std::size_t>(1, o.concurrency));
+    std::size_t busy = 0;
+    const auto idle_ms = std::to_string(o.claim_idle.count());
+
+    // Everything enqueued has a record.
+    auto all_done = [&]() -> asio::awaitable<bool> {
+        auto get_total = args("GET", k.total);
+        auto count_done = args("HLEN", k.done);
+        const auto total = number_of(co_await command_with_retry(writes, get_total, o.say));
+        const auto done = number_of(co_await command_with_retry(writes, count_done, o.say));
+        co_return total > 0 && done >= total;
+    };
+
+    // Takes over entries idle too long (their worker died), then waits for new ones.
+    auto produce = [&]() -> asio::awaitable<void> {
+        std::string cursor = "0-0";
+        const auto count = std::to_string(std::max<std::size_t>(1, o.concurrency));
+        for (;;) {
+            std::vector<entry> batch;
+            auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms, cursor, "COUNT", count);
+            const auto claimed = co_await command_with_retry(writes, claim, o.say);
+            if (!claimed.is_error() && claimed.elements.size() >= 2) {
+                cursor = claimed.elements[0].str;
+                entries_of(claimed.elements[1], batch);
+                stats.claimed += batch.size();
+            }
+            auto read = args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT", count, "BLOCK",
+                 std::to_string(o.block.count()), "STREAMS", k.targets, ">");
+            const auto fresh = co_await command_with_retry(reads, read, o.say);
+            if (fresh.is_error()) {
+                // NOGROUP: nothing was enqueued yet.
+                co_await sleep_for(o.block);
+            } else {
+                for (const auto& stream : fresh.elements)
+                    if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
+            }
+            for (auto& e : batch)
+                co_await feed.send(std::move(e));
+            if (batch.empty() && busy == 0 && o.until_done && co_await all_done()) {
+                feed.close();
+                co_return;
+            }
+        }
+    };
+
+    // Runs entries; stores each record (once per target id) and acknowledges.
+    auto consume = [&]() -> asio::awaitable<void> {
+        while (auto e = co_await feed.receive()) {
+            ++busy;
+            const target t{static_cast<std::size_t>(e->id), 0, e->text};
+            record r;
+            try {
+                r = co_await op(t);
+            } catch (const boost::system::system_error& ex) {
+                if (ex.code() == asio::error::operation_aborted) throw;
+                r = error_record(outcome::failed, ex.what());
+            } catch (const std::exception& ex) {
+                r = error_record(outcome::failed, ex.what());
+            }
+            if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
+            auto commit = args("EVAL", commit_script, "3", k.done, k.results, k.targets, std::to_string(e->id),
+                 result_message(e->id, r.fields), consumer_group,
+                 e->stream_id);
+            const auto stored = co_await command_with_retry(writes, commit, o.say);
+            const auto what = "storing the record of target " + std::to_string(e->id);
+            must(stored, what);
+            (stored.number == 1 ? stats.processed : stats.duplicates) += 1;
+            --busy;
+        }
+    };
+
+    bool producing = true;
+    co_await run_all(std::max<std::size_t>(1, o.concurrency) + 1, [&]() -> asio::awaitable<void> {
+        if (std::exchange(producing, false)) return produce();
+        return consume();
+    });
+    co_return stats;
+}
+
+asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, bool follow,
+                                       const std::function<void(const json&)>& emit,
+                                       const std::function<void(const std::string&)>& say) {
+    const keys k(name);
+    std::unordered_set<std::uint64_t> seen;
+    std::string last = "0-0";
+    for (;;) {
+        auto read = args("XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", k.results, last);
+        const auto r = co_await command_with_retry(c, read, say);
+        must(r, k.results);
+        for (const auto& stream : r.elements) {
+            if (stream.elements.size() != 2) continue;
+            for (const auto& e : stream.elements[1].elements) {
+                if (e.elements.size() != 2) continue;
+                last = e.elements[0].str;
+                const auto& fields = e.elements[1].elements;
+                for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+                    if (fields[i].str != "data") continue;
+                    const auto data = json::parse(fields[i + 1].str, nullptr, false);
+                    if (data.is_discarded() || !data.contains("id")) continue;
+                    const auto id = data["id"].get<std::uint64_t>();
+                    if (!seen.insert(id).second) continue;
+                    emit(record_line(id, data["record"]));
+                }
+            }
+        }
+        if (follow) continue;
+        auto get_total = args("GET", k.total);
+        const auto total = number_of(co_await command_with_retry(c, get_total, say));
+        if (total > 0 && seen.size() >= static_cast<std::uint64_t>(total)) co_return seen.size();
+    }
+}
+
+} // namespace asyncfetch::redis

@@ -1,0 +1,165 @@
+// enqueue / worker / collect through a real redis-server on 127.0.0.1:
+// workers killed mid-run, Redis restarted mid-run, bad input, auth, TLS.
+#include "asyncfetch/testserver/server.hpp"
+#include "tools/process.hpp"
+#include "tools/redis.hpp"
+#include "tools/tls_files.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <thread>
+
+using namespace asyncfetch;
+using namespace asyncfetch::testing;
+using json = nlohmann::json;
+
+namespace {
+
+void sleep_s(double s) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(s));
+}
+
+std::string url_list(const std::string& base, std::size_t n, const std::string& path) {
+    std::string text;
+    for (std::size_t i = 0; i < n; ++i)
+        text += base + path + "?i=" + std::to_string(i) + "\n";
+    return text;
+}
+
+// Checks that the collected records cover exactly `urls`, each once.
+void check_complete(const std::vector<json>& records, const std::string& urls) {
+    std::multiset<std::string> got;
+    std::set<std::uint64_t> ids;
+    for (const auto& r : records) {
+        got.insert(r["url"].get<std::string>());
+        ids.insert(r["id"].get<std::uint64_t>());
+    }
+    std::multiset<std::string> want;
+    for (const auto& line : lines_of(urls))
+        want.insert(line);
+    CHECK(records.size() == want.size());
+    CHECK(ids.size() == want.size());
+    CHECK(got == want);
+}
+
+std::vector<std::string> worker_cmd(const std::string& url, std::vector<std::string> extra,
+                                    const std::string& concurrency = "20") {
+    std::vector<std::string> args{"worker", url, "--until-done", "--claim-idle", "1", "-c", concurrency};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return asyncfetch_cmd(args);
+}
+
+} // namespace
+
+TEST_CASE("redis: 3 workers share 2,000 URLs, one is SIGKILLed mid-run, every URL has one record") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server server;
+    const auto urls = url_list(server.base_url(), 2000, "/delay/20ms");
+    const auto job = redis.url("shared");
+    auto enqueued = run(asyncfetch_cmd({"enqueue", job, "-"}), urls);
+    REQUIRE_MESSAGE(enqueued.status == 0, enqueued.err);
+    CHECK(enqueued.err.find("enqueued 2000 targets") != std::string::npos);
+
+    child a(worker_cmd(job, {})), b(worker_cmd(job, {})), doomed(worker_cmd(job, {}));
+    sleep_s(0.4);
+    doomed.signal(SIGKILL); // its in-flight entries stay pending, then are claimed
+    CHECK(doomed.wait(10).status == 128 + SIGKILL);
+    const auto ra = a.wait(90), rb = b.wait(90);
+    CHECK_MESSAGE(ra.status == 0, ra.err);
+    CHECK_MESSAGE(rb.status == 0, rb.err);
+
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}), "", 60);
+    CHECK_MESSAGE(collected.status == 0, collected.err);
+    check_complete(records_of(collected.out), urls);
+    // The server saw each URL at least once (some twice: claimed after the kill).
+    CHECK(server.requests_served() >= 2000);
+}
+
+TEST_CASE("redis: a Redis restart mid-run loses nothing and duplicates nothing") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server server;
+    const auto urls = url_list(server.base_url(), 400, "/delay/50ms");
+    const auto job = redis.url("restart");
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-"}), urls).status == 0);
+    child a(worker_cmd(job, {}, "10")), b(worker_cmd(job, {}, "10"));
+    sleep_s(0.3);
+    redis.stop();
+    sleep_s(0.7);
+    redis.start();
+    const auto ra = a.wait(90), rb = b.wait(90);
+    CHECK_MESSAGE(ra.status == 0, ra.err);
+    CHECK_MESSAGE(rb.status == 0, rb.err);
+    CHECK(ra.err.find("retrying") != std::string::npos);
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}), "", 60);
+    check_complete(records_of(collected.out), urls);
+}
+
+TEST_CASE("redis: failing URLs give error records, malformed lines stop enqueue") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server server;
+    const auto job = redis.url("errors");
+    const auto urls = server.base_url() + "/status/404\n" + server.base_url() + "/bytes/3\n" +
+                      "http://127.0.0.1:1/refused\n";
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-"}), urls).status == 0);
+    CHECK(run(worker_cmd(job, {"--retries", "0"})).status == 0);
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}));
+    CHECK(collected.status == 1); // two of three failed
+    std::map<std::string, json> by_url;
+    for (const auto& r : records_of(collected.out))
+        by_url[r["url"]] = r;
+    REQUIRE(by_url.size() == 3);
+    CHECK(by_url[server.base_url() + "/status/404"]["status"] == 404);
+    CHECK(by_url[server.base_url() + "/bytes/3"]["error"].is_null());
+    CHECK(by_url["http://127.0.0.1:1/refused"]["error"].get<std::string>().find("connect") == 0);
+
+    const auto bad = run(asyncfetch_cmd({"enqueue", job, "-"}), "http://127.0.0.1/ok\nnot a url\n");
+    CHECK(bad.status == 2);
+    CHECK(bad.err.find("<stdin>:2: invalid URL 'not a url'") != std::string::npos);
+    const auto bad_url = run(asyncfetch_cmd({"enqueue", "redis://127.0.0.1:1", "-"}), "");
+    CHECK(bad_url.status == 2);
+    CHECK(bad_url.err.find("names no job") != std::string::npos);
+}
+
+TEST_CASE("redis: a password from the environment, and clear errors without it") {
+    if (redis_unavailable()) return;
+    redis_server redis({"af-redis-secret", "", ""});
+    const auto job = redis.url("auth");
+    const std::string urls = "http://127.0.0.1:1/x\n";
+    auto none = run(asyncfetch_cmd({"enqueue", job, "-"}), urls);
+    CHECK(none.status == 2);
+    CHECK(none.err.find("NOAUTH") != std::string::npos);
+    ::setenv("AF_TEST_REDIS_PW", "wrong-one", 1);
+    auto wrong = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
+    CHECK(wrong.status == 2);
+    CHECK(wrong.err.find("authentication failed") != std::string::npos);
+    CHECK(wrong.err.find("wrong-one") == std::string::npos);
+    ::setenv("AF_TEST_REDIS_PW", "af-redis-secret", 1);
+    auto right = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
+    ::unsetenv("AF_TEST_REDIS_PW");
+    CHECK_MESSAGE(right.status == 0, right.err);
+}
+
+TEST_CASE("redis: rediss:// verifies the server's certificate") {
+    if (redis_unavailable()) return;
+    tls_files files;
+    make_test_ca(files);
+    redis_server redis({"", files.server_cert(), files.server_key()});
+    // The test certificate names "localhost".
+    auto job = redis.url("tls");
+    job.replace(job.find("127.0.0.1"), 9, "localhost");
+    const std::string urls = "http://127.0.0.1:1/x\n";
+    auto trusted = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-cacert", files.ca_cert()}), urls);
+    CHECK_MESSAGE(trusted.status == 0, trusted.err);
+    auto untrusted = run(asyncfetch_cmd({"enqueue", job, "-"}), urls);
+    CHECK(untrusted.status == 2);
+    CHECK(untrusted.err.find("certificate verify failed") != std::string::npos);
+}
