@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <array>
 #include <charconv>
 
 namespace asio = boost::asio;
@@ -22,12 +23,24 @@ namespace {
 reply convert(const redisReply* r) {
     reply out;
     switch (r->type) {
-    case REDIS_REPLY_STRING: out.type = reply::string; break;
-    case REDIS_REPLY_STATUS: out.type = reply::status; break;
-    case REDIS_REPLY_ERROR: out.type = reply::error; break;
-    case REDIS_REPLY_INTEGER: out.type = reply::integer; break;
-    case REDIS_REPLY_ARRAY: out.type = reply::array; break;
-    default: out.type = reply::nil; break;
+    case REDIS_REPLY_STRING:
+        out.type = reply::string;
+        break;
+    case REDIS_REPLY_STATUS:
+        out.type = reply::status;
+        break;
+    case REDIS_REPLY_ERROR:
+        out.type = reply::error;
+        break;
+    case REDIS_REPLY_INTEGER:
+        out.type = reply::integer;
+        break;
+    case REDIS_REPLY_ARRAY:
+        out.type = reply::array;
+        break;
+    default:
+        out.type = reply::nil;
+        break;
     }
     if (r->str) out.str.assign(r->str, r->len);
     out.number = r->integer;
@@ -55,7 +68,8 @@ endpoint_result parse_endpoint(std::string_view url) {
         rest.remove_prefix(9);
         e.tls = true;
     } else {
-        return {std::nullopt, "'" + std::string(url) + "' is not redis://HOST[:PORT]/NAME or rediss://..."};
+        return {std::nullopt,
+                "'" + std::string(url) + "' is not redis://HOST[:PORT]/NAME or rediss://..."};
     }
     const auto slash = rest.find('/');
     if (slash == std::string_view::npos || slash + 1 == rest.size())
@@ -150,7 +164,8 @@ struct connection::impl {
         }
     }
 
-    template <class Buffers> asio::awaitable<void> write(const Buffers& b) {
+    template <class Buffers>
+    asio::awaitable<void> write(const Buffers& b) {
         if (stream)
             co_await asio::async_write(*stream, b, asio::use_awaitable);
         else
@@ -158,12 +173,14 @@ struct connection::impl {
     }
 
     asio::awaitable<std::size_t> read_some(char* data, std::size_t size) {
-        if (stream) co_return co_await stream->async_read_some(asio::buffer(data, size), asio::use_awaitable);
+        if (stream)
+            co_return co_await stream->async_read_some(asio::buffer(data, size),
+                                                       asio::use_awaitable);
         co_return co_await socket->async_read_some(asio::buffer(data, size), asio::use_awaitable);
     }
 
-    // Sends one command and reads its reply (the connection must be open).
-    asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
+    // Appends one command in RESP to `request`.
+    static void format(const std::vector<std::string>& args, std::string& request) {
         std::vector<const char*> argv;
         std::vector<std::size_t> lens;
         for (const auto& a : args) {
@@ -174,9 +191,12 @@ struct connection::impl {
         const int len = redisFormatCommandArgv(&formatted, static_cast<int>(args.size()),
                                                argv.data(), lens.data());
         if (len < 0) fail("cannot format a Redis command");
-        std::string request(formatted, static_cast<std::size_t>(len));
+        request.append(formatted, static_cast<std::size_t>(len));
         redisFreeCommand(formatted);
-        co_await write(asio::buffer(request));
+    }
+
+    // Reads the next reply.
+    asio::awaitable<reply> next_reply() {
         for (;;) {
             void* raw = nullptr;
             if (redisReaderGetReply(reader, &raw) != REDIS_OK)
@@ -186,10 +206,30 @@ struct connection::impl {
                 freeReplyObject(raw);
                 co_return r;
             }
-            char buf[16384];
-            const auto n = co_await read_some(buf, sizeof buf);
-            redisReaderFeed(reader, buf, n);
+            const auto n = co_await read_some(buffer.data(), buffer.size());
+            redisReaderFeed(reader, buffer.data(), n);
         }
+    }
+
+    // Sends commands and reads their replies (the connection must be open).
+    asio::awaitable<std::vector<reply>>
+    exchange_all(const std::vector<std::vector<std::string>>& commands) {
+        std::string request;
+        for (const auto& args : commands)
+            format(args, request);
+        co_await write(asio::buffer(request));
+        std::vector<reply> replies;
+        replies.reserve(commands.size());
+        for (std::size_t i = 0; i < commands.size(); ++i)
+            replies.push_back(co_await next_reply());
+        co_return replies;
+    }
+
+    asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
+        std::string request;
+        format(args, request);
+        co_await write(asio::buffer(request));
+        co_return co_await next_reply();
     }
 
     asio::any_io_executor ex;
@@ -200,6 +240,7 @@ struct connection::impl {
     std::optional<tcp::socket> socket;
     std::optional<asio::ssl::stream<tcp::socket>> stream;
     redisReader* reader = nullptr;
+    std::array<char, 16384> buffer{};
 };
 
 connection::connection(asio::any_io_executor ex, endpoint where, options opts)
@@ -212,19 +253,26 @@ void connection::close() {
 }
 
 asio::awaitable<reply> connection::command(std::vector<std::string> args) {
+    std::vector<std::vector<std::string>> one{std::move(args)};
+    auto replies = co_await pipeline(std::move(one));
+    co_return std::move(replies.front());
+}
+
+asio::awaitable<std::vector<reply>>
+connection::pipeline(std::vector<std::vector<std::string>> commands) {
     auto self = impl_;
     auto permit = co_await self->turn.acquire();
     try {
         if (!self->reader) co_await self->connect();
-        co_return co_await self->exchange(args);
+        co_return co_await self->exchange_all(commands);
     } catch (const boost::system::system_error& e) {
         self->close();
         if (e.code() == asio::error::operation_aborted) throw;
         const std::string what = e.what();
         if (what.find(self->where.text()) != std::string::npos) throw;
         // (A fresh error with the same code: its message is the code's, once.)
-        throw boost::system::system_error(
-            e.code(), self->where.text() + ": " + (e.code() ? e.code().message() : what));
+        throw boost::system::system_error(e.code(), self->where.text() + ": " +
+                                                        (e.code() ? e.code().message() : what));
     }
 }
 

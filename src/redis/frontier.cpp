@@ -3,6 +3,7 @@
 #include "asyncfetch/core/channel.hpp"
 #include "asyncfetch/core/runner.hpp"
 
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -52,7 +53,8 @@ long long number_of(const reply& r) {
 
 // A command's words (built outside coroutines: GCC 12 mishandles braced
 // lists of string literals inside them).
-template <class... Words> std::vector<std::string> args(Words&&... words) {
+template <class... Words>
+std::vector<std::string> args(Words&&... words) {
     return {std::string(std::forward<Words>(words))...};
 }
 
@@ -61,7 +63,8 @@ std::string target_message(std::uint64_t id, const std::string& text) {
 }
 
 std::string result_message(std::uint64_t id, const json& fields) {
-    return json{{"id", id}, {"record", fields}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    return json{{"id", id}, {"record", fields}}.dump(-1, ' ', false,
+                                                     json::error_handler_t::replace);
 }
 
 // What collect writes: {"id", ...the record's fields}.
@@ -99,15 +102,16 @@ void entries_of(const reply& list, std::vector<entry>& out) {
 
 } // namespace
 
-asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
-                                          const std::function<void(const std::string&)>& say) {
+asio::awaitable<std::vector<reply>>
+pipeline_with_retry(connection& c, std::vector<std::vector<std::string>> commands,
+                    const std::function<void(const std::string&)>& say) {
     auto wait = std::chrono::milliseconds(100);
     bool failing = false;
     for (;;) {
         try {
-            auto r = co_await c.command(args);
+            auto replies = co_await c.pipeline(commands);
             if (failing && say) say("redis: reachable again");
-            co_return r;
+            co_return replies;
         } catch (const boost::system::system_error& e) {
             if (e.code() == asio::error::operation_aborted ||
                 e.code() == asio::error::access_denied)
@@ -118,6 +122,13 @@ asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string
         co_await sleep_for(wait);
         wait = std::min<std::chrono::milliseconds>(wait * 2, std::chrono::seconds(5));
     }
+}
+
+asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
+                                          const std::function<void(const std::string&)>& say) {
+    std::vector<std::vector<std::string>> one{std::move(args)};
+    auto replies = co_await pipeline_with_retry(c, std::move(one), say);
+    co_return std::move(replies.front());
 }
 
 asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
@@ -133,9 +144,15 @@ asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
     auto reserve = args("INCRBY", k.next_id, std::to_string(n));
     const auto last = number_of(must(co_await c.command(std::move(reserve)), k.next_id));
     const auto first = static_cast<std::uint64_t>(last - n + 1);
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        auto add = args("XADD", k.targets, "*", "data", target_message(first + i, targets[i]));
-        must(co_await c.command(std::move(add)), k.targets);
+    // XADDs go in pipelined chunks: one round trip per thousand targets.
+    constexpr std::size_t chunk = 1000;
+    for (std::size_t i = 0; i < targets.size(); i += chunk) {
+        std::vector<std::vector<std::string>> adds;
+        for (std::size_t j = i; j < std::min(targets.size(), i + chunk); ++j)
+            adds.push_back(
+                args("XADD", k.targets, "*", "data", target_message(first + j, targets[j])));
+        for (auto& r : co_await c.pipeline(std::move(adds)))
+            must(std::move(r), k.targets);
     }
     auto count = args("INCRBY", k.total, std::to_string(n));
     must(co_await c.command(std::move(count)), k.total);
@@ -150,7 +167,11 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     worker_stats stats;
     channel<entry> feed(ex, std::max<std::size_t>(1, o.concurrency));
     std::size_t busy = 0;
+    std::string script_sha;
     const auto idle_ms = std::to_string(o.claim_idle.count());
+    // Waiting for new entries: shorter when the worker must notice the end.
+    const auto block = std::to_string(
+        (o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block).count());
 
     // Everything enqueued has a record.
     auto all_done = [&]() -> asio::awaitable<bool> {
@@ -167,15 +188,16 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         const auto count = std::to_string(std::max<std::size_t>(1, o.concurrency));
         for (;;) {
             std::vector<entry> batch;
-            auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms, cursor, "COUNT", count);
+            auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms, cursor,
+                              "COUNT", count);
             const auto claimed = co_await command_with_retry(writes, claim, o.say);
             if (!claimed.is_error() && claimed.elements.size() >= 2) {
                 cursor = claimed.elements[0].str;
                 entries_of(claimed.elements[1], batch);
                 stats.claimed += batch.size();
             }
-            auto read = args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT", count, "BLOCK",
-                 std::to_string(o.block.count()), "STREAMS", k.targets, ">");
+            auto read = args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT", count,
+                             "BLOCK", block, "STREAMS", k.targets, ">");
             const auto fresh = co_await command_with_retry(reads, read, o.say);
             if (fresh.is_error()) {
                 // NOGROUP: nothing was enqueued yet.
@@ -193,7 +215,10 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         }
     };
 
-    // Runs entries; stores each record (once per target id) and acknowledges.
+    // Runs entries; their records go to the committer.
+    std::vector<std::vector<std::string>> pending; // EVALSHA commands not yet sent
+    asio::steady_timer wake(ex, asio::steady_timer::time_point::max());
+    std::size_t consumers = std::max<std::size_t>(1, o.concurrency);
     auto consume = [&]() -> asio::awaitable<void> {
         while (auto e = co_await feed.receive()) {
             ++busy;
@@ -208,21 +233,57 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 r = error_record(outcome::failed, ex.what());
             }
             if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
-            auto commit = args("EVAL", commit_script, "3", k.done, k.results, k.targets, std::to_string(e->id),
-                 result_message(e->id, r.fields), consumer_group,
-                 e->stream_id);
-            const auto stored = co_await command_with_retry(writes, commit, o.say);
-            const auto what = "storing the record of target " + std::to_string(e->id);
-            must(stored, what);
-            (stored.number == 1 ? stats.processed : stats.duplicates) += 1;
+            pending.push_back(args("EVALSHA", script_sha, "3", k.done, k.results, k.targets,
+                                   std::to_string(e->id), result_message(e->id, r.fields),
+                                   consumer_group, e->stream_id));
+            wake.cancel();
             --busy;
+        }
+        if (--consumers == 0) wake.cancel();
+    };
+
+    // Stores the records (once per target id) and acknowledges their entries:
+    // whatever is pending goes in one pipelined round trip. Running it again
+    // is harmless (the script checks the id), so a failed batch is resent.
+    auto commit = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            if (pending.empty()) {
+                if (consumers == 0) co_return;
+                boost::system::error_code ec;
+                co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                const auto state = co_await asio::this_coro::cancellation_state;
+                if (state.cancelled() != asio::cancellation_type::none) co_return;
+                continue;
+            }
+            auto batch = std::exchange(pending, {});
+            auto replies = co_await pipeline_with_retry(writes, batch, o.say);
+            if (std::any_of(replies.begin(), replies.end(), [](const reply& r) {
+                    return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
+                })) {
+                // Redis restarted and forgot the script: load it, send the batch again.
+                auto load = args("SCRIPT", "LOAD", commit_script);
+                must(co_await command_with_retry(writes, load, o.say), "SCRIPT LOAD");
+                replies = co_await pipeline_with_retry(writes, batch, o.say);
+            }
+            for (auto& r : replies) {
+                const auto stored = must(std::move(r), "storing a record");
+                (stored.number == 1 ? stats.processed : stats.duplicates) += 1;
+            }
         }
     };
 
-    bool producing = true;
-    co_await run_all(std::max<std::size_t>(1, o.concurrency) + 1, [&]() -> asio::awaitable<void> {
-        if (std::exchange(producing, false)) return produce();
-        return consume();
+    auto load = args("SCRIPT", "LOAD", commit_script);
+    script_sha = must(co_await command_with_retry(writes, load, o.say), "SCRIPT LOAD").str;
+    std::size_t role = 0; // 0: produce, 1: commit, then the consumers
+    co_await run_all(consumers + 2, [&]() -> asio::awaitable<void> {
+        switch (role++) {
+        case 0:
+            return produce();
+        case 1:
+            return commit();
+        default:
+            return consume();
+        }
     });
     co_return stats;
 }

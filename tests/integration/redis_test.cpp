@@ -50,7 +50,8 @@ void check_complete(const std::vector<json>& records, const std::string& urls) {
 
 std::vector<std::string> worker_cmd(const std::string& url, std::vector<std::string> extra,
                                     const std::string& concurrency = "20") {
-    std::vector<std::string> args{"worker", url, "--until-done", "--claim-idle", "1", "-c", concurrency};
+    std::vector<std::string> args{"worker", url,  "--until-done", "--claim-idle",
+                                  "1",      "-c", concurrency};
     args.insert(args.end(), extra.begin(), extra.end());
     return asyncfetch_cmd(args);
 }
@@ -138,12 +139,14 @@ TEST_CASE("redis: a password from the environment, and clear errors without it")
     CHECK(none.status == 2);
     CHECK(none.err.find("NOAUTH") != std::string::npos);
     ::setenv("AF_TEST_REDIS_PW", "wrong-one", 1);
-    auto wrong = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
+    auto wrong = run(
+        asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
     CHECK(wrong.status == 2);
     CHECK(wrong.err.find("authentication failed") != std::string::npos);
     CHECK(wrong.err.find("wrong-one") == std::string::npos);
     ::setenv("AF_TEST_REDIS_PW", "af-redis-secret", 1);
-    auto right = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
+    auto right = run(
+        asyncfetch_cmd({"enqueue", job, "-", "--redis-password-env", "AF_TEST_REDIS_PW"}), urls);
     ::unsetenv("AF_TEST_REDIS_PW");
     CHECK_MESSAGE(right.status == 0, right.err);
 }
@@ -157,7 +160,8 @@ TEST_CASE("redis: rediss:// verifies the server's certificate") {
     auto job = redis.url("tls");
     job.replace(job.find("127.0.0.1"), 9, "localhost");
     const std::string urls = "http://127.0.0.1:1/x\n";
-    auto trusted = run(asyncfetch_cmd({"enqueue", job, "-", "--redis-cacert", files.ca_cert()}), urls);
+    auto trusted =
+        run(asyncfetch_cmd({"enqueue", job, "-", "--redis-cacert", files.ca_cert()}), urls);
     CHECK_MESSAGE(trusted.status == 0, trusted.err);
     auto untrusted = run(asyncfetch_cmd({"enqueue", job, "-"}), urls);
     CHECK(untrusted.status == 2);

@@ -69,10 +69,21 @@ std::string redis_server::url(const std::string& name) const {
 }
 
 void redis_server::start() {
-    std::vector<std::string> argv{"/usr/bin/redis-server", "--bind", "127.0.0.1",
-                                  "--dir", dir_.path(), "--appendonly", "yes",
-                                  "--appendfsync", "always", "--save", "",
-                                  "--logfile", dir_.file("redis.log"), "--daemonize", "no"};
+    std::vector<std::string> argv{"/usr/bin/redis-server",
+                                  "--bind",
+                                  "127.0.0.1",
+                                  "--dir",
+                                  dir_.path(),
+                                  "--appendonly",
+                                  "yes",
+                                  "--appendfsync",
+                                  "always",
+                                  "--save",
+                                  "",
+                                  "--logfile",
+                                  dir_.file("redis.log"),
+                                  "--daemonize",
+                                  "no"};
     if (options_.cert_file.empty()) {
         argv.insert(argv.end(), {"--port", std::to_string(port_)});
     } else {

@@ -12,7 +12,7 @@
 namespace asyncfetch::testing {
 
 struct redis_options {
-    std::string password;           // requirepass; empty: none
+    std::string password;            // requirepass; empty: none
     std::string cert_file, key_file; // TLS only (tls-port) when both are set
 };
 
@@ -30,7 +30,7 @@ public:
     // redis://127.0.0.1:PORT/NAME (rediss:// with TLS)
     std::string url(const std::string& name) const;
 
-    void stop(); // SIGTERM: redis writes its data and exits
+    void stop();  // SIGTERM: redis writes its data and exits
     void start(); // again, on the same port and data directory
 
 private:

@@ -61,6 +61,9 @@ public:
     // and waits for its reply. After an I/O error the connection is closed;
     // the next command connects again.
     boost::asio::awaitable<reply> command(std::vector<std::string> args);
+    // Several commands in one write, their replies in order (one round trip).
+    boost::asio::awaitable<std::vector<reply>>
+    pipeline(std::vector<std::vector<std::string>> commands);
     void close();
 
 private:

@@ -30,24 +30,25 @@ inline constexpr const char* consumer_group = "asyncfetch";
 // Runs one command, retrying I/O failures (Redis down or restarting) with
 // exponential backoff up to 5 s, forever until cancelled. `say` hears of the
 // first failure and of the recovery.
-boost::asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
-                                                 const std::function<void(const std::string&)>& say);
+boost::asio::awaitable<reply>
+command_with_retry(connection& c, std::vector<std::string> args,
+                   const std::function<void(const std::string&)>& say);
 
 // Appends the targets; returns the first id given to them.
 boost::asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
                                               const std::vector<std::string>& targets);
 
 struct worker_options {
-    std::string consumer;                                 // unique per worker process
-    std::size_t concurrency = 100;                        // targets in flight
+    std::string consumer;                                           // unique per worker process
+    std::size_t concurrency = 100;                                  // targets in flight
     std::chrono::milliseconds claim_idle{std::chrono::seconds(30)}; // reclaim after this
     std::chrono::milliseconds block{std::chrono::seconds(1)};       // XREADGROUP wait
-    bool until_done = false; // exit once every enqueued target has a record
+    bool until_done = false;                     // exit once every enqueued target has a record
     std::function<void(const std::string&)> say; // progress and trouble, for stderr
 };
 
 struct worker_stats {
-    std::uint64_t processed = 0; // records this worker stored
+    std::uint64_t processed = 0;  // records this worker stored
     std::uint64_t duplicates = 0; // targets someone else had already recorded
     std::uint64_t claimed = 0;    // entries taken over from idle consumers
 };
