@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 namespace asio = boost::asio;
@@ -24,15 +25,19 @@ struct keys {
     std::string targets, results, done, total, next_id;
 };
 
-// Stores a record once per target id and acknowledges the entry, atomically.
+// Stores records once per target id and acknowledges their entries,
+// atomically. KEYS: done, results, targets; ARGV: group, then (target id,
+// result message, entry id) per record. Returns how many were new.
 constexpr const char* commit_script = R"(
-if redis.call('HSETNX', KEYS[1], ARGV[1], 1) == 1 then
-  redis.call('XADD', KEYS[2], '*', 'data', ARGV[2])
-  redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
-  return 1
+local stored = 0
+for i = 2, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], 1) == 1 then
+    redis.call('XADD', KEYS[2], '*', 'data', ARGV[i + 1])
+    stored = stored + 1
+  end
+  redis.call('XACK', KEYS[3], ARGV[1], ARGV[i + 2])
 end
-redis.call('XACK', KEYS[3], ARGV[3], ARGV[4])
-return 0
+return stored
 )";
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
@@ -186,15 +191,23 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     auto produce = [&]() -> asio::awaitable<void> {
         std::string cursor = "0-0";
         const auto count = std::to_string(std::max<std::size_t>(1, o.concurrency));
+        // Claims are looked for when idle, and at least once a second: not on
+        // every read (XAUTOCLAIM walks the pending list).
+        auto last_claim = std::chrono::steady_clock::time_point{};
+        bool idle = true;
         for (;;) {
             std::vector<entry> batch;
-            auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms, cursor,
-                              "COUNT", count);
-            const auto claimed = co_await command_with_retry(writes, claim, o.say);
-            if (!claimed.is_error() && claimed.elements.size() >= 2) {
-                cursor = claimed.elements[0].str;
-                entries_of(claimed.elements[1], batch);
-                stats.claimed += batch.size();
+            const auto now = std::chrono::steady_clock::now();
+            if (idle || now - last_claim >= std::chrono::seconds(1)) {
+                last_claim = now;
+                auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms,
+                                  cursor, "COUNT", count);
+                const auto claimed = co_await command_with_retry(writes, claim, o.say);
+                if (!claimed.is_error() && claimed.elements.size() >= 2) {
+                    cursor = claimed.elements[0].str;
+                    entries_of(claimed.elements[1], batch);
+                    stats.claimed += batch.size();
+                }
             }
             auto read = args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT", count,
                              "BLOCK", block, "STREAMS", k.targets, ">");
@@ -206,6 +219,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 for (const auto& stream : fresh.elements)
                     if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
             }
+            idle = batch.empty();
             for (auto& e : batch)
                 co_await feed.send(std::move(e));
             if (batch.empty() && busy == 0 && o.until_done && co_await all_done()) {
@@ -216,7 +230,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     };
 
     // Runs entries; their records go to the committer.
-    std::vector<std::vector<std::string>> pending; // EVALSHA commands not yet sent
+    std::vector<std::array<std::string, 3>> pending; // (id, message, entry id) not yet stored
     asio::steady_timer wake(ex, asio::steady_timer::time_point::max());
     std::size_t consumers = std::max<std::size_t>(1, o.concurrency);
     auto consume = [&]() -> asio::awaitable<void> {
@@ -233,9 +247,8 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 r = error_record(outcome::failed, ex.what());
             }
             if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
-            pending.push_back(args("EVALSHA", script_sha, "3", k.done, k.results, k.targets,
-                                   std::to_string(e->id), result_message(e->id, r.fields),
-                                   consumer_group, e->stream_id));
+            pending.push_back(
+                {std::to_string(e->id), result_message(e->id, r.fields), e->stream_id});
             wake.cancel();
             --busy;
         }
@@ -255,7 +268,19 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 if (state.cancelled() != asio::cancellation_type::none) co_return;
                 continue;
             }
-            auto batch = std::exchange(pending, {});
+            // A few records wait a moment for company: fewer, fuller round trips.
+            if (pending.size() < 64 && consumers > 0)
+                co_await sleep_for(std::chrono::milliseconds(2));
+            // One script call per 500 records, all in one round trip.
+            const auto records = std::exchange(pending, {});
+            std::vector<std::vector<std::string>> batch;
+            for (std::size_t i = 0; i < records.size(); i += 500) {
+                auto call =
+                    args("EVALSHA", script_sha, "3", k.done, k.results, k.targets, consumer_group);
+                for (std::size_t j = i; j < std::min(records.size(), i + 500); ++j)
+                    call.insert(call.end(), records[j].begin(), records[j].end());
+                batch.push_back(std::move(call));
+            }
             auto replies = co_await pipeline_with_retry(writes, batch, o.say);
             if (std::any_of(replies.begin(), replies.end(), [](const reply& r) {
                     return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
@@ -265,10 +290,11 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 must(co_await command_with_retry(writes, load, o.say), "SCRIPT LOAD");
                 replies = co_await pipeline_with_retry(writes, batch, o.say);
             }
-            for (auto& r : replies) {
-                const auto stored = must(std::move(r), "storing a record");
-                (stored.number == 1 ? stats.processed : stats.duplicates) += 1;
-            }
+            std::uint64_t stored = 0;
+            for (auto& r : replies)
+                stored += static_cast<std::uint64_t>(must(std::move(r), "storing records").number);
+            stats.processed += stored;
+            stats.duplicates += records.size() - stored;
         }
     };
 
