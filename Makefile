@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-sanitize bench bench-smoke format clean
+.PHONY: all deps build demo test test-sanitize test-docker bench bench-smoke format clean
 
 all: build
 
@@ -35,6 +35,7 @@ bench: build
 	bench/launcher.sh
 	bench/gevent_demo.sh
 	bench/sftp.sh
+	bench/distributed.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -44,6 +45,12 @@ bench-smoke: build
 	SMOKE=1 bench/launcher.sh
 	SMOKE=1 bench/gevent_demo.sh
 	SMOKE=1 bench/sftp.sh
+	SMOKE=1 bench/distributed.sh
+
+# Builds the docker image on a private dockerd and runs the demo in it
+# (skips, saying why, where dockerd cannot start).
+test-docker:
+	docker/test.sh
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -66,7 +66,9 @@ int run_enqueue(const enqueue_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
     input_file input;
-    if (!read_input(config.input, url_line_problem, false, input)) return exit_usage;
+    const auto validate =
+        config.hosts ? target_validator(host_line_problem) : target_validator(url_line_problem);
+    if (!read_input(config.input, validate, false, input)) return exit_usage;
     std::vector<std::string> texts;
     for (const auto& t : input.targets)
         texts.push_back(t.text);
@@ -109,7 +111,8 @@ int run_worker(const worker_config& config) {
     options.until_done = config.until_done;
     const auto prefix = "worker " + options.consumer + ": ";
     options.say = [prefix](const std::string& text) { say(prefix + text); };
-    const auto kind = fetch_job(config.client);
+    const auto kind = config.ssh ? exec_job(std::make_shared<exec_config>(*config.ssh))
+                                 : fetch_job(config.client);
     const int status = run_loop(
         [&]() -> asio::awaitable<int> {
             const auto ex = co_await asio::this_coro::executor;

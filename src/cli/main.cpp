@@ -265,11 +265,22 @@ struct ssh_flags {
     std::string policy = "accept-new", password_env, password_file, passphrase_env;
 };
 
+void add_ssh_session_options(CLI::App& cmd, ssh_flags& f);
+
 void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
     auto& c = f.config;
     cmd.add_option("hosts", c.hosts_file,
                    "File with one [user@]host[:port] per line ('-' for stdin)")
         ->required();
+    add_run_options(cmd, c.run, f.run, "host");
+    cmd.add_flag("--keep-going", c.keep_going,
+                 "Record malformed hosts lines as errors and run the rest");
+    add_ssh_session_options(cmd, f);
+}
+
+// How to reach and log in to each host (every SSH command, and SSH workers).
+void add_ssh_session_options(CLI::App& cmd, ssh_flags& f) {
+    auto& c = f.config;
     cmd.add_option("-l,--user", c.default_user,
                    "User for hosts lines without one (default: the local user)");
     cmd.add_option("-p,--port", c.default_port, "Port for hosts lines without one")
@@ -278,13 +289,10 @@ void add_ssh_options(CLI::App& cmd, ssh_flags& f) {
                    "Private key file (repeatable; default ~/.ssh/id_*)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    add_run_options(cmd, c.run, f.run, "host");
     cmd.add_option("--connect-timeout", f.connect_timeout,
                    "Seconds for each of connect, handshake and auth")
         ->default_val(10)
         ->check(CLI::PositiveNumber);
-    cmd.add_flag("--keep-going", c.keep_going,
-                 "Record malformed hosts lines as errors and run the rest");
     cmd.add_option("--known-hosts", c.session.known_hosts_path,
                    "known_hosts file (default ~/.ssh/known_hosts)");
     cmd.add_option("--host-key-policy", f.policy,
@@ -377,8 +385,13 @@ int main(int argc, char** argv) {
         "enqueue", "Add the URLs in FILE to a job shared through Redis: asyncfetch enqueue "
                    "redis://HOST:PORT/NAME FILE");
     add_redis_options(*enqueue_cmd, enqueue.redis, enqueue_redis);
-    enqueue_cmd->add_option("file", enqueue.input, "File with one URL per line ('-' for stdin)")
+    enqueue_cmd
+        ->add_option("file", enqueue.input,
+                     "File with one URL (or with --hosts, one [user@]host[:port]) per line "
+                     "('-' for stdin)")
         ->required();
+    enqueue_cmd->add_flag("--hosts", enqueue.hosts,
+                          "The targets are SSH hosts (for `worker --ssh -- CMD`), not URLs");
     af::app::worker_config worker;
     double worker_timeout = 30, claim_idle = 30;
     auto* worker_cmd = app.add_subcommand(
@@ -412,6 +425,14 @@ int main(int argc, char** argv) {
     worker_cmd->add_flag("--until-done", worker.until_done,
                          "Exit once every enqueued URL has a record (default: run until SIGTERM)");
     worker_cmd->add_flag("-q,--quiet", worker.quiet, "No summary line");
+    ssh_flags worker_ssh;
+    bool worker_is_ssh = false;
+    std::vector<std::string> worker_command;
+    worker_cmd->add_flag("--ssh", worker_is_ssh,
+                         "The targets are SSH hosts: run the command after -- on each "
+                         "(--timeout then limits the command)");
+    add_ssh_session_options(*worker_cmd, worker_ssh);
+    worker_cmd->add_option("command", worker_command, "With --ssh: the command (after --)");
     af::app::collect_config collect;
     auto* collect_cmd = app.add_subcommand(
         "collect", "Write the records of a job shared through Redis, one per URL, as they come");
@@ -499,6 +520,18 @@ int main(int argc, char** argv) {
             finish_redis_flags(worker.redis, worker_redis);
             worker.client.limits.request = seconds(worker_timeout);
             worker.claim_idle = std::chrono::milliseconds(std::llround(claim_idle * 1000));
+            if (worker_is_ssh != !worker_command.empty())
+                throw CLI::ValidationError("--ssh", "--ssh needs a command after --, and a "
+                                                    "command needs --ssh");
+            if (worker_is_ssh) {
+                finish_ssh_flags(worker_ssh);
+                af::app::exec_config exec;
+                exec.ssh = worker_ssh.config;
+                exec.ssh.command_timeout = seconds(worker_timeout);
+                for (const auto& word : worker_command)
+                    exec.command += (exec.command.empty() ? "" : " ") + word;
+                worker.ssh = exec;
+            }
         }
         if (collect_cmd->parsed()) finish_redis_flags(collect.redis, collect_redis);
         if (ssh_cmd->parsed()) {

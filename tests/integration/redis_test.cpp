@@ -3,6 +3,7 @@
 #include "asyncfetch/testserver/server.hpp"
 #include "tools/process.hpp"
 #include "tools/redis.hpp"
+#include "tools/sshd.hpp"
 #include "tools/tls_files.hpp"
 
 #include <doctest/doctest.h>
@@ -166,4 +167,41 @@ TEST_CASE("redis: rediss:// verifies the server's certificate") {
     auto untrusted = run(asyncfetch_cmd({"enqueue", job, "-"}), urls);
     CHECK(untrusted.status == 2);
     CHECK(untrusted.err.find("certificate verify failed") != std::string::npos);
+}
+
+TEST_CASE("redis: SSH hosts as a shared job: two workers run the command, one record per host") {
+    if (redis_unavailable() || sshd_unavailable()) return;
+    redis_server redis;
+    sshd_server sshd({"127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"});
+    temp_dir dir;
+    std::string hosts;
+    for (int i = 0; i < 20; ++i)
+        hosts += std::string(sshd_server::user()) + "@127.0.0." + std::to_string(1 + i % 4) + ":" +
+                 std::to_string(sshd.port()) + "\n";
+    const auto job = redis.url("fleet");
+    auto enqueued = run(asyncfetch_cmd({"enqueue", job, "-", "--hosts"}), hosts);
+    REQUIRE_MESSAGE(enqueued.status == 0, enqueued.err);
+    CHECK(run(asyncfetch_cmd({"enqueue", job, "-"}), hosts).status == 2); // not URLs
+    auto ssh_worker = [&] {
+        return asyncfetch_cmd({"worker", job, "--until-done", "--ssh", "-i", sshd.ed25519_key(),
+                               "--no-agent", "--known-hosts", dir.file("known_hosts"), "--", "echo",
+                               "from", "$(hostname)"});
+    };
+    child a(ssh_worker()), b(ssh_worker());
+    const auto ra = a.wait(120), rb = b.wait(120);
+    CHECK_MESSAGE(ra.status == 0, ra.err);
+    CHECK_MESSAGE(rb.status == 0, rb.err);
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}));
+    CHECK_MESSAGE(collected.status == 0, collected.err);
+    const auto records = records_of(collected.out);
+    REQUIRE(records.size() == 20);
+    std::set<std::uint64_t> ids;
+    for (const auto& r : records) {
+        ids.insert(r["id"].get<std::uint64_t>());
+        CHECK(r["exit_status"] == 0);
+        CHECK(r["stdout"].get<std::string>().find("from ") == 0);
+    }
+    CHECK(ids.size() == 20);
+    // A worker's command needs --ssh, and --ssh needs a command.
+    CHECK(run(asyncfetch_cmd({"worker", job, "--ssh"})).status == 2);
 }

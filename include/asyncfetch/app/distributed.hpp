@@ -2,10 +2,12 @@
 // processes on many machines through Redis Streams (see redis/frontier.hpp).
 #pragma once
 
+#include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/redis/connection.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 namespace asyncfetch::app {
@@ -18,11 +20,13 @@ struct redis_settings {
 struct enqueue_config {
     redis_settings redis;
     std::string input = "-";
+    bool hosts = false; // SSH hosts lines, not URLs
 };
 
 struct worker_config {
     redis_settings redis;
     http::client_options client;
+    std::optional<exec_config> ssh; // set: run this command on SSH targets
     std::size_t concurrency = 100;
     std::size_t processes = 1; // -j: that many worker processes
     std::chrono::milliseconds claim_idle{std::chrono::seconds(30)};
