@@ -25,12 +25,107 @@ struct host_state {
     steady::time_point next_slot; // politeness: the earliest start of the next request
 };
 
+} // namespace
+
+struct page_fetcher::impl {
+    impl(asio::any_io_executor ex, http::client& client, const crawl_options& options)
+        : ex(ex), client(client), options(options), robots_ready(ex, steady::time_point::max()) {}
+
+    // Reads the origin's robots.txt once; other fetches for it wait.
+    asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {
+        while (h.robots == host_state::fetching) {
+            boost::system::error_code ec;
+            co_await robots_ready.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            const auto state = co_await asio::this_coro::cancellation_state;
+            if (state.cancelled() != asio::cancellation_type::none)
+                throw boost::system::system_error(asio::error::operation_aborted);
+        }
+        if (h.robots == host_state::ready) co_return;
+        h.robots = host_state::fetching;
+        auto res = co_await client.fetch(url.origin() + "/robots.txt");
+        if (!res.ec) {
+            h.rules = robots_rules::parse(res.body, robots_token);
+        } else if (res.status >= 400 && res.status < 500) {
+            h.rules = robots_rules::allow_all(); // no robots.txt: no rules
+        } else {
+            h.rules = robots_rules::disallow_all();
+            h.robots_problem = res.error;
+        }
+        h.robots = host_state::ready;
+        robots_ready.cancel();
+    }
+
+    // Waits for this origin's next politeness slot, and books the one after.
+    asio::awaitable<void> polite_wait(host_state& h) {
+        auto gap = options.delay;
+        if (!options.ignore_robots) gap = std::max(gap, h.rules.crawl_delay().value_or(gap));
+        if (gap.count() <= 0) co_return;
+        const auto now = steady::now();
+        const auto slot = std::max(now, h.next_slot);
+        h.next_slot = slot + gap;
+        if (slot == now) co_return;
+        asio::steady_timer timer(ex, slot);
+        co_await timer.async_wait(asio::use_awaitable);
+    }
+
+    asio::any_io_executor ex;
+    http::client& client;
+    const crawl_options& options;
+    asio::steady_timer robots_ready; // cancelled when a robots.txt has been read
+    std::map<std::string, host_state> hosts;
+};
+
+page_fetcher::page_fetcher(asio::any_io_executor ex, http::client& client,
+                           const crawl_options& options)
+    : impl_(std::make_unique<impl>(ex, client, options)) {}
+
+page_fetcher::~page_fetcher() = default;
+
+asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string>& links,
+                                          std::function<void()> starting) {
+    auto& m = *impl_;
+    const auto start = steady::now();
+    page p;
+    p.entry = std::move(e);
+    try {
+        const auto url = http::parse_url(p.entry.url).url.value();
+        auto& h = m.hosts[url.origin()];
+        if (!m.options.ignore_robots) {
+            co_await m.ensure_robots(h, url);
+            if (!h.rules.allows(url.request_target))
+                p.refused = h.robots_problem.empty()
+                                ? "disallowed by robots.txt"
+                                : "robots.txt unavailable (" + h.robots_problem +
+                                      "): not crawled, as RFC 9309 asks";
+        }
+        if (p.refused.empty()) {
+            co_await m.polite_wait(h);
+            if (starting) starting();
+            p.result = co_await m.client.fetch(p.entry.url);
+            const auto& res = p.result;
+            const auto final_url = http::parse_url(res.final_url).url;
+            if (!res.ec && is_html(res.content_type) && final_url) {
+                links =
+                    extract_links(res.body, *final_url, {m.options.assets, m.options.sort_query});
+                p.links = links.size();
+            }
+            p.result.body = std::string();
+        }
+    } catch (const boost::system::system_error&) {
+        p.cancelled = true; // only a cancel throws here
+    }
+    p.elapsed_ms = std::chrono::duration<double, std::milli>(steady::now() - start).count();
+    co_return p;
+}
+
+namespace {
+
 // One crawl's shared state; all of it lives on the crawl's event loop.
 class crawl_run {
 public:
     crawl_run(asio::any_io_executor ex, http::client& client, const crawl_options& options,
               const crawl_sinks& sinks)
-        : ex_(ex), client_(client), options_(options), sinks_(sinks), frontier_(options),
+        : options_(options), sinks_(sinks), frontier_(options), fetcher_(ex, client, options),
           wake_(ex, steady::time_point::max()) {}
 
     void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
@@ -88,85 +183,24 @@ private:
         co_return state.cancelled() == asio::cancellation_type::none;
     }
 
-    // Reads the origin's robots.txt once; other workers wait for it.
-    asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {
-        while (h.robots == host_state::fetching) {
-            if (!co_await wait_for_change())
-                throw boost::system::system_error(asio::error::operation_aborted);
-        }
-        if (h.robots == host_state::ready) co_return;
-        h.robots = host_state::fetching;
-        auto res = co_await client_.fetch(url.origin() + "/robots.txt");
-        if (!res.ec) {
-            h.rules = robots_rules::parse(res.body, robots_token);
-        } else if (res.status >= 400 && res.status < 500) {
-            h.rules = robots_rules::allow_all(); // no robots.txt: no rules
-        } else {
-            h.rules = robots_rules::disallow_all();
-            h.robots_problem = res.error;
-        }
-        h.robots = host_state::ready;
-        wake_.cancel();
-    }
-
-    // Waits for this origin's next politeness slot, and books the one after.
-    asio::awaitable<void> polite_wait(host_state& h) {
-        auto gap = options_.delay;
-        if (!options_.ignore_robots) gap = std::max(gap, h.rules.crawl_delay().value_or(gap));
-        if (gap.count() <= 0) co_return;
-        const auto now = steady::now();
-        const auto slot = std::max(now, h.next_slot);
-        h.next_slot = slot + gap;
-        if (slot == now) co_return;
-        asio::steady_timer timer(ex_, slot);
-        co_await timer.async_wait(asio::use_awaitable);
-    }
-
     // Fetches one page and queues its links; reports it (or, for a seed, why
-    // it was refused). Does not throw.
+    // it was refused: found links robots.txt keeps out are only counted).
     asio::awaitable<void> visit(crawl_entry e) {
-        const auto start = steady::now();
-        page p;
-        p.entry = e;
-        bool report = true;
-        try {
-            const auto url = http::parse_url(e.url).url.value();
-            auto& h = hosts_[url.origin()];
-            if (!options_.ignore_robots) {
-                co_await ensure_robots(h, url);
-                if (!h.rules.allows(url.request_target)) {
-                    // Found links that robots.txt keeps out are counted, not recorded.
-                    report = e.depth == 0;
-                    if (!report) ++counts_.robots_refused;
-                    p.refused = h.robots_problem.empty()
-                                    ? "disallowed by robots.txt"
-                                    : "robots.txt unavailable (" + h.robots_problem +
-                                          "): not crawled, as RFC 9309 asks";
-                }
-            }
-            if (p.refused.empty()) {
-                co_await polite_wait(h);
-                if (sinks_.started) sinks_.started(e);
-                p.result = co_await client_.fetch(e.url);
-                queue_links(p);
-                p.result.body = std::string();
-            }
-        } catch (const boost::system::system_error&) {
-            p.cancelled = true; // only a cancel throws here
+        std::vector<std::string> links;
+        std::function<void()> starting;
+        if (sinks_.started) starting = [this, &e] { sinks_.started(e); };
+        auto p = co_await fetcher_.fetch(e, links, starting);
+        if (!p.refused.empty() && p.entry.depth > 0) {
+            ++counts_.robots_refused;
+            co_return;
         }
-        p.elapsed_ms = std::chrono::duration<double, std::milli>(steady::now() - start).count();
-        if (report) sinks_.finished(std::move(p));
+        if (!p.result.ec && !p.cancelled && p.refused.empty()) queue_links(p, links);
+        sinks_.finished(std::move(p));
     }
 
-    void queue_links(page& p) {
-        const auto& res = p.result;
-        if (res.ec || !is_html(res.content_type)) return;
-        const auto final_url = http::parse_url(res.final_url).url;
-        if (!final_url) return;
-        frontier_.mark_seen(normalize_url(final_url->text, options_.sort_query).value());
-        const auto links =
-            extract_links(res.body, *final_url, {options_.assets, options_.sort_query});
-        p.links = links.size();
+    void queue_links(const page& p, const std::vector<std::string>& links) {
+        if (const auto final_url = normalize_url(p.result.final_url, options_.sort_query))
+            frontier_.mark_seen(*final_url);
         for (const auto& link : links) {
             const auto host = http::parse_url(link).url.value().host;
             switch (frontier_.offer(link, host, p.entry.depth + 1, p.entry.url)) {
@@ -186,16 +220,14 @@ private:
                 break;
             }
         }
-        wake_.cancel(); // new work for idle workers
+        if (!links.empty()) wake_.cancel(); // new work for idle workers
     }
 
-    asio::any_io_executor ex_;
-    http::client& client_;
     const crawl_options& options_;
     const crawl_sinks& sinks_;
     frontier frontier_;
+    page_fetcher fetcher_;
     asio::steady_timer wake_; // cancelled to wake idle workers: never expires by itself
-    std::map<std::string, host_state> hosts_;
     std::size_t busy_ = 0;
     crawl_counts counts_;
 };

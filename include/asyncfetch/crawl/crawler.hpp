@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,27 @@ struct crawl_counts {
 struct crawl_sinks {
     std::function<void(const crawl_entry&)> started; // optional
     std::function<void(page&&)> finished;            // required
+};
+
+// One page, politely: robots.txt read once per origin (and obeyed unless
+// ignore_robots), the politeness gap per origin, the fetch, and the page's
+// links (HTML only). Used by the crawl below and by distributed crawl workers.
+class page_fetcher {
+public:
+    page_fetcher(boost::asio::any_io_executor ex, http::client& client,
+                 const crawl_options& options);
+    ~page_fetcher();
+    page_fetcher(const page_fetcher&) = delete;
+    page_fetcher& operator=(const page_fetcher&) = delete;
+
+    // Never throws: a cancel gives a page marked cancelled; robots.txt's
+    // refusal a page with `refused` set. `starting` runs as the request goes out.
+    boost::asio::awaitable<page> fetch(crawl_entry e, std::vector<std::string>& links,
+                                       std::function<void()> starting = {});
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
 };
 
 // The product token matched against robots.txt User-agent lines.
