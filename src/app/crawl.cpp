@@ -10,11 +10,9 @@
 namespace asio = boost::asio;
 
 namespace asyncfetch::app {
-namespace {
 
 using json = nlohmann::ordered_json;
 
-// A fetch record plus where the page was found: {..., "depth", "parent", "links"}.
 record page_record(crawl::page&& p) {
     record r;
     if (p.cancelled) {
@@ -30,6 +28,8 @@ record page_record(crawl::page&& p) {
     r.fields["links"] = p.links;
     return r;
 }
+
+namespace {
 
 std::string counts_line(const crawl::crawl_counts& c) {
     char text[200];

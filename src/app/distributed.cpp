@@ -75,7 +75,7 @@ int run_enqueue(const enqueue_config& config) {
     return run_loop(
         [&]() -> asio::awaitable<int> {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
-            const auto first = co_await redis::enqueue(c, where->name, texts);
+            const auto first = co_await redis::enqueue(c, where->name, texts, config.crawl);
             std::fprintf(stderr, "enqueued %zu targets in %s (ids %llu-%llu)\n", texts.size(),
                          where->text().c_str(), static_cast<unsigned long long>(first),
                          static_cast<unsigned long long>(first + texts.size() - 1));
@@ -109,6 +109,7 @@ int run_worker(const worker_config& config) {
     options.concurrency = config.concurrency;
     options.claim_idle = config.claim_idle;
     options.until_done = config.until_done;
+    if (config.crawl) options.crawl = &*config.crawl;
     const auto prefix = "worker " + options.consumer + ": ";
     options.say = [prefix](const std::string& text) { say(prefix + text); };
     const auto kind = config.ssh ? exec_job(std::make_shared<exec_config>(*config.ssh))

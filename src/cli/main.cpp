@@ -160,8 +160,15 @@ struct crawl_flags {
     double delay = 0;
 };
 
+void add_crawl_only_options(CLI::App& cmd, crawl_flags& f);
+
 void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
     add_fetch_options(cmd, f.fetch, true);
+    add_crawl_only_options(cmd, f);
+}
+
+// What to follow and how politely (crawl, and crawling workers).
+void add_crawl_only_options(CLI::App& cmd, crawl_flags& f) {
     auto& c = f.crawl;
     cmd.add_option("-d,--depth", c.depth, "Links to follow from the seeds (0: the seeds only)")
         ->default_val(1)
@@ -189,8 +196,14 @@ void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
         ->default_val(1000);
 }
 
+void finish_crawl_only_flags(crawl_flags& f);
+
 void finish_crawl_flags(crawl_flags& f) {
     finish_fetch_flags(f.fetch);
+    finish_crawl_only_flags(f);
+}
+
+void finish_crawl_only_flags(crawl_flags& f) {
     auto& c = f.crawl;
     if (auto problem = af::crawl::parse_scope(f.scope, c); !problem.empty())
         throw CLI::ValidationError("--scope", problem);
@@ -392,6 +405,8 @@ int main(int argc, char** argv) {
         ->required();
     enqueue_cmd->add_flag("--hosts", enqueue.hosts,
                           "The targets are SSH hosts (for `worker --ssh -- CMD`), not URLs");
+    enqueue_cmd->add_flag("--crawl", enqueue.crawl,
+                          "The URLs are crawl seeds (for `worker --crawl`): remembered as seen");
     af::app::worker_config worker;
     double worker_timeout = 30, claim_idle = 30;
     auto* worker_cmd = app.add_subcommand(
@@ -432,6 +447,12 @@ int main(int argc, char** argv) {
                          "The targets are SSH hosts: run the command after -- on each "
                          "(--timeout then limits the command)");
     add_ssh_session_options(*worker_cmd, worker_ssh);
+    crawl_flags worker_crawl;
+    bool worker_is_crawl = false;
+    worker_cmd->add_flag("--crawl", worker_is_crawl,
+                         "Crawl: follow the links of each page (the options below), adding new "
+                         "URLs to the shared job");
+    add_crawl_only_options(*worker_cmd, worker_crawl);
     worker_cmd->add_option("command", worker_command, "With --ssh: the command (after --)");
     af::app::collect_config collect;
     auto* collect_cmd = app.add_subcommand(
@@ -523,6 +544,14 @@ int main(int argc, char** argv) {
             if (worker_is_ssh != !worker_command.empty())
                 throw CLI::ValidationError("--ssh", "--ssh needs a command after --, and a "
                                                     "command needs --ssh");
+            if (worker_is_crawl) {
+                if (worker_is_ssh) throw CLI::ValidationError("--crawl", "not with --ssh");
+                finish_crawl_only_flags(worker_crawl);
+                af::redis::crawl_mode mode;
+                mode.options = worker_crawl.crawl;
+                mode.client = worker.client;
+                worker.crawl = mode;
+            }
             if (worker_is_ssh) {
                 finish_ssh_flags(worker_ssh);
                 af::app::exec_config exec;

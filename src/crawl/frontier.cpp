@@ -71,6 +71,18 @@ frontier::verdict frontier::add_seed(std::size_t index, const std::string& url,
     return verdict::queued;
 }
 
+bool frontier::admits(const std::string& url, const std::string& host, int depth) const {
+    if (depth > options_.depth || !in_scope(url, host)) return false;
+    auto found = [&url](const std::regex& re) { return std::regex_search(url, re); };
+    return (include_.empty() || std::any_of(include_.begin(), include_.end(), found)) &&
+           std::none_of(exclude_.begin(), exclude_.end(), found);
+}
+
+void frontier::add_scope_host(const std::string& host) {
+    seed_hosts_.insert(host);
+    seed_domains_.insert(domain_of(host));
+}
+
 frontier::verdict frontier::offer(const std::string& url, const std::string& host, int depth,
                                   const std::string& parent) {
     if (depth > options_.depth) return verdict::too_deep;

@@ -1,7 +1,10 @@
 #include "asyncfetch/redis/frontier.hpp"
 
+#include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/core/channel.hpp"
 #include "asyncfetch/core/runner.hpp"
+#include "asyncfetch/crawl/crawler.hpp"
+#include "asyncfetch/http/url.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -21,8 +24,8 @@ namespace {
 struct keys {
     explicit keys(const std::string& name)
         : targets(name + ":targets"), results(name + ":results"), done(name + ":done"),
-          total(name + ":total"), next_id(name + ":next_id") {}
-    std::string targets, results, done, total, next_id;
+          total(name + ":total"), next_id(name + ":next_id"), seen(name + ":seen") {}
+    std::string targets, results, done, total, next_id, seen;
 };
 
 // Stores records once per target id and acknowledges their entries,
@@ -38,6 +41,24 @@ for i = 2, #ARGV, 3 do
   redis.call('XACK', KEYS[3], ARGV[1], ARGV[i + 2])
 end
 return stored
+)";
+
+// Adds a page's links that no one has seen, within the page cap. KEYS: seen,
+// next_id, total, targets; ARGV: max pages (0: none), depth, parent, URLs.
+constexpr const char* add_links_script = R"(
+local added = 0
+local cap = tonumber(ARGV[1])
+for i = 4, #ARGV do
+  if cap > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') >= cap then break end
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+    local id = redis.call('INCR', KEYS[2])
+    redis.call('XADD', KEYS[4], '*', 'data', cjson.encode({id = id, target = ARGV[i],
+      depth = tonumber(ARGV[2]), parent = ARGV[3]}))
+    redis.call('INCR', KEYS[3])
+    added = added + 1
+  end
+end
+return added
 )";
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
@@ -86,6 +107,8 @@ struct entry {
     std::string stream_id;
     std::uint64_t id = 0;
     std::string text;
+    int depth = 0;      // crawls
+    std::string parent; // crawls: the page that linked here
 };
 
 // [[id, [field, value, ...]], ...] -> entries (malformed ones are skipped).
@@ -97,8 +120,15 @@ void entries_of(const reply& list, std::vector<entry>& out) {
             if (fields[i].str != "data") continue;
             try {
                 const auto j = json::parse(fields[i + 1].str);
-                out.push_back({e.elements[0].str, j.at("id").get<std::uint64_t>(),
-                               j.at("target").get<std::string>()});
+                entry got;
+                got.stream_id = e.elements[0].str;
+                got.id = j.at("id").get<std::uint64_t>();
+                got.text = j.at("target").get<std::string>();
+                if (j.contains("depth") && j["depth"].is_number())
+                    got.depth = j["depth"].get<int>();
+                if (j.contains("parent") && j["parent"].is_string())
+                    got.parent = j["parent"].get<std::string>();
+                out.push_back(std::move(got));
             } catch (const std::exception&) {
             }
         }
@@ -137,7 +167,7 @@ asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string
 }
 
 asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
-                                       const std::vector<std::string>& targets) {
+                                       const std::vector<std::string>& targets, bool crawl) {
     const keys k(name);
     // (Each command is built in a statement of its own: GCC 12 rejects string
     // literals passed by reference in an expression that also awaits.)
@@ -153,9 +183,11 @@ asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
     constexpr std::size_t chunk = 1000;
     for (std::size_t i = 0; i < targets.size(); i += chunk) {
         std::vector<std::vector<std::string>> adds;
-        for (std::size_t j = i; j < std::min(targets.size(), i + chunk); ++j)
+        for (std::size_t j = i; j < std::min(targets.size(), i + chunk); ++j) {
             adds.push_back(
                 args("XADD", k.targets, "*", "data", target_message(first + j, targets[j])));
+            if (crawl) adds.push_back(args("SADD", k.seen, targets[j]));
+        }
         for (auto& r : co_await c.pipeline(std::move(adds)))
             must(std::move(r), k.targets);
     }
@@ -229,6 +261,46 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         }
     };
 
+    // Crawls: a page fetched politely; the links it admits go to the stream
+    // (each URL once for the whole job) before its record is stored.
+    std::unique_ptr<http::client> crawl_client;
+    std::unique_ptr<crawl::page_fetcher> fetcher;
+    std::unique_ptr<crawl::frontier> filter;
+    std::string links_sha;
+    if (o.crawl) {
+        auto with_bodies = o.crawl->client;
+        with_bodies.keep_body = true;
+        crawl_client = std::make_unique<http::client>(ex, with_bodies);
+        fetcher = std::make_unique<crawl::page_fetcher>(ex, *crawl_client, o.crawl->options);
+        filter = std::make_unique<crawl::frontier>(o.crawl->options);
+        auto load_links = args("SCRIPT", "LOAD", add_links_script);
+        links_sha = must(co_await command_with_retry(writes, load_links, o.say), "SCRIPT LOAD").str;
+    }
+    auto crawl_page = [&](const entry& e) -> asio::awaitable<record> {
+        std::vector<std::string> links;
+        crawl::crawl_entry page_entry{e.id, e.text, e.depth, e.parent};
+        auto p = co_await fetcher->fetch(page_entry, links);
+        if (p.cancelled) throw boost::system::system_error(asio::error::operation_aborted);
+        if (const auto page = http::parse_url(e.text).url) filter->add_scope_host(page->host);
+        auto call =
+            args("EVALSHA", links_sha, "4", k.seen, k.next_id, k.total, k.targets,
+                 std::to_string(o.crawl->options.max_pages), std::to_string(e.depth + 1), e.text);
+        for (const auto& link : links)
+            if (const auto u = http::parse_url(link).url;
+                u && filter->admits(link, u->host, e.depth + 1))
+                call.push_back(link);
+        if (call.size() > 10) {
+            auto added = co_await command_with_retry(writes, call, o.say);
+            if (added.is_error() && added.str.rfind("NOSCRIPT", 0) == 0) {
+                auto load_links = args("SCRIPT", "LOAD", add_links_script);
+                must(co_await command_with_retry(writes, load_links, o.say), "SCRIPT LOAD");
+                added = co_await command_with_retry(writes, call, o.say);
+            }
+            must(std::move(added), "adding the links of " + e.text);
+        }
+        co_return app::page_record(std::move(p));
+    };
+
     // Runs entries; their records go to the committer.
     std::vector<std::array<std::string, 3>> pending; // (id, message, entry id) not yet stored
     asio::steady_timer wake(ex, asio::steady_timer::time_point::max());
@@ -239,7 +311,10 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             const target t{static_cast<std::size_t>(e->id), 0, e->text};
             record r;
             try {
-                r = co_await op(t);
+                if (o.crawl)
+                    r = co_await crawl_page(*e);
+                else
+                    r = co_await op(t);
             } catch (const boost::system::system_error& ex) {
                 if (ex.code() == asio::error::operation_aborted) throw;
                 r = error_record(outcome::failed, ex.what());

@@ -205,3 +205,55 @@ TEST_CASE("redis: SSH hosts as a shared job: two workers run the command, one re
     // A worker's command needs --ssh, and --ssh needs a command.
     CHECK(run(asyncfetch_cmd({"worker", job, "--ssh"})).status == 2);
 }
+
+TEST_CASE("redis: a shared crawl fetches each page once across workers, with depth and parent") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    // A small site: cycles, an off-host link, robots.txt keeping /private out.
+    testserver::server_options site;
+    auto link = [](std::initializer_list<const char*> hrefs) {
+        std::string html = "<html><body>";
+        for (const char* h : hrefs)
+            html += std::string("<a href=\"") + h + "\">x</a>";
+        return html + "</body></html>";
+    };
+    site.pages["/robots.txt"] = {200, "text/plain", "User-agent: *\nDisallow: /private\n"};
+    site.pages["/"] = {200, "text/html",
+                       link({"/a", "/b", "/private/x", "http://127.0.0.2:9/off", "/data.json"})};
+    site.pages["/a"] = {200, "text/html", link({"/", "/c", "/b"})};
+    site.pages["/b"] = {200, "text/html", link({"/a", "/d"})};
+    site.pages["/c"] = {200, "text/html", link({"/deep"})};
+    site.pages["/d"] = {200, "text/html", link({"/b"})};
+    site.pages["/data.json"] = {200, "application/json", "{\"a\": \"<a href='/json'>\"}"};
+    testserver::server server(site);
+    const auto base = server.base_url();
+    const auto job = redis.url("crawl");
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-", "--crawl"}), base + "/\n").status == 0);
+    auto crawler = [&] {
+        return asyncfetch_cmd(
+            {"worker", job, "--until-done", "--crawl", "--depth", "2", "-c", "4"});
+    };
+    child a(crawler()), b(crawler());
+    const auto ra = a.wait(60), rb = b.wait(60);
+    CHECK_MESSAGE(ra.status == 0, ra.err);
+    CHECK_MESSAGE(rb.status == 0, rb.err);
+
+    std::multiset<std::string> pages;
+    for (const auto& r : server.request_log())
+        if (r.target != "/robots.txt") pages.insert(r.target);
+    CHECK(pages == std::multiset<std::string>{"/", "/a", "/b", "/data.json", "/c", "/d"});
+
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}));
+    std::map<std::string, json> by_path;
+    for (const auto& r : records_of(collected.out))
+        by_path[r["url"].get<std::string>().substr(base.size())] = r;
+    REQUIRE(by_path.size() == 7); // the six pages, and /private/x refused by robots.txt
+    CHECK(by_path["/"]["depth"] == 0);
+    CHECK(by_path["/a"]["depth"] == 1);
+    CHECK(by_path["/a"]["parent"] == base + "/");
+    CHECK(by_path["/c"]["depth"] == 2);
+    CHECK(by_path["/c"]["parent"] == base + "/a");
+    CHECK(by_path["/d"]["parent"] == base + "/b");
+    CHECK(by_path["/private/x"]["error"] == "disallowed by robots.txt");
+    CHECK(collected.status == 1); // that refusal counts as a failure
+}

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "asyncfetch/app/run.hpp"
+#include "asyncfetch/crawl/crawler.hpp"
 #include "asyncfetch/crawl/frontier.hpp"
 #include "asyncfetch/http/client.hpp"
 
@@ -18,6 +19,9 @@ struct crawl_config {
     http::client_options client;
     crawl::crawl_options crawl;
 };
+
+// A fetch record plus where the page was found: {..., "depth", "parent", "links"}.
+record page_record(crawl::page&& p);
 
 job_kind crawl_job(const http::client_options& client, const crawl::crawl_options& options);
 

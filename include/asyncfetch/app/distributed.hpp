@@ -5,6 +5,7 @@
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/redis/connection.hpp"
+#include "asyncfetch/redis/frontier.hpp"
 
 #include <chrono>
 #include <optional>
@@ -21,12 +22,14 @@ struct enqueue_config {
     redis_settings redis;
     std::string input = "-";
     bool hosts = false; // SSH hosts lines, not URLs
+    bool crawl = false; // crawl seeds
 };
 
 struct worker_config {
     redis_settings redis;
     http::client_options client;
-    std::optional<exec_config> ssh; // set: run this command on SSH targets
+    std::optional<exec_config> ssh;         // set: run this command on SSH targets
+    std::optional<redis::crawl_mode> crawl; // set: crawl from the URLs
     std::size_t concurrency = 100;
     std::size_t processes = 1; // -j: that many worker processes
     std::chrono::milliseconds claim_idle{std::chrono::seconds(30)};

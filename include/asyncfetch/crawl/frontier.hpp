@@ -50,6 +50,10 @@ public:
     verdict add_seed(std::size_t index, const std::string& url, const std::string& host);
     verdict offer(const std::string& url, const std::string& host, int depth,
                   const std::string& parent);
+    // The checks of offer() without the queue, dedup and cap (for workers
+    // whose dedup is shared elsewhere); scope hosts come from add_scope_host.
+    bool admits(const std::string& url, const std::string& host, int depth) const;
+    void add_scope_host(const std::string& host);
     // A URL fetched under another name (a redirect's target) is not fetched again.
     void mark_seen(const std::string& url) { seen_.insert(url); }
 

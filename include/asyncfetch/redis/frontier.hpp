@@ -8,11 +8,14 @@
 //   NAME:done     hash of target ids with a record (the dedup: a target
 //                 processed twice after a claim still yields one record)
 //   NAME:total    how many targets were enqueued; NAME:next_id the id counter
+//   NAME:seen     (crawls) every URL ever enqueued, so none is fetched twice
 // Messages are JSON. Storing a record, marking it done and acknowledging its
 // entry is one Lua script, so no crash can leave one without the others.
 #pragma once
 
 #include "asyncfetch/app/run.hpp"
+#include "asyncfetch/crawl/frontier.hpp"
+#include "asyncfetch/http/client.hpp"
 #include "asyncfetch/redis/connection.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,9 +37,21 @@ boost::asio::awaitable<reply>
 command_with_retry(connection& c, std::vector<std::string> args,
                    const std::function<void(const std::string&)>& say);
 
-// Appends the targets; returns the first id given to them.
+// Appends the targets; returns the first id given to them. `crawl`: they are
+// seeds (depth 0), also entered in the job's set of seen URLs (NAME:seen).
 boost::asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
-                                              const std::vector<std::string>& targets);
+                                              const std::vector<std::string>& targets,
+                                              bool crawl = false);
+
+// A shared crawl: each worker fetches pages politely (robots.txt and its own
+// politeness gap per origin: the gap is per worker, not across workers) and
+// adds the links it admits (depth, scope as the page's host, patterns) to the
+// stream, once per URL for the whole job (NAME:seen, a Redis set: about 60
+// bytes plus the URL per URL seen), up to max_pages targets in all.
+struct crawl_mode {
+    crawl::crawl_options options;
+    http::client_options client;
+};
 
 struct worker_options {
     std::string consumer;                                           // unique per worker process
@@ -45,6 +60,7 @@ struct worker_options {
     std::chrono::milliseconds block{std::chrono::seconds(1)};       // XREADGROUP wait
     bool until_done = false;                     // exit once every enqueued target has a record
     std::function<void(const std::string&)> say; // progress and trouble, for stderr
+    const crawl_mode* crawl = nullptr;           // set: crawl (the job kind is not used)
 };
 
 struct worker_stats {
