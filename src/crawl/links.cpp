@@ -1,5 +1,7 @@
 #include "asyncfetch/crawl/links.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <gumbo.h>
 
 #include <boost/url/url.hpp>
@@ -39,10 +41,7 @@ std::optional<std::string> normalize_url(std::string_view url, bool sort_query) 
 }
 
 bool is_html(std::string_view content_type) {
-    std::string type(content_type.substr(0, content_type.find(';')));
-    std::transform(type.begin(), type.end(), type.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    type.erase(type.find_last_not_of(" \t") + 1);
+    const auto type = lower(trim(content_type.substr(0, content_type.find(';'))));
     return type == "text/html" || type == "application/xhtml+xml";
 }
 

@@ -1,5 +1,7 @@
 #include "asyncfetch/crawl/robots.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -7,21 +9,6 @@
 
 namespace asyncfetch::crawl {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 // One group: the agents it names and what it says.
 struct group {

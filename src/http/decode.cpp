@@ -1,5 +1,7 @@
 #include "asyncfetch/http/decode.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include "asyncfetch/core/error.hpp"
 
 #include <zlib.h>
@@ -43,22 +45,11 @@ boost::system::error_code inflate_all(std::string_view in, int window_bits, std:
     return ec;
 }
 
-std::string lower_trimmed(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 } // namespace
 
 boost::system::error_code decode_body(std::string_view content_encoding, std::string& body,
                                       std::uint64_t max_size) {
-    const auto coding = lower_trimmed(content_encoding);
+    const auto coding = lower(trim(content_encoding));
     if (coding.empty() || coding == "identity") return {};
     if (coding != "gzip" && coding != "x-gzip" && coding != "deflate") {
         return make_error_code(errc::decode_failed);

@@ -1,5 +1,7 @@
 #include "asyncfetch/http/url.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -12,13 +14,6 @@ namespace {
 
 url_result failure(std::string problem) {
     return {std::nullopt, std::move(problem)};
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    return out;
 }
 
 // Splits a parsed absolute URL into what connecting and requesting need.

@@ -1,5 +1,7 @@
 #include "asyncfetch/schedule/cron.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -26,13 +28,6 @@ const std::array<field_rule, 5> rules{{
      1},
     {0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}, 0}, // 7 is Sunday too
 }};
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // A number or (months, weekdays) a three-letter name; nullopt if neither.
 std::optional<int> value_of(std::string_view text, const field_rule& rule) {
