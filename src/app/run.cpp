@@ -30,15 +30,15 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     operation op;
     std::shared_ptr<void> keep_alive; // owns what `op` uses, the worker pool included
     worker_pool* pool = nullptr;
-    if (kind.drive) {
-        // (One process: a driven pass shares one frontier.)
-    } else if (processes > 1) {
+    // A driven pass (a crawl) makes its own operations, in this process: it
+    // shares one frontier.
+    if (processes > 1 && !kind.drive) {
         auto owned = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
         pool = owned.get();
         op = [pool](const target& t) { return pool->run(t); };
         keep_alive = std::move(owned);
         concurrency *= processes;
-    } else {
+    } else if (!kind.drive) {
         std::tie(op, keep_alive) = kind.make_operation(ex);
     }
     std::map<std::size_t, record> held; // --ordered: finished early, by target index

@@ -3,6 +3,7 @@
 #include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/core/channel.hpp"
 #include "asyncfetch/core/runner.hpp"
+#include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/crawl/crawler.hpp"
 #include "asyncfetch/http/url.hpp"
 
@@ -60,11 +61,6 @@ for i = 4, #ARGV do
 end
 return added
 )";
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor, d);
-    co_await t.async_wait(asio::use_awaitable);
-}
 
 reply must(reply r, const std::string& what) {
     if (r.is_error()) throw std::runtime_error(what + ": " + r.str);

@@ -17,11 +17,13 @@
 
 namespace asyncfetch {
 
-namespace detail {
+// Suspends the coroutine (never the thread) for `d`.
 inline boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
     boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, d);
     co_await timer.async_wait(boost::asio::use_awaitable);
 }
+
+namespace detail {
 
 // `||` waits for the first branch to *succeed*: an operation that throws
 // would otherwise be outlived by the timer and read as a timeout. Carry its
@@ -53,7 +55,7 @@ boost::asio::awaitable<std::optional<T>> with_timeout(boost::asio::awaitable<T> 
                                                       std::chrono::steady_clock::duration limit) {
     using namespace boost::asio::experimental::awaitable_operators;
     auto guarded = detail::capture(std::move(op));
-    auto deadline = detail::sleep_for(limit);
+    auto deadline = sleep_for(limit);
     auto winner = co_await (std::move(guarded) || std::move(deadline));
     if (winner.index() == 1) co_return std::nullopt;
     auto& result = std::get<0>(winner);
