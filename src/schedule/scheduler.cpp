@@ -1,6 +1,7 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
 #include "asyncfetch/schedule/config.hpp"
+#include "asyncfetch/schedule/dry_run.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -37,12 +38,6 @@ namespace {
 
 std::string iso(sys_clock::time_point t) {
     return format_time(std::chrono::floor<std::chrono::seconds>(t), time_zone::utc);
-}
-
-std::string seconds_text(std::chrono::milliseconds d) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%gs", std::chrono::duration<double>(d).count());
-    return text;
 }
 
 mode_t file_mode_mask() {
@@ -384,43 +379,6 @@ private:
     bool stopping_ = false, any_failed_ = false, grace_started_ = false, runs_cancelled_ = false;
 };
 
-std::string describe_schedule(const schedule_spec& s) {
-    std::string text = s.cron ? "cron '" + s.cron->text() + "'" : "every " + seconds_text(s.every);
-    if (s.jitter.count() > 0) text += " + up to " + seconds_text(s.jitter) + " jitter";
-    text += s.zone == time_zone::utc ? ", UTC" : ", local time";
-    text += s.overlap == overlap_policy::skip ? ", overlap skip" : ", overlap queue";
-    return text;
-}
-
-int dry_run(const config& c, const scheduler_options& options) {
-    const auto now = std::chrono::floor<std::chrono::seconds>(sys_clock::now());
-    for (const auto& job : c.jobs) {
-        if (!options.only_job.empty() && job.name != options.only_job) continue;
-        const auto count = read_job_targets(c, job).input.targets.size();
-        std::printf("job %s (%s, %zu targets) -> %s\n", job.name.c_str(), type_name(job.type),
-                    count, job.output.c_str());
-        if (!job.schedule) {
-            std::printf("  no schedule: runs with --once only\n");
-            continue;
-        }
-        const auto& s = *job.schedule;
-        std::printf("  %s\n", describe_schedule(s).c_str());
-        sys_seconds t = now;
-        for (int i = 0; i < 5; ++i) {
-            if (s.cron) {
-                auto next = s.cron->next_after(t, s.zone);
-                if (!next) break;
-                t = *next;
-            } else if (i > 0) {
-                t += std::chrono::ceil<std::chrono::seconds>(s.every);
-            }
-            std::printf("  %s\n", format_time(t, s.zone).c_str());
-        }
-    }
-    std::printf("run log: %s\n", c.run_log.c_str());
-    return 0;
-}
-
 } // namespace
 
 std::string expand_output(const std::string& pattern, const std::string& job,
@@ -460,7 +418,7 @@ int run_scheduler(const scheduler_options& options) {
                      options.only_job.c_str(), names.c_str());
         return 2;
     }
-    if (options.dry_run) return dry_run(c, options);
+    if (options.dry_run) return print_dry_run(c, options.only_job);
 
     asio::io_context ctx(1);
     scheduler s(ctx, options);
