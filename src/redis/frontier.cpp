@@ -162,6 +162,35 @@ asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string
     co_return std::move(replies.front());
 }
 
+namespace {
+
+// Loads a Lua script into Redis; returns its SHA1 for EVALSHA.
+asio::awaitable<std::string> load_script(connection& c, const char* script,
+                                         const std::function<void(const std::string&)>& say) {
+    auto load = args("SCRIPT", "LOAD", script);
+    co_return must(co_await command_with_retry(c, load, say), "SCRIPT LOAD").str;
+}
+
+// Sends EVALSHA calls of `script` in one round trip. A Redis that restarted
+// has forgotten the script: it is loaded again and the calls resent (every
+// script here can run twice harmlessly).
+asio::awaitable<std::vector<reply>>
+run_script_calls(connection& c, const char* script,
+                 const std::vector<std::vector<std::string>>& calls,
+                 const std::function<void(const std::string&)>& say) {
+    auto replies = co_await pipeline_with_retry(c, calls, say);
+    const bool forgotten = std::any_of(replies.begin(), replies.end(), [](const reply& r) {
+        return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
+    });
+    if (forgotten) {
+        co_await load_script(c, script, say);
+        replies = co_await pipeline_with_retry(c, calls, say);
+    }
+    co_return replies;
+}
+
+} // namespace
+
 asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
                                        const std::vector<std::string>& targets, bool crawl) {
     const keys k(name);
@@ -196,7 +225,9 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                                    const app::job_kind& kind, const worker_options& o) {
     const keys k(name);
     const auto ex = co_await asio::this_coro::executor;
-    auto [op, keep_alive] = kind.make_operation(ex);
+    // (A crawl fetches through its page fetcher below, not the kind's operation.)
+    auto [op, keep_alive] =
+        o.crawl ? std::pair<operation, std::shared_ptr<void>>() : kind.make_operation(ex);
     worker_stats stats;
     channel<entry> feed(ex, std::max<std::size_t>(1, o.concurrency));
     std::size_t busy = 0;
@@ -269,8 +300,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         crawl_client = std::make_unique<http::client>(ex, with_bodies);
         fetcher = std::make_unique<crawl::page_fetcher>(ex, *crawl_client, o.crawl->options);
         filter = std::make_unique<crawl::frontier>(o.crawl->options);
-        auto load_links = args("SCRIPT", "LOAD", add_links_script);
-        links_sha = must(co_await command_with_retry(writes, load_links, o.say), "SCRIPT LOAD").str;
+        links_sha = co_await load_script(writes, add_links_script, o.say);
     }
     auto crawl_page = [&](const entry& e) -> asio::awaitable<record> {
         std::vector<std::string> links;
@@ -285,14 +315,10 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             if (const auto u = http::parse_url(link).url;
                 u && filter->admits(link, u->host, e.depth + 1))
                 call.push_back(link);
-        if (call.size() > 10) {
-            auto added = co_await command_with_retry(writes, call, o.say);
-            if (added.is_error() && added.str.rfind("NOSCRIPT", 0) == 0) {
-                auto load_links = args("SCRIPT", "LOAD", add_links_script);
-                must(co_await command_with_retry(writes, load_links, o.say), "SCRIPT LOAD");
-                added = co_await command_with_retry(writes, call, o.say);
-            }
-            must(std::move(added), "adding the links of " + e.text);
+        if (call.size() > 10) { // any links besides the 10 words of the call
+            const std::vector<std::vector<std::string>> calls{std::move(call)};
+            auto added = co_await run_script_calls(writes, add_links_script, calls, o.say);
+            must(std::move(added.front()), "adding the links of " + e.text);
         }
         co_return app::page_record(std::move(p));
     };
@@ -352,15 +378,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                     call.insert(call.end(), records[j].begin(), records[j].end());
                 batch.push_back(std::move(call));
             }
-            auto replies = co_await pipeline_with_retry(writes, batch, o.say);
-            if (std::any_of(replies.begin(), replies.end(), [](const reply& r) {
-                    return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
-                })) {
-                // Redis restarted and forgot the script: load it, send the batch again.
-                auto load = args("SCRIPT", "LOAD", commit_script);
-                must(co_await command_with_retry(writes, load, o.say), "SCRIPT LOAD");
-                replies = co_await pipeline_with_retry(writes, batch, o.say);
-            }
+            auto replies = co_await run_script_calls(writes, commit_script, batch, o.say);
             std::uint64_t stored = 0;
             for (auto& r : replies)
                 stored += static_cast<std::uint64_t>(must(std::move(r), "storing records").number);
@@ -369,8 +387,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         }
     };
 
-    auto load = args("SCRIPT", "LOAD", commit_script);
-    script_sha = must(co_await command_with_retry(writes, load, o.say), "SCRIPT LOAD").str;
+    script_sha = co_await load_script(writes, commit_script, o.say);
     std::size_t role = 0; // 0: produce, 1: commit, then the consumers
     co_await run_all(consumers + 2, [&]() -> asio::awaitable<void> {
         switch (role++) {
