@@ -11,8 +11,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <memory>
+#include <optional>
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -20,33 +23,66 @@ using tcp = asio::ip::tcp;
 namespace asyncfetch::redis {
 namespace {
 
-reply convert(const redisReply* r) {
-    reply out;
-    switch (r->type) {
-    case REDIS_REPLY_STRING:
-        out.type = reply::string;
-        break;
-    case REDIS_REPLY_STATUS:
-        out.type = reply::status;
-        break;
-    case REDIS_REPLY_ERROR:
-        out.type = reply::error;
-        break;
-    case REDIS_REPLY_INTEGER:
-        out.type = reply::integer;
-        break;
-    case REDIS_REPLY_ARRAY:
-        out.type = reply::array;
-        break;
-    default:
-        out.type = reply::nil;
-        break;
+// hiredis's reader builds our reply tree directly (no second tree to copy
+// and free). A child lives in its parent's elements, sized when the array
+// header is read; hiredis frees only the root.
+reply* place(const redisReadTask* task, reply::kind type) {
+    reply* r = nullptr;
+    if (task->parent)
+        r = &static_cast<reply*>(task->parent->obj)->elements[static_cast<std::size_t>(task->idx)];
+    else
+        r = new reply;
+    r->type = type;
+    return r;
+}
+
+void* create_string(const redisReadTask* task, char* str, std::size_t len) {
+    const auto type = task->type == REDIS_REPLY_ERROR    ? reply::error
+                      : task->type == REDIS_REPLY_STATUS ? reply::status
+                                                         : reply::string;
+    auto* r = place(task, type);
+    r->str.assign(str, len);
+    return r;
+}
+
+void* create_array(const redisReadTask* task, int elements) {
+    auto* r = place(task, reply::array);
+    r->elements.resize(static_cast<std::size_t>(std::max(elements, 0)));
+    return r;
+}
+
+void* create_integer(const redisReadTask* task, long long value) {
+    auto* r = place(task, reply::integer);
+    r->number = value;
+    return r;
+}
+
+void* create_nil(const redisReadTask* task) {
+    return place(task, reply::nil);
+}
+
+void free_reply(void* root) {
+    delete static_cast<reply*>(root);
+}
+
+redisReplyObjectFunctions reply_functions{create_string, create_array, create_integer,
+                                          create_nil, free_reply};
+
+// Appends one command in RESP (an array of bulk strings) to `out`.
+void append_command(const std::vector<std::string>& args, std::string& out) {
+    std::array<char, 24> digits{};
+    auto header = [&](char kind, std::size_t n) {
+        out += kind;
+        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
+        out.append(digits.data(), end);
+        out += "\r\n";
+    };
+    header('*', args.size());
+    for (const auto& a : args) {
+        header('$', a.size());
+        out += a;
+        out += "\r\n";
     }
-    if (r->str) out.str.assign(r->str, r->len);
-    out.number = r->integer;
-    for (std::size_t i = 0; i < r->elements; ++i)
-        out.elements.push_back(convert(r->element[i]));
-    return out;
 }
 
 [[noreturn]] void fail(const std::string& what, boost::system::error_code ec = asio::error::fault) {
@@ -100,8 +136,7 @@ endpoint_result parse_endpoint(std::string_view url) {
 
 struct connection::impl {
     impl(asio::any_io_executor ex, endpoint where, options opts)
-        : ex(ex), where(std::move(where)), opts(std::move(opts)), turn(ex, 1),
-          tls_context(asio::ssl::context::tls_client) {}
+        : ex(ex), where(std::move(where)), opts(std::move(opts)), turn(ex, 1) {}
 
     ~impl() { close(); }
 
@@ -122,14 +157,18 @@ struct connection::impl {
             co_await asio::async_connect(s, found, asio::use_awaitable);
             s.set_option(tcp::no_delay(true));
             if (where.tls) {
-                if (opts.verify_tls) {
-                    tls_context.set_verify_mode(asio::ssl::verify_peer);
-                    if (opts.ca_file.empty())
-                        tls_context.set_default_verify_paths();
-                    else
-                        tls_context.load_verify_file(opts.ca_file);
+                if (!tls_context) { // made once, and only for rediss:// (it costs)
+                    asio::ssl::context made(asio::ssl::context::tls_client);
+                    if (opts.verify_tls) {
+                        made.set_verify_mode(asio::ssl::verify_peer);
+                        if (opts.ca_file.empty())
+                            made.set_default_verify_paths();
+                        else
+                            made.load_verify_file(opts.ca_file);
+                    }
+                    tls_context.emplace(std::move(made)); // only once fully set up
                 }
-                stream.emplace(std::move(s), tls_context);
+                stream.emplace(std::move(s), *tls_context);
                 // The certificate must name the host: an address by IP, a name by DNS name.
                 SSL* ssl = stream->native_handle();
                 boost::system::error_code not_ip;
@@ -150,7 +189,7 @@ struct connection::impl {
         };
         if (!co_await with_timeout(open(), opts.connect_timeout))
             fail("connect " + where.text() + ": timed out", asio::error::timed_out);
-        reader = redisReaderCreate();
+        reader = redisReaderCreateWithFunctions(&reply_functions);
         if (!opts.password.empty()) {
             std::vector<std::string> auth{"AUTH"};
             if (!opts.user.empty()) auth.push_back(opts.user);
@@ -179,22 +218,6 @@ struct connection::impl {
         co_return co_await socket->async_read_some(asio::buffer(data, size), asio::use_awaitable);
     }
 
-    // Appends one command in RESP to `request`.
-    static void format(const std::vector<std::string>& args, std::string& request) {
-        std::vector<const char*> argv;
-        std::vector<std::size_t> lens;
-        for (const auto& a : args) {
-            argv.push_back(a.data());
-            lens.push_back(a.size());
-        }
-        char* formatted = nullptr;
-        const int len = redisFormatCommandArgv(&formatted, static_cast<int>(args.size()),
-                                               argv.data(), lens.data());
-        if (len < 0) fail("cannot format a Redis command");
-        request.append(formatted, static_cast<std::size_t>(len));
-        redisFreeCommand(formatted);
-    }
-
     // Reads the next reply.
     asio::awaitable<reply> next_reply() {
         for (;;) {
@@ -202,9 +225,8 @@ struct connection::impl {
             if (redisReaderGetReply(reader, &raw) != REDIS_OK)
                 fail(where.text() + ": protocol error: " + reader->errstr);
             if (raw) {
-                auto r = convert(static_cast<redisReply*>(raw));
-                freeReplyObject(raw);
-                co_return r;
+                std::unique_ptr<reply> root(static_cast<reply*>(raw));
+                co_return std::move(*root);
             }
             const auto n = co_await read_some(buffer.data(), buffer.size());
             redisReaderFeed(reader, buffer.data(), n);
@@ -215,8 +237,13 @@ struct connection::impl {
     asio::awaitable<std::vector<reply>>
     exchange_all(const std::vector<std::vector<std::string>>& commands) {
         std::string request;
+        std::size_t size = 0;
         for (const auto& args : commands)
-            format(args, request);
+            for (const auto& a : args)
+                size += a.size() + 16;
+        request.reserve(size + 16 * commands.size());
+        for (const auto& args : commands)
+            append_command(args, request);
         co_await write(asio::buffer(request));
         std::vector<reply> replies;
         replies.reserve(commands.size());
@@ -227,7 +254,7 @@ struct connection::impl {
 
     asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
         std::string request;
-        format(args, request);
+        append_command(args, request);
         co_await write(asio::buffer(request));
         co_return co_await next_reply();
     }
@@ -236,7 +263,7 @@ struct connection::impl {
     endpoint where;
     options opts;
     limiter turn; // one command at a time
-    asio::ssl::context tls_context;
+    std::optional<asio::ssl::context> tls_context;
     std::optional<tcp::socket> socket;
     std::optional<asio::ssl::stream<tcp::socket>> stream;
     redisReader* reader = nullptr;
@@ -254,12 +281,12 @@ void connection::close() {
 
 asio::awaitable<reply> connection::command(std::vector<std::string> args) {
     std::vector<std::vector<std::string>> one{std::move(args)};
-    auto replies = co_await pipeline(std::move(one));
+    auto replies = co_await pipeline(one);
     co_return std::move(replies.front());
 }
 
 asio::awaitable<std::vector<reply>>
-connection::pipeline(std::vector<std::vector<std::string>> commands) {
+connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
     auto self = impl_;
     auto permit = co_await self->turn.acquire();
     try {

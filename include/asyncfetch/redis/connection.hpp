@@ -62,8 +62,9 @@ public:
     // the next command connects again.
     boost::asio::awaitable<reply> command(std::vector<std::string> args);
     // Several commands in one write, their replies in order (one round trip).
+    // `commands` is not copied: it must live until the call completes.
     boost::asio::awaitable<std::vector<reply>>
-    pipeline(std::vector<std::vector<std::string>> commands);
+    pipeline(const std::vector<std::vector<std::string>>& commands);
     void close();
 
 private:
