@@ -155,10 +155,10 @@ int run_collect(const collect_config& config) {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
             const auto n = co_await redis::collect(
                 c, where->name, config.follow,
-                [&](const json& record) {
-                    const auto line = record.dump(-1, ' ', false, json::error_handler_t::replace);
-                    std::fprintf(out, "%s\n", line.c_str());
-                    failed += record.contains("error") && !record["error"].is_null();
+                [&](std::string_view line, bool record_failed) {
+                    std::fwrite(line.data(), 1, line.size(), out);
+                    std::fputc('\n', out);
+                    failed += record_failed;
                 },
                 [](const std::string& text) { say("collect: " + text); });
             if (!config.quiet)

@@ -6,6 +6,7 @@
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/crawl/crawler.hpp"
 #include "asyncfetch/http/url.hpp"
+#include "asyncfetch/redis/messages.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +15,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 #include <unordered_set>
 
 namespace asio = boost::asio;
@@ -31,17 +34,35 @@ struct keys {
 
 // Stores records once per target id and acknowledges their entries,
 // atomically. KEYS: done, results, targets; ARGV: group, then (target id,
-// result message, entry id) per record. Returns how many were new.
+// record line, entry id, failed 0|1) per record. A result entry holds the id,
+// the line and, for a failed record, failed=1. Returns how many were new.
 constexpr const char* commit_script = R"(
 local stored = 0
-for i = 2, #ARGV, 3 do
+local entries = {}
+for i = 2, #ARGV, 4 do
   if redis.call('HSETNX', KEYS[1], ARGV[i], 1) == 1 then
-    redis.call('XADD', KEYS[2], '*', 'data', ARGV[i + 1])
+    if ARGV[i + 3] == '1' then
+      redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'data', ARGV[i + 1], 'failed', '1')
+    else
+      redis.call('XADD', KEYS[2], '*', 'id', ARGV[i], 'data', ARGV[i + 1])
+    end
     stored = stored + 1
   end
-  redis.call('XACK', KEYS[3], ARGV[1], ARGV[i + 2])
+  entries[#entries + 1] = ARGV[i + 2]
 end
+if #entries > 0 then redis.call('XACK', KEYS[3], ARGV[1], unpack(entries)) end
 return stored
+)";
+
+// Appends targets. KEYS: targets, seen; ARGV: crawl 0|1, then each target's
+// message (and, for a crawl, its URL, entered in the seen set).
+constexpr const char* add_targets_script = R"(
+local step = ARGV[1] == '1' and 2 or 1
+for i = 2, #ARGV, step do
+  redis.call('XADD', KEYS[1], '*', 'data', ARGV[i])
+  if step == 2 then redis.call('SADD', KEYS[2], ARGV[i + 1]) end
+end
+return (#ARGV - 1) / step
 )";
 
 // Adds a page's links that no one has seen, within the page cap. KEYS: seen,
@@ -80,25 +101,7 @@ std::vector<std::string> args(Words&&... words) {
     return {std::string(std::forward<Words>(words))...};
 }
 
-std::string target_message(std::uint64_t id, const std::string& text) {
-    return json{{"id", id}, {"target", text}}.dump();
-}
-
-std::string result_message(std::uint64_t id, const json& fields) {
-    return json{{"id", id}, {"record", fields}}.dump(-1, ' ', false,
-                                                     json::error_handler_t::replace);
-}
-
-// What collect writes: {"id", ...the record's fields}.
-json record_line(std::uint64_t id, const json& record) {
-    json out;
-    out["id"] = id;
-    for (const auto& [key, value] : record.items())
-        out[key] = value;
-    return out;
-}
-
-// One stream entry: its stream id and the "data" field.
+// One stream entry: its stream id and the target message.
 struct entry {
     std::string stream_id;
     std::uint64_t id = 0;
@@ -108,25 +111,15 @@ struct entry {
 };
 
 // [[id, [field, value, ...]], ...] -> entries (malformed ones are skipped).
-void entries_of(const reply& list, std::vector<entry>& out) {
-    for (const auto& e : list.elements) {
+void entries_of(reply& list, std::vector<entry>& out) {
+    for (auto& e : list.elements) {
         if (e.elements.size() != 2) continue;
-        const auto& fields = e.elements[1].elements;
+        auto& fields = e.elements[1].elements;
         for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
             if (fields[i].str != "data") continue;
-            try {
-                const auto j = json::parse(fields[i + 1].str);
-                entry got;
-                got.stream_id = e.elements[0].str;
-                got.id = j.at("id").get<std::uint64_t>();
-                got.text = j.at("target").get<std::string>();
-                if (j.contains("depth") && j["depth"].is_number())
-                    got.depth = j["depth"].get<int>();
-                if (j.contains("parent") && j["parent"].is_string())
-                    got.parent = j["parent"].get<std::string>();
-                out.push_back(std::move(got));
-            } catch (const std::exception&) {
-            }
+            if (auto t = read_target_message(fields[i + 1].str))
+                out.push_back({std::move(e.elements[0].str), t->id, std::move(t->text), t->depth,
+                               std::move(t->parent)});
         }
     }
 }
@@ -134,7 +127,7 @@ void entries_of(const reply& list, std::vector<entry>& out) {
 } // namespace
 
 asio::awaitable<std::vector<reply>>
-pipeline_with_retry(connection& c, std::vector<std::vector<std::string>> commands,
+pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& commands,
                     const std::function<void(const std::string&)>& say) {
     auto wait = std::chrono::milliseconds(100);
     bool failing = false;
@@ -158,7 +151,7 @@ pipeline_with_retry(connection& c, std::vector<std::vector<std::string>> command
 asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
                                           const std::function<void(const std::string&)>& say) {
     std::vector<std::vector<std::string>> one{std::move(args)};
-    auto replies = co_await pipeline_with_retry(c, std::move(one), say);
+    auto replies = co_await pipeline_with_retry(c, one, say);
     co_return std::move(replies.front());
 }
 
@@ -204,17 +197,18 @@ asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& name,
     auto reserve = args("INCRBY", k.next_id, std::to_string(n));
     const auto last = number_of(must(co_await c.command(std::move(reserve)), k.next_id));
     const auto first = static_cast<std::uint64_t>(last - n + 1);
-    // XADDs go in pipelined chunks: one round trip per thousand targets.
+    // A script call adds a thousand targets: one command and one reply for
+    // them all, not one each.
+    auto load = args("SCRIPT", "LOAD", add_targets_script);
+    const auto sha = must(co_await c.command(std::move(load)), "SCRIPT LOAD").str;
     constexpr std::size_t chunk = 1000;
     for (std::size_t i = 0; i < targets.size(); i += chunk) {
-        std::vector<std::vector<std::string>> adds;
+        auto call = args("EVALSHA", sha, "2", k.targets, k.seen, crawl ? "1" : "0");
         for (std::size_t j = i; j < std::min(targets.size(), i + chunk); ++j) {
-            adds.push_back(
-                args("XADD", k.targets, "*", "data", target_message(first + j, targets[j])));
-            if (crawl) adds.push_back(args("SADD", k.seen, targets[j]));
+            call.push_back(make_target_message(first + j, targets[j]));
+            if (crawl) call.push_back(targets[j]);
         }
-        for (auto& r : co_await c.pipeline(std::move(adds)))
-            must(std::move(r), k.targets);
+        must(co_await c.command(std::move(call)), k.targets);
     }
     auto count = args("INCRBY", k.total, std::to_string(n));
     must(co_await c.command(std::move(count)), k.total);
@@ -229,13 +223,16 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     auto [op, keep_alive] =
         o.crawl ? std::pair<operation, std::shared_ptr<void>>() : kind.make_operation(ex);
     worker_stats stats;
-    channel<entry> feed(ex, std::max<std::size_t>(1, o.concurrency));
-    std::size_t busy = 0;
+    // (Entries travel by pointer: the channel moves what it carries several times.)
+    channel<std::unique_ptr<entry>> feed(ex, std::max<std::size_t>(1, o.concurrency));
+    std::size_t unstored = 0; // entries taken whose records are not stored yet
     std::string script_sha;
     const auto idle_ms = std::to_string(o.claim_idle.count());
     // Waiting for new entries: shorter when the worker must notice the end.
     const auto block = std::to_string(
         (o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block).count());
+    // Records made but not stored yet: (id, line, entry id, failed).
+    std::vector<std::array<std::string, 4>> pending;
 
     // Everything enqueued has a record.
     auto all_done = [&]() -> asio::awaitable<bool> {
@@ -249,42 +246,56 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     // Takes over entries idle too long (their worker died), then waits for new ones.
     auto produce = [&]() -> asio::awaitable<void> {
         std::string cursor = "0-0";
-        const auto count = std::to_string(std::max<std::size_t>(1, o.concurrency));
+        const auto max_batch = std::max<std::size_t>(1, o.concurrency);
+        const auto count = std::to_string(max_batch);
         // Claims are looked for when idle, and at least once a second: not on
         // every read (XAUTOCLAIM walks the pending list).
         auto last_claim = std::chrono::steady_clock::time_point{};
-        bool idle = true;
+        bool idle = true;     // the last look found nothing
+        bool drained = false; // the last look found less than a full batch
         for (;;) {
+            if (o.until_done && idle && unstored == 0 && co_await all_done()) {
+                feed.close();
+                co_return;
+            }
             std::vector<entry> batch;
+            batch.reserve(max_batch);
             const auto now = std::chrono::steady_clock::now();
             if (idle || now - last_claim >= std::chrono::seconds(1)) {
                 last_claim = now;
                 auto claim = args("XAUTOCLAIM", k.targets, consumer_group, o.consumer, idle_ms,
                                   cursor, "COUNT", count);
-                const auto claimed = co_await command_with_retry(writes, claim, o.say);
+                auto claimed = co_await command_with_retry(writes, claim, o.say);
                 if (!claimed.is_error() && claimed.elements.size() >= 2) {
                     cursor = claimed.elements[0].str;
                     entries_of(claimed.elements[1], batch);
                     stats.claimed += batch.size();
                 }
             }
-            auto read = args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT", count,
-                             "BLOCK", block, "STREAMS", k.targets, ">");
-            const auto fresh = co_await command_with_retry(reads, read, o.say);
+            // Near the end (the stream drained, own records on their way) the
+            // worker looks without blocking and waits here: Redis times out
+            // blocked reads only every 100 ms or so.
+            const bool near_end = o.until_done && drained && unstored > 0;
+            auto read = near_end ? args("XREADGROUP", "GROUP", consumer_group, o.consumer,
+                                        "COUNT", count, "STREAMS", k.targets, ">")
+                                 : args("XREADGROUP", "GROUP", consumer_group, o.consumer,
+                                        "COUNT", count, "BLOCK", block, "STREAMS", k.targets, ">");
+            auto fresh = co_await command_with_retry(reads, read, o.say);
             if (fresh.is_error()) {
                 // NOGROUP: nothing was enqueued yet.
                 co_await sleep_for(o.block);
             } else {
-                for (const auto& stream : fresh.elements)
+                for (auto& stream : fresh.elements)
                     if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
             }
             idle = batch.empty();
-            for (auto& e : batch)
-                co_await feed.send(std::move(e));
-            if (batch.empty() && busy == 0 && o.until_done && co_await all_done()) {
-                feed.close();
-                co_return;
+            drained = batch.size() < max_batch;
+            unstored += batch.size();
+            for (auto& e : batch) {
+                auto item = std::make_unique<entry>(std::move(e));
+                co_await feed.send(std::move(item));
             }
+            if (idle && near_end) co_await sleep_for(std::chrono::milliseconds(5));
         }
     };
 
@@ -324,17 +335,18 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     };
 
     // Runs entries; their records go to the committer.
-    std::vector<std::array<std::string, 3>> pending; // (id, message, entry id) not yet stored
     asio::steady_timer wake(ex, asio::steady_timer::time_point::max());
     std::size_t consumers = std::max<std::size_t>(1, o.concurrency);
     auto consume = [&]() -> asio::awaitable<void> {
-        while (auto e = co_await feed.receive()) {
-            ++busy;
-            const target t{static_cast<std::size_t>(e->id), 0, e->text};
+        while (auto item = co_await feed.receive()) {
+            auto& e = **item;
+            // (A crawl page still needs the entry's text.)
+            const target t{static_cast<std::size_t>(e.id), 0,
+                           o.crawl ? e.text : std::move(e.text)};
             record r;
             try {
                 if (o.crawl)
-                    r = co_await crawl_page(*e);
+                    r = co_await crawl_page(e);
                 else
                     r = co_await op(t);
             } catch (const boost::system::system_error& ex) {
@@ -344,10 +356,11 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 r = error_record(outcome::failed, ex.what());
             }
             if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
-            pending.push_back(
-                {std::to_string(e->id), result_message(e->id, r.fields), e->stream_id});
+            const auto error = r.fields.find("error");
+            const bool failed = error != r.fields.end() && !error->is_null();
+            pending.push_back({std::to_string(e.id), make_record_line(e.id, r.fields),
+                               std::move(e.stream_id), failed ? "1" : "0"});
             wake.cancel();
-            --busy;
         }
         if (--consumers == 0) wake.cancel();
     };
@@ -369,16 +382,18 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             if (pending.size() < 64 && consumers > 0)
                 co_await sleep_for(std::chrono::milliseconds(2));
             // One script call per 500 records, all in one round trip.
-            const auto records = std::exchange(pending, {});
+            auto records = std::exchange(pending, {});
             std::vector<std::vector<std::string>> batch;
             for (std::size_t i = 0; i < records.size(); i += 500) {
                 auto call =
                     args("EVALSHA", script_sha, "3", k.done, k.results, k.targets, consumer_group);
                 for (std::size_t j = i; j < std::min(records.size(), i + 500); ++j)
-                    call.insert(call.end(), records[j].begin(), records[j].end());
+                    call.insert(call.end(), std::make_move_iterator(records[j].begin()),
+                                std::make_move_iterator(records[j].end()));
                 batch.push_back(std::move(call));
             }
             auto replies = co_await run_script_calls(writes, commit_script, batch, o.say);
+            unstored -= std::min(unstored, records.size());
             std::uint64_t stored = 0;
             for (auto& r : replies)
                 stored += static_cast<std::uint64_t>(must(std::move(r), "storing records").number);
@@ -403,29 +418,41 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
 }
 
 asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, bool follow,
-                                       const std::function<void(const json&)>& emit,
+                                       const std::function<void(std::string_view, bool)>& emit,
                                        const std::function<void(const std::string&)>& say) {
     const keys k(name);
     std::unordered_set<std::uint64_t> seen;
     std::string last = "0-0";
     for (;;) {
         auto read = args("XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", k.results, last);
-        const auto r = co_await command_with_retry(c, read, say);
-        must(r, k.results);
-        for (const auto& stream : r.elements) {
+        auto r = co_await command_with_retry(c, read, say);
+        if (r.is_error()) throw std::runtime_error(k.results + ": " + r.str);
+        for (auto& stream : r.elements) {
             if (stream.elements.size() != 2) continue;
-            for (const auto& e : stream.elements[1].elements) {
+            for (auto& e : stream.elements[1].elements) {
                 if (e.elements.size() != 2) continue;
-                last = e.elements[0].str;
+                last = std::move(e.elements[0].str);
+                // Fields: id, data (the line as written) and, when it failed, failed=1.
+                std::optional<std::uint64_t> id;
+                const std::string* line = nullptr;
+                bool failed = false;
                 const auto& fields = e.elements[1].elements;
                 for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-                    if (fields[i].str != "data") continue;
-                    const auto data = json::parse(fields[i + 1].str, nullptr, false);
-                    if (data.is_discarded() || !data.contains("id")) continue;
-                    const auto id = data["id"].get<std::uint64_t>();
-                    if (!seen.insert(id).second) continue;
-                    emit(record_line(id, data["record"]));
+                    const auto& field = fields[i].str;
+                    const auto& value = fields[i + 1].str;
+                    if (field == "id") {
+                        std::uint64_t n = 0;
+                        const auto [end, ec] =
+                            std::from_chars(value.data(), value.data() + value.size(), n);
+                        if (ec == std::errc{} && end == value.data() + value.size()) id = n;
+                    } else if (field == "data") {
+                        line = &value;
+                    } else if (field == "failed") {
+                        failed = value == "1";
+                    }
                 }
+                if (!id || !line || !seen.insert(*id).second) continue;
+                emit(*line, failed);
             }
         }
         if (follow) continue;

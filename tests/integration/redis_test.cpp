@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <sstream>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -122,6 +123,23 @@ TEST_CASE("redis: failing URLs give error records, malformed lines stop enqueue"
     CHECK(by_url[server.base_url() + "/status/404"]["status"] == 404);
     CHECK(by_url[server.base_url() + "/bytes/3"]["error"].is_null());
     CHECK(by_url["http://127.0.0.1:1/refused"]["error"].get<std::string>().find("connect") == 0);
+    std::istringstream lines(collected.out); // each line begins with the target's id
+    for (std::string line; std::getline(lines, line);)
+        CHECK(line.rfind("{\"id\":", 0) == 0);
+    const auto counted = run(asyncfetch_cmd({"collect", job, "-o", "/dev/null"}));
+    CHECK(counted.status == 1);
+    CHECK(counted.err.find("3 records, 2 failed") != std::string::npos);
+
+    // The results stream as another program sees it: id, data (the line) and
+    // failed=1 for the failed ones.
+    const auto raw = run({"redis-cli", "-p", std::to_string(redis.port()), "--no-raw", "XRANGE",
+                          "errors:results", "-", "+"});
+    REQUIRE(raw.status == 0);
+    std::size_t failed_fields = 0;
+    for (std::size_t at = 0; (at = raw.out.find("\"failed\"", at)) != std::string::npos; ++at)
+        ++failed_fields;
+    CHECK(failed_fields == 2);
+    CHECK(raw.out.find("\"data\"") != std::string::npos);
 
     const auto bad = run(asyncfetch_cmd({"enqueue", job, "-"}), "http://127.0.0.1/ok\nnot a url\n");
     CHECK(bad.status == 2);

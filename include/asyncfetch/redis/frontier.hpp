@@ -4,7 +4,9 @@
 //                 group "asyncfetch"; an entry is acknowledged only once its
 //                 record is stored, so a dead worker's entries stay pending
 //                 and live workers claim them (XAUTOCLAIM) after an idle time
-//   NAME:results  stream of {"id": N, "record": {...}}, one per target id
+//   NAME:results  stream of entries id=N, data={"id": N, ...the record's
+//                 fields} (the line collect writes) and, for a failed
+//                 record, failed=1; one per target id
 //   NAME:done     hash of target ids with a record (the dedup: a target
 //                 processed twice after a claim still yields one record)
 //   NAME:total    how many targets were enqueued; NAME:next_id the id counter
@@ -24,6 +26,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace asyncfetch::redis {
@@ -76,11 +79,12 @@ boost::asio::awaitable<worker_stats> work(connection& reads, connection& writes,
                                           const std::string& name, const app::job_kind& kind,
                                           const worker_options& options);
 
-// Streams the job's records to `emit` ({"id", ...record fields}), each target
-// id once, until every enqueued target has one (or forever with `follow`).
+// Streams the job's records to `emit` (the JSON line {"id", ...record fields},
+// and whether the record failed), each target id once, until every enqueued
+// target has one (or forever with `follow`).
 boost::asio::awaitable<std::uint64_t>
 collect(connection& c, const std::string& name, bool follow,
-        const std::function<void(const nlohmann::ordered_json&)>& emit,
+        const std::function<void(std::string_view line, bool failed)>& emit,
         const std::function<void(const std::string&)>& say);
 
 } // namespace asyncfetch::redis
