@@ -3,8 +3,12 @@
 # (1 worker), shared by 1, 2 and 4 `asyncfetch worker` processes on one local
 # redis-server, against a plain `asyncfetch` run of the same URLs. Reports
 # records/s and the cost per record of going through Redis. Each timed run
-# includes enqueue, the workers (until done) and collect.
+# includes enqueue, the workers (until done) and collect. The workers share
+# the plain run's concurrency (-c 100: 50 each for 2 workers, 25 for 4).
 # Medians of RUNS runs (default 5). SMOKE=1: tiny sizes, once (CI).
+# With 2 or more cores, nginx and Redis are pinned to the first core and the
+# clients (plain run and workers alike) to the second, so a client's CPU time
+# is not inflated by sharing its core with the servers (PIN=0: no pinning).
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -20,32 +24,47 @@ REDIS_PORT=$(free_port)
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK" --save "" --appendonly no \
   --logfile "$WORK/redis.log" --daemonize no &
 PIDS+=($!)
+REDIS_PID=$!
 for _ in $(seq 100); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.05; done
+CLIENT=()
+if [ "${PIN:-1}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+  nginx_master=$(cat "$WORK/nginx/nginx.pid")
+  for p in "$nginx_master" $(pgrep -P "$nginx_master") "$REDIS_PID"; do taskset -apc 0 "$p" > /dev/null; done
+  CLIENT=(taskset -c 1)
+fi
 for i in $(seq "$N_URLS"); do echo "$NGINX_URL/small.txt?i=$i"; done > "$WORK/urls.txt"
-echo "nginx $NGINX_URL, redis 127.0.0.1:$REDIS_PORT, $N_URLS URLs, -c $CONCURRENCY, $(nproc) cores, runs: $RUNS" >&2
+echo "nginx $NGINX_URL, redis 127.0.0.1:$REDIS_PORT, $N_URLS URLs, -c $CONCURRENCY, $(nproc) cores, runs: $RUNS${CLIENT:+, servers on cpu 0, clients on cpu 1}" >&2
 
-# One distributed run: enqueue, W workers until done, collect; checks the count.
+# One distributed run: enqueue, W workers until done, collect; checks the
+# count. Only bash builtins besides asyncfetch, so the client CPU measured is
+# asyncfetch's (plus one bash); the jobs' keys are deleted after all runs.
 cat > "$WORK/distributed.sh" <<SH
 #!/usr/bin/env bash
 set -e
 job=redis://127.0.0.1:$REDIS_PORT/bench-\$RANDOM\$RANDOM
 "$ASYNCFETCH" enqueue "\$job" "$WORK/urls.txt" 2> /dev/null
-for _ in \$(seq "\$1"); do
-  "$ASYNCFETCH" worker "\$job" --until-done -q -c $CONCURRENCY --per-host $CONCURRENCY &
+c=\$(($CONCURRENCY / \$1)) # the plain run's concurrency, shared among the workers
+for ((i = 0; i < \$1; i++)); do
+  "$ASYNCFETCH" worker "\$job" --until-done -q -c "\$c" --per-host "\$c" &
 done
 fail=0; for p in \$(jobs -p); do wait "\$p" || fail=1; done
-n=\$("$ASYNCFETCH" collect "\$job" -q | wc -l)
-redis-cli -p $REDIS_PORT del "\${job##*/}:targets" "\${job##*/}:results" "\${job##*/}:done" > /dev/null
+"$ASYNCFETCH" collect "\$job" -o /dev/null 2> "$WORK/collect.txt" || fail=1
+read -r n _ < "$WORK/collect.txt" # "N records, F failed"
 [ "\$n" = "$N_URLS" ] || { echo "collected \$n of $N_URLS" >&2; exit 1; }
 exit \$fail
 SH
 chmod +x "$WORK/distributed.sh"
 
-measure_runs local "asyncfetch (no Redis)" "$ASYNCFETCH" "$WORK/urls.txt" -q -c "$CONCURRENCY" --per-host "$CONCURRENCY" -o /dev/null
-for w in 1 2 4; do
-  measure_runs "redis" "asyncfetch via redis, $w worker(s)" "$WORK/distributed.sh" "$w"
+# Runs interleaved (plain, 1, 2, 4 workers, then again), so a slow spell of
+# the machine weighs on all of them alike.
+for _ in $(seq "$RUNS"); do
+  measure local "asyncfetch (no Redis)" "${CLIENT[@]}" "$ASYNCFETCH" "$WORK/urls.txt" -q -c "$CONCURRENCY" --per-host "$CONCURRENCY" -o /dev/null
+  for w in 1 2 4; do
+    measure "redis" "asyncfetch via redis, $w worker(s)" "${CLIENT[@]}" "$WORK/distributed.sh" "$w"
+  done
 done
 
+redis-cli -p "$REDIS_PORT" flushall > /dev/null
 report local="$N_URLS" redis="$N_URLS"
 python3 - "$RESULTS" "$N_URLS" <<'PY'
 import statistics, sys
