@@ -38,17 +38,20 @@ echo "nginx $NGINX_URL, redis 127.0.0.1:$REDIS_PORT, $N_URLS URLs, -c $CONCURREN
 # One distributed run: enqueue, W workers until done, collect; checks the
 # count. Only bash builtins besides asyncfetch, so the client CPU measured is
 # asyncfetch's (plus one bash); the jobs' keys are deleted after all runs.
+# (Arguments after the worker count go before each asyncfetch: a valgrind
+# command line, for the instruction counts below.)
 cat > "$WORK/distributed.sh" <<SH
 #!/usr/bin/env bash
 set -e
+w=\$1; shift
 job=redis://127.0.0.1:$REDIS_PORT/bench-\$RANDOM\$RANDOM
-"$ASYNCFETCH" enqueue "\$job" "$WORK/urls.txt" 2> /dev/null
-c=\$(($CONCURRENCY / \$1)) # the plain run's concurrency, shared among the workers
-for ((i = 0; i < \$1; i++)); do
-  "$ASYNCFETCH" worker "\$job" --until-done -q -c "\$c" --per-host "\$c" &
+"\$@" "$ASYNCFETCH" enqueue "\$job" "$WORK/urls.txt" 2> /dev/null
+c=\$(($CONCURRENCY / w)) # the plain run's concurrency, shared among the workers
+for ((i = 0; i < w; i++)); do
+  "\$@" "$ASYNCFETCH" worker "\$job" --until-done -q -c "\$c" --per-host "\$c" &
 done
 fail=0; for p in \$(jobs -p); do wait "\$p" || fail=1; done
-"$ASYNCFETCH" collect "\$job" -o /dev/null 2> "$WORK/collect.txt" || fail=1
+"\$@" "$ASYNCFETCH" collect "\$job" -o /dev/null 2> "$WORK/collect.txt" || fail=1
 read -r n _ < "$WORK/collect.txt" # "N records, F failed"
 [ "\$n" = "$N_URLS" ] || { echo "collected \$n of $N_URLS" >&2; exit 1; }
 exit \$fail
@@ -64,12 +67,30 @@ for _ in $(seq "$RUNS"); do
   done
 done
 
+# Instructions executed by the clients (callgrind; exact, unlike CPU time on
+# a shared machine): the plain run, then enqueue + workers + collect.
+# INSTRUCTIONS=0 skips this (it takes a minute or two); SMOKE runs skip it.
+INSTR=$WORK/instructions.txt
+: > "$INSTR"
+if [ "${INSTRUCTIONS:-1}" = 1 ] && [ "${SMOKE:-0}" != 1 ] && command -v valgrind > /dev/null; then
+  count() { # count NAME CMD...: runs CMD with every asyncfetch under callgrind
+    local name=$1; shift
+    rm -rf "$WORK/vg"; mkdir -p "$WORK/vg"
+    "$@" > /dev/null 2>&1 || { echo "$name failed under valgrind" >&2; return; }
+    echo "$name|$(cat "$WORK"/vg/*.log | sed -n 's/.*Collected : //p' | awk '{s += $1} END {print s}')" >> "$INSTR"
+  }
+  grind=(valgrind --tool=callgrind --callgrind-out-file=/dev/null "--log-file=$WORK/vg/%p.log")
+  count plain "${grind[@]}" "$ASYNCFETCH" "$WORK/urls.txt" -q -c "$CONCURRENCY" --per-host "$CONCURRENCY" -o /dev/null
+  for w in 1 2 4; do count "$w" "$WORK/distributed.sh" "$w" "${grind[@]}"; done
+fi
+
 redis-cli -p "$REDIS_PORT" flushall > /dev/null
 report local="$N_URLS" redis="$N_URLS"
-python3 - "$RESULTS" "$N_URLS" <<'PY'
+python3 - "$RESULTS" "$N_URLS" "$INSTR" <<'PY'
 import statistics, sys
 rows = [l.strip().split("|") for l in open(sys.argv[1])]
 n = int(sys.argv[2])
+instructions = dict(l.strip().split("|") for l in open(sys.argv[3]) if "|" in l)
 def med(workload, tool, col):
     v = [float(r[col]) for r in rows if r[0] == workload and r[1] == tool]
     return statistics.median(v) if v else float("nan")
@@ -80,4 +101,11 @@ for w in (1, 2, 4):
     print(f"{w} worker(s): {n / wall:,.0f} records/s ({wall:.2f} s; plain run {local_wall:.2f} s): "
           f"client CPU {cpu / n * 1e6:.0f} us per record vs {local_cpu / n * 1e6:.0f} us plain "
           f"(+{(cpu / local_cpu - 1) * 100:.0f}%)")
+if "plain" in instructions:
+    plain = int(instructions["plain"])
+    print(f"\nclient instructions per record (callgrind): plain run {plain / n:,.0f}")
+    for w in ("1", "2", "4"):
+        if instructions.get(w):
+            i = int(instructions[w])
+            print(f"{w} worker(s): {i / n:,.0f} (+{(i / plain - 1) * 100:.0f}%)")
 PY

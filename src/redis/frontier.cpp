@@ -233,6 +233,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         (o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block).count());
     // Records made but not stored yet: (id, line, entry id, failed).
     std::vector<std::array<std::string, 4>> pending;
+    asio::steady_timer stored(ex); // cancelled whenever records have been stored
 
     // Everything enqueued has a record.
     auto all_done = [&]() -> asio::awaitable<bool> {
@@ -273,8 +274,9 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 }
             }
             // Near the end (the stream drained, own records on their way) the
-            // worker looks without blocking and waits here: Redis times out
-            // blocked reads only every 100 ms or so.
+            // worker looks without blocking and then waits here for its next
+            // records to be stored (Redis times blocked reads out only every
+            // 100 ms or so, which would hold up the end of the job).
             const bool near_end = o.until_done && drained && unstored > 0;
             auto read = near_end ? args("XREADGROUP", "GROUP", consumer_group, o.consumer,
                                         "COUNT", count, "STREAMS", k.targets, ">")
@@ -295,7 +297,14 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 auto item = std::make_unique<entry>(std::move(e));
                 co_await feed.send(std::move(item));
             }
-            if (idle && near_end) co_await sleep_for(std::chrono::milliseconds(5));
+            if (idle && near_end && unstored > 0) {
+                stored.expires_after(std::chrono::milliseconds(std::stoll(block)));
+                boost::system::error_code ec;
+                co_await stored.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                const auto state = co_await asio::this_coro::cancellation_state;
+                if (state.cancelled() != asio::cancellation_type::none)
+                    throw boost::system::system_error(asio::error::operation_aborted);
+            }
         }
     };
 
@@ -380,7 +389,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             }
             // A few records wait a moment for company: fewer, fuller round trips.
             if (pending.size() < 64 && consumers > 0)
-                co_await sleep_for(std::chrono::milliseconds(2));
+                co_await sleep_for(std::chrono::milliseconds(10));
             // One script call per 500 records, all in one round trip.
             auto records = std::exchange(pending, {});
             std::vector<std::vector<std::string>> batch;
@@ -394,6 +403,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             }
             auto replies = co_await run_script_calls(writes, commit_script, batch, o.say);
             unstored -= std::min(unstored, records.size());
+            stored.cancel();
             std::uint64_t stored = 0;
             for (auto& r : replies)
                 stored += static_cast<std::uint64_t>(must(std::move(r), "storing records").number);
