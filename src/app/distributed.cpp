@@ -70,8 +70,9 @@ int run_enqueue(const enqueue_config& config) {
         config.hosts ? target_validator(host_line_problem) : target_validator(url_line_problem);
     if (!read_input(config.input, validate, false, input)) return exit_usage;
     std::vector<std::string> texts;
-    for (const auto& t : input.targets)
-        texts.push_back(t.text);
+    texts.reserve(input.targets.size());
+    for (auto& t : input.targets)
+        texts.push_back(std::move(t.text));
     return run_loop(
         [&]() -> asio::awaitable<int> {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);

@@ -135,13 +135,13 @@ std::optional<target_message> read_target_message(std::string_view message) {
 }
 
 std::string make_record_line(std::uint64_t id, const json& fields) {
-    std::string line;
-    append_id(id, line);
-    const auto dumped = fields.is_object()
-                            ? fields.dump(-1, ' ', false, json::error_handler_t::replace)
-                            : std::string("{}");
-    if (dumped.size() > 2) line += ','; // "{}" adds nothing
-    line.append(dumped, 1);
+    std::string head;
+    append_id(id, head);
+    if (!fields.is_object() || fields.empty()) return head + '}';
+    head += ',';
+    // The id goes in after the fields' opening brace (no second copy of them).
+    auto line = fields.dump(-1, ' ', false, json::error_handler_t::replace);
+    line.replace(0, 1, head);
     return line;
 }
 
