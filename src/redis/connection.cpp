@@ -65,8 +65,8 @@ void free_reply(void* root) {
     delete static_cast<reply*>(root);
 }
 
-redisReplyObjectFunctions reply_functions{create_string, create_array, create_integer,
-                                          create_nil, free_reply};
+redisReplyObjectFunctions reply_functions{create_string, create_array, create_integer, create_nil,
+                                          free_reply};
 
 // Appends one command in RESP (an array of bulk strings) to `out`.
 void append_command(const std::vector<std::string>& args, std::string& out) {

@@ -8,6 +8,8 @@
 #include "asyncfetch/http/url.hpp"
 #include "asyncfetch/redis/messages.hpp"
 
+#include "calls.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -15,9 +17,7 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
-#include <optional>
-#include <unordered_set>
+#include <memory>
 
 namespace asio = boost::asio;
 using json = nlohmann::ordered_json;
@@ -25,12 +25,7 @@ using json = nlohmann::ordered_json;
 namespace asyncfetch::redis {
 namespace {
 
-struct keys {
-    explicit keys(const std::string& name)
-        : targets(name + ":targets"), results(name + ":results"), done(name + ":done"),
-          total(name + ":total"), next_id(name + ":next_id"), seen(name + ":seen") {}
-    std::string targets, results, done, total, next_id, seen;
-};
+using namespace detail;
 
 // Stores records once per target id and acknowledges their entries,
 // atomically. KEYS: done, results, targets; ARGV: group, then (target id,
@@ -83,24 +78,6 @@ end
 return added
 )";
 
-reply must(reply r, const std::string& what) {
-    if (r.is_error()) throw std::runtime_error(what + ": " + r.str);
-    return r;
-}
-
-long long number_of(const reply& r) {
-    if (r.type == reply::integer) return r.number;
-    if (r.type == reply::string) return std::stoll(r.str);
-    return 0;
-}
-
-// A command's words (built outside coroutines: GCC 12 mishandles braced
-// lists of string literals inside them).
-template <class... Words>
-std::vector<std::string> args(Words&&... words) {
-    return {std::string(std::forward<Words>(words))...};
-}
-
 // One stream entry: its stream id and the target message.
 struct entry {
     std::string stream_id;
@@ -108,32 +85,6 @@ struct entry {
     std::string text;
     int depth = 0;      // crawls
     std::string parent; // crawls: the page that linked here
-};
-
-// The target ids collect has written. Ids are handed out densely from 1, so
-// a bit per id does (10 million ids: 1.25 MB, where a hash set takes ~400 MB);
-// an id far beyond those seen so far goes to a set instead.
-class id_set {
-public:
-    bool insert(std::uint64_t id) {
-        const auto limit = std::max<std::uint64_t>(2 * bits_.size(), 1u << 20);
-        if (id >= limit) {
-            const bool added = sparse_.insert(id).second;
-            count_ += added;
-            return added;
-        }
-        if (id >= bits_.size()) bits_.resize(std::max<std::uint64_t>(id + 1, 2 * bits_.size()));
-        if (bits_[id]) return false;
-        bits_[id] = true;
-        ++count_;
-        return true;
-    }
-    std::uint64_t size() const noexcept { return count_; }
-
-private:
-    std::vector<bool> bits_;
-    std::unordered_set<std::uint64_t> sparse_;
-    std::uint64_t count_ = 0;
 };
 
 // [[id, [field, value, ...]], ...] -> entries (malformed ones are skipped).
@@ -148,64 +99,6 @@ void entries_of(reply& list, std::vector<entry>& out) {
                                std::move(t->parent)});
         }
     }
-}
-
-} // namespace
-
-asio::awaitable<std::vector<reply>>
-pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& commands,
-                    const std::function<void(const std::string&)>& say) {
-    auto wait = std::chrono::milliseconds(100);
-    bool failing = false;
-    for (;;) {
-        try {
-            auto replies = co_await c.pipeline(commands);
-            if (failing && say) say("redis: reachable again");
-            co_return replies;
-        } catch (const boost::system::system_error& e) {
-            if (e.code() == asio::error::operation_aborted ||
-                e.code() == asio::error::access_denied)
-                throw;
-            if (!failing && say) say(std::string(e.what()) + "; retrying");
-            failing = true;
-        }
-        co_await sleep_for(wait);
-        wait = std::min<std::chrono::milliseconds>(wait * 2, std::chrono::seconds(5));
-    }
-}
-
-asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
-                                          const std::function<void(const std::string&)>& say) {
-    std::vector<std::vector<std::string>> one{std::move(args)};
-    auto replies = co_await pipeline_with_retry(c, one, say);
-    co_return std::move(replies.front());
-}
-
-namespace {
-
-// Loads a Lua script into Redis; returns its SHA1 for EVALSHA.
-asio::awaitable<std::string> load_script(connection& c, const char* script,
-                                         const std::function<void(const std::string&)>& say) {
-    auto load = args("SCRIPT", "LOAD", script);
-    co_return must(co_await command_with_retry(c, load, say), "SCRIPT LOAD").str;
-}
-
-// Sends EVALSHA calls of `script` in one round trip. A Redis that restarted
-// has forgotten the script: it is loaded again and the calls resent (every
-// script here can run twice harmlessly).
-asio::awaitable<std::vector<reply>>
-run_script_calls(connection& c, const char* script,
-                 const std::vector<std::vector<std::string>>& calls,
-                 const std::function<void(const std::string&)>& say) {
-    auto replies = co_await pipeline_with_retry(c, calls, say);
-    const bool forgotten = std::any_of(replies.begin(), replies.end(), [](const reply& r) {
-        return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
-    });
-    if (forgotten) {
-        co_await load_script(c, script, say);
-        replies = co_await pipeline_with_retry(c, calls, say);
-    }
-    co_return replies;
 }
 
 } // namespace
@@ -304,10 +197,10 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
             // records to be stored (Redis times blocked reads out only every
             // 100 ms or so, which would hold up the end of the job).
             const bool near_end = o.until_done && drained && unstored > 0;
-            auto read = near_end ? args("XREADGROUP", "GROUP", consumer_group, o.consumer,
-                                        "COUNT", count, "STREAMS", k.targets, ">")
-                                 : args("XREADGROUP", "GROUP", consumer_group, o.consumer,
-                                        "COUNT", count, "BLOCK", block, "STREAMS", k.targets, ">");
+            auto read = near_end ? args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
+                                        count, "STREAMS", k.targets, ">")
+                                 : args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
+                                        count, "BLOCK", block, "STREAMS", k.targets, ">");
             auto fresh = co_await command_with_retry(reads, read, o.say);
             if (fresh.is_error()) {
                 // NOGROUP: nothing was enqueued yet.
@@ -376,8 +269,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         while (auto item = co_await feed.receive()) {
             auto& e = **item;
             // (A crawl page still needs the entry's text.)
-            const target t{static_cast<std::size_t>(e.id), 0,
-                           o.crawl ? e.text : std::move(e.text)};
+            const target t{static_cast<std::size_t>(e.id), 0, o.crawl ? e.text : std::move(e.text)};
             record r;
             try {
                 if (o.crawl)
@@ -451,51 +343,6 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         }
     });
     co_return stats;
-}
-
-asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, bool follow,
-                                       const std::function<void(std::string_view, bool)>& emit,
-                                       const std::function<void(const std::string&)>& say) {
-    const keys k(name);
-    id_set seen;
-    std::string last = "0-0";
-    for (;;) {
-        auto read = args("XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", k.results, last);
-        auto r = co_await command_with_retry(c, read, say);
-        if (r.is_error()) throw std::runtime_error(k.results + ": " + r.str);
-        for (auto& stream : r.elements) {
-            if (stream.elements.size() != 2) continue;
-            for (auto& e : stream.elements[1].elements) {
-                if (e.elements.size() != 2) continue;
-                last = std::move(e.elements[0].str);
-                // Fields: id, data (the line as written) and, when it failed, failed=1.
-                std::optional<std::uint64_t> id;
-                const std::string* line = nullptr;
-                bool failed = false;
-                const auto& fields = e.elements[1].elements;
-                for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
-                    const auto& field = fields[i].str;
-                    const auto& value = fields[i + 1].str;
-                    if (field == "id") {
-                        std::uint64_t n = 0;
-                        const auto [end, ec] =
-                            std::from_chars(value.data(), value.data() + value.size(), n);
-                        if (ec == std::errc{} && end == value.data() + value.size()) id = n;
-                    } else if (field == "data") {
-                        line = &value;
-                    } else if (field == "failed") {
-                        failed = value == "1";
-                    }
-                }
-                if (!id || !line || !seen.insert(*id)) continue;
-                emit(*line, failed);
-            }
-        }
-        if (follow) continue;
-        auto get_total = args("GET", k.total);
-        const auto total = number_of(co_await command_with_retry(c, get_total, say));
-        if (total > 0 && seen.size() >= static_cast<std::uint64_t>(total)) co_return seen.size();
-    }
 }
 
 } // namespace asyncfetch::redis

@@ -11,10 +11,10 @@
 
 #include <chrono>
 #include <csignal>
-#include <sstream>
 #include <cstdlib>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace asyncfetch;

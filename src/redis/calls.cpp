@@ -1,0 +1,79 @@
+#include "calls.hpp"
+
+#include "asyncfetch/core/timeout.hpp"
+#include "asyncfetch/redis/frontier.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace asio = boost::asio;
+
+namespace asyncfetch::redis {
+namespace detail {
+
+reply must(reply r, const std::string& what) {
+    if (r.is_error()) throw std::runtime_error(what + ": " + r.str);
+    return r;
+}
+
+long long number_of(const reply& r) {
+    if (r.type == reply::integer) return r.number;
+    if (r.type == reply::string) return std::stoll(r.str);
+    return 0;
+}
+
+asio::awaitable<std::vector<reply>>
+pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& commands,
+                    const say_fn& say) {
+    auto wait = std::chrono::milliseconds(100);
+    bool failing = false;
+    for (;;) {
+        try {
+            auto replies = co_await c.pipeline(commands);
+            if (failing && say) say("redis: reachable again");
+            co_return replies;
+        } catch (const boost::system::system_error& e) {
+            if (e.code() == asio::error::operation_aborted ||
+                e.code() == asio::error::access_denied)
+                throw;
+            if (!failing && say) say(std::string(e.what()) + "; retrying");
+            failing = true;
+        }
+        co_await sleep_for(wait);
+        wait = std::min<std::chrono::milliseconds>(wait * 2, std::chrono::seconds(5));
+    }
+}
+
+asio::awaitable<std::string> load_script(connection& c, const char* script, const say_fn& say) {
+    auto load = args("SCRIPT", "LOAD", script);
+    co_return must(co_await command_with_retry(c, load, say), "SCRIPT LOAD").str;
+}
+
+asio::awaitable<std::vector<reply>>
+run_script_calls(connection& c, const char* script,
+                 const std::vector<std::vector<std::string>>& calls, const say_fn& say) {
+    auto replies = co_await pipeline_with_retry(c, calls, say);
+    const bool forgotten = std::any_of(replies.begin(), replies.end(), [](const reply& r) {
+        return r.is_error() && r.str.rfind("NOSCRIPT", 0) == 0;
+    });
+    if (forgotten) {
+        co_await load_script(c, script, say);
+        replies = co_await pipeline_with_retry(c, calls, say);
+    }
+    co_return replies;
+}
+
+} // namespace detail
+
+asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
+                                          const std::function<void(const std::string&)>& say) {
+    std::vector<std::vector<std::string>> one{std::move(args)};
+    auto replies = co_await detail::pipeline_with_retry(c, one, say);
+    co_return std::move(replies.front());
+}
+
+} // namespace asyncfetch::redis
