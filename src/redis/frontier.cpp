@@ -171,8 +171,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         // Claims are looked for when idle, and at least once a second: not on
         // every read (XAUTOCLAIM walks the pending list).
         auto last_claim = std::chrono::steady_clock::time_point{};
-        bool idle = true;     // the last look found nothing
-        bool drained = false; // the last look found less than a full batch
+        bool idle = true; // the last look found nothing
         for (;;) {
             if (o.until_done && idle && unstored == 0 && co_await all_done()) {
                 feed.close();
@@ -192,15 +191,15 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                     stats.claimed += batch.size();
                 }
             }
-            // Near the end (the stream drained, own records on their way) the
-            // worker looks without blocking and then waits here for its next
-            // records to be stored (Redis times blocked reads out only every
-            // 100 ms or so, which would hold up the end of the job).
-            const bool near_end = o.until_done && drained && unstored > 0;
-            auto read = near_end ? args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
-                                        count, "STREAMS", k.targets, ">")
-                                 : args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
-                                        count, "BLOCK", block, "STREAMS", k.targets, ">");
+            // With its own records on their way, a worker that must notice
+            // the end looks without blocking and, finding nothing, waits
+            // here for the next of them to be stored (Redis times blocked
+            // reads out only every 100 ms or so: that would hold up the end).
+            const bool look_only = o.until_done && unstored > 0;
+            auto read = look_only ? args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
+                                         count, "STREAMS", k.targets, ">")
+                                  : args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
+                                         count, "BLOCK", block, "STREAMS", k.targets, ">");
             auto fresh = co_await command_with_retry(reads, read, o.say);
             if (fresh.is_error()) {
                 // NOGROUP: nothing was enqueued yet.
@@ -210,13 +209,12 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                     if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
             }
             idle = batch.empty();
-            drained = batch.size() < max_batch;
             unstored += batch.size();
             for (auto& e : batch) {
                 auto item = std::make_unique<entry>(std::move(e));
                 co_await feed.send(std::move(item));
             }
-            if (idle && near_end && unstored > 0) {
+            if (idle && look_only && unstored > 0) {
                 stored.expires_after(std::chrono::milliseconds(std::stoll(block)));
                 boost::system::error_code ec;
                 co_await stored.async_wait(asio::redirect_error(asio::use_awaitable, ec));
