@@ -100,12 +100,12 @@ for w in (1, 2, 4):
     wall, cpu = med("redis", f"asyncfetch via redis, {w} worker(s)", 2), med("redis", f"asyncfetch via redis, {w} worker(s)", 3)
     print(f"{w} worker(s): {n / wall:,.0f} records/s ({wall:.2f} s; plain run {local_wall:.2f} s): "
           f"client CPU {cpu / n * 1e6:.0f} us per record vs {local_cpu / n * 1e6:.0f} us plain "
-          f"(+{(cpu / local_cpu - 1) * 100:.0f}%)")
+          f"({(cpu / local_cpu - 1) * 100:+.0f}%)")
 if "plain" in instructions:
     plain = int(instructions["plain"])
     print(f"\nclient instructions per record (callgrind): plain run {plain / n:,.0f}")
     for w in ("1", "2", "4"):
         if instructions.get(w):
             i = int(instructions[w])
-            print(f"{w} worker(s): {i / n:,.0f} (+{(i / plain - 1) * 100:.0f}%)")
+            print(f"{w} worker(s): {i / n:,.0f} ({(i / plain - 1) * 100:+.0f}%)")
 PY
