@@ -28,8 +28,10 @@ struct host_state {
 } // namespace
 
 struct page_fetcher::impl {
-    impl(asio::any_io_executor ex, http::client& client, const crawl_options& options)
-        : ex(ex), client(client), options(options), robots_ready(ex, steady::time_point::max()) {}
+    impl(asio::any_io_executor ex, http::client& client, const crawl_options& options,
+         slot_booker book)
+        : ex(ex), client(client), options(options), book(std::move(book)),
+          robots_ready(ex, steady::time_point::max()) {}
 
     // Reads the origin's robots.txt once; other fetches for it wait.
     asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {
@@ -56,10 +58,17 @@ struct page_fetcher::impl {
     }
 
     // Waits for this origin's next politeness slot, and books the one after.
-    asio::awaitable<void> polite_wait(host_state& h) {
+    asio::awaitable<void> polite_wait(host_state& h, const std::string& origin) {
         auto gap = options.delay;
         if (!options.ignore_robots) gap = std::max(gap, h.rules.crawl_delay().value_or(gap));
         if (gap.count() <= 0) co_return;
+        if (book) {
+            const auto wait = co_await book(origin, gap);
+            if (wait.count() <= 0) co_return;
+            asio::steady_timer timer(ex, wait);
+            co_await timer.async_wait(asio::use_awaitable);
+            co_return;
+        }
         const auto now = steady::now();
         const auto slot = std::max(now, h.next_slot);
         h.next_slot = slot + gap;
@@ -71,13 +80,14 @@ struct page_fetcher::impl {
     asio::any_io_executor ex;
     http::client& client;
     const crawl_options& options;
+    slot_booker book;
     asio::steady_timer robots_ready; // cancelled when a robots.txt has been read
     std::map<std::string, host_state> hosts;
 };
 
 page_fetcher::page_fetcher(asio::any_io_executor ex, http::client& client,
-                           const crawl_options& options)
-    : impl_(std::make_unique<impl>(ex, client, options)) {}
+                           const crawl_options& options, slot_booker book)
+    : impl_(std::make_unique<impl>(ex, client, options, std::move(book))) {}
 
 page_fetcher::~page_fetcher() = default;
 
@@ -89,7 +99,8 @@ asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string
     p.entry = std::move(e);
     try {
         const auto url = http::parse_url(p.entry.url).url.value();
-        auto& h = m.hosts[url.origin()];
+        const auto origin = url.origin();
+        auto& h = m.hosts[origin];
         if (!m.options.ignore_robots) {
             co_await m.ensure_robots(h, url);
             if (!h.rules.allows(url.request_target))
@@ -99,7 +110,7 @@ asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string
                                       "): not crawled, as RFC 9309 asks";
         }
         if (p.refused.empty()) {
-            co_await m.polite_wait(h);
+            co_await m.polite_wait(h, origin);
             if (starting) starting();
             p.result = co_await m.client.fetch(p.entry.url);
             const auto& res = p.result;

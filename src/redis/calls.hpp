@@ -19,8 +19,10 @@ using say_fn = std::function<void(const std::string&)>;
 struct keys {
     explicit keys(const std::string& name)
         : targets(name + ":targets"), results(name + ":results"), done(name + ":done"),
-          total(name + ":total"), next_id(name + ":next_id"), seen(name + ":seen") {}
+          total(name + ":total"), next_id(name + ":next_id"), seen(name + ":seen"),
+          polite(name + ":polite:") {}
     std::string targets, results, done, total, next_id, seen;
+    std::string polite; // + an origin: its next request slot (crawls)
 };
 
 // The reply, or an exception naming `what` if Redis answered with an error.

@@ -60,6 +60,18 @@ end
 return (#ARGV - 1) / step
 )";
 
+// Books an origin's next request slot for all the job's workers, on Redis's
+// clock. KEYS: the origin's key; ARGV: the gap in ms. Returns how many ms to
+// wait for the slot. The key expires a minute after its last slot.
+constexpr const char* book_slot_script = R"(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap = tonumber(ARGV[1])
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], slot + gap, 'PX', slot + gap - now + 60000)
+return slot - now
+)";
+
 // Adds a page's links that no one has seen, within the page cap. KEYS: seen,
 // next_id, total, targets; ARGV: max pages (0: none), depth, parent, URLs.
 constexpr const char* add_links_script = R"(
@@ -235,7 +247,21 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         auto with_bodies = o.crawl->client;
         with_bodies.keep_body = true;
         crawl_client = std::make_unique<http::client>(ex, with_bodies);
-        fetcher = std::make_unique<crawl::page_fetcher>(ex, *crawl_client, o.crawl->options);
+        // The politeness gap to an origin holds across all the job's workers.
+        auto slot_sha = co_await load_script(writes, book_slot_script, o.say);
+        auto book =
+            [&writes, &o, polite = k.polite, slot_sha](
+                const std::string& origin,
+                std::chrono::milliseconds gap) -> asio::awaitable<std::chrono::milliseconds> {
+            std::vector<std::vector<std::string>> call;
+            call.push_back(
+                args("EVALSHA", slot_sha, "1", polite + origin, std::to_string(gap.count())));
+            auto r = co_await run_script_calls(writes, book_slot_script, call, o.say);
+            co_return std::chrono::milliseconds(
+                must(std::move(r.front()), "booking a request to " + origin).number);
+        };
+        fetcher = std::make_unique<crawl::page_fetcher>(ex, *crawl_client, o.crawl->options,
+                                                        std::move(book));
         filter = std::make_unique<crawl::frontier>(o.crawl->options);
         links_sha = co_await load_script(writes, add_links_script, o.say);
     }

@@ -275,3 +275,42 @@ TEST_CASE("redis: a shared crawl fetches each page once across workers, with dep
     CHECK(by_path["/private/x"]["error"] == "disallowed by robots.txt");
     CHECK(collected.status == 1); // that refusal counts as a failure
 }
+
+TEST_CASE("redis: the politeness gap to a host holds across the workers of a shared crawl") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server_options site;
+    std::string home = "<html><body>";
+    for (int i = 1; i <= 6; ++i) {
+        const auto path = "/p" + std::to_string(i);
+        home += "<a href=\"" + path + "\">x</a>";
+        site.pages[path] = {200, "text/html", "<html></html>"};
+    }
+    site.pages["/"] = {200, "text/html", home + "</body></html>"};
+    testserver::server server(site);
+    const auto job = redis.url("polite");
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-", "--crawl"}), server.base_url() + "/\n")
+                .status == 0);
+    auto crawler = [&] {
+        return asyncfetch_cmd(
+            {"worker", job, "--until-done", "--crawl", "--delay", "0.15", "-c", "4"});
+    };
+    child a(crawler()), b(crawler()), c(crawler());
+    for (auto* w : {&a, &b, &c}) {
+        const auto r = w->wait(60);
+        CHECK_MESSAGE(r.status == 0, r.err);
+    }
+    std::vector<std::chrono::steady_clock::time_point> pages;
+    for (const auto& r : server.request_log())
+        if (r.target != "/robots.txt") pages.push_back(r.at);
+    REQUIRE(pages.size() == 7);
+    // Three workers with four fetches each would reach the host together;
+    // booked on Redis, their requests are 150 ms apart (less a little for
+    // the way from the booking to the server).
+    for (std::size_t i = 1; i < pages.size(); ++i) {
+        const auto gap =
+            std::chrono::duration_cast<std::chrono::milliseconds>(pages[i] - pages[i - 1]);
+        CAPTURE(i);
+        CHECK(gap.count() >= 120);
+    }
+}

@@ -10,6 +10,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,8 +41,15 @@ struct crawl_sinks {
 // links (HTML only). Used by the crawl below and by distributed crawl workers.
 class page_fetcher {
 public:
+    // Books an origin's next request slot, `gap` after the one before, and
+    // says how long to wait for it. Given when several processes crawl the
+    // same job, so the gap holds across all of them; without it the slots
+    // are this fetcher's own.
+    using slot_booker = std::function<boost::asio::awaitable<std::chrono::milliseconds>(
+        const std::string& origin, std::chrono::milliseconds gap)>;
+
     page_fetcher(boost::asio::any_io_executor ex, http::client& client,
-                 const crawl_options& options);
+                 const crawl_options& options, slot_booker book = {});
     ~page_fetcher();
     page_fetcher(const page_fetcher&) = delete;
     page_fetcher& operator=(const page_fetcher&) = delete;

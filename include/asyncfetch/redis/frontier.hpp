@@ -11,6 +11,7 @@
 //                 processed twice after a claim still yields one record)
 //   NAME:total    how many targets were enqueued; NAME:next_id the id counter
 //   NAME:seen     (crawls) every URL ever enqueued, so none is fetched twice
+//   NAME:polite:ORIGIN  (crawls) when the next request to ORIGIN may start
 // Messages are JSON. Storing a record, marking it done and acknowledging its
 // entry is one Lua script, so no crash can leave one without the others.
 #pragma once
@@ -46,9 +47,10 @@ boost::asio::awaitable<std::uint64_t> enqueue(connection& c, const std::string& 
                                               const std::vector<std::string>& targets,
                                               bool crawl = false);
 
-// A shared crawl: each worker fetches pages politely (robots.txt and its own
-// politeness gap per origin: the gap is per worker, not across workers) and
-// adds the links it admits (depth, scope as the page's host, patterns) to the
+// A shared crawl: each worker fetches pages politely (robots.txt, read by
+// each worker once per origin, and the politeness gap per origin, which holds
+// across all the job's workers: every request books its slot in
+// NAME:polite:ORIGIN) and adds the links it admits (depth, scope as the page's host, patterns) to the
 // stream, once per URL for the whole job (NAME:seen, a Redis set: about 60
 // bytes plus the URL per URL seen), up to max_pages targets in all.
 struct crawl_mode {
