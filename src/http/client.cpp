@@ -6,6 +6,7 @@
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
+#include "asyncfetch/core/tls.hpp"
 #include "asyncfetch/http/decode.hpp"
 #include "asyncfetch/http/url.hpp"
 
@@ -133,20 +134,8 @@ struct client::impl {
     // Made on the first https URL: loading the system's CA store costs ~50 ms
     // of CPU, which a run of plain http URLs should not pay.
     asio::ssl::context& tls_context() {
-        if (tls) return *tls;
-        auto& ctx = tls.emplace(asio::ssl::context::tls_client);
-        ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3);
-        if (options.verify_tls) {
-            ctx.set_verify_mode(asio::ssl::verify_peer);
-            if (options.ca_file.empty())
-                ctx.set_default_verify_paths();
-            else
-                ctx.load_verify_file(options.ca_file);
-        } else {
-            ctx.set_verify_mode(asio::ssl::verify_none);
-        }
-        return ctx;
+        if (!tls) tls.emplace(client_tls_context(options.verify_tls, options.ca_file));
+        return *tls;
     }
 
     asio::awaitable<fetch_result> fetch(std::string url);
@@ -347,14 +336,7 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
     auto& tls_stream = std::get<1>(conn->stream);
     SSL* ssl = tls_stream.native_handle();
-    if (!url.host_is_ip) SSL_set_tlsext_host_name(ssl, url.host.c_str());
-    if (options.verify_tls) {
-        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-        if (url.host_is_ip)
-            X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-        else
-            X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
-    }
+    expect_host(ssl, url.host, url.host_is_ip);
     const auto tls_budget = budget(options.limits.tls, deadline);
     tcp_stream.expires_after(tls_budget.limit);
     auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);

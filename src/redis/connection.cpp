@@ -2,6 +2,7 @@
 
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
+#include "asyncfetch/core/tls.hpp"
 
 #include <hiredis/hiredis.h>
 
@@ -157,29 +158,12 @@ struct connection::impl {
             co_await asio::async_connect(s, found, asio::use_awaitable);
             s.set_option(tcp::no_delay(true));
             if (where.tls) {
-                if (!tls_context) { // made once, and only for rediss:// (it costs)
-                    asio::ssl::context made(asio::ssl::context::tls_client);
-                    if (opts.verify_tls) {
-                        made.set_verify_mode(asio::ssl::verify_peer);
-                        if (opts.ca_file.empty())
-                            made.set_default_verify_paths();
-                        else
-                            made.load_verify_file(opts.ca_file);
-                    }
-                    tls_context.emplace(std::move(made)); // only once fully set up
-                }
+                if (!tls_context) // made once, and only for rediss:// (it costs)
+                    tls_context.emplace(client_tls_context(opts.verify_tls, opts.ca_file));
                 stream.emplace(std::move(s), *tls_context);
-                // The certificate must name the host: an address by IP, a name by DNS name.
-                SSL* ssl = stream->native_handle();
                 boost::system::error_code not_ip;
                 asio::ip::make_address(where.host, not_ip);
-                X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
-                if (!not_ip) {
-                    X509_VERIFY_PARAM_set1_ip_asc(param, where.host.c_str());
-                } else {
-                    SSL_set_tlsext_host_name(ssl, where.host.c_str());
-                    X509_VERIFY_PARAM_set1_host(param, where.host.c_str(), 0);
-                }
+                expect_host(stream->native_handle(), where.host, !not_ip);
                 co_await stream->async_handshake(asio::ssl::stream_base::client,
                                                  asio::use_awaitable);
             } else {
