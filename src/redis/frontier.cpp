@@ -98,8 +98,9 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     std::string script_sha;
     const auto idle_ms = std::to_string(o.claim_idle.count());
     // Waiting for new entries: shorter when the worker must notice the end.
-    const auto block = std::to_string(
-        (o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block).count());
+    const auto block_time =
+        o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block;
+    const auto block = std::to_string(block_time.count());
     // Records made but not stored yet: (id, line, entry id, failed).
     std::vector<std::array<std::string, 4>> pending;
     asio::steady_timer stored(ex); // cancelled whenever records have been stored
@@ -165,7 +166,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 co_await feed.send(std::move(item));
             }
             if (idle && look_only && unstored > 0) {
-                stored.expires_after(std::chrono::milliseconds(std::stoll(block)));
+                stored.expires_after(block_time);
                 boost::system::error_code ec;
                 co_await stored.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 const auto state = co_await asio::this_coro::cancellation_state;
