@@ -53,8 +53,7 @@ asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, b
     std::string last = "0-0";
     for (;;) {
         auto read = args("XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", k.results, last);
-        auto r = co_await command_with_retry(c, read, say);
-        if (r.is_error()) throw std::runtime_error(k.results + ": " + r.str);
+        auto r = must(co_await command_with_retry(c, read, say), k.results);
         for (auto& stream : r.elements) {
             if (stream.elements.size() != 2) continue;
             for (auto& e : stream.elements[1].elements) {
