@@ -451,7 +451,8 @@ int main(int argc, char** argv) {
     bool worker_is_crawl = false;
     worker_cmd->add_flag("--crawl", worker_is_crawl,
                          "Crawl: follow the links of each page (the options below), adding new "
-                         "URLs to the shared job");
+                         "URLs to the shared job; the --delay between requests to a host holds "
+                         "across all the job's workers");
     add_crawl_only_options(*worker_cmd, worker_crawl);
     worker_cmd->add_option("command", worker_command, "With --ssh: the command (after --)");
     af::app::collect_config collect;
