@@ -123,6 +123,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         // every read (XAUTOCLAIM walks the pending list).
         auto last_claim = std::chrono::steady_clock::time_point{};
         bool idle = true; // the last look found nothing
+        auto idle_wait = std::chrono::milliseconds(5);
         for (;;) {
             if (o.until_done && idle && unstored == 0 && co_await all_done()) {
                 feed.close();
@@ -142,11 +143,10 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                     stats.claimed += batch.size();
                 }
             }
-            // With its own records on their way, a worker that must notice
-            // the end looks without blocking and, finding nothing, waits
-            // here for the next of them to be stored (Redis times blocked
-            // reads out only every 100 ms or so: that would hold up the end).
-            const bool look_only = o.until_done && unstored > 0;
+            // A worker that must notice the end looks without blocking and
+            // waits here instead (Redis times blocked reads out only every
+            // 100 ms or so, which would hold up the end of every job).
+            const bool look_only = o.until_done;
             auto read = look_only ? args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
                                          count, "STREAMS", k.targets, ">")
                                   : args("XREADGROUP", "GROUP", consumer_group, o.consumer, "COUNT",
@@ -165,13 +165,20 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                 auto item = std::make_unique<entry>(std::move(e));
                 co_await feed.send(std::move(item));
             }
-            if (idle && look_only && unstored > 0) {
+            if (!idle || !look_only) {
+                idle_wait = std::chrono::milliseconds(5);
+            } else if (unstored > 0) {
+                // Its own records on their way: until the next of them is stored.
                 stored.expires_after(block_time);
                 boost::system::error_code ec;
                 co_await stored.async_wait(asio::redirect_error(asio::use_awaitable, ec));
                 const auto state = co_await asio::this_coro::cancellation_state;
                 if (state.cancelled() != asio::cancellation_type::none)
                     throw boost::system::system_error(asio::error::operation_aborted);
+            } else {
+                // Others' records on their way: a while, longer each time.
+                co_await sleep_for(idle_wait);
+                idle_wait = std::min(idle_wait * 2, block_time);
             }
         }
     };
