@@ -289,8 +289,9 @@ TEST_CASE("redis: the politeness gap to a host holds across the workers of a sha
     site.pages["/"] = {200, "text/html", home + "</body></html>"};
     testserver::server server(site);
     const auto job = redis.url("polite");
-    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-", "--crawl"}), server.base_url() + "/\n")
-                .status == 0);
+    REQUIRE(
+        run(asyncfetch_cmd({"enqueue", job, "-", "--crawl"}), server.base_url() + "/\n").status ==
+        0);
     auto crawler = [&] {
         return asyncfetch_cmd(
             {"worker", job, "--until-done", "--crawl", "--delay", "0.15", "-c", "4"});
@@ -304,13 +305,16 @@ TEST_CASE("redis: the politeness gap to a host holds across the workers of a sha
     for (const auto& r : server.request_log())
         if (r.target != "/robots.txt") pages.push_back(r.at);
     REQUIRE(pages.size() == 7);
-    // Three workers with four fetches each would reach the host together;
-    // booked on Redis, their requests are 150 ms apart (less a little for
-    // the way from the booking to the server).
+    // Three workers with four fetches each would reach the host together
+    // (gaps of a few ms); booked on Redis, their requests start 150 ms apart.
+    // What reaches the server varies by the way from booking to sending, so
+    // each gap is checked loosely and the span of all seven more closely.
+    using std::chrono::duration_cast;
+    using std::chrono::milliseconds;
     for (std::size_t i = 1; i < pages.size(); ++i) {
-        const auto gap =
-            std::chrono::duration_cast<std::chrono::milliseconds>(pages[i] - pages[i - 1]);
+        const auto gap = duration_cast<milliseconds>(pages[i] - pages[i - 1]).count();
         CAPTURE(i);
-        CHECK(gap.count() >= 120);
+        CHECK(gap >= 75);
     }
+    CHECK(duration_cast<milliseconds>(pages.back() - pages.front()).count() >= 6 * 150 - 100);
 }
