@@ -62,18 +62,17 @@ struct page_fetcher::impl {
         auto gap = options.delay;
         if (!options.ignore_robots) gap = std::max(gap, h.rules.crawl_delay().value_or(gap));
         if (gap.count() <= 0) co_return;
+        steady::duration wait{};
         if (book) {
-            const auto wait = co_await book(origin, gap);
-            if (wait.count() <= 0) co_return;
-            asio::steady_timer timer(ex, wait);
-            co_await timer.async_wait(asio::use_awaitable);
-            co_return;
+            wait = co_await book(origin, gap);
+        } else {
+            const auto now = steady::now();
+            const auto slot = std::max(now, h.next_slot);
+            h.next_slot = slot + gap;
+            wait = slot - now;
         }
-        const auto now = steady::now();
-        const auto slot = std::max(now, h.next_slot);
-        h.next_slot = slot + gap;
-        if (slot == now) co_return;
-        asio::steady_timer timer(ex, slot);
+        if (wait <= steady::duration::zero()) co_return;
+        asio::steady_timer timer(ex, wait);
         co_await timer.async_wait(asio::use_awaitable);
     }
 
