@@ -28,11 +28,7 @@ int run_demo(const demo_config& config) {
     run.concurrency = targets.size();
     run.output.path = config.output;
     run.output.console = !config.quiet;
-    // Every demo URL is on the same local server: lift the per-host limit so
-    // the concurrent pass really has them all in flight.
-    http::client_options client;
-    client.per_host = 0;
-    const int fetched = run_targets(run, fetch_job(client), targets, {});
+    const int fetched = run_targets(run, fetch_job(http::client_options{}), targets, {});
     if (fetched != exit_ok || !config.crawl) return fetched;
 
     // The same for a crawl: a 40-page site, links followed 3 deep, robots.txt obeyed.
@@ -42,6 +38,9 @@ int run_demo(const demo_config& config) {
                  server.base_url().c_str());
     crawl::crawl_options crawl;
     crawl.depth = 3;
+    // The demo's site is our own local server: no polite per-host limit, so the
+    // concurrent pass shows what one thread can have in flight.
+    http::client_options client;
     run.concurrency = 50;
     run.output.path = "none";
     return run_targets(run, crawl_job(client, crawl), {{0, 0, server.base_url() + "/site/0"}}, {});

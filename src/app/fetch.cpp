@@ -20,6 +20,8 @@ record fetch_record(const std::string& url, const http::fetch_result* res, std::
     r.error = std::move(error);
     r.elapsed_ms = elapsed_ms;
     r.bytes = res ? res->bytes : 0;
+    r.queued_ms = res ? res->queued_ms : 0;
+    r.in_flight_at_start = res ? res->in_flight_at_start : 0;
     auto& f = r.fields;
     f["url"] = url;
     f["final_url"] = res ? json(res->final_url) : json(nullptr);
@@ -63,6 +65,20 @@ job_kind fetch_job(const http::client_options& options) {
             share.per_host = std::max<std::size_t>(1, share.per_host / processes);
         return fetch_job(share).make_operation(std::move(ex));
     };
+    if (options.per_host > 0) {
+        kind.queue_limit = [per_host = options.per_host](std::size_t processes) {
+            std::string text = "--per-host " + std::to_string(per_host);
+            if (processes > 1) {
+                const auto share = std::max<std::size_t>(1, per_host / processes);
+                text += " (" + std::to_string(share) + " per process";
+                if (share * processes > per_host)
+                    text += ": " + std::to_string(share * processes) + " in all";
+                text += ")";
+            }
+            return text;
+        };
+        kind.queue_lift = "--per-host 0";
+    }
     // The classic gevent demo's lines.
     kind.started_line = [](const target& t) { return "GET: " + t.text; };
     kind.finished_line = [](const target& t, const record& r) {

@@ -1,6 +1,8 @@
 #include "asyncfetch/app/run.hpp"
 
 #include "asyncfetch/app/workers.hpp"
+#include "asyncfetch/core/open_files.hpp"
+#include "asyncfetch/report/limits.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -95,7 +97,7 @@ asio::awaitable<double> run_recorded(const run_settings& settings, const job_kin
                                      report::output& out) {
     write_problem_records(kind, problems, out);
     const auto wall = co_await run_pass(
-        kind, targets, std::max<std::size_t>(1, settings.concurrency),
+        kind, targets, concurrency_that_fits(std::max<std::size_t>(1, settings.concurrency)),
         std::max<std::size_t>(1, settings.processes), settings.ordered, &out, out);
     out.finish();
     co_return wall.count();
@@ -125,12 +127,26 @@ int run_targets(const run_settings& settings, const job_kind& kind,
     bool interrupted = false;
     bool recording_started = false; // the pass that writes records has begun
     std::exception_ptr failure;
-    const std::size_t concurrency = std::max<std::size_t>(1, settings.concurrency);
+    const std::size_t processes = std::max<std::size_t>(1, settings.processes);
+    // Each connection in flight holds a descriptor: run at what fits, and say so.
+    report::limits_in_force limits;
+    limits.concurrency = std::max<std::size_t>(1, settings.concurrency);
+    limits.ran_at = concurrency_that_fits(limits.concurrency);
+    limits.processes = processes;
+    if (limits.ran_at < limits.concurrency) {
+        limits.open_files = raise_open_files_limit();
+        std::fprintf(stderr,
+                     "asyncfetch: -c %zu lowered to %zu to fit the open-files limit (ulimit -n "
+                     "%zu)\n",
+                     limits.concurrency, limits.ran_at, limits.open_files);
+    }
+    if (kind.queue_limit) limits.queue_limit = kind.queue_limit(processes);
+    limits.queue_lift = kind.queue_lift;
+    const std::size_t concurrency = limits.ran_at;
     const auto started = std::chrono::steady_clock::now();
 
     auto run_passes = [&]() -> asio::awaitable<void> {
         seconds_d serial{}, one_process{};
-        const std::size_t processes = std::max<std::size_t>(1, settings.processes);
         if (settings.compare) {
             report::output quiet({"none", settings.output.console, false});
             serial = co_await run_pass(kind, targets, 1, 1, false, nullptr, quiet);
@@ -150,21 +166,28 @@ int run_targets(const run_settings& settings, const job_kind& kind,
             const auto speedup = [](seconds_d a, seconds_d b) {
                 return b.count() > 0 ? a.count() / b.count() : 0.0;
             };
+            // The limits that applied, as run (not as asked).
+            auto one = limits;
+            one.processes = 1;
+            if (kind.queue_limit) one.queue_limit = kind.queue_limit(1);
+            const auto one_text = report::describe_limits(one);
             if (processes > 1) {
-                std::fprintf(
-                    stderr,
-                    "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu, 1 process)\n"
-                    "%zu processes cost %.3f s (-j %zu -c %zu)\nspeedup %.1f x over serial, "
-                    "%.2f x over 1 process\n",
-                    serial.count(), one_process.count(), concurrency, processes, wall.count(),
-                    processes, concurrency, speedup(serial, wall), speedup(one_process, wall));
+                std::fprintf(stderr,
+                             "serial cost %.3f s\nconcurrent cost %.3f s (%s, 1 process)\n"
+                             "%zu processes cost %.3f s (-j %zu, each %s)\nspeedup %.1f x over "
+                             "serial, %.2f x over 1 process\n",
+                             serial.count(), one_process.count(), one_text.c_str(), processes,
+                             wall.count(), processes, report::describe_limits(limits).c_str(),
+                             speedup(serial, wall), speedup(one_process, wall));
             } else {
-                std::fprintf(
-                    stderr, "serial cost %.3f s\nconcurrent cost %.3f s (-c %zu)\nspeedup %.1f x\n",
-                    serial.count(), wall.count(), concurrency, speedup(serial, wall));
+                std::fprintf(stderr,
+                             "serial cost %.3f s\nconcurrent cost %.3f s (%s)\nspeedup %.1f x\n",
+                             serial.count(), wall.count(), one_text.c_str(), speedup(serial, wall));
             }
         }
         std::fprintf(stderr, "%s\n", out.totals().format(wall, kind.bytes_verb).c_str());
+        if (const auto line = report::limits_line(out.totals(), limits); !line.empty())
+            std::fprintf(stderr, "%s\n", line.c_str());
         if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);
     };
     // `||` below waits for the first branch to succeed, so this one must not

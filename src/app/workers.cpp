@@ -38,6 +38,8 @@ std::string record_message(std::uint64_t id, const record& r) {
     m["elapsed_ms"] = r.elapsed_ms;
     m["bytes"] = r.bytes;
     m["fields"] = r.fields;
+    m["queued_ms"] = r.queued_ms;
+    m["in_flight"] = r.in_flight_at_start;
     return m.dump();
 }
 
@@ -48,6 +50,8 @@ record record_of(const json& m) {
     r.elapsed_ms = m.at("elapsed_ms").get<double>();
     r.bytes = m.at("bytes").get<std::uint64_t>();
     r.fields = m.at("fields");
+    r.queued_ms = m.value("queued_ms", 0.0);
+    r.in_flight_at_start = m.value("in_flight", std::size_t{0});
     return r;
 }
 

@@ -5,6 +5,7 @@
 #include "asyncfetch/app/distributed.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
+#include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/core/units.hpp"
 #include "asyncfetch/schedule/scheduler.hpp"
 #include "asyncfetch/version.hpp"
@@ -27,16 +28,6 @@ namespace {
 
 af::http::duration seconds(double s) {
     return std::chrono::duration_cast<af::http::duration>(std::chrono::duration<double>(s));
-}
-
-// Many concurrent connections need many descriptors: raise the soft limit to
-// the hard one, as servers and load tools do.
-void raise_open_files_limit() {
-    rlimit lim{};
-    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
-        lim.rlim_cur = lim.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &lim);
-    }
 }
 
 // The flags every job has: how many in flight, serial or compared, where
@@ -94,8 +85,10 @@ void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
     add_run_options(cmd, c.run, f.run, "URL", crawling);
     cmd.add_flag("--keep-going", c.keep_going,
                  "Record malformed input lines as errors and fetch the rest");
+    // A fetch is bounded by -c alone; a crawl is polite to each site by default.
+    if (crawling) c.client.per_host = af::crawl::polite_per_host;
     cmd.add_option("--per-host", c.client.per_host, "Requests in flight per host (0: no limit)")
-        ->default_val(8);
+        ->default_val(c.client.per_host);
     cmd.add_option("--timeout", f.timeout, "Seconds for one request attempt, connect to last byte")
         ->default_val(30)
         ->check(CLI::PositiveNumber);
@@ -419,8 +412,9 @@ int main(int argc, char** argv) {
     worker_cmd->add_option("-j,--processes", worker.processes, "Worker processes")
         ->default_val(1)
         ->check(CLI::Range(1, 256));
-    worker_cmd->add_option("--per-host", worker.client.per_host, "Requests in flight per host")
-        ->default_val(8);
+    auto* worker_per_host =
+        worker_cmd->add_option("--per-host", worker.client.per_host,
+                               "Requests in flight per host (default: no limit; 8 with --crawl)");
     worker_cmd->add_option("--timeout", worker_timeout, "Seconds for one request attempt")
         ->default_val(30)
         ->check(CLI::PositiveNumber);
@@ -547,6 +541,8 @@ int main(int argc, char** argv) {
                                                     "command needs --ssh");
             if (worker_is_crawl) {
                 if (worker_is_ssh) throw CLI::ValidationError("--crawl", "not with --ssh");
+                if (worker_per_host->count() == 0)
+                    worker.client.per_host = af::crawl::polite_per_host;
                 finish_crawl_only_flags(worker_crawl);
                 af::redis::crawl_mode mode;
                 mode.options = worker_crawl.crawl;
@@ -591,7 +587,8 @@ int main(int argc, char** argv) {
         return af::app::exit_usage;
     }
 
-    raise_open_files_limit();
+    // Many concurrent connections need many descriptors.
+    af::raise_open_files_limit();
     try {
         if (fetch_cmd->parsed()) return af::app::run_fetch(fetch.config);
         if (crawl_cmd->parsed()) {

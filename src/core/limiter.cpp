@@ -23,8 +23,14 @@ void limiter::permit::reset() {
 boost::asio::awaitable<limiter::permit> limiter::acquire() {
     // Sending into the buffered channel succeeds at once while a slot is free
     // and waits for a release (a receive) when all are taken.
-    if (tokens_)
+    if (tokens_) {
+        ++acquiring_;
+        struct done_acquiring {
+            std::size_t& n;
+            ~done_acquiring() { --n; }
+        } counted{acquiring_};
         co_await tokens_->async_send(boost::system::error_code{}, boost::asio::use_awaitable);
+    }
     ++in_use_;
     co_return permit(this);
 }

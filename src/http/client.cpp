@@ -59,6 +59,17 @@ struct host_pool {
     std::vector<std::unique_ptr<connection>> idle;
 };
 
+// Counts a request on the wire for as long as it lives.
+struct in_flight_count {
+    explicit in_flight_count(client_stats& s) : stats(s) {
+        stats.peak_in_flight = std::max(stats.peak_in_flight, ++stats.in_flight);
+    }
+    ~in_flight_count() { --stats.in_flight; }
+    in_flight_count(const in_flight_count&) = delete;
+    in_flight_count& operator=(const in_flight_count&) = delete;
+    client_stats& stats;
+};
+
 // A name lookup shared by every request to the same host:port in this run.
 struct dns_entry {
     explicit dns_entry(const asio::any_io_executor& ex)
@@ -140,7 +151,7 @@ struct client::impl {
 
     asio::awaitable<fetch_result> fetch(std::string url);
     asio::awaitable<attempt_outcome> follow_redirects(const http_url& start, fetch_result& res);
-    asio::awaitable<failure> request_once(const http_url& url, response& resp);
+    asio::awaitable<failure> request_once(const http_url& url, response& resp, fetch_result& res);
     asio::awaitable<failure> open_connection(const http_url& url, clock_type::time_point deadline,
                                              std::unique_ptr<connection>& conn);
     asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
@@ -191,7 +202,7 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
     http_url current = start;
     for (int redirects = 0;; ++redirects) {
         response resp;
-        const auto failed = co_await request_once(current, resp);
+        const auto failed = co_await request_once(current, resp, res);
         res.final_url = current.text;
         res.status = resp.status;
         res.ec = failed.ec;
@@ -242,10 +253,18 @@ host_pool& client::impl::pool_for(const http_url& url) {
     return *pool;
 }
 
-asio::awaitable<failure> client::impl::request_once(const http_url& url, response& resp) {
+asio::awaitable<failure> client::impl::request_once(const http_url& url, response& resp,
+                                                    fetch_result& res) {
     auto& pool = pool_for(url);
-    // Wait for a free slot for this host (--per-host).
+    // Wait for a free slot for this host (--per-host); the summary reports the wait.
+    const bool must_wait = pool.slots.full();
+    const auto asked = clock_type::now();
     auto permit = co_await pool.slots.acquire();
+    if (must_wait)
+        res.queued_ms +=
+            std::chrono::duration<double, std::milli>(clock_type::now() - asked).count();
+    const in_flight_count counted(stats);
+    res.in_flight_at_start = std::max(res.in_flight_at_start, stats.in_flight);
     const auto deadline = clock_type::now() + options.limits.request;
     for (;;) {
         std::unique_ptr<connection> conn;

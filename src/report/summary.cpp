@@ -7,6 +7,11 @@
 namespace asyncfetch::report {
 
 void summary::add(const record& r) {
+    if (r.queued_ms > 0) {
+        ++queued_;
+        longest_queue_ms_ = std::max(longest_queue_ms_, r.queued_ms);
+    }
+    peak_in_flight_ = std::max(peak_in_flight_, r.in_flight_at_start);
     switch (r.result) {
     case outcome::ok:
         ++ok_;

@@ -261,6 +261,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
 
     switch (job.type) {
     case job_type::crawl:
+        job.client.per_host = crawl::polite_per_host; // a fetch job has no per-host limit
         read_crawl(ck, j, path, job.crawl);
         [[fallthrough]];
     case job_type::fetch:

@@ -16,7 +16,11 @@ struct crawl_config {
     std::string input = "-"; // seed URL list; "-" is stdin
     bool keep_going = false;
     run_settings run;
-    http::client_options client;
+    http::client_options client = [] {
+        http::client_options polite;
+        polite.per_host = crawl::polite_per_host;
+        return polite;
+    }();
     crawl::crawl_options crawl;
 };
 

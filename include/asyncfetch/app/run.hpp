@@ -56,6 +56,11 @@ struct job_kind {
     const char* bytes_verb = "received";
     // Optional: text printed on stderr after the summary.
     std::function<std::string()> epilogue;
+    // Optional: the limit a target can wait for inside its operation, as it
+    // applies with `processes` workers (e.g. "--per-host 4"), and how to lift
+    // it: the summary's "limits" line names them when targets waited.
+    std::function<std::string(std::size_t processes)> queue_limit;
+    std::string queue_lift;
 };
 
 // Runs `targets`; `problems` (input lines rejected under --keep-going) become

@@ -36,12 +36,16 @@ public:
     boost::asio::awaitable<permit> acquire();
     std::size_t in_use() const noexcept { return in_use_; }
     std::size_t slots() const noexcept { return slots_; }
+    // True when an acquire now would wait: every slot is held or promised to
+    // an earlier acquire that has not resumed yet.
+    bool full() const noexcept { return slots_ > 0 && in_use_ + acquiring_ >= slots_; }
 
 private:
     void release();
 
     std::size_t slots_;
     std::size_t in_use_ = 0;
+    std::size_t acquiring_ = 0; // inside acquire(), before the slot is theirs
     std::optional<boost::asio::experimental::channel<void(boost::system::error_code)>> tokens_;
 };
 

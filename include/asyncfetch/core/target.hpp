@@ -30,6 +30,9 @@ struct record {
     double elapsed_ms = 0;   // from start of the first attempt to the end
     std::uint64_t bytes = 0; // payload bytes received
     nlohmann::ordered_json fields = nlohmann::ordered_json::object(); // the JSON line
+    // How the run's limits treated it, for the summary (not in the JSON line):
+    double queued_ms = 0;               // waited inside its operation for a slot (--per-host)
+    std::size_t in_flight_at_start = 0; // its process's requests on the wire as it began (0: n/a)
 };
 
 // A problem with one input line, reported as "FILE:LINE: MESSAGE".

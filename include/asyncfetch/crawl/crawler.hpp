@@ -18,6 +18,10 @@
 
 namespace asyncfetch::crawl {
 
+// A crawl's default --per-host: polite to each site (Scrapy's
+// CONCURRENT_REQUESTS_PER_DOMAIN is 8 too). A plain fetch has no per-host limit.
+inline constexpr std::size_t polite_per_host = 8;
+
 struct page {
     crawl_entry entry;
     http::fetch_result result; // body dropped before it reaches the sink

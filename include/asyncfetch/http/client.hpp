@@ -28,7 +28,9 @@ struct timeouts {
 };
 
 struct client_options {
-    std::size_t per_host = 8; // requests in flight per host; 0 = no limit
+    // Requests in flight per origin; 0 = no limit. A fetch's -c alone bounds
+    // it (as curl -Z and aiohttp do); a crawl is polite (crawl::polite_per_host).
+    std::size_t per_host = 0;
     int max_redirects = 10;
     std::uint64_t max_body = 64ull << 20; // bytes, after decoding
     timeouts limits;
@@ -50,6 +52,8 @@ struct fetch_result {
     std::string error;            // "phase: message" when ec is set
     std::string content_type;
     std::string body; // only with keep_body
+    double queued_ms = 0;               // waited for a --per-host slot, all attempts together
+    std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
 };
 
 // Counters for tests and summaries.
@@ -57,6 +61,8 @@ struct client_stats {
     std::uint64_t connections_opened = 0;
     std::uint64_t connections_reused = 0;
     std::uint64_t dns_lookups = 0;
+    std::size_t in_flight = 0;      // requests holding a per-host slot now
+    std::size_t peak_in_flight = 0; // the most at once
 };
 
 class client {

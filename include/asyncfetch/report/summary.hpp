@@ -19,6 +19,11 @@ public:
     std::size_t failed() const noexcept { return failed_; }
     std::size_t cancelled() const noexcept { return cancelled_; }
     std::uint64_t bytes() const noexcept { return bytes_; }
+    // Targets that waited inside their operation for a limit's slot, the
+    // longest such wait, and the most requests one process had on the wire.
+    std::size_t queued() const noexcept { return queued_; }
+    double longest_queue_ms() const noexcept { return longest_queue_ms_; }
+    std::size_t peak_in_flight() const noexcept { return peak_in_flight_; }
 
     // Nearest-rank percentile of elapsed_ms over finished (ok or failed)
     // records; 0 when there are none. p in (0, 100].
@@ -32,6 +37,8 @@ public:
 private:
     std::size_t ok_ = 0, failed_ = 0, cancelled_ = 0;
     std::uint64_t bytes_ = 0;
+    std::size_t queued_ = 0, peak_in_flight_ = 0;
+    double longest_queue_ms_ = 0;
     mutable std::vector<double> latencies_;
     mutable bool sorted_ = true;
 };

@@ -77,3 +77,39 @@ TEST_CASE("a released permit can be moved and released once") {
         co_return 0;
     });
 }
+
+TEST_CASE("full() says an acquire would wait, also while a freed slot is on its way to a waiter") {
+    run_coro<int>([](asio::any_io_executor ex) -> asio::awaitable<int> {
+        auto lim = std::make_shared<limiter>(ex, 1);
+        CHECK(!lim->full());
+        auto held = co_await lim->acquire();
+        CHECK(lim->full());
+        auto got = std::make_shared<bool>(false);
+        asio::co_spawn(
+            ex,
+            [lim, got]() -> asio::awaitable<void> {
+                auto p = co_await lim->acquire();
+                *got = true;
+            },
+            asio::detached);
+        asio::steady_timer t(ex, 1ms);
+        co_await t.async_wait(asio::use_awaitable); // the waiter is queued
+        held.reset(); // its slot is promised to the waiter, which has not run yet
+        CHECK(!*got);
+        CHECK(lim->full()); // a newcomer would wait behind it
+        t.expires_after(1ms);
+        co_await t.async_wait(asio::use_awaitable);
+        CHECK(*got);
+        CHECK(!lim->full());
+        co_return 0;
+    });
+}
+
+TEST_CASE("limiter with zero slots is never full") {
+    run_coro<int>([](asio::any_io_executor ex) -> asio::awaitable<int> {
+        limiter lim(ex, 0);
+        auto a = co_await lim.acquire();
+        CHECK(!lim.full());
+        co_return 0;
+    });
+}

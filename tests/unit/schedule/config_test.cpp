@@ -160,3 +160,17 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         CHECK_MESSAGE(problems.find(expected) != std::string::npos, problems);
     }
 }
+
+TEST_CASE("config: a fetch job has no per-host limit by default, a crawl job a polite one") {
+    temp_dir dir;
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << R"({"jobs": [
+        {"name": "f", "kind": "fetch", "targets": ["http://127.0.0.1/"]},
+        {"name": "c", "kind": "crawl", "targets": ["http://127.0.0.1/"]},
+        {"name": "c2", "kind": "crawl", "targets": ["http://127.0.0.1/"], "per_host": 0}]})";
+    auto loaded = load_config(path);
+    REQUIRE(loaded.value);
+    CHECK(loaded.value->jobs[0].client.per_host == 0);
+    CHECK(loaded.value->jobs[1].client.per_host == crawl::polite_per_host);
+    CHECK(loaded.value->jobs[2].client.per_host == 0);
+}

@@ -1,0 +1,100 @@
+// -c means that many requests in flight: limits that hold a run below it
+// (--per-host, the open-files limit) are opt-in or reported, through the real binary.
+#include "asyncfetch/testserver/server.hpp"
+#include "tools/process.hpp"
+#include "tools/tls_files.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace asyncfetch;
+using namespace asyncfetch::testing;
+
+namespace {
+
+// `count` URLs on the server, each answering after `delay`.
+std::string slow_list(const testserver::server& server, int count, const std::string& delay) {
+    std::string list;
+    for (int i = 0; i < count; ++i)
+        list += server.base_url() + "/delay/" + delay + "?n=" + std::to_string(i) + "\n";
+    return list;
+}
+
+} // namespace
+
+TEST_CASE("fetch: -c 200 has 200 requests to one host in flight, no per-host cap by default") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 200, "300ms"));
+    auto r = run(asyncfetch_cmd({file, "-q", "-c", "200"}));
+    CHECK(r.status == 0);
+    CHECK(records_of(r.out).size() == 200);
+    CHECK(server.peak_requests_in_flight() >= 190); // all of them at once, give or take the accept
+    CHECK_MESSAGE(r.err.find("limits:") == std::string::npos, r.err);
+}
+
+TEST_CASE("fetch -j 2 -c 100: 200 requests to one host in flight across both processes") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 200, "300ms"));
+    auto r = run(asyncfetch_cmd({file, "-q", "-j", "2", "-c", "100"}));
+    CHECK(r.status == 0);
+    CHECK(records_of(r.out).size() == 200);
+    CHECK(server.peak_requests_in_flight() >= 190);
+}
+
+TEST_CASE("--per-host 4 holds requests to 4 in flight and the summary says so and how to lift it") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 40, "50ms"));
+    auto r = run(asyncfetch_cmd({file, "-q", "-c", "40", "--per-host", "4"}));
+    CHECK(r.status == 0);
+    CHECK(records_of(r.out).size() == 40);
+    CHECK(server.peak_requests_in_flight() == 4);
+    CHECK_MESSAGE(r.err.find("limits: 36 of 40 requests waited up to ") != std::string::npos,
+                  r.err);
+    CHECK_MESSAGE(r.err.find(" s for --per-host 4; peak") != std::string::npos, r.err);
+    CHECK_MESSAGE(
+        r.err.find("peak 4 in flight of -c 40; --per-host 0 lifts it") != std::string::npos, r.err);
+}
+
+TEST_CASE("--per-host with -j: each process gets its share and the summary names it") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 40, "50ms"));
+    auto r = run(asyncfetch_cmd({file, "-q", "-j", "2", "-c", "20", "--per-host", "4"}));
+    CHECK(r.status == 0);
+    CHECK(records_of(r.out).size() == 40);
+    CHECK(server.peak_requests_in_flight() <= 4);
+    CHECK_MESSAGE(r.err.find(" for --per-host 4 (2 per process); peak ") != std::string::npos,
+                  r.err);
+    CHECK_MESSAGE(r.err.find("in flight of -c 20 per process (-j 2)") != std::string::npos, r.err);
+}
+
+TEST_CASE("--compare prints the limits that applied to the concurrent pass") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 8, "50ms"));
+    auto r = run(asyncfetch_cmd({file, "-q", "-c", "8", "--per-host", "2", "--compare"}));
+    CHECK(r.status == 0);
+    CHECK_MESSAGE(r.err.find("concurrent cost") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find(" s (-c 8, --per-host 2)\n") != std::string::npos, r.err);
+}
+
+TEST_CASE("-c beyond the open-files limit runs at what fits, says so once, and loses nothing") {
+    testserver::server server;
+    temp_dir dir;
+    const auto file = dir.write("urls.txt", slow_list(server, 300, "20ms"));
+    // A hard limit of 128 descriptors: -c 1000 cannot have 1000 connections.
+    auto r = run({"sh", "-c", "ulimit -n 128 && exec \"$0\" \"$@\"", asyncfetch_cmd({})[0], file,
+                  "-q", "-c", "1000"});
+    CHECK(r.status == 0);
+    const auto records = records_of(r.out);
+    CHECK(records.size() == 300);
+    for (const auto& rec : records)
+        CHECK_MESSAGE(rec["error"].is_null(), rec.dump());
+    CHECK(server.peak_requests_in_flight() < 128);
+    CHECK_MESSAGE(r.err.find("asyncfetch: -c 1000 lowered to ") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("to fit the open-files limit (ulimit -n 128)") != std::string::npos,
+                  r.err);
+    CHECK_MESSAGE(r.err.find("limits: -c 1000 ran as -c ") != std::string::npos, r.err);
+}
