@@ -3,6 +3,7 @@
 #include "json_checker.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/core/units.hpp"
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,9 @@ namespace fs = std::filesystem;
 
 namespace asyncfetch::schedule {
 namespace {
+
+// How deep objects and arrays may nest in a config (a real one uses 4).
+constexpr int max_config_depth = 32;
 
 const keys common_keys{"name",     "description", "kind",       "targets",
                        "schedule", "output",      "keep_going", "concurrency"};
@@ -365,10 +369,23 @@ loaded_config load_config(const std::string& path) {
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     json j;
+    // A config is a few levels deep; a bound on nesting keeps a hostile file
+    // from exhausting the stack of whatever walks the tree (dump, the checks).
+    struct too_deep {};
+    const json::parser_callback_t bound_depth = [](int depth, json::parse_event_t event, json&) {
+        if (depth > max_config_depth && (event == json::parse_event_t::object_start ||
+                                         event == json::parse_event_t::array_start))
+            throw too_deep{};
+        return true;
+    };
     try {
-        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+        j = json::parse(text, bound_depth, true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
-        out.problems.push_back(syntax_problem(path, text, e));
+        out.problems.push_back(printable(syntax_problem(path, text, e)));
+        return out;
+    } catch (const too_deep&) {
+        out.problems.push_back(path + ": objects and arrays nested more than " +
+                               std::to_string(max_config_depth) + " deep");
         return out;
     }
     const auto dir = fs::absolute(path).parent_path();

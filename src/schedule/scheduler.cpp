@@ -1,6 +1,7 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
 #include "asyncfetch/core/atomic_file.hpp"
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
 
@@ -335,7 +336,7 @@ private:
             }
         }
         for (const auto& p : loaded.problems)
-            std::fprintf(stderr, "%s\n", p.c_str());
+            std::fprintf(stderr, "%s\n", printable(p).c_str());
         say("reload refused: the previous config keeps running");
     }
 
@@ -396,7 +397,7 @@ int run_scheduler(const scheduler_options& options) {
     auto loaded = load_config(options.config_path);
     if (!loaded.value) {
         for (const auto& p : loaded.problems)
-            std::fprintf(stderr, "%s\n", p.c_str());
+            std::fprintf(stderr, "%s\n", printable(p).c_str());
         std::fprintf(stderr, "asyncfetch: nothing was run; fix the config above\n");
         return 2;
     }

@@ -160,3 +160,25 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         CHECK_MESSAGE(problems.find(expected) != std::string::npos, problems);
     }
 }
+
+TEST_CASE("config: nesting 100,000 deep is refused at parse time, not a stack overflow") {
+    temp_dir dir;
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK(problems_of(dir, deep) ==
+          dir.path() + "/c.json: objects and arrays nested more than 32 deep\n");
+    const std::string deep_job =
+        one_job(R"("x": )" + std::string(100000, '[') + std::string(100000, ']'));
+    CHECK(problems_of(dir, deep_job).find("nested more than 32 deep") != std::string::npos);
+}
+
+TEST_CASE("config: an overflowing duration is too large, control characters are escaped") {
+    temp_dir dir;
+    CHECK(problems_of(dir, one_job(R"("schedule": {"every": "99999999999999999999d"})"))
+              .find("jobs[0].schedule.every: '99999999999999999999d' is too large (at most "
+                    "3650d)") != std::string::npos);
+    CHECK(problems_of(dir, one_job(R"("timeout": 1e300)"))
+              .find("jobs[0].timeout: '1e+300' is too large") != std::string::npos);
+    const auto text = problems_of(dir, one_job(R"("output": "{\u001b[2J}")"));
+    CHECK(text.find("\\x1b[2J") != std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+}
