@@ -2,6 +2,7 @@
 
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/redis/frontier.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -39,20 +40,25 @@ int run_loop(const std::function<asio::awaitable<int>()>& body, int on_signal) {
     asio::signal_set signals(ctx, SIGINT, SIGTERM);
     int status = on_signal;
     std::string error;
+    bool signalled = false;
     auto main = [&]() -> asio::awaitable<void> {
         try {
             status = co_await body();
         } catch (const std::exception& e) {
-            error = e.what();
+            error = error_message(e);
             status = exit_usage;
         }
     };
     auto until_signal = [&]() -> asio::awaitable<void> {
         co_await signals.async_wait(asio::use_awaitable);
+        signalled = true;
     };
     using namespace asio::experimental::awaitable_operators;
     asio::co_spawn(ctx, main() || until_signal(), asio::detached);
     ctx.run();
+    // The body, cancelled by the signal, may have ended in an "operation
+    // aborted" error: that is the signal's doing, not a failure to report.
+    if (signalled) return on_signal;
     if (!error.empty()) std::cerr << "asyncfetch: " << error << "\n";
     return status;
 }

@@ -1,6 +1,7 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
 #include "asyncfetch/core/atomic_file.hpp"
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
@@ -230,7 +231,7 @@ private:
             co_await run_to_file(spec, number, started, line);
         } catch (const std::exception& e) {
             line["status"] = "error";
-            line["error"] = e.what();
+            line["error"] = error_message(e);
         }
         line["end"] = iso(sys_clock::now());
         line["elapsed_s"] =
@@ -332,7 +333,7 @@ private:
                 loaded.problems.push_back(config_.path + ": no job named '" + options_.only_job +
                                           "'");
             } catch (const std::exception& e) {
-                loaded.problems.push_back(e.what());
+                loaded.problems.push_back(error_message(e));
             }
         }
         for (const auto& p : loaded.problems)
