@@ -5,6 +5,7 @@
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/core/units.hpp"
+#include "asyncfetch/schedule/output_names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -405,6 +406,7 @@ loaded_config load_config(const std::string& path) {
         return out;
     }
     std::set<std::string> names;
+    std::vector<std::string> job_paths; // "jobs[N]" of each job in c.jobs
     for (std::size_t i = 0; i < jobs->size(); ++i) {
         const auto where = "jobs[" + std::to_string(i) + "]";
         job_spec job;
@@ -428,6 +430,20 @@ loaded_config load_config(const std::string& path) {
             }
         }
         c.jobs.push_back(std::move(job));
+        job_paths.push_back(where);
+    }
+    // One job's run must never replace another's output (or the run log).
+    for (std::size_t i = 0; i < c.jobs.size(); ++i) {
+        const auto& later = c.jobs[i];
+        for (std::size_t k = 0; k < i; ++k) {
+            const auto& earlier = c.jobs[k];
+            if (outputs_can_collide(earlier.output, earlier.name, later.output, later.name))
+                ck.problem(job_paths[i] + ".output", "can name the same file as " + job_paths[k] +
+                                                         ".output ('" + later.output + "' and '" +
+                                                         earlier.output + "')");
+        }
+        if (outputs_can_collide(c.run_log, "", later.output, later.name))
+            ck.problem(job_paths[i] + ".output", "can name the run log '" + c.run_log + "'");
     }
     if (out.problems.empty()) out.value = std::move(c);
     return out;

@@ -5,6 +5,7 @@
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
+#include "asyncfetch/schedule/run_log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -81,10 +82,16 @@ public:
     bool apply(config c) {
         std::map<std::string, std::shared_ptr<job_state>> next;
         const auto now = sys_clock::now();
+        // {run} numbers go on from the run log's (an earlier process's runs).
+        const auto last_runs = last_run_numbers(c.run_log);
         for (auto& job : c.jobs) {
             if (!options_.only_job.empty() && job.name != options_.only_job) continue;
             auto old = jobs_.find(job.name);
             auto s = old != jobs_.end() ? old->second : std::make_shared<job_state>();
+            if (old == jobs_.end()) {
+                if (const auto last = last_runs.find(job.name); last != last_runs.end())
+                    s->runs = last->second;
+            }
             const bool replan =
                 old == jobs_.end() || !same_schedule(s->spec.schedule, job.schedule);
             s->spec = std::move(job);

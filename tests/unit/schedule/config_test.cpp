@@ -182,3 +182,23 @@ TEST_CASE("config: an overflowing duration is too large, control characters are 
     CHECK(text.find("\\x1b[2J") != std::string::npos);
     CHECK(text.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("config: two jobs whose outputs can name the same file are refused, both paths named") {
+    temp_dir dir;
+    const std::string a = R"({"name": "a", "kind": "fetch", "targets": ["http://127.0.0.1/"], )";
+    const std::string b = R"({"name": "b", "kind": "fetch", "targets": ["http://127.0.0.1/"], )";
+    auto text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "out/{run}.jsonl"}, )" + b +
+                                     R"("output": "out/7.jsonl"}]})");
+    CHECK_MESSAGE(text.find("jobs[1].output: can name the same file as jobs[0].output") !=
+                      std::string::npos,
+                  text);
+    text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "x.jsonl"}, )" + b +
+                                R"("output": "./x.jsonl"}]})");
+    CHECK(text.find("jobs[1].output: can name the same file as jobs[0].output") !=
+          std::string::npos);
+    text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "c.runs.jsonl"}]})");
+    CHECK(text.find("jobs[0].output: can name the run log") != std::string::npos);
+    // Each job's default, {job}.jsonl, is its own.
+    CHECK(problems_of(dir, R"({"jobs": [)" + a.substr(0, a.size() - 2) + "}, " +
+                               b.substr(0, b.size() - 2) + "}]}") == "");
+}
