@@ -1,6 +1,8 @@
 #include "asyncfetch/app/distributed.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/core/atomic_file.hpp"
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/redis/frontier.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -38,20 +40,25 @@ int run_loop(const std::function<asio::awaitable<int>()>& body, int on_signal) {
     asio::signal_set signals(ctx, SIGINT, SIGTERM);
     int status = on_signal;
     std::string error;
+    bool signalled = false;
     auto main = [&]() -> asio::awaitable<void> {
         try {
             status = co_await body();
         } catch (const std::exception& e) {
-            error = e.what();
+            error = error_message(e);
             status = exit_usage;
         }
     };
     auto until_signal = [&]() -> asio::awaitable<void> {
         co_await signals.async_wait(asio::use_awaitable);
+        signalled = true;
     };
     using namespace asio::experimental::awaitable_operators;
     asio::co_spawn(ctx, main() || until_signal(), asio::detached);
     ctx.run();
+    // The body, cancelled by the signal, may have ended in an "operation
+    // aborted" error: that is the signal's doing, not a failure to report.
+    if (signalled) return on_signal;
     if (!error.empty()) std::cerr << "asyncfetch: " << error << "\n";
     return status;
 }
@@ -143,25 +150,44 @@ int run_collect(const collect_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
     std::FILE* out = stdout;
+    const std::string out_name = config.output.empty() ? "standard output" : config.output;
     if (!config.output.empty()) {
         out = std::fopen(config.output.c_str(), "w");
         if (!out) {
-            std::cerr << "asyncfetch: cannot write '" << config.output << "'\n";
+            std::cerr << "asyncfetch: " << file_error_message(config.output, "open", errno) << "\n";
             return exit_usage;
         }
     }
+    // A record that cannot be written ends the collection (the stream keeps
+    // it for the next collect) and fails the exit status.
+    std::string write_error;
+    auto note_write_error = [&] {
+        if (write_error.empty()) write_error = file_error_message(out_name, "write", errno);
+    };
+    struct output_failed {};
     std::uint64_t failed = 0;
-    const int status = run_loop(
+    int status = run_loop(
         [&]() -> asio::awaitable<int> {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
-            const auto n = co_await redis::collect(
-                c, where->name, config.follow,
-                [&](std::string_view line, bool record_failed) {
-                    std::fwrite(line.data(), 1, line.size(), out);
-                    std::fputc('\n', out);
-                    failed += record_failed;
-                },
-                [](const std::string& text) { say("collect: " + text); });
+            // Named locals, not temporaries, in a co_await that can throw (g++ 12).
+            const std::function<void(std::string_view, bool)> emit = [&](std::string_view line,
+                                                                         bool record_failed) {
+                if (std::fwrite(line.data(), 1, line.size(), out) != line.size() ||
+                    std::fputc('\n', out) == EOF) {
+                    note_write_error();
+                    throw output_failed{};
+                }
+                failed += record_failed;
+            };
+            const std::function<void(const std::string&)> progress = [](const std::string& text) {
+                say("collect: " + text);
+            };
+            std::uint64_t n = 0;
+            try {
+                n = co_await redis::collect(c, where->name, config.follow, emit, progress);
+            } catch (const output_failed&) {
+                co_return exit_failures;
+            }
             if (!config.quiet)
                 std::fprintf(stderr, "%llu records, %llu failed\n",
                              static_cast<unsigned long long>(n),
@@ -169,8 +195,12 @@ int run_collect(const collect_config& config) {
             co_return failed > 0 ? exit_failures : exit_ok;
         },
         exit_interrupted);
-    std::fflush(out);
-    if (out != stdout) std::fclose(out);
+    if (std::fflush(out) != 0) note_write_error();
+    if (out != stdout && std::fclose(out) != 0) note_write_error();
+    if (!write_error.empty()) {
+        std::cerr << "asyncfetch: " << write_error << "\n";
+        if (status == exit_ok) status = exit_failures;
+    }
     return status;
 }
 

@@ -216,12 +216,17 @@ int run_targets(const run_settings& settings, const job_kind& kind,
             for (const auto& t : targets)
                 out.write_record(kind.error_record(t.text, "cancelled", outcome::cancelled));
         }
-        out.finish();
+        if (!out.finish()) std::fprintf(stderr, "asyncfetch: %s\n", out.write_error().c_str());
         std::fprintf(stderr, "interrupted: %s\n",
                      out.totals()
                          .format(std::chrono::steady_clock::now() - started, kind.bytes_verb)
                          .c_str());
         return exit_interrupted;
+    }
+    // A record that could not be written fails the run, whatever the targets did.
+    if (!out.finish()) {
+        std::fprintf(stderr, "asyncfetch: %s\n", out.write_error().c_str());
+        return exit_failures;
     }
     return out.totals().failed() + out.totals().cancelled() > 0 ? exit_failures : exit_ok;
 }

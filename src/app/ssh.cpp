@@ -1,5 +1,6 @@
 #include "asyncfetch/app/ssh.hpp"
 
+#include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/exec.hpp"
@@ -15,7 +16,6 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 
 namespace asio = boost::asio;
@@ -58,12 +58,17 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
     return r;
 }
 
-// pssh's --outdir/--errdir layout: DIR/<host>.out and DIR/<host>.err.
-void write_out_dir(const std::string& dir, const ssh::host_spec& h, const ssh::exec_result& res) {
-    std::filesystem::create_directories(dir);
+// pssh's --outdir/--errdir layout: DIR/<host>.out and DIR/<host>.err, each
+// complete or not replaced. Returns an empty string or why they could not be written.
+std::string write_out_dir(const std::string& dir, const ssh::host_spec& h,
+                          const ssh::exec_result& res) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return "--out-dir " + dir + ": cannot create: " + ec.message();
     const auto name = host_file_name(h);
-    std::ofstream(dir + "/" + name + ".out", std::ios::binary) << res.out;
-    std::ofstream(dir + "/" + name + ".err", std::ios::binary) << res.err;
+    auto failed = write_file_atomically(dir + "/" + name + ".out", res.out);
+    if (failed.empty()) failed = write_file_atomically(dir + "/" + name + ".err", res.err);
+    return failed.empty() ? failed : "--out-dir " + failed;
 }
 
 // Why a host failed, for the list after the summary.
@@ -228,8 +233,13 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
             out_lines.flush(print(stdout));
             err_lines.flush(print(stderr));
         }
-        if (!c.out_dir.empty()) write_out_dir(c.out_dir, host, res);
-        co_return exec_record(host, &res, failure.message, ms_since(start));
+        auto error = failure.message;
+        // Output that could not be saved fails the host, as its record says.
+        if (!c.out_dir.empty()) {
+            if (auto failed = write_out_dir(c.out_dir, host, res); error.empty())
+                error = std::move(failed);
+        }
+        co_return exec_record(host, &res, std::move(error), ms_since(start));
     };
     auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
         return exec_record(h, nullptr, std::move(error), ms);

@@ -1,5 +1,6 @@
 #include "asyncfetch/app/workers.hpp"
 
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/launcher/frame.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -119,7 +120,7 @@ void send(local_socket& sock, writer& w, std::string frame, const std::shared_pt
                             try {
                                 r = co_await op(t);
                             } catch (const std::exception& e) {
-                                r = kind.error_record(t.text, e.what(), outcome::failed);
+                                r = kind.error_record(t.text, error_message(e), outcome::failed);
                             }
                             send(sock, out, launcher::encode_frame(record_message(id, r)), nullptr);
                         },

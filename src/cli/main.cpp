@@ -5,6 +5,7 @@
 #include "asyncfetch/app/distributed.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/core/units.hpp"
 #include "asyncfetch/schedule/scheduler.hpp"
@@ -604,7 +605,7 @@ int main(int argc, char** argv) {
         if (put_cmd->parsed()) return af::app::run_transfer(put);
         if (get_cmd->parsed()) return af::app::run_transfer(get);
     } catch (const std::exception& e) {
-        std::cerr << "asyncfetch: " << e.what() << "\n";
+        std::cerr << "asyncfetch: " << af::error_message(e) << "\n";
         return af::app::exit_usage;
     }
     return af::app::exit_usage;

@@ -1,6 +1,7 @@
 #include "asyncfetch/core/runner.hpp"
 
 #include "asyncfetch/core/channel.hpp"
+#include "asyncfetch/core/error_message.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -40,9 +41,9 @@ asio::awaitable<record> run_one(const operation& op, const target& t) {
         r = co_await op(t);
     } catch (const boost::system::system_error& e) {
         r = is_cancel(e) ? error_record(outcome::cancelled, "cancelled")
-                         : error_record(outcome::failed, e.what());
+                         : error_record(outcome::failed, error_message(e));
     } catch (const std::exception& e) {
-        r = error_record(outcome::failed, e.what());
+        r = error_record(outcome::failed, error_message(e));
     }
     if (r.elapsed_ms == 0) {
         r.elapsed_ms =

@@ -1,29 +1,25 @@
 #include "asyncfetch/core/target.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
 namespace asyncfetch {
-namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r\n");
-    return s.substr(first, last - first + 1);
-}
-
-} // namespace
-
 input_file read_targets(std::istream& in, const target_validator& validate) {
     input_file result;
     std::string raw;
     std::size_t line_no = 0;
+    errno = 0;
     while (std::getline(in, raw)) {
         ++line_no;
-        const auto text = trim(raw);
+        std::string_view line = raw;
+        // A UTF-8 byte order mark (editors on Windows write one) is not part of the target.
+        if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+        const auto text = trim(line);
         if (text.empty() || text.front() == '#') continue;
         if (auto problem = validate ? validate(text) : std::nullopt) {
             result.problems.push_back({line_no, std::move(*problem), std::string(text)});
@@ -31,11 +27,23 @@ input_file read_targets(std::istream& in, const target_validator& validate) {
         }
         result.targets.push_back({result.targets.size(), line_no, std::string(text)});
     }
+    // A read that failed (a directory, an I/O error) is no list at all, not an empty one.
+    if (in.bad()) {
+        const int error = errno ? errno : EIO;
+        result.problems.insert(result.problems.begin(),
+                               {0, std::string("cannot read: ") + std::strerror(error), ""});
+    }
     return result;
 }
 
 input_file read_targets_file(const std::string& path, const target_validator& validate) {
     if (path == "-") return read_targets(std::cin, validate);
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        input_file failed;
+        failed.problems.push_back({0, "is a directory, not a list of targets", path});
+        return failed;
+    }
     std::ifstream in(path);
     if (!in) {
         input_file failed;
@@ -49,9 +57,9 @@ std::string format_problems(const std::string& path, const std::vector<input_pro
     const std::string name = path == "-" ? "<stdin>" : path;
     std::string out;
     for (const auto& p : problems) {
-        out += name;
+        out += printable(name);
         if (p.line > 0) out += ":" + std::to_string(p.line);
-        out += ": " + p.message + "\n";
+        out += ": " + printable(p.message) + "\n";
     }
     return out;
 }

@@ -2,16 +2,24 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 namespace asyncfetch {
 namespace {
 
-// A leading decimal number; `used` is how many characters it took.
+// A leading decimal number; `used` is how many characters it took. A number
+// too large for a double reads as infinity (then "too large", not "no number").
 bool leading_number(std::string_view text, double& value, std::size_t& used) {
     const auto* end = text.data() + text.size();
     auto [p, ec] = std::from_chars(text.data(), end, value);
     used = static_cast<std::size_t>(p - text.data());
-    return ec == std::errc{} && std::isfinite(value);
+    if (ec == std::errc::result_out_of_range) {
+        // from_chars leaves `value` alone then; strtod tells overflow from underflow.
+        value = std::strtod(std::string(text.substr(0, used)).c_str(), nullptr);
+        return true;
+    }
+    return ec == std::errc{} && !std::isnan(value);
 }
 
 } // namespace
@@ -33,6 +41,9 @@ parsed_or_problem<std::uint64_t> parse_size(std::string_view text) {
         return "unknown size unit '" + std::string(unit) + "' in '" + std::string(text) +
                "' (use K, M or G)";
     if (v < 0) return "size '" + std::string(text) + "' must not be negative";
+    // 2^64 is exactly representable: anything at or above it does not fit.
+    if (!(v * scale < 18446744073709551616.0))
+        return "size '" + std::string(text) + "' is too large";
     return static_cast<std::uint64_t>(v * scale);
 }
 
@@ -67,7 +78,16 @@ parsed_or_problem<std::chrono::milliseconds> parse_duration(std::string_view tex
                                     : "unknown unit '" + std::string(unit) + "'");
         total_ms += v * ms;
     }
+    // Checked before the conversion: a wrapped-around value would read as negative.
+    if (!(total_ms <= static_cast<double>(max_duration.count()))) return duration_too_large(whole);
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(total_ms)));
+}
+
+std::string duration_too_large(std::string_view text) {
+    return "'" + std::string(text) + "' is too large (at most " +
+           std::to_string(std::chrono::duration_cast<std::chrono::hours>(max_duration).count() /
+                          24) +
+           "d)";
 }
 
 } // namespace asyncfetch

@@ -1,5 +1,6 @@
 #include "calls.hpp"
 
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/redis/frontier.hpp"
 
@@ -40,7 +41,7 @@ pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& 
             if (e.code() == asio::error::operation_aborted ||
                 e.code() == asio::error::access_denied)
                 throw;
-            if (!failing && say) say(std::string(e.what()) + "; retrying");
+            if (!failing && say) say(error_message(e) + "; retrying");
             failing = true;
         }
         co_await sleep_for(wait);
@@ -51,6 +52,23 @@ pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& 
 asio::awaitable<std::string> load_script(connection& c, const char* script, const say_fn& say) {
     auto load = args("SCRIPT", "LOAD", script);
     co_return must(co_await command_with_retry(c, load, say), "SCRIPT LOAD").str;
+}
+
+asio::awaitable<std::optional<long long>>
+enqueued_total(connection& c, const keys& k, const std::string& name, const say_fn& say) {
+    // (Enqueue creates the stream first and writes the total last.)
+    const std::vector<std::vector<std::string>> look{args("GET", k.total),
+                                                     args("EXISTS", k.targets)};
+    const auto replies = co_await pipeline_with_retry(c, look, say);
+    const auto& total = replies.at(0);
+    const auto& exists = replies.at(1);
+    // An error reply (a Redis still loading its data after a restart) tells nothing yet.
+    if (total.is_error() || exists.is_error()) co_return std::nullopt;
+    if (total.type != reply::nil) co_return number_of(total);
+    if (number_of(exists) == 0)
+        throw std::runtime_error("no job named '" + name +
+                                 "' in Redis: nothing was enqueued under that name");
+    co_return std::nullopt;
 }
 
 asio::awaitable<std::vector<reply>>

@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,5 +55,11 @@ boost::asio::awaitable<std::string> load_script(connection& c, const char* scrip
 boost::asio::awaitable<std::vector<reply>>
 run_script_calls(connection& c, const char* script,
                  const std::vector<std::vector<std::string>>& calls, const say_fn& say);
+
+// The job's total once its enqueue has finished (a crawl's grows), or
+// nothing while an enqueue is still adding targets. Throws, naming the job,
+// when nothing was ever enqueued under `name`: waiting for it would not end.
+boost::asio::awaitable<std::optional<long long>>
+enqueued_total(connection& c, const keys& k, const std::string& name, const say_fn& say);
 
 } // namespace asyncfetch::redis::detail

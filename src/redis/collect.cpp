@@ -83,9 +83,11 @@ asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, b
             }
         }
         if (follow) continue;
-        auto get_total = args("GET", k.total);
-        const auto total = number_of(co_await command_with_retry(c, get_total, say));
-        if (total > 0 && seen.size() >= static_cast<std::uint64_t>(total)) co_return seen.size();
+        const auto total = co_await enqueued_total(c, k, name, say);
+        if (total && seen.size() >= static_cast<std::uint64_t>(*total)) {
+            if (*total == 0) say("job '" + name + "' has no targets");
+            co_return seen.size();
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 #include "asyncfetch/redis/connection.hpp"
+#include "asyncfetch/core/error_message.hpp"
 
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
@@ -281,9 +282,9 @@ connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
         if (e.code() == asio::error::operation_aborted) throw;
         const std::string what = e.what();
         if (what.find(self->where.text()) != std::string::npos) throw;
-        // (A fresh error with the same code: its message is the code's, once.)
-        throw boost::system::system_error(e.code(), self->where.text() + ": " +
-                                                        (e.code() ? e.code().message() : what));
+        // A fresh error with the same code, naming the server: error_message() adds the code's
+        // text.
+        throw boost::system::system_error(e.code(), self->where.text());
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/core/channel.hpp"
+#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/runner.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/crawl/crawler.hpp"
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 
 namespace asio = boost::asio;
 using json = nlohmann::ordered_json;
@@ -106,12 +108,21 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     asio::steady_timer stored(ex); // cancelled whenever records have been stored
 
     // Everything enqueued has a record.
+    // (A job with no targets is done at once; one whose keys went away mid-run too.)
     auto all_done = [&]() -> asio::awaitable<bool> {
-        auto get_total = args("GET", k.total);
+        std::optional<long long> total;
+        try {
+            total = co_await enqueued_total(writes, k, name, o.say);
+        } catch (const boost::system::system_error&) {
+            throw; // a cancel, or Redis gone for good
+        } catch (const std::runtime_error&) {
+            co_return true;
+        }
+        if (!total) co_return false;
         auto count_done = args("HLEN", k.done);
-        const auto total = number_of(co_await command_with_retry(writes, get_total, o.say));
         const auto done = number_of(co_await command_with_retry(writes, count_done, o.say));
-        co_return total > 0 && done >= total;
+        if (*total == 0 && o.say) o.say("job '" + name + "' has no targets");
+        co_return done >= *total;
     };
 
     // Takes over entries idle too long (their worker died), then waits for new ones.
@@ -248,9 +259,9 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
                     r = co_await op(t);
             } catch (const boost::system::system_error& ex) {
                 if (ex.code() == asio::error::operation_aborted) throw;
-                r = error_record(outcome::failed, ex.what());
+                r = error_record(outcome::failed, error_message(ex));
             } catch (const std::exception& ex) {
-                r = error_record(outcome::failed, ex.what());
+                r = error_record(outcome::failed, error_message(ex));
             }
             if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
             const auto error = r.fields.find("error");
@@ -300,6 +311,8 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
         }
     };
 
+    // Until done: a job that does not exist ends the worker now, saying so.
+    if (o.until_done) co_await enqueued_total(writes, k, name, o.say);
     script_sha = co_await load_script(writes, commit_script, o.say);
     std::size_t role = 0; // 0: produce, 1: commit, then the consumers
     co_await run_all(consumers + 2, [&]() -> asio::awaitable<void> {

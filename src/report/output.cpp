@@ -12,6 +12,10 @@ output::output(output_options options) : options_(std::move(options)) {
         records_ = stdout;
         return;
     }
+    if (options_.atomic) {
+        if (atomic_.open(options_.path)) throw std::runtime_error(atomic_.error_message());
+        return;
+    }
     records_ = std::fopen(options_.path.c_str(), "w");
     if (!records_)
         throw std::runtime_error(options_.path +
@@ -20,7 +24,7 @@ output::output(output_options options) : options_(std::move(options)) {
 }
 
 output::~output() {
-    if (owns_records_) std::fclose(records_);
+    if (owns_records_ && records_) std::fclose(records_);
 }
 
 void output::say(const std::string& line) {
@@ -30,13 +34,23 @@ void output::say(const std::string& line) {
     if (options_.progress) draw_progress();
 }
 
+void output::write_failed(const char* step, int error) {
+    if (!write_error_.empty()) return;
+    const std::string name = records_ == stdout ? "standard output" : options_.path;
+    write_error_ = file_error_message(name, step, error);
+}
+
 void output::write_record(const record& r) {
     summary_.add(r);
-    if (records_) {
-        const auto line =
-            r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-        std::fwrite(line.data(), 1, line.size(), records_);
-        std::fputc('\n', records_);
+    // After a failed write, nothing more is written: the file would have a hole.
+    if (write_error_.empty() && !finished_ && (records_ || options_.atomic)) {
+        auto line = r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        line += '\n';
+        if (options_.atomic) {
+            if (atomic_.write(line)) write_error_ = atomic_.error_message();
+        } else if (std::fwrite(line.data(), 1, line.size(), records_) != line.size()) {
+            write_failed("write", errno);
+        }
     }
     if (options_.progress) {
         // Redraw at most every 100 ms: a terminal is slower than the fetches.
@@ -58,9 +72,20 @@ void output::draw_progress() {
     std::fflush(stderr);
 }
 
-void output::finish() {
-    if (records_) std::fflush(records_);
+bool output::finish() {
     if (options_.progress) std::fputs("\r\033[K", stderr);
+    if (std::exchange(finished_, true)) return write_error_.empty();
+    if (options_.atomic) {
+        if (write_error_.empty() && atomic_.commit()) write_error_ = atomic_.error_message();
+        atomic_.discard(); // after a failure: the temp file goes, the old output stays
+    } else if (records_) {
+        if (std::fflush(records_) != 0 || std::ferror(records_)) write_failed("write", errno);
+        if (owns_records_) {
+            if (std::fclose(records_) != 0) write_failed("write", errno);
+            records_ = nullptr;
+        }
+    }
+    return write_error_.empty();
 }
 
 } // namespace asyncfetch::report

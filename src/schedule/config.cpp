@@ -3,7 +3,9 @@
 #include "json_checker.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/core/units.hpp"
+#include "asyncfetch/schedule/output_names.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -20,6 +22,9 @@ namespace fs = std::filesystem;
 
 namespace asyncfetch::schedule {
 namespace {
+
+// How deep objects and arrays may nest in a config (a real one uses 4).
+constexpr int max_config_depth = 32;
 
 const keys common_keys{"name",     "description", "kind",       "targets",
                        "schedule", "output",      "keep_going", "concurrency"};
@@ -366,10 +371,23 @@ loaded_config load_config(const std::string& path) {
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     json j;
+    // A config is a few levels deep; a bound on nesting keeps a hostile file
+    // from exhausting the stack of whatever walks the tree (dump, the checks).
+    struct too_deep {};
+    const json::parser_callback_t bound_depth = [](int depth, json::parse_event_t event, json&) {
+        if (depth > max_config_depth && (event == json::parse_event_t::object_start ||
+                                         event == json::parse_event_t::array_start))
+            throw too_deep{};
+        return true;
+    };
     try {
-        j = json::parse(text, nullptr, true, /*ignore_comments=*/true);
+        j = json::parse(text, bound_depth, true, /*ignore_comments=*/true);
     } catch (const json::parse_error& e) {
-        out.problems.push_back(syntax_problem(path, text, e));
+        out.problems.push_back(printable(syntax_problem(path, text, e)));
+        return out;
+    } catch (const too_deep&) {
+        out.problems.push_back(path + ": objects and arrays nested more than " +
+                               std::to_string(max_config_depth) + " deep");
         return out;
     }
     const auto dir = fs::absolute(path).parent_path();
@@ -389,6 +407,7 @@ loaded_config load_config(const std::string& path) {
         return out;
     }
     std::set<std::string> names;
+    std::vector<std::string> job_paths; // "jobs[N]" of each job in c.jobs
     for (std::size_t i = 0; i < jobs->size(); ++i) {
         const auto where = "jobs[" + std::to_string(i) + "]";
         job_spec job;
@@ -412,6 +431,20 @@ loaded_config load_config(const std::string& path) {
             }
         }
         c.jobs.push_back(std::move(job));
+        job_paths.push_back(where);
+    }
+    // One job's run must never replace another's output (or the run log).
+    for (std::size_t i = 0; i < c.jobs.size(); ++i) {
+        const auto& later = c.jobs[i];
+        for (std::size_t k = 0; k < i; ++k) {
+            const auto& earlier = c.jobs[k];
+            if (outputs_can_collide(earlier.output, earlier.name, later.output, later.name))
+                ck.problem(job_paths[i] + ".output", "can name the same file as " + job_paths[k] +
+                                                         ".output ('" + later.output + "' and '" +
+                                                         earlier.output + "')");
+        }
+        if (outputs_can_collide(c.run_log, "", later.output, later.name))
+            ck.problem(job_paths[i] + ".output", "can name the run log '" + c.run_log + "'");
     }
     if (out.problems.empty()) out.value = std::move(c);
     return out;

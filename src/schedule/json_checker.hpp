@@ -2,6 +2,7 @@
 // JSON path ("jobs[2].schedule.cron: ..."). Private to src/schedule.
 #pragma once
 
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/core/units.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,7 +35,7 @@ public:
         : problems_(problems), file_(std::move(file)), dir_(std::move(dir)) {}
 
     void problem(const std::string& path, const std::string& what) {
-        problems_.push_back(file_ + ": " + path + ": " + what);
+        problems_.push_back(printable(file_ + ": " + path + ": " + what));
     }
     std::size_t count() const { return problems_.size(); }
 
@@ -77,8 +78,13 @@ public:
                   std::chrono::milliseconds& out) {
         const auto* v = find(obj, key);
         if (!v) return false;
-        if (v->is_number() && v->get<double>() >= 0 && v->get<double>() < 1e9) {
-            out = std::chrono::milliseconds(std::llround(v->get<double>() * 1000));
+        if (v->is_number() && v->get<double>() >= 0) {
+            const double ms = v->get<double>() * 1000;
+            if (!(ms <= static_cast<double>(max_duration.count()))) {
+                problem(path + "." + key, duration_too_large(v->dump()));
+                return false;
+            }
+            out = std::chrono::milliseconds(std::llround(ms));
             return true;
         }
         if (!v->is_string())

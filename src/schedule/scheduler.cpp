@@ -1,7 +1,11 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
+#include "asyncfetch/core/atomic_file.hpp"
+#include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
+#include "asyncfetch/schedule/run_log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,9 +17,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -38,12 +39,6 @@ namespace {
 
 std::string iso(sys_clock::time_point t) {
     return format_time(std::chrono::floor<std::chrono::seconds>(t), time_zone::utc);
-}
-
-mode_t file_mode_mask() {
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    return mask;
 }
 
 // A run-log line as a person reads it.
@@ -87,10 +82,16 @@ public:
     bool apply(config c) {
         std::map<std::string, std::shared_ptr<job_state>> next;
         const auto now = sys_clock::now();
+        // {run} numbers go on from the run log's (an earlier process's runs).
+        const auto last_runs = last_run_numbers(c.run_log);
         for (auto& job : c.jobs) {
             if (!options_.only_job.empty() && job.name != options_.only_job) continue;
             auto old = jobs_.find(job.name);
             auto s = old != jobs_.end() ? old->second : std::make_shared<job_state>();
+            if (old == jobs_.end()) {
+                if (const auto last = last_runs.find(job.name); last != last_runs.end())
+                    s->runs = last->second;
+            }
             const bool replan =
                 old == jobs_.end() || !same_schedule(s->spec.schedule, job.schedule);
             s->spec = std::move(job);
@@ -100,7 +101,7 @@ public:
         if (next.empty()) return false;
         if (!log_ || c.run_log != config_.run_log) {
             log_.reset(std::fopen(c.run_log.c_str(), "a"));
-            if (!log_) throw std::runtime_error("cannot append to the run log '" + c.run_log + "'");
+            if (!log_) throw std::runtime_error(file_error_message(c.run_log, "append", errno));
         }
         jobs_ = std::move(next);
         config_ = std::move(c);
@@ -160,6 +161,7 @@ public:
 
     void stop_watching() { signals_.cancel(); }
     bool any_failed() const { return any_failed_; }
+    bool write_failed() const { return write_failed_; }
 
 private:
     void say(const std::string& text) {
@@ -236,7 +238,7 @@ private:
             co_await run_to_file(spec, number, started, line);
         } catch (const std::exception& e) {
             line["status"] = "error";
-            line["error"] = e.what();
+            line["error"] = error_message(e);
         }
         line["end"] = iso(sys_clock::now());
         line["elapsed_s"] =
@@ -259,21 +261,14 @@ private:
         }
         const fs::path final_path = expand_output(spec.output, spec.name, started, number);
         if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-        // Records go to a temp file beside the output, renamed when complete.
-        auto temp = (final_path.parent_path() / ("." + final_path.filename().string() + ".XXXXXX"))
-                        .string();
-        const int fd = ::mkstemp(temp.data());
-        if (fd < 0)
-            throw std::runtime_error("cannot create a temp file for '" + final_path.string() +
-                                     "': " + std::strerror(errno));
-        ::fchmod(fd, 0666 & ~file_mode_mask()); // mkstemp's 0600 is not what the umask says
-        ::close(fd);
         say("job " + spec.name + " run " + std::to_string(number) + ": started (" +
             std::to_string(targets.input.targets.size() + problems.size()) + " targets)");
         bool cancelled = false;
         report::summary totals;
         {
-            report::output out({temp, false, false});
+            // Records go to a temp file beside the output, renamed over it
+            // only when complete and on disk: a failed run keeps the old one.
+            report::output out({final_path.string(), false, false, true});
             const auto kind = make_job_kind(spec);
             std::exception_ptr failure;
             auto work = [&]() -> asio::awaitable<void> {
@@ -291,14 +286,13 @@ private:
             using namespace asio::experimental::awaitable_operators;
             co_await (work() || stop());
             cancelled = runs_cancelled_;
-            out.finish();
-            totals = out.totals();
-            if (failure) {
-                fs::remove(temp);
-                std::rethrow_exception(failure);
+            if (failure) std::rethrow_exception(failure); // `out` removes its temp file
+            if (!out.finish()) {
+                write_failed_ = true;
+                throw std::runtime_error(out.write_error());
             }
+            totals = out.totals();
         }
-        fs::rename(temp, final_path);
         line["status"] = cancelled ? "cancelled" : totals.failed() > 0 ? "failed" : "ok";
         line["targets"] = totals.total();
         line["ok"] = totals.ok();
@@ -346,18 +340,26 @@ private:
                 loaded.problems.push_back(config_.path + ": no job named '" + options_.only_job +
                                           "'");
             } catch (const std::exception& e) {
-                loaded.problems.push_back(e.what());
+                loaded.problems.push_back(error_message(e));
             }
         }
         for (const auto& p : loaded.problems)
-            std::fprintf(stderr, "%s\n", p.c_str());
+            std::fprintf(stderr, "%s\n", printable(p).c_str());
         say("reload refused: the previous config keeps running");
     }
 
+    // A run-log line that cannot be written is said on stderr (whatever
+    // --quiet says) and fails the scheduler's exit status.
     void log(const json& line) {
         const auto text = line.dump() + "\n";
-        std::fwrite(text.data(), 1, text.size(), log_.get());
-        std::fflush(log_.get());
+        if (std::fwrite(text.data(), 1, text.size(), log_.get()) == text.size() &&
+            std::fflush(log_.get()) == 0)
+            return;
+        const int error = errno;
+        std::clearerr(log_.get());
+        write_failed_ = true;
+        std::fprintf(stderr, "%s asyncfetch: %s\n", iso(sys_clock::now()).c_str(),
+                     file_error_message(config_.run_log, "write the run log", error).c_str());
     }
 
     struct file_closer {
@@ -377,6 +379,7 @@ private:
     std::mt19937_64 rng_;
     std::size_t active_ = 0;
     bool stopping_ = false, any_failed_ = false, grace_started_ = false, runs_cancelled_ = false;
+    bool write_failed_ = false; // a run output or a run-log line could not be written
 };
 
 } // namespace
@@ -402,7 +405,7 @@ int run_scheduler(const scheduler_options& options) {
     auto loaded = load_config(options.config_path);
     if (!loaded.value) {
         for (const auto& p : loaded.problems)
-            std::fprintf(stderr, "%s\n", p.c_str());
+            std::fprintf(stderr, "%s\n", printable(p).c_str());
         std::fprintf(stderr, "asyncfetch: nothing was run; fix the config above\n");
         return 2;
     }
@@ -440,7 +443,7 @@ int run_scheduler(const scheduler_options& options) {
         },
         asio::detached);
     ctx.run();
-    return options.once && s.any_failed() ? 1 : 0;
+    return (options.once && s.any_failed()) || s.write_failed() ? 1 : 0;
 }
 
 } // namespace asyncfetch::schedule

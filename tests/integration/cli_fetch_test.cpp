@@ -219,3 +219,26 @@ TEST_CASE("asyncfetch demo runs end to end on its embedded server") {
     CHECK(r.err.find("41 targets: 41 ok, 0 failed") != std::string::npos);
     CHECK(r.err.find("13 refused by robots.txt") != std::string::npos); // from pages 0-12
 }
+
+TEST_CASE("a directory as the URL list or hosts file is exit 2 with a message, not 0 targets") {
+    temp_dir dir;
+    auto r = run(asyncfetch_cmd({dir.path(), "-q"}));
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(dir.path() + ": is a directory") != std::string::npos, r.err);
+    r = run(asyncfetch_cmd({"ssh", dir.path(), "-q", "--", "true"}));
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(dir.path() + ": is a directory") != std::string::npos, r.err);
+}
+
+TEST_CASE("a hostile input line cannot put raw control characters on the terminal") {
+    temp_dir dir;
+    const auto list = dir.write("urls.txt", "\xEF\xBB\xBFhttp://127.0.0.1:1/ok\n"
+                                            "\x1b]0;owned\x07\x1b[2Jnot-a-url\n");
+    const auto r = run(asyncfetch_cmd({list, "-q"}));
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(list + ":2: ") != std::string::npos, r.err);
+    CHECK(r.err.find(":1:") == std::string::npos); // the BOM line is a fine URL
+    CHECK(r.err.find('\x1b') == std::string::npos);
+    CHECK(r.err.find('\x07') == std::string::npos);
+    CHECK(r.err.find("\\x1b]0;owned\\x07") != std::string::npos);
+}

@@ -318,3 +318,55 @@ TEST_CASE("redis: the politeness gap to a host holds across the workers of a sha
     }
     CHECK(duration_cast<milliseconds>(pages.back() - pages.front()).count() >= 6 * 150 - 100);
 }
+
+TEST_CASE("redis: an unreachable Redis reads as asyncfetch's error, without Boost's source lines") {
+    const auto r = run(asyncfetch_cmd({"enqueue", "redis://127.0.0.1:1/job", "-"}), "http://a/\n");
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find("Connection refused") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("[system:") == std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("/usr/include") == std::string::npos, r.err);
+}
+
+TEST_CASE("redis: collect and worker --until-done end on a job with no targets or none at all") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    // No such job: nothing will ever come; say so instead of waiting.
+    const auto ghost = redis.url("ghost");
+    auto collected = run(asyncfetch_cmd({"collect", ghost}), "", 20);
+    CHECK(collected.status == 2);
+    CHECK_MESSAGE(collected.err.find("no job named 'ghost'") != std::string::npos, collected.err);
+    auto worked = run(asyncfetch_cmd({"worker", ghost, "--until-done", "-q"}), "", 20);
+    CHECK(worked.status == 2);
+    CHECK_MESSAGE(worked.err.find("no job named 'ghost'") != std::string::npos, worked.err);
+    // A job enqueued with no targets is done at once.
+    const auto empty = redis.url("empty");
+    REQUIRE(run(asyncfetch_cmd({"enqueue", empty, "-"}), "# nothing\n").status == 0);
+    worked = run(asyncfetch_cmd({"worker", empty, "--until-done"}), "", 20);
+    CHECK_MESSAGE(worked.status == 0, worked.err);
+    collected = run(asyncfetch_cmd({"collect", empty}), "", 20);
+    CHECK_MESSAGE(collected.status == 0, collected.err);
+    CHECK(collected.out.empty());
+    CHECK_MESSAGE(collected.err.find("job 'empty' has no targets") != std::string::npos,
+                  collected.err);
+    CHECK(collected.err.find("0 records, 0 failed") != std::string::npos);
+}
+
+TEST_CASE("redis: collect on Ctrl-C exits 130, a collect -o that cannot write exits 1") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    const auto job = redis.url("signals");
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-"}), "http://127.0.0.1:1/a\n").status == 0);
+    child collecting(asyncfetch_cmd({"collect", job, "--follow"}));
+    sleep_s(0.5);
+    collecting.signal(SIGINT);
+    const auto stopped = collecting.wait(20);
+    CHECK_MESSAGE(stopped.status == 130, stopped.err);
+    CHECK(stopped.err.find("operation") == std::string::npos); // no "operation aborted"
+
+    REQUIRE(run(worker_cmd(job, {"--retries", "0"})).status == 0);
+    const auto full = run(asyncfetch_cmd({"collect", job, "-o", "/dev/full"}), "", 20);
+    CHECK(full.status == 1);
+    CHECK_MESSAGE(full.err.find("/dev/full: cannot write: No space left on device") !=
+                      std::string::npos,
+                  full.err);
+}

@@ -313,3 +313,19 @@ TEST_CASE("run --once: ssh, put and get jobs from a config against a real sshd")
     CHECK(count_status(run_log(dir), "hello", "ok") == 1);
     CHECK(count_status(run_log(dir), "pull", "ok") == 1);
 }
+
+TEST_CASE("run: {run} numbering goes on after a restart, no run overwrites another's output") {
+    testserver::server server;
+    temp_dir dir;
+    const auto config =
+        dir.write("c.json", config_of({fetch_job("n", {server.base_url() + "/bytes/1"},
+                                                 R"("output": "out/{job}-{run}.jsonl")")}));
+    for (int i = 0; i < 2; ++i) // two scheduler processes, one after the other
+        REQUIRE(run(asyncfetch_cmd({"run", config, "--once", "-q"})).status == 0);
+    CHECK(fs::exists(dir.file("out/n-1.jsonl")));
+    CHECK(fs::exists(dir.file("out/n-2.jsonl")));
+    const auto log = run_log(dir);
+    REQUIRE(log.size() == 2);
+    CHECK(log[0]["run"] == 1);
+    CHECK(log[1]["run"] == 2);
+}

@@ -1,6 +1,7 @@
 // `asyncfetch ssh` against a real OpenSSH sshd on loopback.
 #include "tools/listeners.hpp"
 #include "tools/process.hpp"
+#include "tools/small_fs.hpp"
 #include "tools/sshd.hpp"
 
 #include <doctest/doctest.h>
@@ -297,4 +298,26 @@ TEST_CASE("ssh: --compare runs the hosts serially, then concurrently, and prints
     // upper bounds here: speed is for the benchmarks).
     CHECK(std::stod(r.err.substr(serial + 12)) >= 0.9);
     CHECK(std::stod(r.err.substr(concurrent + 16)) >= 0.3);
+}
+
+TEST_CASE("ssh: --out-dir on a full disk fails the host, names the file, keeps the old files") {
+    if (sshd_unavailable()) return;
+    small_fs disk(64 * 1024);
+    if (!disk.mounted()) return;
+    ssh_fixture f;
+    const auto hosts = f.hosts({f.host_line("127.0.0.1")});
+    const auto name = "127.0.0.1:" + std::to_string(f.sshd.port());
+    auto r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--out-dir", disk.path()}, {"echo old"});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    REQUIRE(read_file(disk.file(name + ".out")) == "old\n");
+    disk.fill();
+    r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--out-dir", disk.path()}, {"echo new"});
+    CHECK(r.status == 1);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 1);
+    CHECK_MESSAGE(
+        records[0]["error"].get<std::string>().find("--out-dir " + disk.file(name + ".out") +
+                                                    ": cannot write: No space left on device") == 0,
+        records[0]);
+    CHECK(read_file(disk.file(name + ".out")) == "old\n");
 }

@@ -2,6 +2,7 @@
 // loopback. The "hosts" share this machine's file system, so what the server
 // wrote can be checked directly on disk.
 #include "tools/process.hpp"
+#include "tools/small_fs.hpp"
 #include "tools/sshd.hpp"
 
 #include <doctest/doctest.h>
@@ -231,4 +232,28 @@ TEST_CASE("sftp: a transfer cut short leaves the old file under the final name")
     CHECK_MESSAGE(records[0]["error"].get<std::string>().find("transfer: timed out") == 0,
                   records[0]);
     CHECK(read_file(remote) == "the previous version\n");
+}
+
+TEST_CASE("sftp: get onto a full disk is the host's error and keeps the old local file") {
+    if (sshd_unavailable()) return;
+    small_fs disk(64 * 1024);
+    if (!disk.mounted()) return;
+    sftp_fixture f;
+    const auto hosts = f.hosts({"127.0.0.1"});
+    const fs::path remote = fs::path(f.sshd.remote_scratch()) / "data.bin";
+    write_file(remote, random_bytes(256 * 1024, 5), 0644); // four times the disk
+    const auto local = fs::path(disk.path()) / ("127.0.0.1:" + std::to_string(f.sshd.port()));
+    write_file(local / "data.bin", "the previous version\n", 0644);
+    auto r = f.run_af("get", {hosts, remote.string(), disk.path()});
+    CHECK(r.status == 1);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 1);
+    CHECK_MESSAGE(records[0]["error"].get<std::string>().find("No space left on device") !=
+                      std::string::npos,
+                  records[0]);
+    CHECK(read_file(local / "data.bin") == "the previous version\n");
+    std::size_t entries = 0;
+    for (const auto& e : fs::directory_iterator(local)) // no temp file left behind
+        entries += e.path().filename() != "data.bin";
+    CHECK(entries == 0);
 }

@@ -23,4 +23,24 @@ inline std::string_view trim(std::string_view s) {
     return s;
 }
 
+// Input text made safe to print on a terminal: control characters (ESC, CR,
+// BEL, DEL, ...) become \xNN, so a hostile line cannot move the cursor or
+// rewrite what the user sees. Other bytes, UTF-8 included, stay as they are.
+inline std::string printable(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(s.size());
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c != 0x7f) {
+            out += ch;
+            continue;
+        }
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
 } // namespace asyncfetch

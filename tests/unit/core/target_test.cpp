@@ -38,3 +38,32 @@ TEST_CASE("an unreadable file is one problem naming the reason") {
     CHECK(format_problems("/nonexistent/urls.txt", f.problems).find("No such file") !=
           std::string::npos);
 }
+
+TEST_CASE("read_targets skips a UTF-8 byte order mark on line 1 only") {
+    std::istringstream in("\xEF\xBB\xBFhttp://a/\n\xEF\xBB\xBFhttp://b/\n");
+    auto f = read_targets(in, [](std::string_view s) -> std::optional<std::string> {
+        if (s.rfind("http://", 0) != 0) return "not a URL";
+        return std::nullopt;
+    });
+    REQUIRE(f.targets.size() == 1);
+    CHECK(f.targets[0].text == "http://a/");
+    REQUIRE(f.problems.size() == 1); // a BOM anywhere else is part of the line
+    CHECK(f.problems[0].line == 2);
+}
+
+TEST_CASE("read_targets_file: a directory is no list (a problem at line 0), not an empty one") {
+    const auto f = read_targets_file("/tmp", nullptr);
+    CHECK(f.targets.empty());
+    REQUIRE(f.problems.size() == 1);
+    CHECK(f.problems[0].line == 0);
+    CHECK(format_problems("/tmp", f.problems) == "/tmp: is a directory, not a list of targets\n");
+}
+
+TEST_CASE("format_problems escapes control characters: no raw ESC reaches the terminal") {
+    const std::vector<input_problem> problems{
+        {3, "'\x1b]0;pwned\x07\x1b[2J' is not a URL\r", "\x1b[2J"}};
+    const auto text = format_problems("urls\x1b.txt", problems);
+    CHECK(text == "urls\\x1b.txt:3: '\\x1b]0;pwned\\x07\\x1b[2J' is not a URL\\x0d\n");
+    for (const char c : text.substr(0, text.size() - 1))
+        CHECK(static_cast<unsigned char>(c) >= 0x20);
+}

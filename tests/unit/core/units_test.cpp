@@ -27,3 +27,14 @@ TEST_CASE("units: sizes") {
           "unknown size unit 'T' in '5T' (use K, M or G)");
     CHECK(std::holds_alternative<std::string>(parse_size("big")));
 }
+
+TEST_CASE("units: a duration or size too large to hold says so, never wraps to negative") {
+    CHECK(std::get<std::string>(parse_duration("99999999999999999999d")) ==
+          "'99999999999999999999d' is too large (at most 3650d)");
+    CHECK(std::get<std::string>(parse_duration("1e400s")) ==
+          "'1e400s' is too large (at most 3650d)");
+    CHECK(std::get<std::string>(parse_duration("3651d")) == "'3651d' is too large (at most 3650d)");
+    CHECK(std::get<std::chrono::milliseconds>(parse_duration("3650d")) == 3650 * 24h);
+    CHECK(std::get<std::string>(parse_size("99999999999G")) == "size '99999999999G' is too large");
+    CHECK(std::get<std::string>(parse_size("1e400")) == "size '1e400' is too large");
+}

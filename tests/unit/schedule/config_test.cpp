@@ -174,3 +174,45 @@ TEST_CASE("config: a fetch job has no per-host limit by default, a crawl job a p
     CHECK(loaded.value->jobs[1].client.per_host == crawl::polite_per_host);
     CHECK(loaded.value->jobs[2].client.per_host == 0);
 }
+
+TEST_CASE("config: nesting 100,000 deep is refused at parse time, not a stack overflow") {
+    temp_dir dir;
+    const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    CHECK(problems_of(dir, deep) ==
+          dir.path() + "/c.json: objects and arrays nested more than 32 deep\n");
+    const std::string deep_job =
+        one_job(R"("x": )" + std::string(100000, '[') + std::string(100000, ']'));
+    CHECK(problems_of(dir, deep_job).find("nested more than 32 deep") != std::string::npos);
+}
+
+TEST_CASE("config: an overflowing duration is too large, control characters are escaped") {
+    temp_dir dir;
+    CHECK(problems_of(dir, one_job(R"("schedule": {"every": "99999999999999999999d"})"))
+              .find("jobs[0].schedule.every: '99999999999999999999d' is too large (at most "
+                    "3650d)") != std::string::npos);
+    CHECK(problems_of(dir, one_job(R"("timeout": 1e300)"))
+              .find("jobs[0].timeout: '1e+300' is too large") != std::string::npos);
+    const auto text = problems_of(dir, one_job(R"("output": "{\u001b[2J}")"));
+    CHECK(text.find("\\x1b[2J") != std::string::npos);
+    CHECK(text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("config: two jobs whose outputs can name the same file are refused, both paths named") {
+    temp_dir dir;
+    const std::string a = R"({"name": "a", "kind": "fetch", "targets": ["http://127.0.0.1/"], )";
+    const std::string b = R"({"name": "b", "kind": "fetch", "targets": ["http://127.0.0.1/"], )";
+    auto text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "out/{run}.jsonl"}, )" + b +
+                                     R"("output": "out/7.jsonl"}]})");
+    CHECK_MESSAGE(text.find("jobs[1].output: can name the same file as jobs[0].output") !=
+                      std::string::npos,
+                  text);
+    text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "x.jsonl"}, )" + b +
+                                R"("output": "./x.jsonl"}]})");
+    CHECK(text.find("jobs[1].output: can name the same file as jobs[0].output") !=
+          std::string::npos);
+    text = problems_of(dir, R"({"jobs": [)" + a + R"("output": "c.runs.jsonl"}]})");
+    CHECK(text.find("jobs[0].output: can name the run log") != std::string::npos);
+    // Each job's default, {job}.jsonl, is its own.
+    CHECK(problems_of(dir, R"({"jobs": [)" + a.substr(0, a.size() - 2) + "}, " +
+                               b.substr(0, b.size() - 2) + "}]}") == "");
+}
