@@ -115,7 +115,8 @@ inline failure read_failure(const error_code& ec, bool got_some) {
     if (ec == bhttp::error::header_limit) return too_large("headers", max_header_bytes);
     if (ec == bhttp::error::buffer_overflow)
         return too_large("chunk line or trailers", read_buffer_bytes);
-    if (ec == boost::system::errc::not_enough_memory) return fail("response", ec);
+    if (ec == boost::system::errc::not_enough_memory)
+        return failure{ec, false, "response: out of memory for the body (" + ec.message() + ")"};
     if (ec == bhttp::error::partial_message || (got_some && is_stale_connection(ec))) {
         return failure{make_error_code(errc::connection_closed), false,
                        "response: connection closed before the response was complete (" +
