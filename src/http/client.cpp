@@ -114,12 +114,14 @@ bool is_redirect(unsigned status) {
 // A connect failure for the record. Running out of descriptors names the
 // limit: it is this URL's failure, not a cancel.
 failure connect_failure(const std::string& where, const error_code& ec) {
-    if (ec == boost::system::errc::too_many_files_open ||
-        ec == boost::system::errc::too_many_files_open_in_system) {
+    if (ec == boost::system::errc::too_many_files_open) {
         return {ec, true,
-                "connect " + where + ": too many open files (" + ec.message() +
-                    "; raise ulimit -n or lower -c)"};
+                "connect " + where +
+                    ": too many open files (the process's limit, ulimit -n: "
+                    "raise it or lower -c)"};
     }
+    if (ec == boost::system::errc::too_many_files_open_in_system)
+        return {ec, true, "connect " + where + ": too many open files (the system's limit)"};
     return fail("connect " + where, ec, true);
 }
 
