@@ -213,3 +213,20 @@ TEST_CASE("an allocation that fails costs only its own URL, under a memory cap")
     }
 }
 #endif
+
+TEST_CASE("over TLS too: a response in a record of its own after the one asked for is never used") {
+    tls_files files;
+    make_test_ca(files);
+    // The second response follows at once, in its own TLS record: it is read
+    // from the socket with the first and waits inside the TLS layer.
+    scripted_server server({{.bytes = ok_response("1"), .unsolicited = ok_response("WRONG")},
+                            {.bytes = ok_response("22")},
+                            {.bytes = ok_response("333")}},
+                           files.server_cert(), files.server_key());
+    const auto b = server.base_url();
+    const auto records =
+        fetch_in_a_row({b + "/1", b + "/2", b + "/3"}, {"--cacert", files.ca_cert()});
+    for (int i = 0; i < 3; ++i)
+        CHECK_MESSAGE(records[i]["bytes"] == i + 1, records[i]);
+    CHECK(server.connections() == 2);
+}

@@ -29,7 +29,10 @@ class scripted_server {
 public:
     // Replies are used in the order requests arrive, on any connection; a
     // request when none is left gets the connection closed.
-    explicit scripted_server(std::vector<scripted_reply> replies);
+    // With a certificate and key (PEM files), it speaks TLS; each write is
+    // then its own TLS record.
+    explicit scripted_server(std::vector<scripted_reply> replies, const std::string& cert_file = {},
+                             const std::string& key_file = {});
     ~scripted_server(); // stops and joins
     scripted_server(const scripted_server&) = delete;
     scripted_server& operator=(const scripted_server&) = delete;
