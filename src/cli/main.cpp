@@ -8,6 +8,7 @@
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/core/units.hpp"
+#include "asyncfetch/http/header_file.hpp"
 #include "asyncfetch/schedule/scheduler.hpp"
 #include "asyncfetch/version.hpp"
 
@@ -74,6 +75,7 @@ struct fetch_flags {
     double timeout = 30, connect_timeout = 10, resolve_timeout = 10, tls_timeout = 10;
     std::string max_body = "64M";
     std::vector<std::string> headers;
+    std::vector<std::string> header_env; // NAME=VAR
     run_flags run;
 };
 
@@ -112,9 +114,19 @@ void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
     cmd.add_option("--max-body", f.max_body,
                    "Largest body to accept after decoding (e.g. 512K, 64M)")
         ->default_val("64M");
-    cmd.add_option("-H,--header", f.headers, "Extra request header 'Name: value' (repeatable)")
+    cmd.add_option("-H,--header", f.headers,
+                   "Extra request header 'Name: value', or @FILE: one a line, values secret "
+                   "(repeatable)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--header-env", f.header_env,
+                   "NAME=VAR: header NAME, its secret value in environment variable VAR "
+                   "(repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_flag("--location-trusted", c.client.location_trusted,
+                 "Send credentials (Authorization, Cookie, secret headers) along redirects to "
+                 "other hosts too (never from https to http)");
     cmd.add_option("-A,--user-agent", c.client.user_agent, "User-Agent header")
         ->default_val(c.client.user_agent);
     cmd.add_option("--cacert", c.client.ca_file,
@@ -125,6 +137,30 @@ void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
         "Do not verify TLS certificates or host names (unsafe)");
 }
 
+std::string env_secret(const std::string& var, const char* flag);
+
+// Headers whose values are secret: from files (-H @FILE) and the environment.
+void add_secret_headers(fetch_flags& f) {
+    auto& client = f.config.client;
+    for (const auto& h : f.headers) {
+        if (!h.starts_with('@')) continue;
+        auto file = af::http::read_header_file(h.substr(1));
+        if (!file.problem.empty()) throw CLI::ValidationError("--header", file.problem);
+        for (auto& [name, value] : file.headers) {
+            client.secret_headers.push_back(name);
+            client.headers.emplace_back(name, std::move(value));
+        }
+    }
+    for (const auto& spec : f.header_env) {
+        const auto eq = spec.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+            throw CLI::ValidationError("--header-env", "expected NAME=VAR, got '" + spec + "'");
+        const auto name = spec.substr(0, eq);
+        client.secret_headers.push_back(name);
+        client.headers.emplace_back(name, env_secret(spec.substr(eq + 1), "--header-env"));
+    }
+}
+
 void finish_fetch_flags(fetch_flags& f) {
     auto& c = f.config;
     c.client.limits = {seconds(f.resolve_timeout), seconds(f.connect_timeout),
@@ -133,7 +169,9 @@ void finish_fetch_flags(fetch_flags& f) {
     if (auto* problem = std::get_if<std::string>(&size))
         throw CLI::ValidationError("--max-body", *problem);
     c.client.max_body = std::get<std::uint64_t>(size);
+    add_secret_headers(f);
     for (const auto& h : f.headers) {
+        if (h.starts_with('@')) continue; // a file, read above
         const auto colon = h.find(':');
         if (colon == std::string::npos || colon == 0) {
             throw CLI::ValidationError("--header", "expected 'Name: value', got '" + h + "'");

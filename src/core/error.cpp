@@ -37,6 +37,10 @@ public:
             return "could not decode the compressed body";
         case errc::connection_closed:
             return "connection closed before the response was complete";
+        case errc::response_too_large:
+            return "response too large";
+        case errc::unasked_response:
+            return "unexpected response";
         }
         return "unknown asyncfetch error";
     }

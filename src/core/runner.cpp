@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,9 @@ asio::awaitable<record> run_one(const operation& op, const target& t) {
     } catch (const boost::system::system_error& e) {
         r = is_cancel(e) ? error_record(outcome::cancelled, "cancelled")
                          : error_record(outcome::failed, error_message(e));
+    } catch (const std::bad_alloc&) {
+        // This target asked for more memory than there is; the others go on.
+        r = error_record(outcome::failed, "out of memory");
     } catch (const std::exception& e) {
         r = error_record(outcome::failed, error_message(e));
     }

@@ -3,10 +3,13 @@
 // TU costs ~20 s and ~1.3 GB to compile).
 #include "asyncfetch/http/client.hpp"
 
+#include "response_reader.hpp"
+
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/core/tls.hpp"
+#include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/decode.hpp"
 #include "asyncfetch/http/url.hpp"
 
@@ -20,6 +23,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <openssl/x509v3.h>
+#include <poll.h>
 
 #include <random>
 #include <unordered_map>
@@ -35,6 +39,9 @@ using clock_type = std::chrono::steady_clock;
 namespace asyncfetch::http {
 namespace {
 
+using detail::fail;
+using detail::failure;
+using detail::response;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // One kept-alive connection: plain TCP or TLS over TCP, and its read buffer.
@@ -49,8 +56,23 @@ struct connection {
     }
 
     std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
-    beast::flat_buffer buffer;
+    beast::flat_buffer buffer{detail::read_buffer_bytes}; // bounded: see response_reader.hpp
 };
+
+// An idle connection on which anything arrived (bytes, EOF, a TLS record)
+// cannot carry a request: what is there answers no request of ours, and a
+// response would be read behind it. Checked without waiting.
+bool idle_connection_usable(connection& conn) {
+    if (conn.buffer.size() != 0) return false;
+    if (conn.stream.index() == 1) {
+        // TLS bytes already read from the socket wait in OpenSSL's buffers or
+        // in the BIO that Asio feeds it: the socket alone would miss them.
+        SSL* ssl = std::get<1>(conn.stream).native_handle();
+        if (SSL_has_pending(ssl) || BIO_pending(SSL_get_rbio(ssl)) > 0) return false;
+    }
+    pollfd p{conn.tcp().socket().native_handle(), POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
 
 // Connections to one origin, and the limit on requests in flight to it.
 struct host_pool {
@@ -80,27 +102,6 @@ struct dns_entry {
     asio::steady_timer ready; // cancelled when the lookup finishes, waking waiters
 };
 
-// How one request attempt failed, phrased for the record.
-struct failure {
-    error_code ec;
-    bool connect_failed = false;
-    std::string message; // "phase: what happened"
-
-    explicit operator bool() const noexcept { return static_cast<bool>(ec); }
-};
-
-failure fail(const std::string& phase, error_code ec, bool connect_failed = false) {
-    return {ec, connect_failed, phase + ": " + ec.message()};
-}
-
-// What a response told us that the redirect, decode and retry steps need.
-struct response {
-    unsigned status = 0;
-    std::string reason, location, content_encoding, content_type, retry_after, body;
-    bool keep_alive = false;
-    bool got_some = false; // any byte of a response arrived
-};
-
 // The time a phase may take: its own limit, or what is left of the whole
 // request's, whichever is less; a timeout then names the one that was hit.
 struct phase_budget {
@@ -121,12 +122,18 @@ bool is_redirect(unsigned status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// Errors that mean a reused keep-alive connection had been closed by the
-// server while idle: the request never reached it, so sending again is safe.
-bool is_stale_connection(const error_code& ec) {
-    return ec == asio::error::eof || ec == asio::error::connection_reset ||
-           ec == asio::error::broken_pipe || ec == bhttp::error::end_of_stream ||
-           ec == asio::ssl::error::stream_truncated;
+// A connect failure for the record. Running out of descriptors names the
+// limit: it is this URL's failure, not a cancel.
+failure connect_failure(const std::string& where, const error_code& ec) {
+    if (ec == boost::system::errc::too_many_files_open) {
+        return {ec, true,
+                "connect " + where +
+                    ": too many open files (the process's limit, ulimit -n: "
+                    "raise it or lower -c)"};
+    }
+    if (ec == boost::system::errc::too_many_files_open_in_system)
+        return {ec, true, "connect " + where + ": too many open files (the system's limit)"};
+    return fail("connect " + where, ec, true);
 }
 
 std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
@@ -151,17 +158,18 @@ struct client::impl {
 
     asio::awaitable<fetch_result> fetch(std::string url);
     asio::awaitable<attempt_outcome> follow_redirects(const http_url& start, fetch_result& res);
-    asio::awaitable<failure> request_once(const http_url& url, response& resp, fetch_result& res);
+    asio::awaitable<failure> request_once(const http_url& url, bool with_credentials,
+                                          response& resp, fetch_result& res);
     asio::awaitable<failure> open_connection(const http_url& url, clock_type::time_point deadline,
                                              std::unique_ptr<connection>& conn);
     asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
                                      std::vector<tcp::endpoint>& endpoints);
-    asio::awaitable<failure> exchange(connection& conn, const http_url& url,
+    asio::awaitable<failure> exchange(connection& conn, const http_url& url, bool with_credentials,
                                       clock_type::time_point deadline, response& resp);
     template <class Stream>
     asio::awaitable<failure> exchange_on(Stream& stream, beast::flat_buffer& buffer,
-                                         const http_url& url, clock_type::time_point deadline,
-                                         response& resp);
+                                         const http_url& url, bool with_credentials,
+                                         clock_type::time_point deadline, response& resp);
     host_pool& pool_for(const http_url& url);
 
     asio::any_io_executor ex;
@@ -202,7 +210,9 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
     http_url current = start;
     for (int redirects = 0;; ++redirects) {
         response resp;
-        const auto failed = co_await request_once(current, resp, res);
+        const bool with_credentials =
+            credentials_may_follow(start, current, options.location_trusted);
+        const auto failed = co_await request_once(current, with_credentials, resp, res);
         res.final_url = current.text;
         res.status = resp.status;
         res.ec = failed.ec;
@@ -253,8 +263,8 @@ host_pool& client::impl::pool_for(const http_url& url) {
     return *pool;
 }
 
-asio::awaitable<failure> client::impl::request_once(const http_url& url, response& resp,
-                                                    fetch_result& res) {
+asio::awaitable<failure> client::impl::request_once(const http_url& url, bool with_credentials,
+                                                    response& resp, fetch_result& res) {
     auto& pool = pool_for(url);
     // Wait for a free slot for this host (--per-host); the summary reports the wait.
     const bool must_wait = pool.slots.full();
@@ -268,19 +278,23 @@ asio::awaitable<failure> client::impl::request_once(const http_url& url, respons
     const auto deadline = clock_type::now() + options.limits.request;
     for (;;) {
         std::unique_ptr<connection> conn;
-        const bool reused = !pool.idle.empty();
-        if (reused) {
+        while (!conn && !pool.idle.empty()) {
             conn = std::move(pool.idle.back());
             pool.idle.pop_back();
+            if (!idle_connection_usable(*conn)) conn.reset(); // closed here
+        }
+        const bool reused = conn != nullptr;
+        if (reused) {
             ++stats.connections_reused;
         } else if (auto failed = co_await open_connection(url, deadline, conn)) {
             co_return failed;
         }
 
         resp = response{};
-        auto failed = co_await exchange(*conn, url, deadline, resp);
+        auto failed = co_await exchange(*conn, url, with_credentials, deadline, resp);
         // An idle connection the server had closed: send again on another.
-        if (failed && reused && !resp.got_some && is_stale_connection(failed.ec)) continue;
+        if (failed && reused && !resp.got_some && detail::is_stale_connection(failed.ec)) continue;
+        // After a failure the stream's state is unknown: the connection closes.
         if (!failed && resp.keep_alive) pool.idle.push_back(std::move(conn));
         co_return failed;
     }
@@ -337,19 +351,32 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     std::vector<tcp::endpoint> endpoints;
     if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
 
-    // Connect to the first endpoint that answers.
+    // Connect to the first endpoint that answers. The socket is opened here,
+    // not by Asio's range connect: that one reports a failed open (EMFILE,
+    // out of descriptors) as operation_aborted, which reads as a user cancel.
     conn = url.tls ? std::make_unique<connection>(ex, tls_context())
                    : std::make_unique<connection>(ex);
     auto& tcp_stream = conn->tcp();
     const auto connect_budget = budget(options.limits.connect, deadline);
     tcp_stream.expires_after(connect_budget.limit);
-    auto [ec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_tuple);
     const std::string where = url.host_header;
+    error_code ec = asio::error::host_not_found;
+    for (const auto& endpoint : endpoints) {
+        error_code ignored;
+        tcp_stream.socket().close(ignored);
+        tcp_stream.socket().open(endpoint.protocol(), ec);
+        if (ec) co_return connect_failure(where, ec);
+        auto [connect_ec] = co_await tcp_stream.async_connect(endpoint, use_tuple);
+        ec = connect_ec;
+        // Done, out of time, or cancelled: otherwise try the next address.
+        if (!ec || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
+    }
     if (ec == beast::error::timeout) ec = timeout_code(connect_budget, errc::connect_timeout);
-    if (ec) co_return fail("connect " + where, ec, true);
+    if (ec) co_return connect_failure(where, ec);
     ++stats.connections_opened;
     // Small requests must not wait for Nagle / delayed ACKs.
-    tcp_stream.socket().set_option(tcp::no_delay(true));
+    error_code ignored;
+    tcp_stream.socket().set_option(tcp::no_delay(true), ignored);
     if (!url.tls) co_return failure{};
 
     // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
@@ -367,24 +394,31 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
 }
 
 asio::awaitable<failure> client::impl::exchange(connection& conn, const http_url& url,
+                                                bool with_credentials,
                                                 clock_type::time_point deadline, response& resp) {
-    if (conn.stream.index() == 0)
-        co_return co_await exchange_on(std::get<0>(conn.stream), conn.buffer, url, deadline, resp);
-    co_return co_await exchange_on(std::get<1>(conn.stream), conn.buffer, url, deadline, resp);
+    if (conn.stream.index() == 0) {
+        co_return co_await exchange_on(std::get<0>(conn.stream), conn.buffer, url, with_credentials,
+                                       deadline, resp);
+    }
+    co_return co_await exchange_on(std::get<1>(conn.stream), conn.buffer, url, with_credentials,
+                                   deadline, resp);
 }
 
 template <class Stream>
 asio::awaitable<failure>
 client::impl::exchange_on(Stream& stream, beast::flat_buffer& buffer, const http_url& url,
-                          clock_type::time_point deadline, response& resp) {
-    // Build the request: defaults first, then -H headers replace them.
+                          bool with_credentials, clock_type::time_point deadline, response& resp) {
+    // Build the request: defaults first, then -H headers replace them;
+    // credentials only where they may go.
     bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.request_target, 11};
     req.set(bhttp::field::host, url.host_header);
     req.set(bhttp::field::user_agent, options.user_agent);
     req.set(bhttp::field::accept, "*/*");
     req.set(bhttp::field::accept_encoding, "gzip, deflate");
-    for (const auto& [name, value] : options.headers)
-        req.set(name, value);
+    for (const auto& [name, value] : options.headers) {
+        if (with_credentials || !is_credential_header(name, options.secret_headers))
+            req.set(name, value);
+    }
 
     // Send it, then read the response; both within the request's deadline.
     auto& tcp_stream = beast::get_lowest_layer(stream);
@@ -394,32 +428,7 @@ client::impl::exchange_on(Stream& stream, beast::flat_buffer& buffer, const http
         co_return fail("request", make_error_code(errc::request_timeout));
     if (write_ec) co_return fail("request", write_ec);
 
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(options.max_body);
-    auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-    resp.got_some = parser.got_some();
-    if (read_ec == beast::error::timeout)
-        co_return fail("response", make_error_code(errc::request_timeout));
-    if (read_ec == bhttp::error::body_limit)
-        co_return fail("response", make_error_code(errc::body_too_large));
-    if (read_ec == bhttp::error::partial_message ||
-        (read_ec && resp.got_some && is_stale_connection(read_ec))) {
-        co_return failure{make_error_code(errc::connection_closed), false,
-                          "response: connection closed before the response was complete (" +
-                              read_ec.message() + ")"};
-    }
-    if (read_ec) co_return fail("response", read_ec);
-
-    auto& msg = parser.get();
-    resp.status = msg.result_int();
-    resp.reason = std::string(msg.reason());
-    resp.location = std::string(msg[bhttp::field::location]);
-    resp.content_encoding = std::string(msg[bhttp::field::content_encoding]);
-    resp.content_type = std::string(msg[bhttp::field::content_type]);
-    resp.retry_after = std::string(msg[bhttp::field::retry_after]);
-    resp.keep_alive = msg.keep_alive();
-    resp.body = std::move(msg.body());
-    co_return failure{};
+    co_return co_await detail::read_response(stream, buffer, options.max_body, resp);
 }
 
 client::client(asio::any_io_executor ex, client_options options)

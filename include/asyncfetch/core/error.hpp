@@ -22,6 +22,8 @@ enum class errc {
     unsupported_scheme, // a scheme other than http/https
     decode_failed,      // gzip/deflate body that does not decompress
     connection_closed,  // peer closed before a complete response
+    response_too_large, // headers, a chunk line or trailers over their bound
+    unasked_response,   // a response no request asked for (101, endless 1xx)
 };
 
 const boost::system::error_category& error_category() noexcept;

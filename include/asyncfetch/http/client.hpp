@@ -37,6 +37,10 @@ struct client_options {
     retry_policy retry;
     std::vector<std::pair<std::string, std::string>>
         headers; // -H, replace defaults of the same name
+    // Names of headers whose values are secret (-H @FILE, --header-env): like
+    // Authorization and Cookie, sent only to the origin they were given for.
+    std::vector<std::string> secret_headers;
+    bool location_trusted = false; // --location-trusted: credentials follow any redirect
     std::string user_agent = "asyncfetch/0.1";
     bool verify_tls = true; // --insecure turns it off
     std::string ca_file;    // --cacert; empty: the system's trust store
