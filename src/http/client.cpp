@@ -124,6 +124,11 @@ bool is_redirect(unsigned status) {
 
 // A connect failure for the record. Running out of descriptors names the
 // limit: it is this URL's failure, not a cancel.
+bool out_of_descriptors(const error_code& ec) {
+    return ec == boost::system::errc::too_many_files_open ||
+           ec == boost::system::errc::too_many_files_open_in_system;
+}
+
 failure connect_failure(const std::string& where, const error_code& ec) {
     if (ec == boost::system::errc::too_many_files_open) {
         return {ec, true,
@@ -171,6 +176,8 @@ struct client::impl {
                                          const http_url& url, bool with_credentials,
                                          clock_type::time_point deadline, response& resp);
     host_pool& pool_for(const http_url& url);
+    // Closes the longest-kept idle connection of some origin; false when none is idle.
+    bool close_one_idle();
 
     asio::any_io_executor ex;
     client_options options;
@@ -300,6 +307,15 @@ asio::awaitable<failure> client::impl::request_once(const http_url& url, bool wi
     }
 }
 
+bool client::impl::close_one_idle() {
+    for (auto& [origin, pool] : pools) {
+        if (pool->idle.empty()) continue;
+        pool->idle.erase(pool->idle.begin()); // reuse takes from the back
+        return true;
+    }
+    return false;
+}
+
 asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::time_point deadline,
                                                std::vector<tcp::endpoint>& endpoints) {
     if (url.host_is_ip) {
@@ -365,6 +381,10 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
         error_code ignored;
         tcp_stream.socket().close(ignored);
         tcp_stream.socket().open(endpoint.protocol(), ec);
+        // Out of descriptors: idle keep-alive connections (to any origin) give
+        // theirs back first; -c was fitted to the limit, the idle pool was not.
+        while (out_of_descriptors(ec) && close_one_idle())
+            tcp_stream.socket().open(endpoint.protocol(), ec);
         if (ec) co_return connect_failure(where, ec);
         auto [connect_ec] = co_await tcp_stream.async_connect(endpoint, use_tuple);
         ec = connect_ec;

@@ -95,3 +95,25 @@ TEST_CASE("-c beyond the open-files limit runs at what fits, says so once, and l
                   r.err);
     CHECK_MESSAGE(r.err.find("limits: -c 1000 ran as -c ") != std::string::npos, r.err);
 }
+
+TEST_CASE("idle keep-alive connections to many hosts give their descriptors back before a run runs "
+          "out") {
+    // 60 origins, each visited twice, under a hard limit of 64 descriptors: -c fits,
+    // but one idle connection kept per origin would not.
+    std::vector<std::unique_ptr<testserver::server>> servers;
+    for (int i = 0; i < 60; ++i)
+        servers.push_back(std::make_unique<testserver::server>());
+    std::string list;
+    for (int round = 0; round < 2; ++round)
+        for (const auto& s : servers)
+            list += s->base_url() + "/bytes/10?round=" + std::to_string(round) + "\n";
+    temp_dir dir;
+    auto args = asyncfetch_cmd({dir.write("urls.txt", list), "-q", "-c", "10", "--retries", "0"});
+    args.insert(args.begin(), {"prlimit", "--nofile=64:64", "--"});
+    auto r = run(args);
+    const auto records = records_of(r.out);
+    CHECK(records.size() == 120);
+    for (const auto& rec : records)
+        CHECK_MESSAGE(rec["error"].is_null(), rec.dump());
+    CHECK(r.status == 0);
+}

@@ -11,6 +11,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace asio = boost::asio;
 using namespace asyncfetch;
 using namespace asyncfetch::http;
@@ -268,3 +272,50 @@ TEST_CASE("a user cancel stops a fetch promptly and is not a timeout") {
     CHECK(cancelled);
     CHECK(seconds_since(start) < 3);
 }
+
+// UBSan's checks need a free descriptor of their own: this case cannot run under it.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("out of descriptors with no idle connection to give back: that URL's connect error") {
+    testserver::server server;
+    std::vector<std::string> urls;
+    for (int i = 0; i < 40; ++i)
+        urls.push_back(server.base_url() + "/delay/200ms?n=" + std::to_string(i));
+    // In a child, whose limit leaves room for a few connections only; the
+    // client itself has no -c fitting (that is the run's), so some must fail.
+    int report[2];
+    REQUIRE(::pipe(report) == 0);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(report[0]);
+        rlimit lim{};
+        ::getrlimit(RLIMIT_NOFILE, &lim);
+        lim.rlim_cur = static_cast<rlim_t>(::dup(0)) + 8; // a few above the descriptors in use
+        ::setrlimit(RLIMIT_NOFILE, &lim);
+        auto all = fetch_all(urls, fast_options());
+        int ok = 0, out_of_files = 0, other = 0;
+        for (const auto& r : all.results) {
+            if (!r.ec)
+                ++ok;
+            else if (r.error.find("too many open files") != std::string::npos &&
+                     r.error.rfind("connect ", 0) == 0)
+                ++out_of_files;
+            else
+                ++other;
+        }
+        const int counts[3] = {ok, out_of_files, other};
+        (void)!::write(report[1], counts, sizeof counts);
+        std::_Exit(0);
+    }
+    ::close(report[1]);
+    int counts[3] = {-1, -1, -1};
+    CHECK(::read(report[0], counts, sizeof counts) == static_cast<ssize_t>(sizeof counts));
+    ::close(report[0]);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(counts[0] > 0);  // those that found a descriptor
+    CHECK(counts[1] > 0);  // the rest: "connect HOST: too many open files (...)"
+    CHECK(counts[2] == 0); // never cancelled, never another error
+    CHECK(counts[0] + counts[1] == 40);
+}
+#endif
