@@ -116,7 +116,8 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
     const auto& c = *config;
-    auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
+    auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path,
+                                                    c.session.global_known_hosts, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;

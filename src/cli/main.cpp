@@ -308,6 +308,11 @@ void add_ssh_session_options(CLI::App& cmd, ssh_flags& f) {
         ->check(CLI::PositiveNumber);
     cmd.add_option("--known-hosts", c.session.known_hosts_path,
                    "known_hosts file (default ~/.ssh/known_hosts)");
+    cmd.add_option("--global-known-hosts", c.session.global_known_hosts,
+                   "Read-only known_hosts file (repeatable; default /etc/ssh/ssh_known_hosts "
+                   "and /etc/ssh/ssh_known_hosts2)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_option("--host-key-policy", f.policy,
                    "strict: unknown hosts refused; accept-new: unknown hosts added; "
                    "off: no check. A changed key is always refused")

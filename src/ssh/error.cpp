@@ -31,6 +31,8 @@ public:
             return "transfer failed";
         case ssh_errc::unsafe_remote_name:
             return "unsafe remote file name";
+        case ssh_errc::host_key_revoked:
+            return "HOST KEY REVOKED";
         }
         return "unknown SSH error";
     }

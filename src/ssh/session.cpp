@@ -143,6 +143,12 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     // SSH handshake: key exchange, in non-blocking mode.
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 0);
+    // Ask for a key type known_hosts holds for this host, as OpenSSH does:
+    // libssh2's own order would make an ed25519-pinned host offer ECDSA.
+    const auto hostkey_methods = hosts.hostkey_preference(host);
+    if (const int rc =
+            libssh2_session_method_pref(session_, LIBSSH2_METHOD_HOSTKEY, hostkey_methods.c_str()))
+        co_return ssh_failure{libssh2_error(rc), "handshake " + where + ": " + last_error()};
     const int fd = socket_.native_handle();
     auto handshake =
         retry([this, fd] { return static_cast<long>(libssh2_session_handshake(session_, fd)); });

@@ -16,6 +16,7 @@ enum class ssh_errc {
     command_timeout,
     transfer_failed,    // an SFTP operation failed (message says which)
     unsafe_remote_name, // a remote file name that would escape the local directory
+    host_key_revoked,   // known_hosts marks the offered key @revoked: refused
 };
 
 const boost::system::error_category& ssh_category() noexcept;

@@ -35,6 +35,8 @@ struct auth_options {
 struct session_options {
     duration connect_timeout = std::chrono::seconds(10); // TCP connect, handshake, auth: each
     std::string known_hosts_path;                        // empty: ~/.ssh/known_hosts
+    std::vector<std::string> global_known_hosts = {      // read, never written
+        "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"};
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
 };
