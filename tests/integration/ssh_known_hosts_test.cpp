@@ -216,6 +216,14 @@ TEST_CASE("known_hosts: a revoked key, a changed key and a CA-only host say why"
     const auto ca = error_for({"ca", {"@cert-authority * {X}"}, {}}, "strict");
     CHECK_MESSAGE(ca.find("libssh2 1.10 cannot check host certificates") != std::string::npos, ca);
 
+    // A line too long to read might pin the host: it is not taken as unknown.
+    const std::string long_names(1100 * 1024, 'h');
+    const auto overlong = error_for({"overlong", {long_names + " {X}"}, {}}, "accept-new");
+    CHECK_MESSAGE(overlong.find(t.dir.file("known_hosts") + ":1 is longer than 1 MiB") !=
+                      std::string::npos,
+                  overlong.substr(0, 300));
+    CHECK(lines_of(read_file(t.dir.file("known_hosts"))).size() == 1); // nothing added
+
     // OpenSSH would go on past a key @revoked for the bare host (and, under
     // accept-new, add it for [host]:port); asyncfetch refuses it.
     const auto [user, global] = t.files({"bare revoked", {"@revoked 127.0.0.1 {E}"}, {}});
