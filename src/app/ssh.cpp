@@ -85,7 +85,7 @@ std::string local_user() {
 std::optional<std::string> host_line_problem(std::string_view text) {
     auto parsed = ssh::parse_host_line(text);
     if (parsed.spec) return std::nullopt;
-    return "invalid host '" + std::string(text) + "': " + parsed.problem +
+    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem +
            " (expected [user@]host[:port])";
 }
 

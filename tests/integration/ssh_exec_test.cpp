@@ -281,6 +281,27 @@ TEST_CASE("ssh: a malformed hosts line stops the run with file, line and problem
     CHECK(r.err.find(file + ":4:") != std::string::npos);
 }
 
+TEST_CASE("ssh: a password in a hosts file is refused with file and line, and never printed") {
+    temp_dir dir;
+    const auto file =
+        dir.write("hosts.txt", "# fleet\ngood.example\nalice:TopSecret123@db.example:2222\n");
+    auto r = run(asyncfetch_cmd({"ssh", file, "--", "true"}));
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(file + ":3: invalid host 'alice:***@db.example:2222': a password in a "
+                                    "hosts line is refused") != std::string::npos,
+                  r.err);
+    CHECK(r.err.find("TopSecret123") == std::string::npos);
+    CHECK(r.out.find("TopSecret123") == std::string::npos);
+
+    // --keep-going: the line becomes an error record, still without the secret.
+    auto kept =
+        run(asyncfetch_cmd({"ssh", file, "--keep-going", "--connect-timeout", "1", "--", "true"}));
+    CHECK(kept.status != 0);
+    CHECK(kept.out.find("a password in a hosts line is refused") != std::string::npos);
+    CHECK(kept.out.find("TopSecret123") == std::string::npos);
+    CHECK(kept.err.find("TopSecret123") == std::string::npos);
+}
+
 TEST_CASE("ssh: --compare runs the hosts serially, then concurrently, and prints both costs") {
     if (sshd_unavailable()) return;
     ssh_fixture f;
