@@ -33,6 +33,8 @@ public:
             return "unsafe remote file name";
         case ssh_errc::host_key_revoked:
             return "HOST KEY REVOKED";
+        case ssh_errc::resolve_timeout:
+            return "timed out resolving the host name";
         }
         return "unknown SSH error";
     }

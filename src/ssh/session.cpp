@@ -4,6 +4,7 @@
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/known_hosts.hpp"
+#include "asyncfetch/ssh/resolve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -12,6 +13,7 @@
 
 #include <libssh2.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -97,8 +99,11 @@ std::string session::last_error() const {
 }
 
 asio::awaitable<void> session::wait_socket() {
+    co_await wait_socket(libssh2_session_block_directions(session_));
+}
+
+asio::awaitable<void> session::wait_socket(int dirs) {
     using namespace asio::experimental::awaitable_operators;
-    const int dirs = libssh2_session_block_directions(session_);
     const bool in = dirs & LIBSSH2_SESSION_BLOCK_INBOUND;
     const bool out = dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND;
     if (in && out) {
@@ -123,12 +128,18 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     if (!ec) {
         endpoints.emplace_back(address, host.port);
     } else {
-        tcp::resolver resolver(ex);
-        auto [rec, results] = co_await resolver.async_resolve(host.host, std::to_string(host.port),
-                                                              asio::as_tuple(asio::use_awaitable));
+        auto resolving = resolve_host(ex, host.host, host.port);
+        auto resolved = co_await with_timeout(std::move(resolving), options.resolve_timeout);
+        if (!resolved) {
+            char text[64];
+            std::snprintf(text, sizeof text, ": timed out after %.1f s",
+                          std::chrono::duration<double>(options.resolve_timeout).count());
+            co_return ssh_failure{make_error_code(ssh_errc::resolve_timeout),
+                                  "resolve " + host.host + text};
+        }
+        auto& [rec, found] = *resolved;
         if (rec) co_return ssh_failure{rec, "resolve " + host.host + ": " + rec.message()};
-        for (const auto& r : results)
-            endpoints.push_back(r.endpoint());
+        endpoints = std::move(found);
     }
     auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
     auto connected = co_await with_timeout(std::move(connecting), options.connect_timeout);
