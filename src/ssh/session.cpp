@@ -72,6 +72,25 @@ int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig
     return 0;
 }
 
+// The methods of `preference` (a comma-separated list) this libssh2 has:
+// libssh2 1.10 drops the others itself, but with an overlapping memcpy.
+std::string supported_hostkey_methods(LIBSSH2_SESSION* s, const std::string& preference) {
+    const char** algs = nullptr;
+    const int count = libssh2_session_supported_algs(s, LIBSSH2_METHOD_HOSTKEY, &algs);
+    std::string out;
+    std::size_t start = 0;
+    while (start <= preference.size()) {
+        auto end = preference.find(',', start);
+        if (end == std::string::npos) end = preference.size();
+        const auto method = preference.substr(start, end - start);
+        for (int i = 0; i < count; ++i)
+            if (method == algs[i]) out += (out.empty() ? "" : ",") + method;
+        start = end + 1;
+    }
+    if (algs) libssh2_free(s, algs);
+    return out;
+}
+
 } // namespace
 
 session::session(asio::any_io_executor ex) : socket_(std::move(ex)) {
@@ -156,9 +175,12 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     libssh2_session_set_blocking(session_, 0);
     // Ask for a key type known_hosts holds for this host, as OpenSSH does:
     // libssh2's own order would make an ed25519-pinned host offer ECDSA.
-    const auto hostkey_methods = hosts.hostkey_preference(host);
-    if (const int rc =
-            libssh2_session_method_pref(session_, LIBSSH2_METHOD_HOSTKEY, hostkey_methods.c_str()))
+    const auto hostkey_methods =
+        supported_hostkey_methods(session_, hosts.hostkey_preference(host));
+    if (const int rc = hostkey_methods.empty()
+                           ? 0
+                           : libssh2_session_method_pref(session_, LIBSSH2_METHOD_HOSTKEY,
+                                                         hostkey_methods.c_str()))
         co_return ssh_failure{libssh2_error(rc), "handshake " + where + ": " + last_error()};
     const int fd = socket_.native_handle();
     auto handshake =
