@@ -12,11 +12,15 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -90,7 +94,7 @@ std::string local_user() {
 std::optional<std::string> host_line_problem(std::string_view text) {
     auto parsed = ssh::parse_host_line(text);
     if (parsed.spec) return std::nullopt;
-    return "invalid host '" + std::string(text) + "': " + parsed.problem +
+    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem +
            " (expected [user@]host[:port])";
 }
 
@@ -121,7 +125,8 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
     const auto& c = *config;
-    auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path, c.session.policy);
+    auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path,
+                                                    c.session.global_known_hosts, c.session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
@@ -214,6 +219,7 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
         // --stream: whole lines, prefixed with the host, as they arrive.
         ssh::line_splitter out_lines, err_lines;
         ssh::exec_options options;
+        options.input = config.input;
         const auto prefix = host.display() + ": ";
         auto print = [&prefix](std::FILE* to) {
             return [&prefix, to](std::string_view line) {
@@ -248,8 +254,40 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
                     failed, failure_reason, "of output");
 }
 
+std::optional<std::string> load_stdin_input(exec_config& config) {
+    if (config.stdin_path.empty()) return std::nullopt;
+    const bool from_stdin = config.stdin_path == "-";
+    if (from_stdin && config.ssh.hosts_file == "-")
+        return "--stdin -: the hosts file already comes from stdin";
+    std::ifstream file;
+    if (!from_stdin) {
+        if (std::filesystem::is_directory(config.stdin_path))
+            return "--stdin " + config.stdin_path + ": is a directory";
+        file.open(config.stdin_path, std::ios::binary);
+        if (!file) return "--stdin " + config.stdin_path + ": " + std::strerror(errno);
+    }
+    std::istream& in = from_stdin ? std::cin : file;
+    auto data = std::make_shared<std::string>();
+    char buf[64 * 1024];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        data->append(buf, static_cast<std::size_t>(in.gcount()));
+        if (data->size() > max_stdin_input)
+            return "--stdin " + config.stdin_path + ": more than " +
+                   std::to_string(max_stdin_input >> 20) + " MiB (it is kept for every host)";
+    }
+    if (in.bad()) return "--stdin " + config.stdin_path + ": read error";
+    config.input = std::move(data);
+    return std::nullopt;
+}
+
 int run_ssh(const exec_config& config) {
-    return run_on_hosts(config.ssh, exec_job(std::make_shared<exec_config>(config)));
+    auto loaded = config;
+    if (auto problem = load_stdin_input(loaded)) {
+        std::fprintf(stderr, "asyncfetch: %s\n", problem->c_str());
+        return exit_usage;
+    }
+    const auto shared = std::make_shared<exec_config>(std::move(loaded));
+    return run_on_hosts(shared->ssh, exec_job(shared));
 }
 
 job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {

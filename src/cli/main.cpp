@@ -335,11 +335,16 @@ void add_ssh_session_options(CLI::App& cmd, ssh_flags& f) {
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_option("--connect-timeout", f.connect_timeout,
-                   "Seconds for each of connect, handshake and auth")
+                   "Seconds for each of name lookup, connect, handshake and auth")
         ->default_val(10)
         ->check(CLI::PositiveNumber);
     cmd.add_option("--known-hosts", c.session.known_hosts_path,
                    "known_hosts file (default ~/.ssh/known_hosts)");
+    cmd.add_option("--global-known-hosts", c.session.global_known_hosts,
+                   "Read-only known_hosts file (repeatable; default /etc/ssh/ssh_known_hosts "
+                   "and /etc/ssh/ssh_known_hosts2)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd.add_option("--host-key-policy", f.policy,
                    "strict: unknown hosts refused; accept-new: unknown hosts added; "
                    "off: no check. A changed key is always refused")
@@ -363,6 +368,7 @@ void finish_ssh_flags(ssh_flags& f) {
     finish_run_options(c.run, f.run);
     if (c.default_user.empty()) c.default_user = af::app::local_user();
     c.session.connect_timeout = seconds(f.connect_timeout);
+    c.session.resolve_timeout = c.session.connect_timeout;
     c.session.policy = f.policy == "strict" ? af::ssh::host_key_policy::strict
                        : f.policy == "off"  ? af::ssh::host_key_policy::off
                                             : af::ssh::host_key_policy::accept_new;
@@ -522,6 +528,9 @@ int main(int argc, char** argv) {
                         "Write each host's stdout and stderr to DIR/HOST.out and .err");
     ssh_cmd->add_flag("--stream", ssh.config.stream,
                       "Print output lines as they arrive, prefixed with the host");
+    ssh_cmd->add_option("--stdin", exec.stdin_path,
+                        "Send FILE ('-': this stdin) to every command's stdin, then EOF "
+                        "(default: EOF at once); up to 64 MiB");
     ssh_cmd->add_option("command", command, "The command (after --)")->required();
 
     // put / get: SFTP copies to or from every host.

@@ -31,6 +31,10 @@ public:
             return "transfer failed";
         case ssh_errc::unsafe_remote_name:
             return "unsafe remote file name";
+        case ssh_errc::host_key_revoked:
+            return "HOST KEY REVOKED";
+        case ssh_errc::resolve_timeout:
+            return "timed out resolving the host name";
         }
         return "unknown SSH error";
     }

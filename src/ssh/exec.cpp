@@ -20,6 +20,39 @@ read_next after_reads(long out_rc, long err_rc, bool channel_eof) {
     return read_next::wait_socket;
 }
 
+read_next after_round(long out_rc, long err_rc, bool channel_eof, input_state input) {
+    const auto next = after_reads(out_rc, err_rc, channel_eof);
+    if (next != read_next::wait_socket) return next;
+    const bool input_can_move = input == input_state::progressed || input == input_state::can_send;
+    return input_can_move ? read_next::read_again : next;
+}
+
+input_feeder::call input_feeder::next() const {
+    if (stopped_ || eof_sent_) return call::none;
+    return sent_ < input_.size() ? call::write : call::send_eof;
+}
+
+std::string_view input_feeder::chunk() const {
+    constexpr std::size_t max_chunk = 32 * 1024; // one SSH packet's worth
+    return input_.substr(sent_, max_chunk);
+}
+
+bool input_feeder::on_result(long rc) {
+    if (rc == LIBSSH2_ERROR_EAGAIN) return false;
+    if (rc < 0) {
+        // The command closed its side (exited, or never reads): the reads
+        // say how it ended; the rest of the input has nowhere to go.
+        stopped_ = true;
+        return false;
+    }
+    if (next() == call::send_eof) {
+        eof_sent_ = true;
+        return true;
+    }
+    sent_ += static_cast<std::uint64_t>(rc); // 0: no window yet
+    return rc > 0;
+}
+
 void line_splitter::feed(std::string_view chunk,
                          const std::function<void(std::string_view)>& emit) {
     for (auto nl = chunk.find('\n'); nl != std::string_view::npos; nl = chunk.find('\n')) {
@@ -66,8 +99,9 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
     if (started != 0)
         co_return ssh_failure{libssh2_error(static_cast<int>(started)), "exec: " + s.last_error()};
 
-    // Drain stdout and stderr together until EOF (one stream left unread fills the window and hangs
-    // the command).
+    // Send stdin (the input, then EOF) while draining stdout and stderr
+    // together until EOF: one stream left unread fills the window and hangs
+    // the command, and input it echoes back needs reading to be taken in.
     std::array<char, 32 * 1024> buf;
     auto keep = [&](bool is_err, long n) {
         auto& text = is_err ? result.err : result.out;
@@ -78,12 +112,59 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
             text.append(chunk.substr(0, options.max_output - text.size()));
         if (options.on_output) options.on_output(is_err, chunk);
     };
+    input_feeder feeder(options.input ? std::string_view(*options.input) : std::string_view());
+    enum class call { input, out, err };
+    // One libssh2 call; output is kept, input moved on.
+    auto make = [&](call c) -> long {
+        if (c == call::input) {
+            const auto chunk = feeder.chunk();
+            const long rc =
+                feeder.next() == input_feeder::call::write
+                    ? static_cast<long>(libssh2_channel_write(channel, chunk.data(), chunk.size()))
+                    : static_cast<long>(libssh2_channel_send_eof(channel));
+            feeder.on_result(rc);
+            return rc;
+        }
+        const bool is_err = c == call::err;
+        const long rc = is_err ? libssh2_channel_read_stderr(channel, buf.data(), buf.size())
+                               : libssh2_channel_read(channel, buf.data(), buf.size());
+        if (rc > 0) keep(is_err, rc);
+        return rc;
+    };
+    // A call that said EAGAIN with a packet half sent must go again before any
+    // other: libssh2 would finish that packet in the other call's place and
+    // take the other call's own data as sent.
+    auto left_packet_half_sent = [&](long rc) {
+        return rc == LIBSSH2_ERROR_EAGAIN &&
+               (libssh2_session_block_directions(raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND);
+    };
+    auto finish_sending = [&](call c) -> asio::awaitable<long> {
+        for (;;) {
+            co_await s.wait_socket(LIBSSH2_SESSION_BLOCK_OUTBOUND);
+            const long rc = make(c);
+            if (!left_packet_half_sent(rc)) co_return rc;
+        }
+    };
     for (;;) {
-        const long out_rc = libssh2_channel_read(channel, buf.data(), buf.size());
-        if (out_rc > 0) keep(false, out_rc);
-        const long err_rc = libssh2_channel_read_stderr(channel, buf.data(), buf.size());
-        if (err_rc > 0) keep(true, err_rc);
-        const auto next = after_reads(out_rc, err_rc, libssh2_channel_eof(channel) == 1);
+        auto in = input_state::idle;
+        if (feeder.next() != input_feeder::call::none) {
+            const auto sent_before = feeder.sent();
+            const auto call_before = feeder.next();
+            if (left_packet_half_sent(make(call::input))) co_await finish_sending(call::input);
+            if (feeder.next() == input_feeder::call::none)
+                in = input_state::idle;
+            else if (feeder.sent() != sent_before || feeder.next() != call_before)
+                in = input_state::progressed;
+            else
+                in = input_state::blocked;
+        }
+        long out_rc = make(call::out);
+        if (left_packet_half_sent(out_rc)) out_rc = co_await finish_sending(call::out);
+        long err_rc = make(call::err);
+        if (left_packet_half_sent(err_rc)) err_rc = co_await finish_sending(call::err);
+        if (in == input_state::blocked && libssh2_channel_window_write(channel) > 0)
+            in = input_state::can_send; // a read took in a window adjustment
+        const auto next = after_round(out_rc, err_rc, libssh2_channel_eof(channel) == 1, in);
         if (next == read_next::finished) break;
         if (next == read_next::failed) {
             co_return ssh_failure{libssh2_error(static_cast<int>(out_rc < 0 ? out_rc : err_rc)),

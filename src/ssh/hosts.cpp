@@ -3,6 +3,8 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
+#include <optional>
+#include <utility>
 
 namespace asyncfetch::ssh {
 namespace {
@@ -31,8 +33,22 @@ std::string host_spec::display() const {
     return out;
 }
 
+// Where a password would sit: between the first ':' and the last '@'.
+std::optional<std::pair<std::size_t, std::size_t>> password_span(std::string_view text) {
+    const auto at = text.rfind('@');
+    if (at == std::string_view::npos) return std::nullopt;
+    const auto colon = text.substr(0, at).find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    return std::pair{colon, at};
+}
+
 host_result parse_host_line(std::string_view text) {
     host_spec spec;
+    // First, so that no other problem is reported with the secret in view.
+    if (password_span(text))
+        return failure("a password in a hosts line is refused (it would be kept in a plain "
+                       "file and could appear in messages): use --password-env VAR, "
+                       "--password-file FILE or -A");
     if (text.find_first_of(" \t") != std::string_view::npos)
         return failure("unexpected white space");
     if (const auto at = text.rfind('@'); at != std::string_view::npos) {
@@ -78,6 +94,13 @@ host_result parse_host_line(std::string_view text) {
         spec.port = static_cast<std::uint16_t>(port);
     }
     return {std::move(spec), {}};
+}
+
+std::string printable_host_line(std::string_view text) {
+    const auto secret = password_span(text);
+    if (!secret) return std::string(text);
+    return std::string(text.substr(0, secret->first)) + ":***" +
+           std::string(text.substr(secret->second));
 }
 
 host_spec with_defaults(host_spec spec, const std::string& default_user,

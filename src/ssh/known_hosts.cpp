@@ -1,63 +1,100 @@
 #include "asyncfetch/ssh/known_hosts.hpp"
 
 #include "asyncfetch/ssh/error.hpp"
-#include "asyncfetch/ssh/keys.hpp"
 
 #include <libssh2.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <sys/file.h>
 #include <unistd.h>
-#include <vector>
 
 namespace asyncfetch::ssh {
 namespace {
 
-int knownhost_key_type(int hostkey_type) {
-    switch (hostkey_type) {
-    case LIBSSH2_HOSTKEY_TYPE_RSA:
-        return LIBSSH2_KNOWNHOST_KEY_SSHRSA;
-    case LIBSSH2_HOSTKEY_TYPE_DSS:
-        return LIBSSH2_KNOWNHOST_KEY_SSHDSS;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_256:
-        return LIBSSH2_KNOWNHOST_KEY_ECDSA_256;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_384:
-        return LIBSSH2_KNOWNHOST_KEY_ECDSA_384;
-    case LIBSSH2_HOSTKEY_TYPE_ECDSA_521:
-        return LIBSSH2_KNOWNHOST_KEY_ECDSA_521;
-    case LIBSSH2_HOSTKEY_TYPE_ED25519:
-        return LIBSSH2_KNOWNHOST_KEY_ED25519;
-    default:
-        return LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
+std::string base64(std::string_view data) {
+    std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(data.data()),
+                                  static_cast<int>(data.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::string fingerprint(std::string_view key) {
+    return sha256_fingerprint(reinterpret_cast<const unsigned char*>(key.data()), key.size());
+}
+
+// Calls on_line(number, text) for each line of `path`, without its '\n'. A
+// line longer than `max` is not kept: on_line gets nullopt for it.
+void for_each_line(
+    const std::string& path, std::size_t max,
+    const std::function<void(std::size_t, std::optional<std::string_view>)>& on_line) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return; // missing or unreadable: no lines, as OpenSSH
+    std::string line;
+    bool overlong = false;
+    std::size_t number = 1;
+    char buf[64 * 1024];
+    auto finish = [&] {
+        if (overlong)
+            on_line(number, std::nullopt);
+        else
+            on_line(number, line);
+        line.clear();
+        overlong = false;
+        ++number;
+    };
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        std::string_view chunk(buf, static_cast<std::size_t>(in.gcount()));
+        for (auto nl = chunk.find('\n'); nl != std::string_view::npos; nl = chunk.find('\n')) {
+            if (!overlong && line.size() + nl <= max)
+                line.append(chunk.substr(0, nl));
+            else
+                overlong = true;
+            finish();
+            chunk.remove_prefix(nl + 1);
+        }
+        if (!overlong && line.size() + chunk.size() <= max)
+            line.append(chunk);
+        else
+            overlong = true;
     }
+    if (overlong || !line.empty()) finish();
 }
 
-// The name known_hosts uses: "host", or "[host]:port" off port 22.
-std::string entry_name(const host_spec& h) {
-    return h.port == 22 ? h.host : "[" + h.host + "]:" + std::to_string(h.port);
-}
-
-std::string fingerprint_of_base64(const char* b64) {
-    const auto raw = b64 ? base64_decode(b64) : std::nullopt;
-    if (!raw) return "unknown";
-    return sha256_fingerprint(reinterpret_cast<const unsigned char*>(raw->data()), raw->size());
-}
-
-// Appends one line under an exclusive lock; concurrent writers never interleave.
-bool append_locked(const std::string& path, const std::string& line) {
+// Appends one line under an exclusive lock; concurrent writers never
+// interleave, and a last line without its '\n' is ended first. Returns 0 or
+// the errno of the step that failed.
+int append_locked(const std::string& path, const std::string& line) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return false;
-    bool ok = ::flock(fd, LOCK_EX) == 0;
-    ok = ok && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    ::flock(fd, LOCK_UN);
-    ::close(fd);
-    return ok;
+    const int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return errno;
+    int error = ::flock(fd, LOCK_EX) == 0 ? 0 : errno;
+    std::string text = line;
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    char last = '\n';
+    if (!error && size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n')
+        text.insert(0, "\n");
+    if (!error && ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+        error = errno ? errno : EIO;
+    if (::close(fd) != 0 && !error) error = errno; // closing releases the lock
+    return error;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == items.size() ? " or " : ", ") + items[i];
+    return out;
 }
 
 } // namespace
@@ -77,74 +114,111 @@ std::string default_known_hosts() {
     return std::string(home ? home : ".") + "/.ssh/known_hosts";
 }
 
-known_hosts::known_hosts(std::string path, host_key_policy policy)
+known_hosts::known_hosts(std::string path, std::vector<std::string> global_paths,
+                         host_key_policy policy)
     : path_(std::move(path)), policy_(policy) {
     if (path_.empty()) path_ = default_known_hosts();
-    owner_ = libssh2_session_init();
-    hosts_ = libssh2_knownhost_init(owner_);
-    if (std::filesystem::exists(path_))
-        libssh2_knownhost_readfile(hosts_, path_.c_str(), LIBSSH2_KNOWNHOST_FILE_OPENSSH);
+    if (policy_ == host_key_policy::off) return;
+    read(path_);
+    for (const auto& file : global_paths)
+        if (!file.empty()) read(file); // --global-known-hosts '': none
 }
 
-known_hosts::~known_hosts() {
-    if (hosts_) libssh2_knownhost_free(hosts_);
-    if (owner_) libssh2_session_free(owner_);
+known_hosts::known_hosts(std::string path, host_key_policy policy)
+    : known_hosts(std::move(path), session_options{}.global_known_hosts, policy) {}
+
+void known_hosts::read(const std::string& file) {
+    files_read_.push_back(file);
+    for_each_line(file, max_known_hosts_line,
+                  [&](std::size_t number, std::optional<std::string_view> text) {
+                      const auto where = file + ":" + std::to_string(number);
+                      if (!text) {
+                          if (overlong_line_.empty()) overlong_line_ = where;
+                          return;
+                      }
+                      if (auto line = parse_known_hosts_line(*text)) {
+                          line->where = where;
+                          lines_.push_back(std::move(*line));
+                      }
+                  });
+}
+
+std::string known_hosts::hostkey_preference(const host_spec& host) const {
+    return hostkey_method_preference(known_key_types(lines_, host.host, host.port));
 }
 
 ssh_failure known_hosts::check(LIBSSH2_SESSION* s, const host_spec& host) {
     if (policy_ == host_key_policy::off) return {};
     std::size_t len = 0;
     int type = 0;
-    const char* key = libssh2_session_hostkey(s, &len, &type);
-    if (!key)
+    const char* raw = libssh2_session_hostkey(s, &len, &type);
+    if (!raw)
         return {libssh2_error(LIBSSH2_ERROR_HOSTKEY_INIT), "hostkey: the server sent no host key"};
-    const auto offered = sha256_fingerprint(reinterpret_cast<const unsigned char*>(key), len);
-    const int mask =
-        LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | knownhost_key_type(type);
-    libssh2_knownhost* found = nullptr;
-    const int verdict =
-        libssh2_knownhost_checkp(hosts_, host.host.c_str(), host.port, key, len, mask, &found);
-    const auto name = entry_name(host);
+    const std::string key(raw, len);
+    const auto offered = key_blob_type(key) + " key " + fingerprint(key);
+    const auto name = known_hosts_name(host.host, host.port);
+    const auto decision = decide_host_key(lines_, host.host, host.port, key);
 
-    switch (verdict) {
-    case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+    switch (decision.status) {
+    case host_key_status::known:
         return {};
-    case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+    case host_key_status::changed:
         return {make_error_code(ssh_errc::host_key_changed),
-                "hostkey: HOST KEY FOR " + name + " HAS CHANGED: " + path_ + " has " +
-                    fingerprint_of_base64(found ? found->key : nullptr) + ", the server offered " +
-                    offered +
+                "hostkey: HOST KEY FOR " + name + " HAS CHANGED: " + decision.line->where +
+                    " has the " + decision.line->key_type + " key " +
+                    fingerprint(decision.line->key) + ", the server offered the " + offered +
                     ". Refusing to connect: this may be a man-in-the-middle attack. If the change "
-                    "is expected, "
-                    "remove the old key with: ssh-keygen -R '" +
+                    "is expected, remove the old key with: ssh-keygen -R '" +
                     name + "' -f " + path_};
-    case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+    case host_key_status::revoked:
+        return {make_error_code(ssh_errc::host_key_revoked),
+                "hostkey: the " + offered + " of " + name + " is marked @revoked in " +
+                    decision.line->where +
+                    ". Refusing to connect: a revoked key may be a stolen one, used to "
+                    "impersonate the host"};
+    case host_key_status::unknown:
+    case host_key_status::cert_authority_only:
         break;
-    default:
-        return {libssh2_error(LIBSSH2_ERROR_HOSTKEY_INIT),
-                "hostkey: cannot check the host key of " + name};
     }
 
+    std::string why_unknown;
+    if (decision.status == host_key_status::cert_authority_only) {
+        why_unknown = " (" + decision.line->where + " trusts a @cert-authority for " + name +
+                      ", but libssh2 1.10 cannot check host certificates, so the host counts "
+                      "as unknown)";
+    }
+    if (!overlong_line_.empty()) {
+        // That line may name the host: "unknown" cannot be told apart from "pinned".
+        return {make_error_code(ssh_errc::host_key_unknown),
+                "hostkey: " + name + " (" + offered +
+                    ") is not in the known_hosts lines read, "
+                    "but " +
+                    overlong_line_ + " is longer than " +
+                    std::to_string(max_known_hosts_line >> 20) +
+                    " MiB and was not read; it may name this host: refusing to connect"};
+    }
     if (policy_ == host_key_policy::strict) {
         return {make_error_code(ssh_errc::host_key_unknown),
-                "hostkey: " + name + " (" + offered + ") is not in " + path_ +
-                    " and --host-key-policy is strict"};
+                "hostkey: " + name + " (" + offered + ") is not in " + joined(files_read_) +
+                    why_unknown + " and --host-key-policy is strict"};
     }
-    // accept-new: remember it for this run and append it to the file.
-    libssh2_knownhost* added = nullptr;
-    const std::string comment = "added by asyncfetch";
-    if (libssh2_knownhost_addc(hosts_, name.c_str(), nullptr, key, len, comment.c_str(),
-                               comment.size(), mask, &added) != 0) {
-        return {libssh2_error(LIBSSH2_ERROR_HOSTKEY_INIT),
-                "hostkey: cannot record the key of " + name};
+    return add(host, key);
+}
+
+// accept-new: remember the key for this run and append it to the user's file.
+ssh_failure known_hosts::add(const host_spec& host, const std::string& key) {
+    const auto name = known_hosts_name(host.host, host.port);
+    known_host_line line;
+    line.names = name;
+    line.key_type = key_blob_type(key);
+    line.key = key;
+    line.where = path_ + " (added by this run)";
+    if (const int error =
+            append_locked(path_, name + " " + line.key_type + " " + base64(key) + "\n")) {
+        return {libssh2_error(LIBSSH2_ERROR_FILE),
+                "hostkey: cannot add " + name + " to " + path_ + ": " + std::strerror(error)};
     }
-    char line[8192];
-    std::size_t line_len = 0;
-    if (libssh2_knownhost_writeline(hosts_, added, line, sizeof line, &line_len,
-                                    LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0 ||
-        !append_locked(path_, std::string(line, line_len))) {
-        return {libssh2_error(LIBSSH2_ERROR_FILE), "hostkey: cannot add " + name + " to " + path_};
-    }
+    lines_.push_back(std::move(line));
     return {};
 }
 

@@ -4,6 +4,7 @@
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/known_hosts.hpp"
+#include "asyncfetch/ssh/resolve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -12,6 +13,7 @@
 
 #include <libssh2.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -70,6 +72,25 @@ int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig
     return 0;
 }
 
+// The methods of `preference` (a comma-separated list) this libssh2 has:
+// libssh2 1.10 drops the others itself, but with an overlapping memcpy.
+std::string supported_hostkey_methods(LIBSSH2_SESSION* s, const std::string& preference) {
+    const char** algs = nullptr;
+    const int count = libssh2_session_supported_algs(s, LIBSSH2_METHOD_HOSTKEY, &algs);
+    std::string out;
+    std::size_t start = 0;
+    while (start <= preference.size()) {
+        auto end = preference.find(',', start);
+        if (end == std::string::npos) end = preference.size();
+        const auto method = preference.substr(start, end - start);
+        for (int i = 0; i < count; ++i)
+            if (method == algs[i]) out += (out.empty() ? "" : ",") + method;
+        start = end + 1;
+    }
+    if (algs) libssh2_free(s, algs);
+    return out;
+}
+
 } // namespace
 
 session::session(asio::any_io_executor ex) : socket_(std::move(ex)) {
@@ -97,8 +118,11 @@ std::string session::last_error() const {
 }
 
 asio::awaitable<void> session::wait_socket() {
+    co_await wait_socket(libssh2_session_block_directions(session_));
+}
+
+asio::awaitable<void> session::wait_socket(int dirs) {
     using namespace asio::experimental::awaitable_operators;
-    const int dirs = libssh2_session_block_directions(session_);
     const bool in = dirs & LIBSSH2_SESSION_BLOCK_INBOUND;
     const bool out = dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND;
     if (in && out) {
@@ -123,12 +147,18 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     if (!ec) {
         endpoints.emplace_back(address, host.port);
     } else {
-        tcp::resolver resolver(ex);
-        auto [rec, results] = co_await resolver.async_resolve(host.host, std::to_string(host.port),
-                                                              asio::as_tuple(asio::use_awaitable));
+        auto resolving = resolve_host(ex, host.host, host.port);
+        auto resolved = co_await with_timeout(std::move(resolving), options.resolve_timeout);
+        if (!resolved) {
+            char text[64];
+            std::snprintf(text, sizeof text, ": timed out after %.1f s",
+                          std::chrono::duration<double>(options.resolve_timeout).count());
+            co_return ssh_failure{make_error_code(ssh_errc::resolve_timeout),
+                                  "resolve " + host.host + text};
+        }
+        auto& [rec, found] = *resolved;
         if (rec) co_return ssh_failure{rec, "resolve " + host.host + ": " + rec.message()};
-        for (const auto& r : results)
-            endpoints.push_back(r.endpoint());
+        endpoints = std::move(found);
     }
     auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
     auto connected = co_await with_timeout(std::move(connecting), options.connect_timeout);
@@ -143,6 +173,15 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     // SSH handshake: key exchange, in non-blocking mode.
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 0);
+    // Ask for a key type known_hosts holds for this host, as OpenSSH does:
+    // libssh2's own order would make an ed25519-pinned host offer ECDSA.
+    const auto hostkey_methods =
+        supported_hostkey_methods(session_, hosts.hostkey_preference(host));
+    if (const int rc = hostkey_methods.empty()
+                           ? 0
+                           : libssh2_session_method_pref(session_, LIBSSH2_METHOD_HOSTKEY,
+                                                         hostkey_methods.c_str()))
+        co_return ssh_failure{libssh2_error(rc), "handshake " + where + ": " + last_error()};
     const int fd = socket_.native_handle();
     auto handshake =
         retry([this, fd] { return static_cast<long>(libssh2_session_handshake(session_, fd)); });

@@ -7,6 +7,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -280,6 +285,112 @@ TEST_CASE("ssh: a malformed hosts line stops the run with file, line and problem
     CHECK(r.err.find(file + ":2: invalid host 'user@'") != std::string::npos);
     CHECK(r.err.find(file + ":3: invalid host 'host:99999': invalid port") != std::string::npos);
     CHECK(r.err.find(file + ":4:") != std::string::npos);
+}
+
+TEST_CASE("ssh: a password in a hosts file is refused with file and line, and never printed") {
+    temp_dir dir;
+    const auto file =
+        dir.write("hosts.txt", "# fleet\ngood.example\nalice:TopSecret123@db.example:2222\n");
+    auto r = run(asyncfetch_cmd({"ssh", file, "--", "true"}));
+    CHECK(r.status == 2);
+    CHECK_MESSAGE(r.err.find(file + ":3: invalid host 'alice:***@db.example:2222': a password in a "
+                                    "hosts line is refused") != std::string::npos,
+                  r.err);
+    CHECK(r.err.find("TopSecret123") == std::string::npos);
+    CHECK(r.out.find("TopSecret123") == std::string::npos);
+
+    // --keep-going: the line becomes an error record, still without the secret.
+    auto kept =
+        run(asyncfetch_cmd({"ssh", file, "--keep-going", "--connect-timeout", "1", "--", "true"}));
+    CHECK(kept.status != 0);
+    CHECK(kept.out.find("a password in a hosts line is refused") != std::string::npos);
+    CHECK(kept.out.find("TopSecret123") == std::string::npos);
+    CHECK(kept.err.find("TopSecret123") == std::string::npos);
+}
+
+TEST_CASE("ssh: a command reading stdin gets EOF at once, or --stdin's input on every host") {
+    if (sshd_unavailable()) return;
+    ssh_fixture f;
+    const auto one = f.hosts({f.host_line()});
+    const std::vector<std::string> key = {"-i", f.sshd.ed25519_key(), "-t", "30"};
+    auto with = [&](const std::string& hosts, std::vector<std::string> extra,
+                    const std::vector<std::string>& command) {
+        extra.insert(extra.begin(), key.begin(), key.end());
+        extra.insert(extra.begin(), hosts);
+        return f.ssh(extra, command);
+    };
+    // Without --stdin: EOF, so cat and read end (they waited for -t before).
+    auto cat = with(one, {}, {"cat"});
+    CHECK_MESSAGE(cat.status == 0, cat.out);
+    REQUIRE(records_of(cat.out).size() == 1);
+    CHECK(records_of(cat.out)[0]["stdout"] == "");
+    CHECK(records_of(cat.out)[0]["exit_status"] == 0);
+    auto read = with(one, {}, {"read x; echo \"got [$x] $?\""});
+    CHECK_MESSAGE(read.status == 0, read.out);
+    CHECK(records_of(read.out)[0]["stdout"] == "got [] 1\n");
+
+    // --stdin FILE: the same input to each of three hosts, more than a
+    // channel window, echoed back whole while it is still being sent.
+    std::string input;
+    for (int i = 0; input.size() < 3'000'000; ++i)
+        input += "line " + std::to_string(i) + "\n";
+    const auto file = f.dir.write("input.txt", input);
+    const auto three = f.hosts({f.host_line(), f.host_line(), f.host_line()});
+    auto echoed = with(three, {"--stdin", file}, {"cat"});
+    CHECK_MESSAGE(echoed.status == 0, echoed.err);
+    const auto records = records_of(echoed.out);
+    REQUIRE(records.size() == 3);
+    for (const auto& r : records)
+        CHECK(r["stdout"] == input);
+
+    // --stdin -: this process's stdin.
+    auto piped =
+        run(asyncfetch_cmd({"ssh", "--known-hosts", f.known_hosts(), "--no-agent", "-q", "-i",
+                            f.sshd.ed25519_key(), "--stdin", "-", one, "--", "wc -c"}),
+            "twelve bytes", 60);
+    CHECK_MESSAGE(piped.status == 0, piped.err);
+    CHECK(records_of(piped.out)[0]["stdout"].get<std::string>().find("12") != std::string::npos);
+}
+
+TEST_CASE("ssh: --stdin problems are usage errors") {
+    temp_dir dir;
+    const auto hosts = dir.write("hosts.txt", "db.example\n");
+    auto missing = run(asyncfetch_cmd({"ssh", "--stdin", dir.file("nope"), hosts, "--", "cat"}));
+    CHECK(missing.status == 2);
+    CHECK(missing.err.find("--stdin " + dir.file("nope") + ": No such file") != std::string::npos);
+    auto both = run(asyncfetch_cmd({"ssh", "--stdin", "-", "-", "--", "cat"}), "db.example\n");
+    CHECK(both.status == 2);
+    CHECK(both.err.find("the hosts file already comes from stdin") != std::string::npos);
+    auto directory = run(asyncfetch_cmd({"ssh", "--stdin", dir.path(), hosts, "--", "cat"}));
+    CHECK(directory.status == 2);
+}
+
+TEST_CASE("ssh: a host name that does not resolve in time is a resolve timeout record") {
+    if (sshd_unavailable()) return;
+    // A DNS server that never answers, seen only by this run (its own mount
+    // namespace, its own resolv.conf).
+    const int dns = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(53);
+    ::inet_pton(AF_INET, "127.0.0.77", &a.sin_addr);
+    REQUIRE(::bind(dns, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    temp_dir dir;
+    const auto resolv =
+        dir.write("resolv.conf", "nameserver 127.0.0.77\noptions timeout:4 attempts:1\n");
+    const auto hosts = dir.write("hosts.txt", "someone@silent-dns.asyncfetch.test\n");
+    std::vector<std::string> argv = {
+        "unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolv};
+    for (const auto& arg : asyncfetch_cmd({"ssh", "--known-hosts", dir.file("known_hosts"),
+                                           "--connect-timeout", "1", "-q", hosts, "--", "true"}))
+        argv.push_back(arg);
+    auto r = run(argv, "", 60);
+    ::close(dns);
+    CHECK(r.status == 1);
+    const auto records = records_of(r.out);
+    REQUIRE_MESSAGE(records.size() == 1, r.out << r.err);
+    CHECK(records[0]["error"] == "resolve silent-dns.asyncfetch.test: timed out after 1.0 s");
+    CHECK(records[0]["elapsed_ms"].get<double>() < 3000);
 }
 
 TEST_CASE("ssh: --compare runs the hosts serially, then concurrently, and prints both costs") {

@@ -74,11 +74,13 @@ std::string sshd_server::unavailable_reason() {
     return {};
 }
 
-sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address) {
+sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address,
+                         bool ecdsa_host_key) {
     ensure_test_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     std::filesystem::create_directories("/run/sshd");
     keygen("ed25519", dir_.file("host_ed25519"));
+    if (ecdsa_host_key) keygen("ecdsa", dir_.file("host_ecdsa"));
     keygen("ed25519", ed25519_key());
     keygen("ed25519", encrypted_key(), key_passphrase());
     keygen("rsa", rsa_key());
@@ -95,6 +97,7 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
     std::string config = "Port " + std::to_string(port_) + "\n";
     for (const auto& a : addresses)
         config += "ListenAddress " + a + "\n";
+    if (ecdsa_host_key) config += "HostKey " + dir_.file("host_ecdsa") + "\n";
     config +=
         "HostKey " + dir_.file("host_ed25519") +
         "\n"
@@ -168,11 +171,15 @@ void sshd_server::kill_now() {
 }
 
 std::string sshd_server::known_hosts_line(const std::string& host) const {
-    std::istringstream pub(read_file(dir_.file("host_ed25519.pub")));
-    std::string type, key;
-    pub >> type >> key;
     const std::string name = port_ == 22 ? host : "[" + host + "]:" + std::to_string(port_);
-    return name + " " + type + " " + key + "\n";
+    return name + " " + host_public_key() + "\n";
+}
+
+std::string sshd_server::host_public_key(const std::string& type) const {
+    std::istringstream pub(read_file(dir_.file("host_" + type + ".pub")));
+    std::string key_type, key;
+    pub >> key_type >> key;
+    return key_type + " " + key;
 }
 
 ssh_agent::ssh_agent(const std::string& key) {

@@ -20,9 +20,10 @@ public:
 
     // Listens on each address (e.g. 127.0.0.1, 127.0.0.2) on one free port.
     // With sftp_dir_per_address, sessions through each address run only SFTP,
-    // starting in sftp_dir(address).
+    // starting in sftp_dir(address). With ecdsa_host_key the server has an
+    // ECDSA host key besides its ed25519 one (libssh2 asks for ECDSA first).
     explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"},
-                         bool sftp_dir_per_address = false);
+                         bool sftp_dir_per_address = false, bool ecdsa_host_key = false);
     ~sshd_server();
     sshd_server(const sshd_server&) = delete;
     sshd_server& operator=(const sshd_server&) = delete;
@@ -40,6 +41,8 @@ public:
     std::string stranger_key() const { return dir_.file("id_stranger"); } // not authorized
     // "host key-type base64" lines as known_hosts wants them, for `host`.
     std::string known_hosts_line(const std::string& host) const;
+    // "key-type base64" of a host key: "ed25519", or "ecdsa" (ecdsa_host_key).
+    std::string host_public_key(const std::string& type = "ed25519") const;
     const temp_dir& dir() const noexcept { return dir_; }
     // A directory in the test user's home, owned by the user, removed with the server.
     std::string remote_scratch() const { return scratch_; }

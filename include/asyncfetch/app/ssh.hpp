@@ -27,7 +27,15 @@ struct ssh_config {
 struct exec_config {
     ssh_config ssh;
     std::string command;
+    std::string stdin_path;                   // --stdin FILE ('-': stdin); empty: none
+    std::shared_ptr<const std::string> input; // what every command reads, then EOF
 };
+
+// The most --stdin sends (it is read once and kept for every host).
+inline constexpr std::size_t max_stdin_input = 64u << 20;
+
+// Reads --stdin's FILE ('-': stdin) into config.input; the problem otherwise.
+std::optional<std::string> load_stdin_input(exec_config& config);
 
 // `put`: source is a local path, destination a remote one. `get`: source is
 // a remote path, destination a local directory (files land in DEST/<host>/).

@@ -16,6 +16,8 @@ enum class ssh_errc {
     command_timeout,
     transfer_failed,    // an SFTP operation failed (message says which)
     unsafe_remote_name, // a remote file name that would escape the local directory
+    host_key_revoked,   // known_hosts marks the offered key @revoked: refused
+    resolve_timeout,    // the host name did not resolve in time
 };
 
 const boost::system::error_category& ssh_category() noexcept;

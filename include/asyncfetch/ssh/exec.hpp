@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,36 @@ enum class read_next {
     failed,      // a read failed
 };
 read_next after_reads(long out_rc, long err_rc, bool channel_eof);
+
+// Where sending the command's stdin stands after this round's call.
+enum class input_state {
+    idle,       // everything sent, EOF too (or the remote side stopped taking it)
+    progressed, // the call sent something: go on without waiting
+    blocked,    // no window: only what the server sends can free it
+    can_send,   // blocked, but a read since took in a window adjustment
+};
+// after_reads, with stdin being sent: never wait while input can move.
+read_next after_round(long out_rc, long err_rc, bool channel_eof, input_state input);
+
+// The command's stdin (sans I/O): the input, then EOF. The driver makes the
+// call next() names and reports its return value.
+class input_feeder {
+public:
+    enum class call { write, send_eof, none };
+    explicit input_feeder(std::string_view input) : input_(input) {}
+    call next() const;
+    // The bytes for the next write: the same until some are taken (libssh2
+    // wants the same buffer again after EAGAIN).
+    std::string_view chunk() const;
+    // Returns true when the call moved the input on.
+    bool on_result(long rc);
+    std::uint64_t sent() const noexcept { return sent_; }
+
+private:
+    std::string_view input_;
+    std::uint64_t sent_ = 0;
+    bool eof_sent_ = false, stopped_ = false;
+};
 
 // Splits streamed output into whole lines, so that lines of different hosts
 // never interleave mid-line (--stream).
@@ -39,6 +70,9 @@ struct exec_options {
     std::uint64_t max_output = 64ull << 20; // bytes kept per stream; the rest is counted, not kept
     // Called with each chunk as it arrives (is_stderr, data); optional.
     std::function<void(bool, std::string_view)> on_output;
+    // Sent to the command's stdin, then EOF (nothing: EOF at once, so that a
+    // command reading stdin ends instead of waiting forever).
+    std::shared_ptr<const std::string> input;
 };
 
 struct exec_result {

@@ -22,7 +22,12 @@ struct host_result {
     std::string problem;
 };
 
+// A password in the line ("user:password@host") is refused: it belongs in
+// --password-env or --password-file, never in a file read as plain text.
 host_result parse_host_line(std::string_view text);
+
+// The line as it may be shown in a message: a password masked ("user:***@host").
+std::string printable_host_line(std::string_view text);
 
 // Fills in the defaults (-l USER, -p PORT; else the login user and 22).
 host_spec with_defaults(host_spec spec, const std::string& default_user,

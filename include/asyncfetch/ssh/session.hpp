@@ -33,8 +33,11 @@ struct auth_options {
 };
 
 struct session_options {
+    duration resolve_timeout = std::chrono::seconds(10); // the host name's lookup
     duration connect_timeout = std::chrono::seconds(10); // TCP connect, handshake, auth: each
     std::string known_hosts_path;                        // empty: ~/.ssh/known_hosts
+    std::vector<std::string> global_known_hosts = {      // read, never written
+        "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"};
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
 };
@@ -76,6 +79,8 @@ public:
 
     // Waits until the socket is ready in the direction(s) libssh2 is blocked on.
     boost::asio::awaitable<void> wait_socket();
+    // Waits until the socket is ready in the given LIBSSH2_SESSION_BLOCK_* directions.
+    boost::asio::awaitable<void> wait_socket(int directions);
 
     _LIBSSH2_SESSION* raw() const noexcept { return session_; }
     // libssh2's last error as "message (code)".

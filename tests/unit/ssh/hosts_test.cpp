@@ -50,3 +50,20 @@ TEST_CASE("hosts lines: problems are named") {
     CHECK(parse_host_line("a b").problem.find("white space") != std::string::npos);
     CHECK(parse_host_line("ho$t").problem.find("invalid host name") != std::string::npos);
 }
+
+TEST_CASE("hosts lines: a password is refused and never shown") {
+    for (const char* line : {"alice:s3cret@db", "alice:s3cret@db:2222", "alice:p@ss:w0rd@[::1]:22",
+                             ":s3cret@db", "alice:s3cret@db with blanks"}) {
+        const auto parsed = parse_host_line(line);
+        CHECK_FALSE(parsed.spec);
+        CHECK(parsed.problem.find("a password in a hosts line is refused") == 0);
+        const auto shown = printable_host_line(line);
+        CHECK(shown.find("s3cret") == std::string::npos);
+        CHECK(shown.find("p@ss") == std::string::npos);
+        CHECK(shown.find(":***@") != std::string::npos);
+    }
+    CHECK(printable_host_line("alice:s3cret@db:2222") == "alice:***@db:2222");
+    CHECK(printable_host_line("alice@db:2222") == "alice@db:2222"); // a port is no password
+    CHECK(printable_host_line("[::1]:22") == "[::1]:22");
+    CHECK(parse_host_line("alice@[::1]:22").spec);
+}
