@@ -29,7 +29,8 @@ for name in "${names[@]}"; do
   if [ $status -eq 0 ]; then
     echo "fuzz $name: ok, ${runs:-?} inputs in ${seconds}s, $cov"
   else
-    echo "fuzz $name: FAILED (exit $status); see $log and $artifacts"
+    echo "fuzz $name: FAILED (exit $status); see $log; reproduce with" \
+      "$build/tests/fuzz/fuzz_$name $artifacts<file>"
     grep -m1 -A12 '^==[0-9]*==ERROR\|^SUMMARY\|runtime error\|deadly signal' "$log" | head -25
     failed+=("$name")
   fi

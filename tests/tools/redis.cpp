@@ -2,8 +2,6 @@
 
 #include "tools/skip.hpp"
 
-#include <doctest/doctest.h>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
