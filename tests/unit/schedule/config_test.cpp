@@ -160,3 +160,11 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         CHECK_MESSAGE(problems.find(expected) != std::string::npos, problems);
     }
 }
+
+// Found by tests/fuzz/config: nlohmann_json throws out_of_range, not
+// parse_error, for a number beyond a double, and it escaped load_config.
+TEST_CASE("config: a number too large for JSON is a problem, not an exception") {
+    temp_dir dir;
+    CHECK(problems_of(dir, R"({"jobs": [{"name": "j", "concurrency": 5e9999}]})") ==
+          dir.path() + "/c.json: number overflow parsing '5e9999'\n");
+}
