@@ -95,8 +95,7 @@ void send(local_socket& sock, writer& w, std::string frame, const std::shared_pt
         auto [op, keep_alive] = kind.make_worker_operation
                                     ? kind.make_worker_operation(ctx.get_executor(), processes)
                                     : kind.make_operation(ctx.get_executor());
-        // (`&op = op`: clang 14, which builds the fuzzers, cannot capture a structured binding.)
-        auto reader = [&, &op = op]() -> asio::awaitable<void> {
+        auto reader = [&]() -> asio::awaitable<void> {
             launcher::frame_decoder frames;
             std::array<char, 16384> buf;
             for (;;) {

@@ -235,8 +235,7 @@ asio::awaitable<worker_stats> work(connection& reads, connection& writes, const 
     // Runs entries; their records go to the committer.
     asio::steady_timer wake(ex, asio::steady_timer::time_point::max());
     std::size_t consumers = std::max<std::size_t>(1, o.concurrency);
-    // (`&op = op`: clang 14, which builds the fuzzers, cannot capture a structured binding.)
-    auto consume = [&, &op = op]() -> asio::awaitable<void> {
+    auto consume = [&]() -> asio::awaitable<void> {
         while (auto item = co_await feed.receive()) {
             auto& e = **item;
             // (A crawl page still needs the entry's text.)
