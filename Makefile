@@ -5,7 +5,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build demo test test-sanitize test-docker test-compose bench bench-smoke format clean
+.PHONY: all deps build demo test test-sanitize fuzz fuzz-build fuzz-smoke test-docker test-compose bench bench-smoke format clean
 
 all: build
 
@@ -27,6 +27,21 @@ test: build
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: deps
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DASYNCFETCH_SANITIZE=ON
+
+# libFuzzer harnesses (tests/fuzz/), built with clang++ in their own build
+# directory and run for FUZZ_S seconds each; fuzz-smoke is the CI length.
+FUZZ_DIR ?= build-fuzz
+FUZZ_S ?= 60
+fuzz-build: deps
+	@[ -f $(FUZZ_DIR)/CMakeCache.txt ] || cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_CXX_COMPILER=clang++ -DASYNCFETCH_FUZZ=ON -DASYNCFETCH_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzzers
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_S)
+
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_S=20
 
 bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
@@ -61,4 +76,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -25,6 +25,12 @@ url_result from_parsed(boost::urls::url u) {
     if (!u.has_authority() || u.encoded_host().empty()) return failure("missing host name");
     if (u.has_userinfo())
         return failure("credentials in URLs are not supported (they would end up in records)");
+    // Boost.URL 1.81 ends a port at its last digit and takes what follows as a
+    // path, even without a '/' ("http://h:80x": port 80, path "x").
+    if (!u.encoded_path().empty() && u.encoded_path().front() != '/')
+        return failure("malformed URL: '" + std::string(u.encoded_authority()) +
+                       "' is followed by '" + std::string(u.encoded_path()) +
+                       "' (a port is digits only; a path starts with '/')");
 
     http_url out;
     out.tls = scheme == "https";

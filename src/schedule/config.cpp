@@ -389,6 +389,11 @@ loaded_config load_config(const std::string& path) {
         out.problems.push_back(path + ": objects and arrays nested more than " +
                                std::to_string(max_config_depth) + " deep");
         return out;
+    } catch (const json::out_of_range& e) { // a number beyond a double ("1e999")
+        std::string what = e.what();
+        if (const auto end = what.find("] "); end != std::string::npos) what.erase(0, end + 2);
+        out.problems.push_back(path + ": " + what);
+        return out;
     }
     const auto dir = fs::absolute(path).parent_path();
     checker ck(out.problems, path, dir);

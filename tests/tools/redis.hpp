@@ -40,7 +40,8 @@ private:
     std::unique_ptr<child> process_;
 };
 
-// True (with a message) when no redis-server can run: the test returns early.
+// True when no redis-server can run and the test should return early (a
+// skip; under CI the test fails instead, see tools/skip.hpp).
 bool redis_unavailable();
 
 } // namespace asyncfetch::testing

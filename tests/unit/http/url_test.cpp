@@ -55,3 +55,20 @@ TEST_CASE("resolve_location follows relative and absolute redirects") {
     CHECK(resolve_location(base, "//other:81/y").url->host_header == "other:81");
     CHECK_FALSE(resolve_location(base, "ftp://x/").url);
 }
+
+// Found by tests/fuzz/url_list: Boost.URL 1.81 ends a port at its last digit
+// and takes the rest as a path without '/' ("http://c:80o": host c, port 80,
+// path "o"), which then printed as another host ("http://co").
+TEST_CASE("parse_url rejects a port followed by anything but a path, query or fragment") {
+    for (const char* text :
+         {"http://c:80o", "http://c:8o0/", "http://[::1]:80x/", "http://h:1a/b"}) {
+        const std::string url = text;
+        CAPTURE(url);
+        const auto r = parse_url(text);
+        CHECK_FALSE(r.url);
+        CHECK(r.problem.find("malformed URL") != std::string::npos);
+    }
+    const auto base = parse_url("http://example.com/dir/page").url.value();
+    CHECK_FALSE(resolve_location(base, "http://evil:80x/").url);
+    CHECK(resolve_location(base, "o").url.value().text == "http://example.com/dir/o");
+}

@@ -216,3 +216,11 @@ TEST_CASE("config: two jobs whose outputs can name the same file are refused, bo
     CHECK(problems_of(dir, R"({"jobs": [)" + a.substr(0, a.size() - 2) + "}, " +
                                b.substr(0, b.size() - 2) + "}]}") == "");
 }
+
+// Found by tests/fuzz/config: nlohmann_json throws out_of_range, not
+// parse_error, for a number beyond a double, and it escaped load_config.
+TEST_CASE("config: a number too large for JSON is a problem, not an exception") {
+    temp_dir dir;
+    CHECK(problems_of(dir, R"({"jobs": [{"name": "j", "concurrency": 5e9999}]})") ==
+          dir.path() + "/c.json: number overflow parsing '5e9999'\n");
+}

@@ -1,0 +1,26 @@
+// Hosts files: every line through the validator the ssh commands use; a
+// parsed host printed with display() must parse back to itself.
+#include "asyncfetch/app/ssh.hpp"
+#include "asyncfetch/core/target.hpp"
+#include "asyncfetch/ssh/hosts.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <sstream>
+
+using namespace asyncfetch;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+    const auto file = read_targets(in, app::host_line_problem);
+    (void)format_problems("hosts.txt", file.problems);
+    for (const auto& t : file.targets) {
+        const auto spec = ssh::parse_host_line(t.text).spec.value();
+        const auto again = ssh::parse_host_line(spec.display()).spec;
+        if (!again || again->user != spec.user || again->host != spec.host ||
+            again->port != spec.port)
+            std::abort();
+        (void)ssh::with_defaults(spec, "user", 22).display();
+    }
+    return 0;
+}

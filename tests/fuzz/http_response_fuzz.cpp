@@ -1,0 +1,77 @@
+// HTTP/1.1 responses as a server sends them: status line, headers, a body
+// by length, chunked or to EOF, trailers. The bytes reach a Beast
+// response_parser with the client's limits in reads of any size, as
+// async_read gives them; interim 1xx responses are read past as the client
+// must. The first byte picks the read size; the rest is the stream.
+#include "asyncfetch/http/client.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+constexpr int max_interim = 8;
+
+// Parses one message from `buffer`, reading more of `stream` as needed.
+// Returns false on a parse error or when the stream ends too early.
+bool read_message(bhttp::response_parser<bhttp::string_body>& parser, beast::flat_buffer& buffer,
+                  std::string_view& stream, std::size_t read_size) {
+    beast::error_code ec;
+    while (!parser.is_done()) {
+        if (buffer.size() > 0) {
+            const auto used = parser.put(buffer.data(), ec);
+            buffer.consume(used);
+            if (ec && ec != bhttp::error::need_more) return false;
+            if (!ec && used > 0) continue;
+        }
+        if (stream.empty()) {
+            parser.put_eof(ec); // a body delimited by the end of the connection
+            return !ec;
+        }
+        const auto n = std::min(read_size, stream.size());
+        try {
+            std::memcpy(buffer.prepare(n).data(), stream.data(), n);
+        } catch (const std::length_error&) {
+            return false; // the read buffer's maximum: buffer_overflow in the client
+        }
+        buffer.commit(n);
+        stream.remove_prefix(n);
+    }
+    return true;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    const std::size_t read_size = 1 + data[0] % 128;
+    std::string_view stream(reinterpret_cast<const char*>(data) + 1, size - 1);
+    const asyncfetch::http::client_options options;
+
+    beast::flat_buffer buffer;
+    for (int i = 0; i <= max_interim; ++i) {
+        bhttp::response_parser<bhttp::string_body> parser;
+        parser.body_limit(options.max_body);
+        if (!read_message(parser, buffer, stream, read_size)) return 0;
+        const auto& msg = parser.get();
+        // What the client takes from a response.
+        (void)msg[bhttp::field::location];
+        (void)msg[bhttp::field::content_encoding];
+        (void)msg.keep_alive();
+        (void)msg.reason();
+        if (msg.body().size() > options.max_body) std::abort();
+        if (msg.result_int() / 100 != 1) break;
+    }
+    return 0;
+}
