@@ -179,8 +179,10 @@ std::string render_html(const report_data& d, std::string_view source) {
     s += summary(d);
     s += "<h2>Latency</h2><div class=\"row\"><div>" + histogram_svg(d.latency) + "</div><div>" +
          cdf_svg(d.latency) + "</div></div>";
-    s += "<div class=\"row\"><div><h2>HTTP status</h2>" + count_table(d.statuses, "status") +
-         "</div><div><h2>Errors by phase</h2>" + count_table(d.phases, "phase") + "</div></div>";
+    s += "<div class=\"row\">";
+    if (d.ssh_records < d.total) // SSH records have no HTTP status
+        s += "<div><h2>HTTP status</h2>" + count_table(d.statuses, "status") + "</div>";
+    s += "<div><h2>Errors by phase</h2>" + count_table(d.phases, "phase") + "</div></div>";
     s += slowest_table(d);
     s += host_table(d);
     s += "<h2>Timeline</h2>" + timeline_svg(d);
