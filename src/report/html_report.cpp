@@ -121,11 +121,14 @@ std::string slowest_table(const report_data& d) {
 }
 
 std::string host_line(const std::string& name, const host_row& h) {
+    // No latency (every target cancelled or rejected before it ran): a dash, not "0 us".
+    const auto at = [&h](double q) {
+        return h.latency.count() ? format_ms(h.latency.percentile(q)) : std::string("-");
+    };
     return "<tr><td class=\"t\">" + name + "</td><td class=\"n\">" + std::to_string(h.count) +
            "</td><td class=\"n" + (h.failures ? " failed" : "") + "\">" +
-           std::to_string(h.failures) + "</td><td class=\"n\">" +
-           format_ms(h.latency.percentile(0.5)) + "</td><td class=\"n\">" +
-           format_ms(h.latency.percentile(0.9)) + "</td></tr>";
+           std::to_string(h.failures) + "</td><td class=\"n\">" + at(0.5) +
+           "</td><td class=\"n\">" + at(0.9) + "</td></tr>";
 }
 
 std::string host_table(const report_data& d) {
