@@ -27,6 +27,7 @@ record fetch_record(const std::string& url, const http::fetch_result* res, std::
     f["final_url"] = res ? json(res->final_url) : json(nullptr);
     f["status"] = res && res->status ? json(res->status) : json(nullptr);
     f["bytes"] = r.bytes;
+    f["start_ms"] = nullptr; // set by the runner: ms from the run's start
     f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
     f["attempts"] = res ? res->attempts : 0;
     f["error"] = r.error.empty() ? json(nullptr) : json(r.error);

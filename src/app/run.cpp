@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -45,6 +46,7 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     }
     std::map<std::size_t, record> held; // --ordered: finished early, by target index
     std::size_t next = 0;               // the index whose record goes out next
+    const auto start = std::chrono::steady_clock::now();
     record_sink sink;
     if (console.console() && kind.started_line)
         sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
@@ -55,6 +57,11 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
             r = kind.error_record(t.text, r.error, r.result);
             r.elapsed_ms = elapsed;
         }
+        // When it began, in ms from the pass's start (for the report's timeline).
+        const std::chrono::duration<double, std::milli> since =
+            std::chrono::steady_clock::now() - start;
+        r.fields["start_ms"] =
+            std::round(std::max(0.0, since.count() - r.elapsed_ms) * 1000) / 1000;
         if (console.console() && kind.finished_line) console.say(kind.finished_line(t, r));
         if (!records) return;
         auto write = [&](const target& of, const record& rec) {
@@ -69,7 +76,6 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
             held.erase(it);
         }
     };
-    const auto start = std::chrono::steady_clock::now();
     if (kind.drive)
         co_await kind.drive(targets, concurrency, sink);
     else

@@ -57,6 +57,7 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
     f["signal"] = ran && !res->signal.empty() ? json(res->signal) : json(nullptr);
     f["stdout"] = res ? res->out : "";
     f["stderr"] = res ? res->err : "";
+    f["start_ms"] = nullptr; // set by the runner: ms from the run's start
     f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
     f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
     return r;
@@ -199,6 +200,7 @@ record transfer_record(const transfer_config& t, const ssh::host_spec& h,
     f["directories"] = stats ? stats->directories : 0;
     f["bytes"] = r.bytes;
     f["skipped"] = stats ? json(stats->skipped) : json::array();
+    f["start_ms"] = nullptr; // set by the runner: ms from the run's start
     f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
     f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
     return r;

@@ -9,6 +9,7 @@
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/core/units.hpp"
 #include "asyncfetch/http/header_file.hpp"
+#include "asyncfetch/report/report_command.hpp"
 #include "asyncfetch/schedule/scheduler.hpp"
 #include "asyncfetch/version.hpp"
 
@@ -562,6 +563,17 @@ int main(int argc, char** argv) {
     }
     get.direction = af::app::transfer_config::get;
 
+    af::report::report_config report;
+    auto* report_cmd = app.add_subcommand(
+        "report", "Write one self-contained HTML page (charts, tables) from a records file: "
+                  "asyncfetch report RECORDS.jsonl [-o report.html]");
+    report_cmd->add_option("records", report.records, "JSON lines records ('-' for stdin)")
+        ->required();
+    report_cmd->add_option("-o,--output", report.output,
+                           "The page (default: report.html beside the records; '-' for stdout)");
+    report_cmd->add_flag("--keep-going", report.keep_going,
+                         "Skip malformed lines (counted) instead of stopping at the first");
+
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
     auto is_command = [&app](const std::string& word) {
@@ -644,6 +656,7 @@ int main(int argc, char** argv) {
             return af::app::run_crawl({f.input, f.keep_going, f.run, f.client, crawl.crawl});
         }
         if (demo_cmd->parsed()) return af::app::run_demo(demo);
+        if (report_cmd->parsed()) return af::report::run_report(report);
         if (run_cmd->parsed()) return af::schedule::run_scheduler(sched);
         if (enqueue_cmd->parsed()) return af::app::run_enqueue(enqueue);
         if (worker_cmd->parsed()) return af::app::run_worker(worker);

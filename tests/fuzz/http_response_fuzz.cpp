@@ -3,6 +3,7 @@
 // response_parser with the client's limits in reads of any size, as
 // async_read gives them; interim 1xx responses are read past as the client
 // must. The first byte picks the read size; the rest is the stream.
+#include "../../src/http/response_reader.hpp" // the client's limits
 #include "asyncfetch/http/client.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -21,7 +22,7 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-constexpr int max_interim = 8;
+using asyncfetch::http::detail::max_interim_responses;
 
 // Parses one message from `buffer`, reading more of `stream` as needed.
 // Returns false on a parse error or when the stream ends too early.
@@ -59,9 +60,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view stream(reinterpret_cast<const char*>(data) + 1, size - 1);
     const asyncfetch::http::client_options options;
 
-    beast::flat_buffer buffer;
-    for (int i = 0; i <= max_interim; ++i) {
+    beast::flat_buffer buffer(asyncfetch::http::detail::read_buffer_bytes);
+    for (int i = 0; i <= max_interim_responses; ++i) {
         bhttp::response_parser<bhttp::string_body> parser;
+        parser.header_limit(asyncfetch::http::detail::max_header_bytes);
         parser.body_limit(options.max_body);
         if (!read_message(parser, buffer, stream, read_size)) return 0;
         const auto& msg = parser.get();
