@@ -9,13 +9,50 @@
 #include <iostream>
 
 namespace asyncfetch {
+namespace {
+
+// std::getline with a cap: false at the end of input, or when the line is
+// longer than `max` (then `raw` holds its first `max` bytes and `too_long` is set).
+bool read_line(std::istream& in, std::string& raw, std::size_t max, bool& too_long) {
+    raw.clear();
+    too_long = false;
+    std::streambuf* buf = in.rdbuf();
+    for (;;) {
+        const int c = buf->sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            in.setstate(std::ios::eofbit);
+            return !raw.empty();
+        }
+        if (c == '\n') return true;
+        if (raw.size() == max) {
+            too_long = true;
+            return true;
+        }
+        raw.push_back(static_cast<char>(c));
+    }
+}
+
+} // namespace
+
 input_file read_targets(std::istream& in, const target_validator& validate) {
     input_file result;
     std::string raw;
     std::size_t line_no = 0;
     errno = 0;
-    while (std::getline(in, raw)) {
+    bool too_long = false;
+    while (in.rdbuf() && read_line(in, raw, max_target_line, too_long)) {
         ++line_no;
+        // No target is that long, and what follows may never end (/dev/zero):
+        // the file is not a list of targets.
+        if (too_long) {
+            result.problems.insert(result.problems.begin(),
+                                   {0,
+                                    "line " + std::to_string(line_no) + " is longer than " +
+                                        std::to_string(max_target_line) +
+                                        " bytes; nothing past it was read",
+                                    ""});
+            return result;
+        }
         std::string_view line = raw;
         // A UTF-8 byte order mark (editors on Windows write one) is not part of the target.
         if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);

@@ -50,6 +50,9 @@ struct input_file {
 // Checks one target's text; returns the problem, or nullopt when it is fine.
 using target_validator = std::function<std::optional<std::string>(std::string_view)>;
 
+// The longest input line read (a URL, a hosts line); a longer one stops the read.
+inline constexpr std::size_t max_target_line = 64 * 1024;
+
 // Reads one target per line: surrounding white space trimmed, blank lines and
 // lines starting with '#' skipped. Lines the validator rejects become problems.
 input_file read_targets(std::istream& in, const target_validator& validate);

@@ -67,3 +67,22 @@ TEST_CASE("format_problems escapes control characters: no raw ESC reaches the te
     for (const char c : text.substr(0, text.size() - 1))
         CHECK(static_cast<unsigned char>(c) >= 0x20);
 }
+
+TEST_CASE("read_targets: a line longer than any target stops the read, naming the line") {
+    std::istringstream in("http://a/\n" + std::string(max_target_line + 1, 'x') + "\nhttp://b/\n");
+    const auto file = read_targets(in, nullptr);
+    CHECK(file.targets.size() == 1);
+    REQUIRE(file.problems.size() == 1);
+    CHECK(file.problems[0].line == 0); // the file as a whole is not a list
+    CHECK(file.problems[0].message == "line 2 is longer than " + std::to_string(max_target_line) +
+                                          " bytes; nothing past it was read");
+    // A line of exactly the limit is read.
+    std::istringstream fits(std::string(max_target_line, 'y'));
+    CHECK(read_targets(fits, nullptr).targets.size() == 1);
+}
+
+TEST_CASE("read_targets_file: /dev/zero is refused at once, not read forever") {
+    const auto file = read_targets_file("/dev/zero", nullptr);
+    REQUIRE(!file.problems.empty());
+    CHECK(file.problems[0].line == 0);
+}
