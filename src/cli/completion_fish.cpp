@@ -59,16 +59,26 @@ void write_fish_completion(const CLI::App& app, std::ostream& out) {
         << " fish` from the\n# command-line definitions (the ones --help shows); do not edit.\n\n"
         << "# Host names from ~/.ssh/known_hosts and ~/.ssh/config Host lines.\n"
         << "function __asyncfetch_hosts\n    " << hosts_command << "\nend\n\n"
+        << "# Whether NAME is the command being completed: the first word if it is one,\n"
+        << "# else fetch (`asyncfetch FILE` is `asyncfetch fetch FILE`).\n"
+        << "function __asyncfetch_command --argument-names name\n"
+        << "    set -l words (commandline -opc)\n"
+        << "    test (count $words) -ge 2; or return 1\n"
+        << "    if contains -- $words[2] " << names << "\n"
+        << "        test \"$words[2]\" = \"$name\"\n"
+        << "    else\n"
+        << "        test \"$name\" = fetch\n"
+        << "    end\n"
+        << "end\n\n"
         << "complete -c asyncfetch -f\n";
     const std::string top = "__fish_use_subcommand";
     for (const auto& c : commands)
         out << "complete -c asyncfetch -n " << top << " -a " << c.name << " -d "
             << fish_quote(c.description) << "\n";
-    out << "# `asyncfetch FILE` is `asyncfetch fetch FILE`.\n"
-        << "complete -c asyncfetch -n " << top << " -F\n";
+    out << "complete -c asyncfetch -n " << top << " -F\n";
     write_options(describe_command(app), top, out);
     for (const auto& c : commands) {
-        const auto in_command = "__fish_seen_subcommand_from " + c.name;
+        const auto in_command = "__asyncfetch_command " + c.name;
         out << "\n";
         bool files = false;
         for (const auto& a : c.arguments)

@@ -73,10 +73,15 @@ else
 fi
 if command -v fish >/dev/null; then
     fish -n "$dir/asyncfetch.fish" || fail "fish -n asyncfetch.fish"
-    offered=$(HOME=$work/home fish -c "source $dir/asyncfetch.fish; complete -C'asyncfetch fetch --conc'")
-    expect "$(cut -f1 <<<"$offered")" --concurrency
-    offered=$(fish -c "source $dir/asyncfetch.fish; complete -C'asyncfetch ssh hosts.txt --host-key-policy '")
-    expect "$(cut -f1 <<<"$offered")" strict accept-new off
+    # What fish offers for a command line (the words only); errors to fish.err.
+    complete_fish() {
+        fish -c "source $dir/asyncfetch.fish; complete -C'$1'" 2>>"$work/fish.err" | cut -f1
+    }
+    expect "$(complete_fish 'asyncfetch --')" --help --version
+    expect "$(complete_fish 'asyncfetch fetch --conc')" --concurrency
+    expect "$(complete_fish 'asyncfetch urls.txt --conc')" --concurrency
+    expect "$(complete_fish 'asyncfetch ssh hosts.txt --host-key-policy ')" strict accept-new off
+    [[ ! -s $work/fish.err ]] || fail "fish printed errors while completing: $(cat "$work/fish.err")"
 else
     echo "SKIPPED: fish is not installed; asyncfetch.fish not checked"
 fi
