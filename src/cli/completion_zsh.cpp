@@ -73,7 +73,7 @@ void write_spec(const command_doc& c, std::ostream& out) {
     int position = 1;
     for (const auto& a : c.arguments) {
         if (a.kind == value_kind::command)
-            out << " \\\n        '*::" << zsh_action(a) << "'";
+            out << " \\\n        '*:::" << zsh_action(a) << "'";
         else
             out << " \\\n        '" << position++ << ":" << zsh_action(a) << "'";
     }
@@ -95,12 +95,13 @@ void write_zsh_completion(const CLI::App& app, std::ostream& out) {
         write_spec(c, out);
         out << "}\n\n";
     }
-    out << "_asyncfetch() {\n    local -a commands\n    commands=(\n";
+    // Not `commands`: a local of that name would hide zsh's $commands to _normal.
+    out << "_asyncfetch() {\n    local -a subcommands\n    subcommands=(\n";
     for (const auto& c : commands)
         out << "        '" << zsh_quote(c.name, true) << ":" << zsh_quote(c.description) << "'\n";
     out << "    )\n"
         << "    if ((CURRENT == 2)); then\n"
-        << "        _describe -t commands 'asyncfetch command' commands\n"
+        << "        _describe -t commands 'asyncfetch command' subcommands\n"
         << "        _arguments '(- *)'{-h,--help}'[Print help]' '(- *)'{-V,--version}'[Print "
            "version]'\n"
         << "        _files\n"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The generated completions: bash's answers checked word by word (commands,
 # each command's flags, a flag's values, files, hosts from ~/.ssh); zsh's and
-# fish's scripts parsed by their shells (and fish's answers checked) where
-# those shells are installed.
+# fish's scripts parsed and their answers checked, where those shells are
+# installed.
 # Usage: completion_test.sh ASYNCFETCH COMPLETIONS_DIR
 set -euo pipefail
-bin=$(realpath "$1") dir=$(realpath "$2")
+bin=$(realpath "$1") dir=$(realpath "$2") here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -68,6 +68,16 @@ hosts=$(HOME=$work/home _asyncfetch_hosts)
 
 if command -v zsh >/dev/null; then
     zsh -n "$dir/_asyncfetch" || fail "zsh -n _asyncfetch"
+    # Tab pressed in a real interactive zsh; each waits at most 5 s.
+    zsh_offers() {
+        zsh -f "$here/zsh_complete.zsh" "$dir" "$1" "$2" || fail "zsh: '$1' did not offer '$2'"
+    }
+    zsh_offers 'asyncfetch ' crawl
+    zsh_offers 'asyncfetch fetch --conc' --concurrency
+    zsh_offers 'asyncfetch urls.txt --conc' --concurrency
+    zsh_offers 'asyncfetch fetch -o urls.t' urls.txt
+    zsh_offers 'asyncfetch ssh hosts.txt --host-key-policy ' accept-new
+    zsh_offers 'asyncfetch ssh hosts.txt -- ech' echo
 else
     echo "SKIPPED: zsh is not installed; _asyncfetch not checked"
 fi
