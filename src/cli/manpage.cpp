@@ -119,8 +119,9 @@ not be written.
 Usage or input error: a bad option, a malformed input line or config.
 .TP
 .B 130
-Interrupted (SIGINT): finished records are written, the rest are recorded as
-cancelled.
+Interrupted (SIGINT or SIGTERM): finished records are written, the rest are
+recorded as cancelled (\fBrun\fR lets running jobs finish for \fB\-\-grace\fR
+seconds and exits 0).
 .SH ENVIRONMENT
 .TP
 .B SSH_AUTH_SOCK
@@ -154,8 +155,8 @@ Example configs, URL and hosts files.
 asyncfetch urls.txt                      # = asyncfetch fetch urls.txt
 asyncfetch urls.txt \-\-compare            # serial, then concurrent: both costs
 asyncfetch urls.txt \-c 500 \-o out.jsonl  # 500 in flight, records to a file
-asyncfetch crawl seeds.txt \-\-depth 2      # follow links, politely
-asyncfetch ssh hosts.txt \-\- uptime        # a command on every host at once
+asyncfetch crawl seeds.txt \-\-depth 2     # follow links, politely
+asyncfetch ssh hosts.txt \-\- uptime       # a command on every host at once
 asyncfetch put hosts.txt \-r ./conf /etc/myapp
 asyncfetch get hosts.txt \-r /var/log/myapp logs
 asyncfetch run config.json \-\-dry\-run     # next fire times of each job
