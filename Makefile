@@ -6,6 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build demo test test-sanitize fuzz fuzz-build fuzz-smoke test-docker test-compose bench bench-smoke format clean
+.PHONY: install deb test-deb
 
 all: build
 
@@ -23,6 +24,20 @@ demo: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The binary, man page, completions, example configs and systemd unit, under
+# PREFIX (DESTDIR honoured): make install PREFIX=$$HOME/.local
+PREFIX ?= /usr/local
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD_DIR) --prefix "$(PREFIX)"
+
+# The Debian package, $(BUILD_DIR)/asyncfetch_VERSION_ARCH.deb (CPack).
+deb: build
+	cd $(BUILD_DIR) && cpack -G DEB
+
+# Installs that package into this system with dpkg, runs it, removes it (CI, as root).
+test-deb: deb
+	scripts/test-deb.sh $(BUILD_DIR)
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-sanitize: deps

@@ -12,6 +12,7 @@
 #include "asyncfetch/report/report_command.hpp"
 #include "asyncfetch/schedule/scheduler.hpp"
 #include "asyncfetch/version.hpp"
+#include "generate.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -574,8 +575,16 @@ int main(int argc, char** argv) {
     report_cmd->add_flag("--keep-going", report.keep_going,
                          "Skip malformed lines (counted) instead of stopping at the first");
 
+    // Set after the subcommands, so that only the top-level --help shows it.
+    app.footer("fetch is the default command: `asyncfetch urls.txt` is `asyncfetch fetch "
+               "urls.txt`.\nasyncfetch COMMAND --help shows a command's options; man asyncfetch "
+               "shows them all.");
+
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
+    // The man page and completions, written from the definitions above (at build time).
+    if (!args.empty() && args[0] == af::cli::generate_flag)
+        return af::cli::generate(app, {args.begin() + 1, args.end()});
     auto is_command = [&app](const std::string& word) {
         const auto cmds =
             app.get_subcommands([&word](CLI::App* sub) { return sub->check_name(word); });

@@ -10,10 +10,31 @@
 
 #include <sys/resource.h>
 
+namespace {
+
+constexpr const char* usage =
+    "usage: asyncfetch-testserver [--address A] [--port P] [--cert PEM --key PEM]\n"
+    "Serves the test site (slow URLs, redirects, a small site to crawl) on A:P\n"
+    "(default 127.0.0.1 and a free port), HTTPS with --cert and --key; prints its\n"
+    "base URL on stdout and serves until SIGINT or SIGTERM.\n";
+
+} // namespace
+
 int main(int argc, char** argv) {
     asyncfetch::testserver::server_options options;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; ++i) {
         const std::string flag = argv[i];
+        if (flag == "-h" || flag == "--help") {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+    }
+    for (int i = 1; i < argc; i += 2) {
+        const std::string flag = argv[i];
+        if (i + 1 == argc) {
+            std::fprintf(stderr, "%s: %s needs a value\n%s", argv[0], flag.c_str(), usage);
+            return 2;
+        }
         if (flag == "--port")
             options.port = static_cast<std::uint16_t>(std::atoi(argv[i + 1]));
         else if (flag == "--address")
@@ -23,8 +44,7 @@ int main(int argc, char** argv) {
         else if (flag == "--key")
             options.key_file = argv[i + 1];
         else {
-            std::fprintf(stderr, "usage: %s [--address A] [--port P] [--cert PEM --key PEM]\n",
-                         argv[0]);
+            std::fprintf(stderr, "%s: unknown option %s\n%s", argv[0], flag.c_str(), usage);
             return 2;
         }
     }
