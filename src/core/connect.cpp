@@ -75,6 +75,7 @@ std::vector<tcp::endpoint> interleave_families(const std::vector<tcp::endpoint>&
 }
 
 asio::awaitable<connect_result> happy_eyeballs_connect(std::vector<tcp::endpoint> addresses,
+                                                       socket_opener open,
                                                        clock_type::duration attempt_delay) {
     const auto ex = co_await asio::this_coro::executor;
     auto r = std::make_shared<race>(ex);
@@ -84,6 +85,15 @@ asio::awaitable<connect_result> happy_eyeballs_connect(std::vector<tcp::endpoint
         // Start the next attempt, then give it the attempt delay unless it
         // (or every attempt still running) fails sooner.
         r->sockets.push_back(std::make_unique<tcp::socket>(ex));
+        error_code open_ec;
+        if (open)
+            open_ec = open(*r->sockets.back(), order[i]);
+        else
+            r->sockets.back()->open(order[i].protocol(), open_ec);
+        if (open_ec) {
+            r->last_error = open_ec;
+            continue;
+        }
         ++r->running;
         asio::co_spawn(ex, attempt(r, i, order[i]), asio::detached);
         const auto next_at = clock_type::now() + attempt_delay;

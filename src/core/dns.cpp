@@ -32,6 +32,7 @@ struct query {
     clock_type::time_point sent_at;
     detail::answer result;
     limiter::permit permit;
+    std::size_t waiters = 0;    // callers waiting for it now
     unsigned version = 0;       // bumped on every change, to tell a wake-up from a cancel
     asio::steady_timer changed; // cancelled on every change, waking the waiters
 
@@ -98,6 +99,10 @@ struct resolver::impl {
                                       std::string key, std::shared_ptr<query> q) {
         auto permit = co_await self->slots.acquire();
         if (self->closed || q->done) co_return;
+        if (q->waiters == 0) { // everyone who asked gave up while it waited in line
+            self->finish(key, q, detail::answer{asio::error::operation_aborted, {}, {}});
+            co_return;
+        }
         q->permit = std::move(permit);
         q->sent = true;
         q->sent_at = clock_type::now();
@@ -120,6 +125,17 @@ struct resolver::impl {
         if (auto it = pending.find(key); it != pending.end() && it->second == q) pending.erase(it);
         remember(key, q->result);
         q->notify();
+    }
+
+    // A caller stopped waiting for `q`. Once nobody waits for any lookup
+    // that was sent, they are all stopped (c-ares cannot stop just one), so
+    // abandoned lookups neither hold slots nor keep the event loop running
+    // until the DNS timeouts of resolv.conf expire.
+    void left(const std::shared_ptr<query>& q) {
+        if (--q->waiters > 0 || q->done || !lookups) return;
+        for (const auto& [key, other] : pending)
+            if (other->sent && !other->done && other->waiters > 0) return;
+        lookups->cancel_all();
     }
 
     void remember(const std::string& key, const detail::answer& a) {
@@ -189,6 +205,7 @@ asio::awaitable<resolve_result> resolver::resolve(std::string host, family wante
 
     // Join the lookup under way, or start one.
     auto& slot = self->pending[key];
+    const bool queried = !slot;
     if (slot) {
         ++self->stats.shared;
     } else {
@@ -196,6 +213,12 @@ asio::awaitable<resolve_result> resolver::resolve(std::string host, family wante
         asio::co_spawn(self->ex, impl::send(self, host, wanted, key, slot), asio::detached);
     }
     const auto q = slot; // the map may rehash while we wait
+    ++q->waiters;
+    struct leaving {
+        impl& self;
+        std::shared_ptr<query> q;
+        ~leaving() { self.left(q); }
+    } guard{*self, q};
 
     // Waiting in line for a slot is not part of the timeout.
     while (!q->sent && !q->done)
@@ -207,11 +230,11 @@ asio::awaitable<resolve_result> resolver::resolve(std::string host, family wante
         if (!co_await with_timeout(next_change(q), left)) break;
     }
     if (!q->done)
-        co_return resolve_result{asyncfetch::make_error_code(asyncfetch::errc::resolve_timeout),
-                                 {}};
+        co_return resolve_result{
+            asyncfetch::make_error_code(asyncfetch::errc::resolve_timeout), {}, queried};
     if (q->result.ec == asio::error::operation_aborted)
         throw boost::system::system_error(asio::error::operation_aborted);
-    co_return resolve_result{q->result.ec, q->result.addresses};
+    co_return resolve_result{q->result.ec, q->result.addresses, queried};
 }
 
 } // namespace asyncfetch::dns

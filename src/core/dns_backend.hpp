@@ -24,6 +24,9 @@ class backend {
 public:
     virtual ~backend() = default;
     virtual void start(const std::string& name, family wanted, answer_handler done) = 0;
+    // Ends every lookup started (their handlers get operation_aborted) where
+    // the backend can; getaddrinfo cannot be interrupted.
+    virtual void cancel_all() = 0;
 };
 
 std::unique_ptr<backend> make_cares_backend(boost::asio::any_io_executor ex,

@@ -125,7 +125,13 @@ public:
         auto* pending = new answer_handler(std::move(done));
         ares_getaddrinfo(channel_, name.c_str(), nullptr, &hints, &cares_backend::on_answer,
                          pending);
-        arm_timer();
+        settle();
+    }
+
+    void cancel_all() override {
+        if (!channel_) return;
+        ares_cancel(channel_); // each pending lookup ends with ARES_ECANCELLED
+        settle();
     }
 
 private:
@@ -198,14 +204,37 @@ private:
         w.descriptor.release(); // cancels the waits; the fd stays c-ares'
     }
 
+    // True while c-ares has queries out.
+    bool busy() const {
+        timeval tv{};
+        return channel_ && ares_timeout(channel_, nullptr, &tv) != nullptr;
+    }
+
+    // Waits on c-ares' sockets and its clock only while it has queries out:
+    // an idle resolver must not keep the event loop running (c-ares keeps
+    // its sockets open between queries).
+    void settle() {
+        if (!busy()) {
+            for (auto& [fd, w] : watches_)
+                w->descriptor.cancel();
+            timer_.cancel();
+            return;
+        }
+        for (auto& [fd, w] : watches_)
+            arm(w);
+        arm_timer();
+    }
+
     void arm(const std::shared_ptr<watch>& w) {
+        if (!busy()) return;
         if (w->want_read && !w->reading) {
             w->reading = true;
             w->descriptor.async_wait(asio::posix::descriptor_base::wait_read,
                                      [this, w](error_code ec) {
                                          w->reading = false;
-                                         if (ec || w->closed) return;
-                                         ready(w, w->fd, ARES_SOCKET_BAD);
+                                         if (w->closed) return;
+                                         if (!ec) ares_process_fd(channel_, w->fd, ARES_SOCKET_BAD);
+                                         settle();
                                      });
         }
         if (w->want_write && !w->writing) {
@@ -213,16 +242,11 @@ private:
             w->descriptor.async_wait(asio::posix::descriptor_base::wait_write,
                                      [this, w](error_code ec) {
                                          w->writing = false;
-                                         if (ec || w->closed) return;
-                                         ready(w, ARES_SOCKET_BAD, w->fd);
+                                         if (w->closed) return;
+                                         if (!ec) ares_process_fd(channel_, ARES_SOCKET_BAD, w->fd);
+                                         settle();
                                      });
         }
-    }
-
-    void ready(const std::shared_ptr<watch>& w, int read_fd, int write_fd) {
-        ares_process_fd(channel_, read_fd, write_fd);
-        if (!w->closed) arm(w); // still wanted: wait again
-        arm_timer();
     }
 
     // c-ares' next deadline (a retransmit or a timeout) on the Asio timer.
@@ -237,7 +261,7 @@ private:
         timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
             if (ec || alive.expired()) return;
             ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-            arm_timer();
+            settle();
         });
     }
 

@@ -91,6 +91,9 @@ public:
         });
     }
 
+    // A running getaddrinfo cannot be stopped; its answer still fills the cache.
+    void cancel_all() override {}
+
 private:
     asio::any_io_executor ex_;
     asio::thread_pool pool_;

@@ -9,6 +9,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -25,10 +26,15 @@ struct connect_result {
     boost::asio::ip::tcp::endpoint endpoint;
 };
 
+// Opens the socket of one attempt; an error fails that attempt (the next one
+// starts at once). Empty: socket.open(endpoint.protocol()).
+using socket_opener = std::function<boost::system::error_code(
+    boost::asio::ip::tcp::socket&, const boost::asio::ip::tcp::endpoint&)>;
+
 // Has no deadline of its own: wrap it in with_timeout (its cancel closes
 // every attempt). A cancel reaches the caller as operation_aborted.
 boost::asio::awaitable<connect_result> happy_eyeballs_connect(
-    std::vector<boost::asio::ip::tcp::endpoint> addresses,
+    std::vector<boost::asio::ip::tcp::endpoint> addresses, socket_opener open = {},
     std::chrono::steady_clock::duration attempt_delay = std::chrono::milliseconds(250));
 
 } // namespace asyncfetch

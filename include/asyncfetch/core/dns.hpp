@@ -26,6 +26,7 @@ enum class family { any, v4, v6 };
 struct resolve_result {
     boost::system::error_code ec;
     std::vector<boost::asio::ip::address> addresses; // in the order to try them
+    bool queried = false; // this call sent the query (not the cache, not another caller's)
 };
 
 struct resolver_stats {
@@ -56,5 +57,12 @@ private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };
+
+// The resolver of the event loop `ex` belongs to, made on first use: HTTP,
+// SSH and Redis on one loop share it (its cache, its limit, its queries). A
+// caller with other options gets the loop's resolver for those options. It
+// lives until the loop (its io_context) is destroyed.
+std::shared_ptr<resolver> loop_resolver(const boost::asio::any_io_executor& ex,
+                                        const dns_options& options);
 
 } // namespace asyncfetch::dns
