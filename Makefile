@@ -66,6 +66,7 @@ bench: build
 	bench/gevent_demo.sh
 	bench/sftp.sh
 	bench/distributed.sh
+	bench/dns.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -76,6 +77,7 @@ bench-smoke: build
 	SMOKE=1 bench/gevent_demo.sh
 	SMOKE=1 bench/sftp.sh
 	SMOKE=1 bench/distributed.sh
+	SMOKE=1 bench/dns.sh
 
 # Builds the docker image on a private dockerd and runs the demo in it
 # (skips, saying why, where dockerd cannot start).

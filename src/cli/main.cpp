@@ -5,6 +5,7 @@
 #include "asyncfetch/app/distributed.hpp"
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/ssh.hpp"
+#include "asyncfetch/core/dns_options.hpp"
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/core/units.hpp"
@@ -40,6 +41,37 @@ struct run_flags {
     bool serial = false, quiet = false;
     std::string output;
 };
+
+// How names are resolved (every command that connects to hosts by name).
+struct dns_flags {
+    std::string resolver = "cares", servers;
+};
+
+void add_dns_options(CLI::App& cmd, dns_flags& f) {
+    cmd.add_option("--resolver", f.resolver,
+                   "cares: resolve on the event loop, at the run's concurrency; system: "
+                   "getaddrinfo on a thread pool (NSS sources such as mDNS or LDAP)")
+        ->default_val("cares");
+    cmd.add_option("--dns-servers", f.servers,
+                   "DNS servers instead of resolv.conf's: ADDR[:PORT],... ([ADDR6]:PORT)");
+}
+
+af::dns::dns_options finish_dns_flags(const dns_flags& f) {
+    af::dns::dns_options o;
+    auto kind = af::dns::parse_resolver_kind(f.resolver);
+    if (auto* problem = std::get_if<std::string>(&kind))
+        throw CLI::ValidationError("--resolver", *problem);
+    o.kind = std::get<af::dns::resolver_kind>(kind);
+    if (!f.servers.empty()) {
+        auto servers = af::dns::parse_dns_servers(f.servers);
+        if (auto* problem = std::get_if<std::string>(&servers))
+            throw CLI::ValidationError("--dns-servers", *problem);
+        o.servers = std::get<af::dns::server_list>(servers).csv;
+    }
+    if (auto problem = af::dns::check(o); !problem.empty())
+        throw CLI::ValidationError("--dns-servers", problem);
+    return o;
+}
 
 // `one_process`: the job shares state across targets (a crawl's frontier):
 // no -j, no --ordered.
@@ -79,6 +111,7 @@ struct fetch_flags {
     std::vector<std::string> headers;
     std::vector<std::string> header_env; // NAME=VAR
     run_flags run;
+    dns_flags dns;
 };
 
 void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
@@ -137,6 +170,7 @@ void add_fetch_options(CLI::App& cmd, fetch_flags& f, bool crawling = false) {
     cmd.add_flag(
         "-k,--insecure", [&c](std::int64_t) { c.client.verify_tls = false; },
         "Do not verify TLS certificates or host names (unsafe)");
+    add_dns_options(cmd, f.dns);
 }
 
 std::string env_secret(const std::string& var, const char* flag);
@@ -172,6 +206,7 @@ void finish_fetch_flags(fetch_flags& f) {
         throw CLI::ValidationError("--max-body", *problem);
     c.client.max_body = std::get<std::uint64_t>(size);
     add_secret_headers(f);
+    c.client.dns = finish_dns_flags(f.dns);
     for (const auto& h : f.headers) {
         if (h.starts_with('@')) continue; // a file, read above
         const auto colon = h.find(':');
@@ -310,6 +345,7 @@ struct ssh_flags {
     bool askpass = false, ask_passphrase = false, no_agent = false;
     double connect_timeout = 10, timeout = 0;
     std::string policy = "accept-new", password_env, password_file, passphrase_env;
+    dns_flags dns;
 };
 
 void add_ssh_session_options(CLI::App& cmd, ssh_flags& f);
@@ -363,6 +399,7 @@ void add_ssh_session_options(CLI::App& cmd, ssh_flags& f) {
     cmd.add_flag("--ask-passphrase", f.ask_passphrase,
                  "Prompt for the key passphrase once, before connecting");
     cmd.add_flag("--no-agent", f.no_agent, "Do not use ssh-agent");
+    add_dns_options(cmd, f.dns);
 }
 
 void finish_ssh_flags(ssh_flags& f) {
@@ -371,6 +408,7 @@ void finish_ssh_flags(ssh_flags& f) {
     if (c.default_user.empty()) c.default_user = af::app::local_user();
     c.session.connect_timeout = seconds(f.connect_timeout);
     c.session.resolve_timeout = c.session.connect_timeout;
+    c.session.dns = finish_dns_flags(f.dns);
     c.session.policy = f.policy == "strict" ? af::ssh::host_key_policy::strict
                        : f.policy == "off"  ? af::ssh::host_key_policy::off
                                             : af::ssh::host_key_policy::accept_new;
@@ -605,6 +643,8 @@ int main(int argc, char** argv) {
             finish_redis_flags(worker.redis, worker_redis);
             worker.client.limits.request = seconds(worker_timeout);
             worker.claim_idle = std::chrono::milliseconds(std::llround(claim_idle * 1000));
+            // --resolver and --dns-servers come with the SSH session options.
+            worker.client.dns = worker.redis.options.dns = finish_dns_flags(worker_ssh.dns);
             if (worker_is_ssh != !worker_command.empty())
                 throw CLI::ValidationError("--ssh", "--ssh needs a command after --, and a "
                                                     "command needs --ssh");

@@ -5,6 +5,8 @@
 
 #include "response_reader.hpp"
 
+#include "asyncfetch/core/connect.hpp"
+#include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
@@ -92,16 +94,6 @@ struct in_flight_count {
     client_stats& stats;
 };
 
-// A name lookup shared by every request to the same host:port in this run.
-struct dns_entry {
-    explicit dns_entry(const asio::any_io_executor& ex)
-        : ready(ex, clock_type::time_point::max()) {}
-    bool done = false;
-    error_code ec;
-    std::vector<tcp::endpoint> endpoints;
-    asio::steady_timer ready; // cancelled when the lookup finishes, waking waiters
-};
-
 // The time a phase may take: its own limit, or what is left of the whole
 // request's, whichever is less; a timeout then names the one that was hit.
 struct phase_budget {
@@ -152,7 +144,8 @@ std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
 
 struct client::impl {
     impl(asio::any_io_executor executor, client_options opts)
-        : ex(std::move(executor)), options(std::move(opts)), rng(std::random_device{}()) {}
+        : ex(std::move(executor)), options(std::move(opts)),
+          resolver(dns::loop_resolver(ex, options.dns)), rng(std::random_device{}()) {}
 
     // Made on the first https URL: loading the system's CA store costs ~50 ms
     // of CPU, which a run of plain http URLs should not pay.
@@ -183,7 +176,7 @@ struct client::impl {
     client_options options;
     std::optional<asio::ssl::context> tls;
     std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
-    std::unordered_map<std::string, std::shared_ptr<dns_entry>> dns;
+    std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
     std::minstd_rand rng;
 };
@@ -322,41 +315,16 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
         endpoints = {tcp::endpoint(asio::ip::make_address(url.host), url.port)};
         co_return failure{};
     }
-    // One lookup per host:port per run; concurrent requests wait for it.
-    const std::string key = url.host + ":" + std::to_string(url.port);
-    auto& slot = dns[key];
-    if (!slot) {
-        slot = std::make_shared<dns_entry>(ex);
-        ++stats.dns_lookups;
-        auto resolver = std::make_shared<tcp::resolver>(ex);
-        resolver->async_resolve(
-            url.host, std::to_string(url.port),
-            [entry = slot, resolver](error_code ec, tcp::resolver::results_type results) {
-                entry->done = true;
-                entry->ec = ec;
-                for (const auto& r : results)
-                    entry->endpoints.push_back(r.endpoint());
-                entry->ready.cancel();
-            });
-    }
-    const auto entry = slot; // the map may rehash while we wait
-    if (!entry->done) {
-        auto wait = [](std::shared_ptr<dns_entry> e) -> asio::awaitable<bool> {
-            co_await e->ready.async_wait(use_tuple);
-            // Woken without a result: the wait itself was cancelled (Ctrl-C).
-            if (!e->done) throw boost::system::system_error(asio::error::operation_aborted);
-            co_return true;
-        };
-        const auto b = budget(options.limits.resolve, deadline);
-        auto finished = co_await with_timeout(wait(entry), b.limit);
-        if (!finished)
-            co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
-    }
-    if (entry->ec) {
-        if (dns[key] == entry) dns.erase(key); // a later request looks up again
-        co_return fail("resolve " + url.host, entry->ec);
-    }
-    endpoints = entry->endpoints;
+    // The loop's resolver: cached while the TTL lasts, one query per name
+    // however many requests ask, its timeout counted from when it is sent.
+    const auto b = budget(options.limits.resolve, deadline);
+    auto found = co_await resolver->resolve(url.host, dns::family::any, b.limit);
+    if (found.queried) ++stats.dns_lookups;
+    if (found.ec == errc::resolve_timeout)
+        co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
+    if (found.ec) co_return fail("resolve " + url.host, found.ec);
+    for (const auto& address : found.addresses)
+        endpoints.emplace_back(address, url.port);
     co_return failure{};
 }
 
@@ -367,32 +335,30 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     std::vector<tcp::endpoint> endpoints;
     if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
 
-    // Connect to the first endpoint that answers. The socket is opened here,
-    // not by Asio's range connect: that one reports a failed open (EMFILE,
-    // out of descriptors) as operation_aborted, which reads as a user cancel.
+    // Connect: the addresses raced by Happy Eyeballs (RFC 8305), the first to
+    // answer wins. Each attempt's socket is opened here, so running out of
+    // descriptors is seen as that, and idle keep-alive connections (to any
+    // origin) give theirs back first: -c was fitted to the limit, the idle
+    // pool was not.
     conn = url.tls ? std::make_unique<connection>(ex, tls_context())
                    : std::make_unique<connection>(ex);
     auto& tcp_stream = conn->tcp();
     const auto connect_budget = budget(options.limits.connect, deadline);
-    tcp_stream.expires_after(connect_budget.limit);
     const std::string where = url.host_header;
-    error_code ec = asio::error::host_not_found;
-    for (const auto& endpoint : endpoints) {
-        error_code ignored;
-        tcp_stream.socket().close(ignored);
-        tcp_stream.socket().open(endpoint.protocol(), ec);
-        // Out of descriptors: idle keep-alive connections (to any origin) give
-        // theirs back first; -c was fitted to the limit, the idle pool was not.
+    auto open = [this](tcp::socket& socket, const tcp::endpoint& endpoint) {
+        error_code ec;
+        socket.open(endpoint.protocol(), ec);
         while (out_of_descriptors(ec) && close_one_idle())
-            tcp_stream.socket().open(endpoint.protocol(), ec);
-        if (ec) co_return connect_failure(where, ec);
-        auto [connect_ec] = co_await tcp_stream.async_connect(endpoint, use_tuple);
-        ec = connect_ec;
-        // Done, out of time, or cancelled: otherwise try the next address.
-        if (!ec || ec == beast::error::timeout || ec == asio::error::operation_aborted) break;
-    }
-    if (ec == beast::error::timeout) ec = timeout_code(connect_budget, errc::connect_timeout);
-    if (ec) co_return connect_failure(where, ec);
+            socket.open(endpoint.protocol(), ec);
+        return ec;
+    };
+    auto racing = happy_eyeballs_connect(std::move(endpoints), open);
+    auto raced = co_await with_timeout(std::move(racing), connect_budget.limit);
+    if (!raced)
+        co_return fail("connect " + where, timeout_code(connect_budget, errc::connect_timeout),
+                       true);
+    if (raced->ec) co_return connect_failure(where, raced->ec);
+    tcp_stream.socket() = std::move(*raced->socket);
     ++stats.connections_opened;
     // Small requests must not wait for Nagle / delayed ACKs.
     error_code ignored;

@@ -1,6 +1,7 @@
 #include "asyncfetch/redis/connection.hpp"
 #include "asyncfetch/core/error_message.hpp"
 
+#include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/core/tls.hpp"
@@ -151,12 +152,17 @@ struct connection::impl {
 
     asio::awaitable<void> connect() {
         close();
-        tcp::resolver resolver(ex);
-        auto open = [this, &resolver]() -> asio::awaitable<bool> {
-            const auto found = co_await resolver.async_resolve(
-                where.host, std::to_string(where.port), asio::use_awaitable);
+        auto open = [this]() -> asio::awaitable<bool> {
+            // The loop's resolver (shared with HTTP and SSH on this loop).
+            auto resolver = dns::loop_resolver(ex, opts.dns);
+            const auto found =
+                co_await resolver->resolve(where.host, dns::family::any, opts.connect_timeout);
+            if (found.ec) fail("resolve " + where.host, found.ec);
+            std::vector<tcp::endpoint> endpoints;
+            for (const auto& a : found.addresses)
+                endpoints.emplace_back(a, where.port);
             tcp::socket s(ex);
-            co_await asio::async_connect(s, found, asio::use_awaitable);
+            co_await asio::async_connect(s, endpoints, asio::use_awaitable);
             s.set_option(tcp::no_delay(true));
             if (where.tls) {
                 if (!tls_context) // made once, and only for rediss:// (it costs)

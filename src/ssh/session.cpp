@@ -1,10 +1,12 @@
 #include "asyncfetch/ssh/session.hpp"
 
+#include "asyncfetch/core/dns.hpp"
+#include "asyncfetch/core/error.hpp"
+
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/known_hosts.hpp"
-#include "asyncfetch/ssh/resolve.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
@@ -147,18 +149,21 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     if (!ec) {
         endpoints.emplace_back(address, host.port);
     } else {
-        auto resolving = resolve_host(ex, host.host, host.port);
-        auto resolved = co_await with_timeout(std::move(resolving), options.resolve_timeout);
-        if (!resolved) {
+        // The loop's resolver (shared with every session of the run).
+        auto resolver = dns::loop_resolver(ex, options.dns);
+        auto found =
+            co_await resolver->resolve(host.host, dns::family::any, options.resolve_timeout);
+        if (found.ec == errc::resolve_timeout) {
             char text[64];
             std::snprintf(text, sizeof text, ": timed out after %.1f s",
                           std::chrono::duration<double>(options.resolve_timeout).count());
             co_return ssh_failure{make_error_code(ssh_errc::resolve_timeout),
                                   "resolve " + host.host + text};
         }
-        auto& [rec, found] = *resolved;
-        if (rec) co_return ssh_failure{rec, "resolve " + host.host + ": " + rec.message()};
-        endpoints = std::move(found);
+        if (found.ec)
+            co_return ssh_failure{found.ec, "resolve " + host.host + ": " + found.ec.message()};
+        for (const auto& a : found.addresses)
+            endpoints.emplace_back(a, host.port);
     }
     auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
     auto connected = co_await with_timeout(std::move(connecting), options.connect_timeout);

@@ -4,6 +4,7 @@
 // of its work runs on that loop's single thread.
 #pragma once
 
+#include "asyncfetch/core/dns_options.hpp"
 #include "asyncfetch/http/retry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -45,6 +46,7 @@ struct client_options {
     bool verify_tls = true; // --insecure turns it off
     std::string ca_file;    // --cacert; empty: the system's trust store
     bool keep_body = false; // return the decoded body in the result
+    dns::dns_options dns;   // names resolve on the loop's resolver for these options
 };
 
 struct fetch_result {
@@ -55,7 +57,7 @@ struct fetch_result {
     boost::system::error_code ec; // empty on success (2xx/3xx without Location)
     std::string error;            // "phase: message" when ec is set
     std::string content_type;
-    std::string body; // only with keep_body
+    std::string body;                   // only with keep_body
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
 };
@@ -64,7 +66,7 @@ struct fetch_result {
 struct client_stats {
     std::uint64_t connections_opened = 0;
     std::uint64_t connections_reused = 0;
-    std::uint64_t dns_lookups = 0;
+    std::uint64_t dns_lookups = 0;  // names this client had resolved (not from the cache)
     std::size_t in_flight = 0;      // requests holding a per-host slot now
     std::size_t peak_in_flight = 0; // the most at once
 };

@@ -5,6 +5,8 @@
 // error replies come back as replies.
 #pragma once
 
+#include "asyncfetch/core/dns_options.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
@@ -39,6 +41,7 @@ struct options {
     std::string ca_file;  // rediss: trust these CAs instead of the system's
     bool verify_tls = true;
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+    dns::dns_options dns; // the host name resolves on the loop's resolver for these
 };
 
 struct reply {

@@ -4,6 +4,7 @@
 // the thread never blocks and never spins.
 #pragma once
 
+#include "asyncfetch/core/dns_options.hpp"
 #include "asyncfetch/ssh/hosts.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -40,6 +41,7 @@ struct session_options {
         "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"};
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
+    dns::dns_options dns; // host names resolve on the loop's resolver for these
 };
 
 class known_hosts;
