@@ -267,8 +267,18 @@ struct dns_server::impl {
 };
 
 dns_server::dns_server(std::chrono::milliseconds delay, const std::string& address,
-                       std::uint16_t port)
-    : impl_(std::make_unique<impl>(delay, address, port)) {}
+                       std::uint16_t port) {
+    // Any free UDP port, and TCP on the same number: that one may be taken
+    // (tests run side by side), so a chosen-by-us port tries again.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            impl_ = std::make_unique<impl>(delay, address, port);
+            return;
+        } catch (const boost::system::system_error& e) {
+            if (port != 0 || attempt == 20 || e.code() != asio::error::address_in_use) throw;
+        }
+    }
+}
 dns_server::~dns_server() = default;
 
 void dns_server::add(const std::string& name, dns_record record) {
