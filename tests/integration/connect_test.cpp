@@ -19,7 +19,8 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 struct timed {
-    connect_result result;
+    connect_result result; // its socket is closed: it cannot outlive the test's io_context
+    bool connected = false;
     long ms = 0;
 };
 
@@ -30,6 +31,8 @@ timed connect_to(std::vector<tcp::endpoint> endpoints) {
         out.result = co_await happy_eyeballs_connect(endpoints);
         out.ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start)
                      .count();
+        out.connected = out.result.socket.has_value();
+        out.result.socket.reset();
         co_return out;
     });
 }
@@ -53,7 +56,7 @@ TEST_CASE("happy eyeballs: an unanswered address costs the attempt delay, not th
     tcp::acceptor live(ctx, loopback(0));
     const auto out = connect_to({loopback(dead.port()), loopback(live.local_endpoint().port())});
     CHECK_MESSAGE(!out.result.ec, out.result.ec.message());
-    REQUIRE(out.result.socket);
+    REQUIRE(out.connected);
     CHECK(out.result.endpoint.port() == live.local_endpoint().port());
     CHECK(out.ms >= 240);
     CHECK(out.ms < 1000);
@@ -71,7 +74,7 @@ TEST_CASE("happy eyeballs: a refused address moves on at once") {
 TEST_CASE("happy eyeballs: when every address fails, the last error comes back") {
     const auto out = connect_to({loopback(closed_port()), loopback(closed_port())});
     CHECK(out.result.ec == asio::error::connection_refused);
-    CHECK(!out.result.socket);
+    CHECK(!out.connected);
     const auto none = connect_to({});
     CHECK(none.result.ec == asio::error::host_not_found);
 }
