@@ -38,7 +38,7 @@ using response = bhttp::response<bhttp::string_body>;
 
 const char* const index_text =
     "asyncfetch test server\n"
-    "/delay/D /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
+    "/delay/D /gather/N /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
     "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close /site/N /robots.txt\n";
 
 std::uint64_t to_number(std::string_view s, std::uint64_t fallback) {
@@ -183,6 +183,19 @@ struct server::impl {
             asio::steady_timer timer(io, parse_delay(arg));
             co_await timer.async_wait(use_tuple);
             res.body() = "delayed " + arg + "\n";
+        } else if (first == "gather") {
+            // Answers once N requests have been in the server at the same time, so a test
+            // of concurrency does not depend on how fast the client starts them; 504
+            // after 10 s if they never were.
+            const auto want = to_number(arg, 1);
+            const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            asio::steady_timer timer(io);
+            while (peak_in_flight < want && std::chrono::steady_clock::now() < give_up) {
+                timer.expires_after(std::chrono::milliseconds(5));
+                co_await timer.async_wait(use_tuple);
+            }
+            if (peak_in_flight < want) res.result(bhttp::status::gateway_timeout);
+            res.body() = "gathered " + std::to_string(peak_in_flight.load()) + "\n";
         } else if (first == "bytes") {
             res.body() = text_of_size(to_number(arg, 0));
         } else if (first == "status") {

@@ -5,6 +5,8 @@
 // Endpoints:
 //   /                      a short index of these endpoints
 //   /delay/D               answers after D (e.g. 200ms, 1.5s; a bare number is ms)
+//   /gather/N              answers once N requests were in the server at once
+//                          (504 after 10 s if they never were)
 //   /bytes/N               N bytes of text
 //   /status/N              status N
 //   /redirect/N            N redirects, then 200
