@@ -73,25 +73,6 @@ std::optional<std::string_view> blob_type_for(std::string_view name) {
     return std::nullopt;
 }
 
-// OpenSSH's match_pattern_list: 1 a pattern matched, 0 none, -1 a negated one did.
-int match_pattern_list(std::string_view name, std::string_view list) {
-    constexpr std::size_t max_pattern = 1023; // OpenSSH's buffer: longer never matches
-    bool positive = false;
-    while (!list.empty()) {
-        const bool negated = list.front() == '!';
-        if (negated) list.remove_prefix(1);
-        const auto comma = list.find(',');
-        const auto pattern = list.substr(0, comma);
-        if (pattern.size() >= max_pattern) return 0;
-        list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
-        if (glob_matches(name, lower(pattern))) {
-            if (negated) return -1;
-            positive = true;
-        }
-    }
-    return positive ? 1 : 0;
-}
-
 // "|1|base64(salt)|base64(HMAC-SHA1(salt, name))" for the salt of `entry`.
 bool hashed_name_matches(std::string_view entry, std::string_view name) {
     constexpr std::string_view magic = "|1|";
@@ -236,6 +217,24 @@ bool glob_matches(std::string_view text, std::string_view pattern) {
     while (p < pattern.size() && pattern[p] == '*')
         ++p;
     return p == pattern.size();
+}
+
+int match_pattern_list(std::string_view name, std::string_view list, bool lower_patterns) {
+    constexpr std::size_t max_pattern = 1023; // OpenSSH's buffer: longer never matches
+    bool positive = false;
+    while (!list.empty()) {
+        const bool negated = list.front() == '!';
+        if (negated) list.remove_prefix(1);
+        const auto comma = list.find(',');
+        const auto pattern = list.substr(0, comma);
+        if (pattern.size() >= max_pattern) return 0;
+        list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
+        if (glob_matches(name, lower_patterns ? lower(pattern) : std::string(pattern))) {
+            if (negated) return -1;
+            positive = true;
+        }
+    }
+    return positive ? 1 : 0;
 }
 
 bool names_match(std::string_view names, std::string_view name) {

@@ -45,6 +45,11 @@ std::string known_hosts_name(std::string_view host, std::uint16_t port);
 // OpenSSH's match_pattern: '*' any run of characters, '?' any one.
 bool glob_matches(std::string_view text, std::string_view pattern);
 
+// OpenSSH's match_pattern_list over "pattern,!pattern,...": 1 a pattern
+// matched, 0 none did, -1 a negated one did (a list of negations alone never
+// matches). Patterns are lowered first unless told not to.
+int match_pattern_list(std::string_view name, std::string_view list, bool lower_patterns = true);
+
 // Whether a line's names field names `name` (a known_hosts_name): a hashed
 // "|1|salt|hash" entry by HMAC-SHA1, else a comma-separated pattern list in
 // which a matching negated pattern ("!pattern") excludes the line.

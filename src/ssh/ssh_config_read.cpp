@@ -1,0 +1,232 @@
+// Reading ssh_config files as OpenSSH 9.2's readconf.c does: a keyword and its
+// arguments per line (split at whitespace or one '=', quotes as argv_split),
+// every line checked whether or not it applies, Include expanded in place
+// with globs. Resolution per host is in ssh_config_resolve.cpp.
+#include "asyncfetch/ssh/ssh_config.hpp"
+
+#include "asyncfetch/core/text.hpp"
+#include "asyncfetch/ssh/known_hosts_rules.hpp"
+#include "ssh_config_values.hpp"
+
+#include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <sstream>
+
+namespace asyncfetch::ssh {
+
+namespace {
+
+constexpr std::size_t max_file_bytes = 1 << 20;
+constexpr int max_include_depth = 16;     // OpenSSH's READCONF_MAX_DEPTH
+constexpr std::size_t max_lines = 100000; // over every file a config includes
+
+// Keywords whose whole remainder is a command, kept as written.
+bool takes_command(std::string_view keyword) {
+    return keyword == "proxycommand" || keyword == "localcommand" || keyword == "remotecommand" ||
+           keyword == "knownhostscommand";
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n';
+}
+
+// OpenSSH's argv_split with comments: whitespace separates, '"' and '\''
+// quote, a backslash escapes a quote, a backslash or (unquoted) a space, a
+// word starting with '#' ends the line. nullopt: a quote left open.
+std::optional<std::vector<std::string>> split_args(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == ' ' || s[i] == '\t') {
+            ++i;
+            continue;
+        }
+        if (s[i] == '#') break;
+        std::string arg;
+        char quote = 0;
+        for (; i < s.size(); ++i) {
+            const char c = s[i];
+            if (c == '\\' && i + 1 < s.size() &&
+                (s[i + 1] == '\'' || s[i + 1] == '"' || s[i + 1] == '\\' ||
+                 (quote == 0 && s[i + 1] == ' '))) {
+                arg += s[++i];
+            } else if (quote == 0 && (c == ' ' || c == '\t')) {
+                break;
+            } else if (quote == 0 && (c == '"' || c == '\'')) {
+                quote = c;
+            } else if (quote != 0 && c == quote) {
+                quote = 0;
+            } else {
+                arg += c;
+            }
+        }
+        if (quote != 0) return std::nullopt;
+        out.push_back(std::move(arg));
+    }
+    return out;
+}
+
+} // namespace
+
+struct ssh_config_reader {
+    bool user_file;
+    const ssh_config_context& context;
+    std::string& problem;
+    std::vector<ssh_config_line> lines;
+    std::vector<std::string> ignore_unknown; // IgnoreUnknown pattern lists seen so far
+
+    bool fail(const std::string& where, const std::string& message) {
+        problem = where + ": " + message;
+        return false;
+    }
+
+    bool read_text(std::string_view text, const std::string& name, int depth) {
+        std::size_t number = 0;
+        while (!text.empty()) {
+            const auto end = text.find('\n');
+            const auto line = text.substr(0, end);
+            text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+            ++number;
+            if (lines.size() >= max_lines)
+                return fail(name + ":" + std::to_string(number),
+                            "more than " + std::to_string(max_lines) + " lines in all");
+            if (!read_line(line, name + ":" + std::to_string(number), depth)) return false;
+        }
+        return true;
+    }
+
+    bool read_line(std::string_view line, const std::string& where, int depth) {
+        while (!line.empty() && is_space(line.back()))
+            line.remove_suffix(1);
+        while (!line.empty() && is_space(line.front()))
+            line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') return true;
+        // The keyword ends at whitespace or '='; one '=' may follow it.
+        const auto stop = line.find_first_of(" \t=");
+        const std::string keyword = lower(line.substr(0, stop));
+        std::string_view rest = stop == std::string_view::npos ? "" : line.substr(stop);
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+            rest.remove_prefix(1);
+        if (!rest.empty() && rest.front() == '=') rest.remove_prefix(1);
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t'))
+            rest.remove_prefix(1);
+        if (rest.empty()) return fail(where, "no argument after keyword \"" + keyword + "\"");
+        if (!is_openssh_keyword(keyword)) {
+            for (const auto& patterns : ignore_unknown)
+                if (match_pattern_list(keyword, patterns) == 1) return true;
+            return fail(where, "Bad configuration option: " + keyword);
+        }
+        ssh_config_line out{ssh_config_line::kind::option, keyword, {}, where};
+        if (takes_command(keyword)) {
+            out.args.emplace_back(rest);
+        } else {
+            auto args = split_args(rest);
+            if (!args) return fail(where, "invalid quotes");
+            out.args = std::move(*args);
+        }
+        if (keyword == "include") return include(out, depth);
+        if (keyword == "host") out.what = ssh_config_line::kind::host;
+        if (keyword == "match") out.what = ssh_config_line::kind::match;
+        if (keyword == "ignoreunknown" && !out.args.empty()) ignore_unknown.push_back(out.args[0]);
+        if (auto bad = check_config_line(out)) return fail(where, *bad);
+        lines.push_back(std::move(out));
+        return true;
+    }
+
+    bool include(const ssh_config_line& line, int depth) {
+        if (depth >= max_include_depth)
+            return fail(line.where, "too many recursive configuration includes");
+        lines.push_back(
+            {ssh_config_line::kind::include_begin, line.keyword, line.args, line.where});
+        for (const auto& arg : line.args) {
+            std::string pattern = arg;
+            if (pattern.starts_with("~/") || pattern == "~")
+                pattern = context.home + pattern.substr(1);
+            else if (pattern.starts_with("~"))
+                return fail(line.where, "Include " + arg + ": ~user paths are not supported");
+            if (!pattern.starts_with("/"))
+                pattern =
+                    (user_file ? context.home + "/.ssh/" : std::string("/etc/ssh/")) + pattern;
+            glob_t found{};
+            const int r = ::glob(pattern.c_str(), 0, nullptr, &found);
+            std::vector<std::string> paths;
+            if (r == 0) paths.assign(found.gl_pathv, found.gl_pathv + found.gl_pathc);
+            ::globfree(&found);
+            if (r != 0 && r != GLOB_NOMATCH)
+                return fail(line.where, "Include " + arg + ": glob failed");
+            for (const auto& path : paths) {
+                std::string text;
+                bool exists = false;
+                if (!load(path, true, text, exists, line.where)) return false;
+                if (exists && !read_text(text, path, depth + 1)) return false;
+            }
+        }
+        lines.push_back({ssh_config_line::kind::include_end, line.keyword, {}, line.where});
+        return true;
+    }
+
+    // Reads a whole file, at most max_file_bytes. `check_permissions`: as
+    // OpenSSH checks a user's files, refuse one others may write.
+    bool load(const std::string& path, bool check_permissions, std::string& text, bool& exists,
+              const std::string& where) {
+        std::ifstream in(path, std::ios::binary);
+        exists = static_cast<bool>(in);
+        if (!exists) return true;
+        struct stat st {};
+        if (check_permissions && user_file && ::stat(path.c_str(), &st) == 0 &&
+            ((st.st_uid != 0 && st.st_uid != ::getuid()) || (st.st_mode & 022) != 0))
+            return fail(where.empty() ? path : where, "bad owner or permissions on " + path);
+        std::string data(max_file_bytes + 1, '\0');
+        in.read(data.data(), static_cast<std::streamsize>(data.size()));
+        if (in.bad()) return fail(where.empty() ? path : where, "cannot read " + path);
+        data.resize(static_cast<std::size_t>(in.gcount()));
+        if (data.size() > max_file_bytes)
+            return fail(path, "larger than " + std::to_string(max_file_bytes) + " bytes");
+        text = std::move(data);
+        return true;
+    }
+};
+
+std::optional<ssh_config> ssh_config::parse(std::string_view text, const std::string& name,
+                                            bool user_file, const ssh_config_context& context,
+                                            std::string& problem) {
+    ssh_config_reader reader{user_file, context, problem, {}, {}};
+    if (!reader.read_text(text, name, 0)) return std::nullopt;
+    ssh_config config;
+    config.lines_ = std::move(reader.lines);
+    return config;
+}
+
+std::optional<ssh_config> ssh_config::read(const std::string& path, bool user_file,
+                                           const ssh_config_context& context,
+                                           std::string& problem) {
+    ssh_config_reader reader{user_file, context, problem, {}, {}};
+    std::string text;
+    bool exists = false;
+    // OpenSSH checks the permissions of ~/.ssh/config, not of a file given with -F.
+    const bool default_user_file = user_file && path == context.home + "/.ssh/config";
+    if (!reader.load(path, default_user_file, text, exists, "")) return std::nullopt;
+    if (exists && !reader.read_text(text, path, 0)) return std::nullopt;
+    ssh_config config;
+    config.lines_ = std::move(reader.lines);
+    return config;
+}
+
+std::optional<std::vector<ssh_config>> default_ssh_configs(const ssh_config_context& context,
+                                                           std::string& problem) {
+    std::vector<ssh_config> files;
+    for (const auto& [path, user] : {std::pair{context.home + "/.ssh/config", true},
+                                     std::pair{std::string("/etc/ssh/ssh_config"), false}}) {
+        auto file = ssh_config::read(path, user, context, problem);
+        if (!file) return std::nullopt;
+        files.push_back(std::move(*file));
+    }
+    return files;
+}
+
+} // namespace asyncfetch::ssh

@@ -1,0 +1,34 @@
+// ssh_config text as OpenSSH reads it, then resolved for a few host names.
+// Include lines are taken out first: they read the machine's files.
+#include "asyncfetch/core/text.hpp"
+#include "asyncfetch/ssh/ssh_config.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+using namespace asyncfetch;
+using namespace asyncfetch::ssh;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string text(reinterpret_cast<const char*>(data), size);
+    const auto lowered = lower(text);
+    for (std::size_t at = 0; (at = lowered.find("include", at)) != std::string::npos; ++at)
+        text[at] = 'x';
+    const ssh_config_context context{"/home/fuzz", "fuzz"};
+    std::string problem;
+    const auto file = ssh_config::parse(text, "fuzz.conf", true, context, problem);
+    if (!file) {
+        if (problem.empty()) std::abort(); // a refusal says why
+        return 0;
+    }
+    for (const char* host : {"web1", "WEB1", "db.example.org", ""}) {
+        std::string why;
+        const auto c = resolve_host(std::span(&*file, 1), host, context, why);
+        if (c)
+            (void)ssh_g_lines(*c, context);
+        else if (why.empty())
+            std::abort();
+    }
+    return 0;
+}
