@@ -3,6 +3,7 @@
 // temporary name beside its target and renamed into place when complete.
 #include "sftp_channel.hpp"
 
+#include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/ssh/sftp_names.hpp"
 
 #include <fcntl.h>
@@ -12,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <filesystem>
-#include <random>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -22,15 +22,6 @@ namespace asyncfetch::ssh {
 namespace {
 
 using namespace detail;
-
-std::string random_suffix() {
-    thread_local std::mt19937_64 gen{std::random_device{}()};
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out(12, '0');
-    for (auto& c : out)
-        c = hex[gen() & 15];
-    return out;
-}
 
 // Downloads keep the permission bits but never set-user/group-ID bits a
 // server asks for.
@@ -164,39 +155,26 @@ public:
             co_await ch_.open(remote, LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE, handle);
         if (!handle) co_return ch_.fail(opened, "get", "open " + remote);
 
-        const auto dir = fs::path(local).parent_path();
-        const auto temp =
-            (dir / temp_name_for(fs::path(local).filename().string(), random_suffix())).string();
-        // O_EXCL|O_NOFOLLOW: never write through something planted at that name.
-        const int fd =
-            ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            const auto err = errno_code();
+        // Written beside `local` under a temporary name, then renamed over it:
+        // rename(2) replaces whatever is at `local` (a link itself, not its
+        // target). Private (0600) until the remote mode is set.
+        atomic_file file;
+        if (file.open(local, 0600)) {
             co_await ch_.close(handle);
-            co_return ch_.local_fail(temp, err);
+            co_return local_file_fail(file);
         }
-        ssh_failure failed = co_await read_all(handle, fd, remote, temp);
+        ssh_failure failed = co_await read_all(handle, file, remote);
         co_await ch_.close(handle);
-        if (!failed) {
-            set_local_times_and_mode(fd, attrs);
-            if (::close(fd) != 0) failed = ch_.local_fail(temp, errno_code());
-        } else {
-            ::close(fd);
-        }
-        // rename(2) replaces whatever is at `local` (a link itself, not its target).
-        if (!failed && ::rename(temp.c_str(), local.c_str()) != 0)
-            failed = ch_.local_fail(local, errno_code());
-        if (failed) {
-            ::unlink(temp.c_str());
-            co_return failed;
-        }
+        if (failed) co_return failed; // `file` removes its temp file
+        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }))
+            co_return local_file_fail(file);
         ++ch_.stats().files;
         co_return ssh_failure{};
     }
 
 private:
-    asio::awaitable<ssh_failure> read_all(LIBSSH2_SFTP_HANDLE* handle, int fd,
-                                          const std::string& remote, const std::string& local) {
+    asio::awaitable<ssh_failure> read_all(LIBSSH2_SFTP_HANDLE* handle, atomic_file& file,
+                                          const std::string& remote) {
         std::vector<char> buf(ch_.options().buffer_size);
         for (;;) {
             const long n = co_await ch_.retry([&] {
@@ -205,18 +183,14 @@ private:
             if (n < 0) co_return ch_.fail(n, "get", "read " + remote);
             if (n == 0) co_return ssh_failure{};
             ch_.stats().bytes += static_cast<std::uint64_t>(n);
-            const char* p = buf.data();
-            std::size_t left = static_cast<std::size_t>(n);
-            while (left > 0) {
-                const ssize_t w = ::write(fd, p, left);
-                if (w < 0) {
-                    if (errno == EINTR) continue;
-                    co_return ch_.local_fail(local, errno_code());
-                }
-                p += w;
-                left -= static_cast<std::size_t>(w);
-            }
+            if (file.write({buf.data(), static_cast<std::size_t>(n)}))
+                co_return local_file_fail(file);
         }
+    }
+
+    // "local DIR/NAME: cannot write: No space left on device"
+    static ssh_failure local_file_fail(const atomic_file& file) {
+        return {make_error_code(ssh_errc::transfer_failed), "local " + file.error_message()};
     }
 
     sftp_channel& ch_;
