@@ -44,7 +44,7 @@ std::error_code atomic_file::fail(const char* step, int error) {
     return error_;
 }
 
-std::error_code atomic_file::open(std::string path) {
+std::error_code atomic_file::open(std::string path, unsigned mode) {
     discard();
     path_ = std::move(path);
     error_.clear();
@@ -57,7 +57,7 @@ std::error_code atomic_file::open(std::string path) {
         temp_.clear();
         return fail("create a temp file beside it", error);
     }
-    ::fchmod(fd, 0666 & ~umask_now());
+    ::fchmod(fd, static_cast<mode_t>(mode) & 07777 & ~umask_now());
     stream_ = ::fdopen(fd, "w");
     if (!stream_) {
         const int error = errno;
@@ -75,10 +75,11 @@ std::error_code atomic_file::write(std::string_view bytes) {
     return {};
 }
 
-std::error_code atomic_file::commit() {
+std::error_code atomic_file::commit(const std::function<void(int fd)>& before_rename) {
     if (error_) return error_;
     if (!stream_) return fail("write", EBADF);
     if (std::fflush(stream_) != 0) return fail("write", errno);
+    if (before_rename) before_rename(::fileno(stream_));
     if (::fsync(::fileno(stream_)) != 0) return fail("sync", errno);
     const int closed = std::fclose(stream_);
     stream_ = nullptr;

@@ -1,6 +1,6 @@
 // Reading one HTTP/1.1 response, bounded in every part, for the client's I/O
-// (client.cpp is the only includer: it keeps the Beast instantiations in one
-// translation unit). A hostile server can make its own URL fail, but cannot
+// (exchange.cpp alone calls read_response: it keeps the Beast instantiations
+// in one translation unit). A hostile server can make its own URL fail, but cannot
 // grow memory without limit or hand a response to the wrong request.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "asyncfetch/schedule/dry_run.hpp"
 
+#include "asyncfetch/schedule/plan.hpp"
+
 #include <chrono>
 #include <cstdio>
 
@@ -37,16 +39,14 @@ int print_dry_run(const config& c, const std::string& only_job) {
         }
         const auto& s = *job.schedule;
         std::printf("  %s\n", describe_schedule(s).c_str());
-        sys_seconds t = now;
-        for (int i = 0; i < 5; ++i) {
-            if (s.cron) {
-                auto next = s.cron->next_after(t, s.zone);
-                if (!next) break;
-                t = *next;
-            } else if (i > 0) {
-                t += std::chrono::ceil<std::chrono::seconds>(s.every);
-            }
-            std::printf("  %s\n", format_time(t, s.zone).c_str());
+        // The scheduler's own plan, each fire planned as the run before it
+        // fires (times before jitter: the jitter is drawn at run time).
+        auto t = next_fire_time(s, now, std::nullopt, 0);
+        for (int i = 0; i < 5 && t.base != sys_clock::time_point::max(); ++i) {
+            std::printf(
+                "  %s\n",
+                format_time(std::chrono::floor<std::chrono::seconds>(t.base), s.zone).c_str());
+            t = next_fire_time(s, t.base, t.base, 0);
         }
     }
     std::printf("run log: %s\n", c.run_log.c_str());

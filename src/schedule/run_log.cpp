@@ -1,8 +1,9 @@
 #include "asyncfetch/schedule/run_log.hpp"
 
-#include <nlohmann/json.hpp>
+#include "asyncfetch/core/atomic_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 
@@ -26,6 +27,25 @@ std::map<std::string, unsigned> last_run_numbers(const std::string& run_log) {
         n = std::max(n, run->get<unsigned>());
     }
     return last;
+}
+
+std::string run_log_writer::open(const std::string& path) {
+    std::unique_ptr<std::FILE, closer> file(std::fopen(path.c_str(), "a"));
+    if (!file) return file_error_message(path, "append", errno);
+    file_ = std::move(file);
+    path_ = path;
+    return {};
+}
+
+// A line that cannot be written leaves the stream usable for the next one.
+std::string run_log_writer::append(const nlohmann::ordered_json& line) {
+    const auto text = line.dump() + "\n";
+    if (std::fwrite(text.data(), 1, text.size(), file_.get()) == text.size() &&
+        std::fflush(file_.get()) == 0)
+        return {};
+    const int error = errno;
+    std::clearerr(file_.get());
+    return file_error_message(path_, "write the run log", error);
 }
 
 } // namespace asyncfetch::schedule

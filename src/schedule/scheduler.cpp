@@ -1,16 +1,16 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
-#include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
+#include "asyncfetch/schedule/job_run.hpp"
+#include "asyncfetch/schedule/plan.hpp"
 #include "asyncfetch/schedule/run_log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -19,39 +19,18 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <random>
 
 namespace asio = boost::asio;
-namespace fs = std::filesystem;
 using sys_clock = std::chrono::system_clock;
 using json = nlohmann::ordered_json;
 
 namespace asyncfetch::schedule {
 namespace {
-
-std::string iso(sys_clock::time_point t) {
-    return format_time(std::chrono::floor<std::chrono::seconds>(t), time_zone::utc);
-}
-
-// A run-log line as a person reads it.
-std::string run_summary(const json& line) {
-    const auto status = line["status"].get<std::string>();
-    if (status == "error") return "error: " + line["error"].get<std::string>();
-    char text[160];
-    std::snprintf(text, sizeof text, "%s: %d targets, %d ok, %d failed, %d cancelled in %.3f s -> ",
-                  status.c_str(), line["targets"].get<int>(), line["ok"].get<int>(),
-                  line["failed"].get<int>(), line["cancelled"].get<int>(),
-                  line["elapsed_s"].get<double>());
-    return text + line["output"].get<std::string>();
-}
 
 // One job's place in the schedule.
 struct job_state {
@@ -61,12 +40,6 @@ struct job_state {
     bool running = false, queued = false;
     unsigned runs = 0;
 };
-
-bool same_schedule(const std::optional<schedule_spec>& a, const std::optional<schedule_spec>& b) {
-    if (!a || !b) return !a && !b;
-    return (a->cron ? a->cron->text() : "") == (b->cron ? b->cron->text() : "") &&
-           a->every == b->every && a->jitter == b->jitter && a->zone == b->zone;
-}
 
 class scheduler {
 public:
@@ -99,9 +72,8 @@ public:
             next[s->spec.name] = s;
         }
         if (next.empty()) return false;
-        if (!log_ || c.run_log != config_.run_log) {
-            log_.reset(std::fopen(c.run_log.c_str(), "a"));
-            if (!log_) throw std::runtime_error(file_error_message(c.run_log, "append", errno));
+        if (!log_.is_open() || c.run_log != config_.run_log) {
+            if (auto error = log_.open(c.run_log); !error.empty()) throw std::runtime_error(error);
         }
         jobs_ = std::move(next);
         config_ = std::move(c);
@@ -166,30 +138,16 @@ public:
 private:
     void say(const std::string& text) {
         if (!options_.quiet)
-            std::fprintf(stderr, "%s %s\n", iso(sys_clock::now()).c_str(), text.c_str());
+            std::fprintf(stderr, "%s %s\n", utc_stamp(sys_clock::now()).c_str(), text.c_str());
     }
 
-    std::chrono::milliseconds jitter(const schedule_spec& s) {
-        if (s.jitter.count() <= 0) return {};
-        return std::chrono::milliseconds(
-            std::uniform_int_distribution<std::int64_t>(0, s.jitter.count() - 1)(rng_));
-    }
-
-    // The next fire time: `every` jobs first fire at once, then each period
-    // (missed periods are not made up); cron jobs at the next matching minute.
+    // The next fire time (schedule/plan.hpp), the jitter drawn here.
     void plan(job_state& s, sys_clock::time_point now, bool first) {
-        const auto& sched = *s.spec.schedule;
-        if (sched.cron) {
-            const auto from =
-                std::chrono::floor<std::chrono::seconds>(first ? now : std::max(now, s.base));
-            s.base = sched.cron->next_after(from, sched.zone).value_or(sys_seconds::max());
-        } else if (first) {
-            s.base = now;
-        } else {
-            while (s.base <= now)
-                s.base += sched.every;
-        }
-        s.due = s.base == sys_clock::time_point::max() ? s.base : s.base + jitter(sched);
+        std::optional<sys_clock::time_point> previous;
+        if (!first) previous = s.base;
+        const auto next = next_fire_time(*s.spec.schedule, now, previous, rng_());
+        s.base = next.base;
+        s.due = next.due;
     }
 
     void fire(const std::shared_ptr<job_state>& s) {
@@ -203,7 +161,7 @@ private:
         say("job " + name + ": still running; this run is skipped");
         json line;
         line["job"] = name;
-        line["start"] = iso(sys_clock::now());
+        line["start"] = utc_stamp(sys_clock::now());
         line["status"] = "skipped";
         line["reason"] = "the previous run was still going (overlap: skip)";
         log(line);
@@ -229,76 +187,13 @@ private:
     asio::awaitable<void> run(std::shared_ptr<job_state> s) {
         const auto spec = s->spec; // a reload during the run does not change it
         const auto number = ++s->runs;
-        const auto started = sys_clock::now();
-        json line;
-        line["job"] = spec.name;
-        line["run"] = number;
-        line["start"] = iso(started);
-        try {
-            co_await run_to_file(spec, number, started, line);
-        } catch (const std::exception& e) {
-            line["status"] = "error";
-            line["error"] = error_message(e);
-        }
-        line["end"] = iso(sys_clock::now());
-        line["elapsed_s"] =
-            std::round(std::chrono::duration<double>(sys_clock::now() - started).count() * 1000) /
-            1000;
+        const run_context context{config_, stop_runs_, runs_cancelled_, write_failed_,
+                                  [this](const std::string& text) { say(text); }};
+        const auto line = co_await run_job(context, spec, number);
         if (line["status"] != "ok") any_failed_ = true;
         log(line);
         say("job " + spec.name + " run " + std::to_string(number) + ": " + run_summary(line));
         finished(s);
-    }
-
-    asio::awaitable<void> run_to_file(const job_spec& spec, unsigned number,
-                                      sys_clock::time_point started, json& line) {
-        auto targets = read_job_targets(config_, spec);
-        const auto& problems = targets.input.problems;
-        if (!problems.empty() && (!spec.keep_going || problems.front().line == 0)) {
-            auto text = format_problems(targets.source, problems);
-            text.pop_back();
-            throw std::runtime_error(text);
-        }
-        const fs::path final_path = expand_output(spec.output, spec.name, started, number);
-        if (final_path.has_parent_path()) fs::create_directories(final_path.parent_path());
-        say("job " + spec.name + " run " + std::to_string(number) + ": started (" +
-            std::to_string(targets.input.targets.size() + problems.size()) + " targets)");
-        bool cancelled = false;
-        report::summary totals;
-        {
-            // Records go to a temp file beside the output, renamed over it
-            // only when complete and on disk: a failed run keeps the old one.
-            report::output out({final_path.string(), false, false, true});
-            const auto kind = make_job_kind(spec);
-            std::exception_ptr failure;
-            auto work = [&]() -> asio::awaitable<void> {
-                try {
-                    co_await app::run_recorded(spec.run, kind, targets.input.targets, problems,
-                                               out);
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-            };
-            auto stop = [&]() -> asio::awaitable<void> {
-                boost::system::error_code ec;
-                co_await stop_runs_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            };
-            using namespace asio::experimental::awaitable_operators;
-            co_await (work() || stop());
-            cancelled = runs_cancelled_;
-            if (failure) std::rethrow_exception(failure); // `out` removes its temp file
-            if (!out.finish()) {
-                write_failed_ = true;
-                throw std::runtime_error(out.write_error());
-            }
-            totals = out.totals();
-        }
-        line["status"] = cancelled ? "cancelled" : totals.failed() > 0 ? "failed" : "ok";
-        line["targets"] = totals.total();
-        line["ok"] = totals.ok();
-        line["failed"] = totals.failed();
-        line["cancelled"] = totals.cancelled();
-        line["output"] = final_path.string();
     }
 
     // Waits for the running jobs; once stopping, cancels them after the grace period.
@@ -351,26 +246,18 @@ private:
     // A run-log line that cannot be written is said on stderr (whatever
     // --quiet says) and fails the scheduler's exit status.
     void log(const json& line) {
-        const auto text = line.dump() + "\n";
-        if (std::fwrite(text.data(), 1, text.size(), log_.get()) == text.size() &&
-            std::fflush(log_.get()) == 0)
-            return;
-        const int error = errno;
-        std::clearerr(log_.get());
+        const auto error = log_.append(line);
+        if (error.empty()) return;
         write_failed_ = true;
-        std::fprintf(stderr, "%s asyncfetch: %s\n", iso(sys_clock::now()).c_str(),
-                     file_error_message(config_.run_log, "write the run log", error).c_str());
+        std::fprintf(stderr, "%s asyncfetch: %s\n", utc_stamp(sys_clock::now()).c_str(),
+                     error.c_str());
     }
-
-    struct file_closer {
-        void operator()(std::FILE* f) const { std::fclose(f); }
-    };
 
     asio::io_context& ctx_;
     const scheduler_options& options_;
     config config_;
     std::map<std::string, std::shared_ptr<job_state>> jobs_;
-    std::unique_ptr<std::FILE, file_closer> log_;
+    run_log_writer log_;
     asio::system_timer wake_;      // the main loop sleeps on it; cancelled to look again
     asio::steady_timer stop_runs_; // cancelled to cancel every running job
     asio::steady_timer idle_;      // cancelled when a run ends or a stop begins
@@ -383,23 +270,6 @@ private:
 };
 
 } // namespace
-
-std::string expand_output(const std::string& pattern, const std::string& job,
-                          sys_clock::time_point start, unsigned run) {
-    const std::time_t t = sys_clock::to_time_t(start);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    std::string out = pattern;
-    for (auto [word, value] : {std::pair<std::string, std::string>{"{job}", job},
-                               {"{time}", stamp},
-                               {"{run}", std::to_string(run)}})
-        for (auto at = out.find(word); at != std::string::npos;
-             at = out.find(word, at + value.size()))
-            out.replace(at, word.size(), value);
-    return out;
-}
 
 int run_scheduler(const scheduler_options& options) {
     auto loaded = load_config(options.config_path);

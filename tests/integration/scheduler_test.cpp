@@ -224,6 +224,27 @@ TEST_CASE("run: SIGHUP reloads a valid config and refuses an invalid one") {
     CHECK(count_status(log, "b", "ok") >= 1);
 }
 
+TEST_CASE("run: a reload whose run log cannot be opened is refused, the old log goes on") {
+    testserver::server server;
+    const auto base = server.base_url();
+    temp_dir dir;
+    const auto job = fetch_job("a", {base + "/bytes/1"}, R"("schedule": {"every": "1s"})");
+    const auto config = dir.write("c.json", config_of({job}));
+    child scheduler(asyncfetch_cmd({"run", config}));
+    sleep_s(1.5);
+    dir.write("c.json", R"({"run_log": "no-such-dir/runs.jsonl", "jobs": [)" + job + "]}");
+    scheduler.signal(SIGHUP);
+    sleep_s(0.3);
+    const auto runs_before = count_status(run_log(dir), "a", "ok");
+    sleep_s(2);
+    scheduler.signal(SIGTERM);
+    const auto res = scheduler.wait(30);
+    CHECK_MESSAGE(res.status == 0, res.err);
+    CHECK(res.err.find("no-such-dir/runs.jsonl: cannot append") != std::string::npos);
+    CHECK(res.err.find("reload refused: the previous config keeps running") != std::string::npos);
+    CHECK(count_status(run_log(dir), "a", "ok") > runs_before);
+}
+
 TEST_CASE("run --dry-run: the example configs in configs/ are valid") {
     for (const char* name : {"crawl.json", "fleet.json"}) {
         CAPTURE(name);

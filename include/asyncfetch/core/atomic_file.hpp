@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -18,13 +19,17 @@ public:
     atomic_file(const atomic_file&) = delete;
     atomic_file& operator=(const atomic_file&) = delete;
 
-    // Creates ".NAME.XXXXXX" beside `path` (mode 0666 less the umask, as a
-    // plain open would give; mkstemp's 0600 is not what the user's umask says).
-    std::error_code open(std::string path);
+    // Creates ".NAME.XXXXXX" beside `path` (exclusively: nothing planted at
+    // that name is written through), with `mode` less the umask as a plain
+    // open would give (mkstemp's 0600 is not what the user's umask says).
+    // A download of unknown contents passes 0600 until it knows its mode.
+    std::error_code open(std::string path, unsigned mode = 0666);
     // Buffered; a failure is sticky (every later call returns it).
     std::error_code write(std::string_view bytes);
-    // Flush, fsync, close, rename over the path, fsync the directory.
-    std::error_code commit();
+    // Flush, then `before_rename` on the file's descriptor (to set its mode
+    // and times: a write after it would change them), fsync, close, rename
+    // over the path, fsync the directory.
+    std::error_code commit(const std::function<void(int fd)>& before_rename = {});
     // Removes the temp file (the destructor does it if commit was not reached).
     void discard() noexcept;
 

@@ -24,8 +24,4 @@ struct scheduler_options {
 // failed targets (--once), 2 a config problem.
 int run_scheduler(const scheduler_options& options);
 
-// The output path of one run: {job}, {time} (UTC, 20261123T101500Z) and {run}.
-std::string expand_output(const std::string& pattern, const std::string& job,
-                          std::chrono::system_clock::time_point start, unsigned run);
-
 } // namespace asyncfetch::schedule

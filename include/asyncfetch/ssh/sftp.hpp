@@ -9,23 +9,10 @@
 #include "asyncfetch/ssh/session.hpp"
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace asyncfetch::ssh {
-
-// Sans I/O: why a name from a remote directory listing may not become a local
-// path component ("", ".", "..", anything holding '/' or NUL), or nullopt.
-std::optional<std::string> unsafe_name_problem(std::string_view name);
-
-// The last component of a path as `basename` prints it ("a/b/" -> "b"; "/" -> "").
-std::string last_component(std::string_view path);
-
-// A sibling name for writing `final_name` before renaming it into place:
-// ".<name>.af-part-<suffix>".
-std::string temp_name_for(std::string_view final_name, std::string_view suffix);
 
 struct transfer_options {
     bool recursive = false;             // -r: directories and their contents

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 using namespace asyncfetch;
@@ -70,4 +72,28 @@ TEST_CASE("write_file_atomically: an empty string or the error") {
     CHECK(read_file(dir.file("a")) == "bytes");
     CHECK(write_file_atomically(dir.file("no/a"), "bytes").find("No such file") !=
           std::string::npos);
+}
+
+TEST_CASE("atomic_file: an asked mode less the umask, and mode and times set before the rename "
+          "stay") {
+    temp_dir dir;
+    const auto path = dir.file("download.bin");
+    atomic_file f;
+    REQUIRE_FALSE(f.open(path, 0600));
+    struct stat st {};
+    // The temp file (the only entry) is private while its contents arrive.
+    const auto temp = fs::directory_iterator(dir.path())->path();
+    REQUIRE(::stat(temp.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK_FALSE(f.write(std::string(100000, 'x'))); // more than stdio's buffer holds
+    CHECK_FALSE(f.write("tail"));
+    const timespec times[2] = {{1000000000, 0}, {1234567890, 0}};
+    CHECK_FALSE(f.commit([&](int fd) {
+        ::fchmod(fd, 0640);
+        ::futimens(fd, times);
+    }));
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0640);
+    CHECK(st.st_mtime == 1234567890); // no buffered write came after it
+    CHECK(st.st_size == 100004);
 }

@@ -1,5 +1,5 @@
 // The rules that keep remote names from choosing local paths, without a server.
-#include "asyncfetch/ssh/sftp.hpp"
+#include "asyncfetch/ssh/sftp_names.hpp"
 
 #include <doctest/doctest.h>
 
@@ -31,4 +31,16 @@ TEST_CASE("last_component is what basename prints") {
 TEST_CASE("temporary names are hidden siblings that say what they are") {
     CHECK(temp_name_for("data.bin", "0a1b") == ".data.bin.af-part-0a1b");
     CHECK_FALSE(unsafe_name_problem(temp_name_for("x", "1")));
+}
+
+TEST_CASE("remote paths are joined and split without doubled or lost slashes") {
+    CHECK(join_remote("dir", "a.txt") == "dir/a.txt");
+    CHECK(join_remote("dir/", "a.txt") == "dir/a.txt");
+    CHECK(join_remote("/", "etc") == "/etc");
+    CHECK(join_remote("", "a.txt") == "a.txt");
+    CHECK(remote_parent("/var/log/syslog") == "/var/log");
+    CHECK(remote_parent("/syslog") == "/");
+    CHECK(remote_parent("syslog") == "");
+    CHECK(join_remote(remote_parent("dir/a.txt"), temp_name_for("a.txt", "x")) ==
+          "dir/.a.txt.af-part-x");
 }

@@ -1,0 +1,72 @@
+// The client's state and its steps, one file per seam: client.cpp (attempts
+// and redirects), connection_pool.cpp (a slot, a kept-alive connection or a
+// new one), open_connection.cpp (resolve, connect, TLS) and exchange.cpp (one
+// request and its response: the Beast HTTP instantiations). Private to src/http.
+#pragma once
+
+#include "connection.hpp"
+#include "phase_budget.hpp"
+#include "response_reader.hpp"
+
+#include "asyncfetch/core/dns.hpp"
+#include "asyncfetch/core/tls.hpp"
+#include "asyncfetch/http/client.hpp"
+#include "asyncfetch/http/url.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <optional>
+#include <random>
+#include <unordered_map>
+
+namespace asyncfetch::http {
+
+struct client::impl {
+    using clock_type = detail::clock_type;
+    using connection = detail::connection;
+    using failure = detail::failure;
+    using host_pool = detail::host_pool;
+    using response = detail::response;
+
+    impl(boost::asio::any_io_executor executor, client_options opts)
+        : ex(std::move(executor)), options(std::move(opts)),
+          resolver(dns::loop_resolver(ex, options.dns)), rng(std::random_device{}()) {}
+
+    // Made on the first https URL: loading the system's CA store costs ~50 ms
+    // of CPU, which a run of plain http URLs should not pay.
+    boost::asio::ssl::context& tls_context() {
+        if (!tls) tls.emplace(client_tls_context(options.verify_tls, options.ca_file));
+        return *tls;
+    }
+
+    boost::asio::awaitable<fetch_result> fetch(std::string url);
+    boost::asio::awaitable<attempt_outcome> follow_redirects(const http_url& start,
+                                                             fetch_result& res);
+    boost::asio::awaitable<failure> request_once(const http_url& url, bool with_credentials,
+                                                 response& resp, fetch_result& res);
+    boost::asio::awaitable<failure> open_connection(const http_url& url,
+                                                    clock_type::time_point deadline,
+                                                    std::unique_ptr<connection>& conn);
+    boost::asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
+                                            std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
+    boost::asio::awaitable<failure> exchange(connection& conn, const http_url& url,
+                                             bool with_credentials, clock_type::time_point deadline,
+                                             response& resp);
+    template <class Stream>
+    boost::asio::awaitable<failure> exchange_on(Stream& stream, boost::beast::flat_buffer& buffer,
+                                                const http_url& url, bool with_credentials,
+                                                clock_type::time_point deadline, response& resp);
+    host_pool& pool_for(const http_url& url);
+    // Closes the longest-kept idle connection of some origin; false when none is idle.
+    bool close_one_idle();
+
+    boost::asio::any_io_executor ex;
+    client_options options;
+    std::optional<boost::asio::ssl::context> tls;
+    std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
+    std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
+    client_stats stats;
+    std::minstd_rand rng;
+};
+
+} // namespace asyncfetch::http

@@ -1,0 +1,100 @@
+// Requests to an origin: a --per-host slot, then a kept-alive connection
+// that is still usable, or a new one; a reused connection the server had
+// closed while idle is replaced and the request sent again.
+#include "client_impl.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+
+namespace asio = boost::asio;
+
+namespace asyncfetch::http {
+
+using detail::failure;
+using detail::response;
+
+namespace detail {
+
+bool idle_connection_usable(connection& conn) {
+    if (conn.buffer.size() != 0) return false;
+    if (conn.stream.index() == 1) {
+        // TLS bytes already read from the socket wait in OpenSSL's buffers or
+        // in the BIO that Asio feeds it: the socket alone would miss them.
+        SSL* ssl = std::get<1>(conn.stream).native_handle();
+        if (SSL_has_pending(ssl) || BIO_pending(SSL_get_rbio(ssl)) > 0) return false;
+    }
+    pollfd p{conn.tcp().socket().native_handle(), POLLIN | POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) == 0;
+}
+
+} // namespace detail
+
+namespace {
+
+// Counts a request on the wire for as long as it lives.
+struct in_flight_count {
+    explicit in_flight_count(client_stats& s) : stats(s) {
+        stats.peak_in_flight = std::max(stats.peak_in_flight, ++stats.in_flight);
+    }
+    ~in_flight_count() { --stats.in_flight; }
+    in_flight_count(const in_flight_count&) = delete;
+    in_flight_count& operator=(const in_flight_count&) = delete;
+    client_stats& stats;
+};
+
+} // namespace
+
+client::impl::host_pool& client::impl::pool_for(const http_url& url) {
+    auto& pool = pools[url.origin()];
+    if (!pool) pool = std::make_unique<host_pool>(ex, options.per_host);
+    return *pool;
+}
+
+asio::awaitable<failure> client::impl::request_once(const http_url& url, bool with_credentials,
+                                                    response& resp, fetch_result& res) {
+    auto& pool = pool_for(url);
+    // Wait for a free slot for this host (--per-host); the summary reports the wait.
+    const bool must_wait = pool.slots.full();
+    const auto asked = clock_type::now();
+    auto permit = co_await pool.slots.acquire();
+    if (must_wait)
+        res.queued_ms +=
+            std::chrono::duration<double, std::milli>(clock_type::now() - asked).count();
+    const in_flight_count counted(stats);
+    res.in_flight_at_start = std::max(res.in_flight_at_start, stats.in_flight);
+    const auto deadline = clock_type::now() + options.limits.request;
+    for (;;) {
+        std::unique_ptr<connection> conn;
+        while (!conn && !pool.idle.empty()) {
+            conn = std::move(pool.idle.back());
+            pool.idle.pop_back();
+            if (!detail::idle_connection_usable(*conn)) conn.reset(); // closed here
+        }
+        const bool reused = conn != nullptr;
+        if (reused) {
+            ++stats.connections_reused;
+        } else if (auto failed = co_await open_connection(url, deadline, conn)) {
+            co_return failed;
+        }
+
+        resp = response{};
+        auto failed = co_await exchange(*conn, url, with_credentials, deadline, resp);
+        // An idle connection the server had closed: send again on another.
+        if (failed && reused && !resp.got_some && detail::is_stale_connection(failed.ec)) continue;
+        // After a failure the stream's state is unknown: the connection closes.
+        if (!failed && resp.keep_alive) pool.idle.push_back(std::move(conn));
+        co_return failed;
+    }
+}
+
+bool client::impl::close_one_idle() {
+    for (auto& [origin, pool] : pools) {
+        if (pool->idle.empty()) continue;
+        pool->idle.erase(pool->idle.begin()); // reuse takes from the back
+        return true;
+    }
+    return false;
+}
+
+} // namespace asyncfetch::http

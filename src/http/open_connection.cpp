@@ -1,0 +1,127 @@
+// A new connection to an origin: resolve on the loop's resolver, connect
+// (Happy Eyeballs), then the TLS handshake, each within its phase budget.
+// Instantiates the TLS stream's handshake: keep such code in few files (each
+// Beast/SSL translation unit costs ~20 s and ~1.3 GB to compile).
+#include "client_impl.hpp"
+
+#include "asyncfetch/core/connect.hpp"
+#include "asyncfetch/core/timeout.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <openssl/x509v3.h>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace asyncfetch::http {
+namespace {
+
+using detail::budget;
+using detail::fail;
+using detail::failure;
+using detail::timeout_code;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// A connect failure for the record. Running out of descriptors names the
+// limit: it is this URL's failure, not a cancel.
+bool out_of_descriptors(const error_code& ec) {
+    return ec == boost::system::errc::too_many_files_open ||
+           ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+failure connect_failure(const std::string& where, const error_code& ec) {
+    if (ec == boost::system::errc::too_many_files_open) {
+        return {ec, true,
+                "connect " + where +
+                    ": too many open files (the process's limit, ulimit -n: "
+                    "raise it or lower -c)"};
+    }
+    if (ec == boost::system::errc::too_many_files_open_in_system)
+        return {ec, true, "connect " + where + ": too many open files (the system's limit)"};
+    return fail("connect " + where, ec, true);
+}
+
+std::string tls_failure_reason(SSL* ssl, const error_code& ec) {
+    const long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK)
+        return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    return ec.message();
+}
+
+} // namespace
+
+asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::time_point deadline,
+                                               std::vector<tcp::endpoint>& endpoints) {
+    if (url.host_is_ip) {
+        endpoints = {tcp::endpoint(asio::ip::make_address(url.host), url.port)};
+        co_return failure{};
+    }
+    // The loop's resolver: cached while the TTL lasts, one query per name
+    // however many requests ask, its timeout counted from when it is sent.
+    const auto b = budget(options.limits.resolve, deadline);
+    auto found = co_await resolver->resolve(url.host, dns::family::any, b.limit);
+    if (found.queried) ++stats.dns_lookups;
+    if (found.ec == errc::resolve_timeout)
+        co_return fail("resolve " + url.host, timeout_code(b, errc::resolve_timeout));
+    if (found.ec) co_return fail("resolve " + url.host, found.ec);
+    for (const auto& address : found.addresses)
+        endpoints.emplace_back(address, url.port);
+    co_return failure{};
+}
+
+asio::awaitable<failure> client::impl::open_connection(const http_url& url,
+                                                       clock_type::time_point deadline,
+                                                       std::unique_ptr<connection>& conn) {
+    // Resolve the host name (cached for the run).
+    std::vector<tcp::endpoint> endpoints;
+    if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
+
+    // Connect: the addresses raced by Happy Eyeballs (RFC 8305), the first to
+    // answer wins. Each attempt's socket is opened here, so running out of
+    // descriptors is seen as that, and idle keep-alive connections (to any
+    // origin) give theirs back first: -c was fitted to the limit, the idle
+    // pool was not.
+    conn = url.tls ? std::make_unique<connection>(ex, tls_context())
+                   : std::make_unique<connection>(ex);
+    auto& tcp_stream = conn->tcp();
+    const auto connect_budget = budget(options.limits.connect, deadline);
+    const std::string where = url.host_header;
+    auto open = [this](tcp::socket& socket, const tcp::endpoint& endpoint) {
+        error_code ec;
+        socket.open(endpoint.protocol(), ec);
+        while (out_of_descriptors(ec) && close_one_idle())
+            socket.open(endpoint.protocol(), ec);
+        return ec;
+    };
+    auto racing = happy_eyeballs_connect(std::move(endpoints), open);
+    auto raced = co_await with_timeout(std::move(racing), connect_budget.limit);
+    if (!raced)
+        co_return fail("connect " + where, timeout_code(connect_budget, errc::connect_timeout),
+                       true);
+    if (raced->ec) co_return connect_failure(where, raced->ec);
+    tcp_stream.socket() = std::move(*raced->socket);
+    ++stats.connections_opened;
+    // Small requests must not wait for Nagle / delayed ACKs.
+    error_code ignored;
+    tcp_stream.socket().set_option(tcp::no_delay(true), ignored);
+    if (!url.tls) co_return failure{};
+
+    // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
+    auto& tls_stream = std::get<1>(conn->stream);
+    SSL* ssl = tls_stream.native_handle();
+    expect_host(ssl, url.host, url.host_is_ip);
+    const auto tls_budget = budget(options.limits.tls, deadline);
+    tcp_stream.expires_after(tls_budget.limit);
+    auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+    if (hs_ec == beast::error::timeout)
+        co_return fail("tls " + where, timeout_code(tls_budget, errc::tls_timeout));
+    if (hs_ec)
+        co_return failure{hs_ec, false, "tls " + where + ": " + tls_failure_reason(ssl, hs_ec)};
+    co_return failure{};
+}
+
+} // namespace asyncfetch::http

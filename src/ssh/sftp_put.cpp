@@ -1,0 +1,232 @@
+// SFTP put: a local file or tree to the host, each file written under a
+// temporary name beside its target and renamed into place when complete.
+#include "sftp_channel.hpp"
+
+#include "asyncfetch/ssh/sftp_names.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace asyncfetch::ssh {
+namespace {
+
+using namespace detail;
+
+constexpr unsigned long permission_bits = 07777;
+
+// The permission bits and times of a local file, as SFTP attributes to set.
+LIBSSH2_SFTP_ATTRIBUTES mode_and_times(const struct stat& st) {
+    LIBSSH2_SFTP_ATTRIBUTES attrs{};
+    attrs.flags = LIBSSH2_SFTP_ATTR_PERMISSIONS | LIBSSH2_SFTP_ATTR_ACMODTIME;
+    attrs.permissions = st.st_mode & permission_bits;
+    attrs.atime = static_cast<unsigned long>(st.st_atime);
+    attrs.mtime = static_cast<unsigned long>(st.st_mtime);
+    return attrs;
+}
+
+std::string random_suffix() {
+    thread_local std::mt19937_64 gen{std::random_device{}()};
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out(12, '0');
+    for (auto& c : out)
+        c = hex[gen() & 15];
+    return out;
+}
+
+// The copy steps of a put as coroutines over one channel.
+class uploader {
+public:
+    explicit uploader(sftp_channel& ch) : ch_(ch) {}
+
+    asio::awaitable<ssh_failure> put(const std::string& local, const std::string& remote) {
+        std::error_code ec;
+        const auto status = fs::status(local, ec);
+        if (ec || !fs::exists(status))
+            co_return ch_.local_fail(
+                local, ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory));
+        const bool is_dir = fs::is_directory(status);
+        if (is_dir && !ch_.options().recursive)
+            co_return ch_.transfer_fail("put " + local + ": is a directory (use -r)");
+        if (!is_dir && !fs::is_regular_file(status))
+            co_return ch_.transfer_fail("put " + local + ": not a regular file");
+        // Into an existing remote directory, under the local name (like scp).
+        std::string target = remote;
+        LIBSSH2_SFTP_ATTRIBUTES attrs{};
+        if (co_await ch_.stat(remote, LIBSSH2_SFTP_STAT, attrs) == 0 &&
+            LIBSSH2_SFTP_S_ISDIR(attrs.permissions)) {
+            const auto name = fs::weakly_canonical(local).filename().string();
+            if (name.empty())
+                co_return ch_.transfer_fail("put " + local + ": cannot name it remotely");
+            target = join_remote(remote, name);
+        }
+        // (No co_await inside ?: : GCC 12 destroys the frame under the result.)
+        if (is_dir) co_return co_await put_tree(local, target);
+        co_return co_await put_file(local, target);
+    }
+
+    asio::awaitable<ssh_failure> put_tree(const std::string& local, const std::string& remote) {
+        struct stat st {};
+        if (::stat(local.c_str(), &st) != 0) co_return ch_.local_fail(local, errno_code());
+        // Created owner-writable so the contents can go in; the real mode comes last.
+        const long made = co_await ch_.retry([&] {
+            return libssh2_sftp_mkdir_ex(ch_.sftp(), remote.data(), path_len(remote), 0700);
+        });
+        if (made != 0) {
+            LIBSSH2_SFTP_ATTRIBUTES attrs{};
+            const bool is_dir = co_await ch_.stat(remote, LIBSSH2_SFTP_STAT, attrs) == 0 &&
+                                LIBSSH2_SFTP_S_ISDIR(attrs.permissions);
+            if (!is_dir) co_return ch_.fail(made, "put", "mkdir " + remote);
+        }
+        ++ch_.stats().directories;
+        std::vector<fs::directory_entry> entries;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(local, ec))
+            entries.push_back(e);
+        if (ec) co_return ch_.local_fail(local, ec);
+        std::sort(entries.begin(), entries.end());
+        for (const auto& e : entries) {
+            const auto name = e.path().filename().string();
+            const auto from = e.path().string();
+            const auto to = join_remote(remote, name);
+            // Symbolic links are followed to files; a linked directory is not
+            // entered (it could loop or leave the tree).
+            if (e.is_symlink(ec) && e.is_directory(ec)) {
+                ch_.stats().skipped.push_back(from +
+                                              ": symbolic link to a directory, not followed");
+                continue;
+            }
+            ssh_failure failed;
+            if (e.is_directory(ec))
+                failed = co_await put_tree(from, to);
+            else if (e.is_regular_file(ec))
+                failed = co_await put_file(from, to);
+            else
+                ch_.stats().skipped.push_back(from + ": not a regular file or directory");
+            if (failed) co_return failed;
+        }
+        co_return co_await set_remote_times_and_mode(remote, st);
+    }
+
+    asio::awaitable<ssh_failure> put_file(const std::string& local, const std::string& remote) {
+        const int fd = ::open(local.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) co_return ch_.local_fail(local, errno_code());
+        struct closer {
+            int fd;
+            ~closer() { ::close(fd); }
+        } close_fd{fd};
+        struct stat st {};
+        if (::fstat(fd, &st) != 0) co_return ch_.local_fail(local, errno_code());
+
+        const auto temp = join_remote(remote_parent(remote),
+                                      temp_name_for(last_component(remote), random_suffix()));
+        LIBSSH2_SFTP_HANDLE* handle = nullptr;
+        const long opened =
+            co_await ch_.open(temp, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600,
+                              LIBSSH2_SFTP_OPENFILE, handle);
+        if (!handle) co_return ch_.fail(opened, "put", "open " + temp);
+
+        ssh_failure failed = co_await write_all(fd, handle, local, remote);
+        if (!failed) {
+            // Mode and times while the handle is open (no path lookups, no umask).
+            auto attrs = mode_and_times(st);
+            const long set =
+                co_await ch_.retry([&] { return libssh2_sftp_fsetstat(handle, &attrs); });
+            if (set != 0) failed = ch_.fail(set, "put", "set mode and times of " + remote);
+        }
+        const long closed = co_await ch_.close(handle);
+        if (!failed && closed != 0) failed = ch_.fail(closed, "put", "close " + remote);
+        if (!failed) failed = co_await rename_into_place(temp, remote);
+        if (failed) {
+            co_await ch_.retry(
+                [&] { return libssh2_sftp_unlink_ex(ch_.sftp(), temp.data(), path_len(temp)); });
+            co_return failed;
+        }
+        ++ch_.stats().files;
+        co_return ssh_failure{};
+    }
+
+private:
+    asio::awaitable<ssh_failure> write_all(int fd, LIBSSH2_SFTP_HANDLE* handle,
+                                           const std::string& local, const std::string& remote) {
+        std::vector<char> buf(ch_.options().buffer_size);
+        for (;;) {
+            const ssize_t got = ::read(fd, buf.data(), buf.size());
+            if (got < 0) {
+                if (errno == EINTR) continue;
+                co_return ch_.local_fail(local, errno_code());
+            }
+            if (got == 0) co_return ssh_failure{};
+            // One call sends the whole buffer as many write requests in
+            // flight; it returns as acknowledgements come back.
+            const char* p = buf.data();
+            std::size_t left = static_cast<std::size_t>(got);
+            while (left > 0) {
+                const long n = co_await ch_.retry(
+                    [&] { return static_cast<long>(libssh2_sftp_write(handle, p, left)); });
+                if (n < 0) co_return ch_.fail(n, "put", "write " + remote);
+                p += n;
+                left -= static_cast<std::size_t>(n);
+                ch_.stats().bytes += static_cast<std::uint64_t>(n);
+            }
+        }
+    }
+
+    // SFTP v3 (OpenSSH) has no overwriting rename: when the target exists,
+    // remove it and rename again. The final name never holds a partial file.
+    asio::awaitable<ssh_failure> rename_into_place(const std::string& temp,
+                                                   const std::string& target) {
+        auto rename = [&] {
+            return ch_.retry([&] {
+                return libssh2_sftp_rename_ex(
+                    ch_.sftp(), temp.data(), path_len(temp), target.data(), path_len(target),
+                    LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC |
+                        LIBSSH2_SFTP_RENAME_NATIVE);
+            });
+        };
+        long rc = co_await rename();
+        if (rc != 0) {
+            co_await ch_.retry([&] {
+                return libssh2_sftp_unlink_ex(ch_.sftp(), target.data(), path_len(target));
+            });
+            rc = co_await rename();
+        }
+        if (rc != 0) co_return ch_.fail(rc, "put", "rename into " + target);
+        co_return ssh_failure{};
+    }
+
+    asio::awaitable<ssh_failure> set_remote_times_and_mode(const std::string& remote,
+                                                           const struct stat& st) {
+        auto attrs = mode_and_times(st);
+        const long rc = co_await ch_.retry([&] {
+            return libssh2_sftp_stat_ex(ch_.sftp(), remote.data(), path_len(remote),
+                                        LIBSSH2_SFTP_SETSTAT, &attrs);
+        });
+        if (rc != 0) co_return ch_.fail(rc, "put", "set mode and times of " + remote);
+        co_return ssh_failure{};
+    }
+
+    sftp_channel& ch_;
+};
+
+} // namespace
+
+asio::awaitable<ssh_failure> put(session& s, const std::string& local, const std::string& remote,
+                                 const transfer_options& options, transfer_stats& stats) {
+    sftp_channel channel(s, options, stats);
+    if (auto failed = co_await channel.start()) co_return failed;
+    uploader copy(channel);
+    auto failed = co_await copy.put(local, remote);
+    co_await channel.finish();
+    co_return failed;
+}
+
+} // namespace asyncfetch::ssh
