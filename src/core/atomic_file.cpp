@@ -75,17 +75,19 @@ std::error_code atomic_file::write(std::string_view bytes) {
     return {};
 }
 
-std::error_code atomic_file::commit(const std::function<void(int fd)>& before_rename) {
+std::error_code atomic_file::commit(const std::function<void(int fd)>& before_rename,
+                                    bool sync) {
     if (error_) return error_;
     if (!stream_) return fail("write", EBADF);
     if (std::fflush(stream_) != 0) return fail("write", errno);
     if (before_rename) before_rename(::fileno(stream_));
-    if (::fsync(::fileno(stream_)) != 0) return fail("sync", errno);
+    if (sync && ::fsync(::fileno(stream_)) != 0) return fail("sync", errno);
     const int closed = std::fclose(stream_);
     stream_ = nullptr;
     if (closed != 0) return fail("write", errno);
     if (::rename(temp_.c_str(), path_.c_str()) != 0) return fail("rename into place", errno);
     temp_.clear();
+    if (!sync) return {};
     if (const int error = sync_directory(fs::path(path_).parent_path()))
         return fail("sync its directory", error);
     return {};

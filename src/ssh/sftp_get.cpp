@@ -166,7 +166,7 @@ public:
         ssh_failure failed = co_await read_all(handle, file, remote);
         co_await ch_.close(handle);
         if (failed) co_return failed; // `file` removes its temp file
-        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }))
+        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, false))
             co_return local_file_fail(file);
         ++ch_.stats().files;
         co_return ssh_failure{};

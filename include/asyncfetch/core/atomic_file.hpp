@@ -28,8 +28,11 @@ public:
     std::error_code write(std::string_view bytes);
     // Flush, then `before_rename` on the file's descriptor (to set its mode
     // and times: a write after it would change them), fsync, close, rename
-    // over the path, fsync the directory.
-    std::error_code commit(const std::function<void(int fd)>& before_rename = {});
+    // over the path, fsync the directory. `sync` false: no fsyncs (a bulk
+    // download, as scp and sftp write files: the event loop does not wait
+    // on the disk for each one).
+    std::error_code commit(const std::function<void(int fd)>& before_rename = {},
+                           bool sync = true);
     // Removes the temp file (the destructor does it if commit was not reached).
     void discard() noexcept;
 
