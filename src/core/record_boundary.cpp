@@ -20,7 +20,7 @@ bool is_cancel(const boost::system::error_code& ec) {
 
 } // namespace
 
-record record_of_exception(std::exception_ptr e) {
+record exception_record(std::exception_ptr e) {
     try {
         std::rethrow_exception(e);
     } catch (const boost::system::system_error& error) {
@@ -35,7 +35,7 @@ record record_of_exception(std::exception_ptr e) {
     }
 }
 
-asio::awaitable<record> record_of(const operation& op, const target& t) {
+asio::awaitable<record> run_to_record(const operation& op, const target& t) {
     const auto start = std::chrono::steady_clock::now();
     record r;
     std::exception_ptr failure;
@@ -44,7 +44,7 @@ asio::awaitable<record> record_of(const operation& op, const target& t) {
     } catch (...) {
         failure = std::current_exception();
     }
-    if (failure) r = record_of_exception(failure);
+    if (failure) r = exception_record(failure);
     if (r.elapsed_ms == 0) {
         r.elapsed_ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)

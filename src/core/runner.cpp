@@ -46,7 +46,7 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
     auto work = [&]() -> asio::awaitable<void> {
         while (auto i = co_await feed.receive()) {
             if (sink.started) sink.started(targets[*i]);
-            auto r = co_await record_of(op, targets[*i]);
+            auto r = co_await run_to_record(op, targets[*i]);
             finish(*i, std::move(r));
         }
     };

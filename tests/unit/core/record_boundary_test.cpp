@@ -16,7 +16,7 @@ namespace {
 
 record run(const operation& op) {
     const target t{0, 1, "x"};
-    return run_coro<record>([&](asio::any_io_executor) { return record_of(op, t); });
+    return run_coro<record>([&](asio::any_io_executor) { return run_to_record(op, t); });
 }
 
 template <class E>
@@ -29,7 +29,7 @@ operation throwing(E e) {
 
 } // namespace
 
-TEST_CASE("record_of: the operation's own record, with its elapsed time") {
+TEST_CASE("run_to_record: the operation's own record, with its elapsed time") {
     const auto r = run([](const target&) -> asio::awaitable<record> {
         record out;
         out.fields["status"] = 200;
@@ -40,27 +40,27 @@ TEST_CASE("record_of: the operation's own record, with its elapsed time") {
     CHECK(r.elapsed_ms > 0);
 }
 
-TEST_CASE("record_of: a cancel is a cancelled record, never a failure") {
+TEST_CASE("run_to_record: a cancel is a cancelled record, never a failure") {
     const auto r = run(throwing(boost::system::system_error(asio::error::operation_aborted)));
     CHECK(r.result == outcome::cancelled);
     CHECK(r.error == "cancelled");
 }
 
-TEST_CASE("record_of: a system error is a failure with its message, without Boost's tail") {
+TEST_CASE("run_to_record: a system error is a failure with its message, without Boost's tail") {
     const auto r =
         run(throwing(boost::system::system_error(asio::error::connection_refused, "127.0.0.1:1")));
     CHECK(r.result == outcome::failed);
     CHECK(r.error == "127.0.0.1:1: Connection refused");
 }
 
-TEST_CASE("record_of: out of memory and other exceptions are failures of this target only") {
+TEST_CASE("run_to_record: out of memory and other exceptions are failures of this target only") {
     CHECK(run(throwing(std::bad_alloc())).error == "out of memory");
     const auto r = run(throwing(std::runtime_error("broken")));
     CHECK(r.result == outcome::failed);
     CHECK(r.error == "broken");
 }
 
-TEST_CASE("record_of: an operation that throws before its coroutine starts is caught too") {
+TEST_CASE("run_to_record: an operation that throws before its coroutine starts is caught too") {
     const auto r =
         run([](const target&) -> asio::awaitable<record> { throw std::runtime_error("at once"); });
     CHECK(r.error == "at once");
