@@ -3,14 +3,10 @@
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/event_loop.hpp"
 #include "asyncfetch/redis/frontier.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -36,31 +32,15 @@ std::optional<redis::endpoint> endpoint_of(const redis_settings& s) {
 // Runs `body` on a fresh event loop until it ends or SIGINT/SIGTERM; returns
 // its status, or `on_signal` when a signal ended it. Errors print and give 2.
 int run_loop(const std::function<asio::awaitable<int>()>& body, int on_signal) {
-    asio::io_context ctx(1);
-    asio::signal_set signals(ctx, SIGINT, SIGTERM);
     int status = on_signal;
-    std::string error;
-    bool signalled = false;
-    auto main = [&]() -> asio::awaitable<void> {
-        try {
-            status = co_await body();
-        } catch (const std::exception& e) {
-            error = error_message(e);
-            status = exit_usage;
-        }
-    };
-    auto until_signal = [&]() -> asio::awaitable<void> {
-        co_await signals.async_wait(asio::use_awaitable);
-        signalled = true;
-    };
-    using namespace asio::experimental::awaitable_operators;
-    asio::co_spawn(ctx, main() || until_signal(), asio::detached);
-    ctx.run();
-    // The body, cancelled by the signal, may have ended in an "operation
-    // aborted" error: that is the signal's doing, not a failure to report.
-    if (signalled) return on_signal;
-    if (!error.empty()) std::cerr << "asyncfetch: " << error << "\n";
-    return status;
+    try {
+        const bool signalled = run_until_signal(
+            [&](const bool&) -> asio::awaitable<void> { status = co_await body(); });
+        return signalled ? on_signal : status;
+    } catch (const std::exception& e) {
+        std::cerr << "asyncfetch: " << error_message(e) << "\n";
+        return exit_usage;
+    }
 }
 
 void say(const std::string& text) {

@@ -1,18 +1,14 @@
 #include "asyncfetch/app/run.hpp"
 
 #include "asyncfetch/app/workers.hpp"
+#include "asyncfetch/core/event_loop.hpp"
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/report/limits.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -128,11 +124,7 @@ int run_targets(const run_settings& settings, const job_kind& kind,
     out.set_total(kind.drive ? 0 : targets.size() + problems.size());
     write_problem_records(kind, problems, out);
 
-    asio::io_context ctx(1);
-    asio::signal_set signals(ctx, SIGINT, SIGTERM);
-    bool interrupted = false;
     bool recording_started = false; // the pass that writes records has begun
-    std::exception_ptr failure;
     const std::size_t processes = std::max<std::size_t>(1, settings.processes);
     // Each connection in flight holds a descriptor: run at what fits, and say so.
     report::limits_in_force limits;
@@ -151,7 +143,7 @@ int run_targets(const run_settings& settings, const job_kind& kind,
     const std::size_t concurrency = limits.ran_at;
     const auto started = std::chrono::steady_clock::now();
 
-    auto run_passes = [&]() -> asio::awaitable<void> {
+    auto run_passes = [&](const bool& interrupted) -> asio::awaitable<void> {
         seconds_d serial{}, one_process{};
         if (settings.compare) {
             report::output quiet({"none", settings.output.console, false});
@@ -196,27 +188,7 @@ int run_targets(const run_settings& settings, const job_kind& kind,
             std::fprintf(stderr, "%s\n", line.c_str());
         if (kind.epilogue) std::fputs(kind.epilogue().c_str(), stderr);
     };
-    // `||` below waits for the first branch to succeed, so this one must not
-    // throw: its exception is carried out and rethrown after the loop.
-    auto passes = [&]() -> asio::awaitable<void> {
-        try {
-            co_await run_passes();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-    };
-    auto until_signal = [&]() -> asio::awaitable<void> {
-        co_await signals.async_wait(asio::use_awaitable);
-        interrupted = true;
-    };
-    using namespace asio::experimental::awaitable_operators;
-    asio::co_spawn(ctx, passes() || until_signal(), [&](std::exception_ptr e, auto) {
-        if (e) failure = e;
-    });
-    ctx.run();
-    if (failure) std::rethrow_exception(failure);
-
-    if (interrupted) {
+    if (run_until_signal(run_passes)) {
         // The run was cancelled mid-way: every target still gets its record.
         if (!recording_started) {
             for (const auto& t : targets)

@@ -107,16 +107,16 @@ using host_work = std::function<asio::awaitable<record>(
 // The record of a host that never got that far.
 using failure_record = std::function<record(const ssh::host_spec&, std::string error, double ms)>;
 
-// Runs `step` under the --timeout limit (if any): a timeout is a failure
-// naming `what`.
+// Runs `step` (the command or the transfer: the last phase of a session)
+// under the --timeout limit (zero: none): a timeout is a failure naming `what`.
 asio::awaitable<ssh::ssh_failure>
 within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const char* what) {
-    if (c.command_timeout.count() <= 0) co_return co_await std::move(step);
-    auto finished = co_await with_timeout(std::move(step), c.command_timeout);
+    const auto b = budget(c.command_timeout);
+    auto finished = co_await within(b, std::move(step));
     if (finished) co_return *finished;
     char text[96];
     std::snprintf(text, sizeof text, "%s: timed out after %.1f s (--timeout)", what,
-                  std::chrono::duration<double>(c.command_timeout).count());
+                  std::chrono::duration<double>(b.limit).count());
     co_return ssh::ssh_failure{make_error_code(ssh::ssh_errc::command_timeout), text};
 }
 

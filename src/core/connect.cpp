@@ -1,9 +1,10 @@
 #include "asyncfetch/core/connect.hpp"
 
+#include "asyncfetch/core/event.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
@@ -22,13 +23,12 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // The attempts of one connect, shared with the coroutines making them.
 struct race {
-    explicit race(const asio::any_io_executor& ex) : wake(ex) {}
+    explicit race(const asio::any_io_executor& ex) : attempt_ended(ex) {}
     std::vector<std::unique_ptr<tcp::socket>> sockets;
     std::optional<std::size_t> winner;
     error_code last_error = asio::error::host_not_found;
     std::size_t running = 0;
-    unsigned version = 0;    // bumped when an attempt ends, to tell a wake-up from a cancel
-    asio::steady_timer wake; // the attempt delay, cut short when an attempt ends
+    event attempt_ended; // cuts the attempt delay short
 
     void abandon_all_but_winner() {
         for (std::size_t i = 0; i < sockets.size(); ++i) {
@@ -47,16 +47,18 @@ asio::awaitable<void> attempt(std::shared_ptr<race> r, std::size_t i, tcp::endpo
         else
             r->last_error = ec;
     }
-    ++r->version;
-    r->wake.cancel();
+    r->attempt_ended.notify();
 }
 
 // Waits until `until` or until an attempt ends; false when cancelled.
 asio::awaitable<bool> wait(race& r, clock_type::time_point until) {
-    const auto before = r.version;
-    r.wake.expires_at(until);
-    auto [ec] = co_await r.wake.async_wait(use_tuple);
-    co_return !(ec && r.version == before);
+    bool cancelled = false;
+    try {
+        co_await r.attempt_ended.wait_until(until);
+    } catch (const boost::system::system_error&) {
+        cancelled = true;
+    }
+    co_return !cancelled;
 }
 
 } // namespace

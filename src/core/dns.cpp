@@ -4,14 +4,12 @@
 #include "asyncfetch/core/dns.hpp"
 
 #include "asyncfetch/core/error.hpp"
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/core/limiter.hpp"
-#include "asyncfetch/core/timeout.hpp"
 #include "dns_backend.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/system/system_error.hpp>
 
@@ -27,28 +25,16 @@ namespace {
 
 // One lookup, shared by everyone who asked for the name while it ran.
 struct query {
-    explicit query(const asio::any_io_executor& ex) : changed(ex, clock_type::time_point::max()) {}
+    explicit query(const asio::any_io_executor& ex) : changed(ex) {}
     bool sent = false, done = false;
     clock_type::time_point sent_at;
     detail::answer result;
     limiter::permit permit;
-    std::size_t waiters = 0;    // callers waiting for it now
-    unsigned version = 0;       // bumped on every change, to tell a wake-up from a cancel
-    asio::steady_timer changed; // cancelled on every change, waking the waiters
+    std::size_t waiters = 0; // callers waiting for it now
+    event changed;           // notified on every change
 
-    void notify() {
-        ++version;
-        changed.cancel();
-    }
+    void notify() { changed.notify(); }
 };
-
-// Waits for the query to change; a wake-up without a change is a cancel.
-asio::awaitable<bool> next_change(std::shared_ptr<query> q) {
-    const auto before = q->version;
-    co_await q->changed.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (q->version == before) throw boost::system::system_error(asio::error::operation_aborted);
-    co_return true;
-}
 
 struct cached {
     clock_type::time_point expires;
@@ -222,12 +208,12 @@ asio::awaitable<resolve_result> resolver::resolve(std::string host, family wante
 
     // Waiting in line for a slot is not part of the timeout.
     while (!q->sent && !q->done)
-        co_await next_change(q);
+        co_await q->changed.wait();
     const auto deadline = std::max(q->sent_at, joined) + timeout;
     while (!q->done) {
         const auto left = deadline - clock_type::now();
         if (left <= clock_type::duration::zero()) break;
-        if (!co_await with_timeout(next_change(q), left)) break;
+        if (!co_await q->changed.wait_for(left)) break;
     }
     if (!q->done)
         co_return resolve_result{

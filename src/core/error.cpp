@@ -11,8 +11,6 @@ public:
         switch (static_cast<errc>(ev)) {
         case errc::ok:
             return "success";
-        case errc::cancelled:
-            return "cancelled";
         case errc::resolve_timeout:
             return "timed out resolving the host name";
         case errc::connect_timeout:
@@ -51,19 +49,6 @@ public:
 const boost::system::error_category& error_category() noexcept {
     static const category instance;
     return instance;
-}
-
-bool is_timeout(const boost::system::error_code& ec) noexcept {
-    if (ec.category() != error_category()) return false;
-    switch (static_cast<errc>(ec.value())) {
-    case errc::resolve_timeout:
-    case errc::connect_timeout:
-    case errc::tls_timeout:
-    case errc::request_timeout:
-        return true;
-    default:
-        return false;
-    }
 }
 
 } // namespace asyncfetch

@@ -1,7 +1,7 @@
 #include "asyncfetch/core/runner.hpp"
 
 #include "asyncfetch/core/channel.hpp"
-#include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/record_boundary.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
@@ -10,8 +10,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <new>
 #include <utility>
 #include <vector>
 
@@ -25,39 +23,6 @@ record error_record(outcome result, std::string message) {
     r.error = std::move(message);
     return r;
 }
-
-namespace {
-
-bool is_cancel(const boost::system::system_error& e) {
-    return e.code() == asio::error::operation_aborted ||
-           e.code() == asio::experimental::error::channel_cancelled;
-}
-
-// Runs one target to its record; an exception becomes an error record here,
-// the boundary between library code and the record.
-asio::awaitable<record> run_one(const operation& op, const target& t) {
-    const auto start = std::chrono::steady_clock::now();
-    record r;
-    try {
-        r = co_await op(t);
-    } catch (const boost::system::system_error& e) {
-        r = is_cancel(e) ? error_record(outcome::cancelled, "cancelled")
-                         : error_record(outcome::failed, error_message(e));
-    } catch (const std::bad_alloc&) {
-        // This target asked for more memory than there is; the others go on.
-        r = error_record(outcome::failed, "out of memory");
-    } catch (const std::exception& e) {
-        r = error_record(outcome::failed, error_message(e));
-    }
-    if (r.elapsed_ms == 0) {
-        r.elapsed_ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count();
-    }
-    co_return r;
-}
-
-} // namespace
 
 asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                               run_options options, const record_sink& sink) {
@@ -81,7 +46,7 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
     auto work = [&]() -> asio::awaitable<void> {
         while (auto i = co_await feed.receive()) {
             if (sink.started) sink.started(targets[*i]);
-            auto r = co_await run_one(op, targets[*i]);
+            auto r = co_await run_to_record(op, targets[*i]);
             finish(*i, std::move(r));
         }
     };

@@ -1,10 +1,10 @@
 #include "asyncfetch/crawl/crawler.hpp"
 
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/core/runner.hpp"
 #include "asyncfetch/crawl/links.hpp"
 #include "asyncfetch/crawl/robots.hpp"
 
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -30,18 +30,12 @@ struct host_state {
 struct page_fetcher::impl {
     impl(asio::any_io_executor ex, http::client& client, const crawl_options& options,
          slot_booker book)
-        : ex(ex), client(client), options(options), book(std::move(book)),
-          robots_ready(ex, steady::time_point::max()) {}
+        : ex(ex), client(client), options(options), book(std::move(book)), robots_ready(ex) {}
 
     // Reads the origin's robots.txt once; other fetches for it wait.
     asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {
-        while (h.robots == host_state::fetching) {
-            boost::system::error_code ec;
-            co_await robots_ready.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            const auto state = co_await asio::this_coro::cancellation_state;
-            if (state.cancelled() != asio::cancellation_type::none)
-                throw boost::system::system_error(asio::error::operation_aborted);
-        }
+        while (h.robots == host_state::fetching)
+            co_await robots_ready.wait();
         if (h.robots == host_state::ready) co_return;
         h.robots = host_state::fetching;
         auto res = co_await client.fetch(url.origin() + "/robots.txt");
@@ -54,7 +48,7 @@ struct page_fetcher::impl {
             h.robots_problem = res.error;
         }
         h.robots = host_state::ready;
-        robots_ready.cancel();
+        robots_ready.notify();
     }
 
     // Waits for this origin's next politeness slot, and books the one after.
@@ -80,7 +74,7 @@ struct page_fetcher::impl {
     http::client& client;
     const crawl_options& options;
     slot_booker book;
-    asio::steady_timer robots_ready; // cancelled when a robots.txt has been read
+    event robots_ready; // notified when a robots.txt has been read
     std::map<std::string, host_state> hosts;
 };
 
@@ -136,7 +130,7 @@ public:
     crawl_run(asio::any_io_executor ex, http::client& client, const crawl_options& options,
               const crawl_sinks& sinks)
         : options_(options), sinks_(sinks), frontier_(options), fetcher_(ex, client, options),
-          wake_(ex, steady::time_point::max()) {}
+          wake_(ex) {}
 
     void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
         for (const auto& [index, text] : seeds) {
@@ -159,7 +153,7 @@ public:
             auto entry = frontier_.next();
             if (!entry) {
                 if (busy_ == 0) {
-                    wake_.cancel(); // the others see the end too
+                    wake_.notify(); // the others see the end too
                     co_return;
                 }
                 if (!co_await wait_for_change()) co_return;
@@ -168,7 +162,7 @@ public:
             ++busy_;
             co_await visit(std::move(*entry));
             --busy_;
-            wake_.cancel();
+            wake_.notify();
         }
     }
 
@@ -187,10 +181,13 @@ public:
 private:
     // Waits until another worker changes something; false once cancelled.
     asio::awaitable<bool> wait_for_change() {
-        boost::system::error_code ec;
-        co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        const auto state = co_await asio::this_coro::cancellation_state;
-        co_return state.cancelled() == asio::cancellation_type::none;
+        bool cancelled = false;
+        try {
+            co_await wake_.wait();
+        } catch (const boost::system::system_error&) {
+            cancelled = true;
+        }
+        co_return !cancelled;
     }
 
     // Fetches one page and queues its links; reports it (or, for a seed, why
@@ -230,14 +227,14 @@ private:
                 break;
             }
         }
-        if (!links.empty()) wake_.cancel(); // new work for idle workers
+        if (!links.empty()) wake_.notify(); // new work for idle workers
     }
 
     const crawl_options& options_;
     const crawl_sinks& sinks_;
     frontier frontier_;
     page_fetcher fetcher_;
-    asio::steady_timer wake_; // cancelled to wake idle workers: never expires by itself
+    event wake_; // notified to wake idle workers
     std::size_t busy_ = 0;
     crawl_counts counts_;
 };

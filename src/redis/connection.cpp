@@ -2,6 +2,7 @@
 #include "asyncfetch/core/error_message.hpp"
 
 #include "asyncfetch/core/dns.hpp"
+#include "asyncfetch/core/error.hpp"
 #include "asyncfetch/core/limiter.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/core/tls.hpp"
@@ -176,21 +177,25 @@ struct connection::impl {
             } else {
                 socket.emplace(std::move(s));
             }
+            reader = redisReaderCreateWithFunctions(&reply_functions);
+            if (!opts.password.empty()) {
+                std::vector<std::string> auth{"AUTH"};
+                if (!opts.user.empty()) auth.push_back(opts.user);
+                auth.push_back(opts.password);
+                const auto r = co_await exchange(auth);
+                if (r.is_error()) {
+                    close();
+                    fail(where.text() + ": authentication failed: " + r.str,
+                         asio::error::access_denied);
+                }
+            }
             co_return true;
         };
-        if (!co_await with_timeout(open(), opts.connect_timeout))
-            fail("connect " + where.text() + ": timed out", asio::error::timed_out);
-        reader = redisReaderCreateWithFunctions(&reply_functions);
-        if (!opts.password.empty()) {
-            std::vector<std::string> auth{"AUTH"};
-            if (!opts.user.empty()) auth.push_back(opts.user);
-            auth.push_back(opts.password);
-            const auto r = co_await exchange(auth);
-            if (r.is_error()) {
-                close();
-                fail(where.text() + ": authentication failed: " + r.str,
-                     asio::error::access_denied);
-            }
+        // Resolve, TCP, TLS and AUTH within the connect limit: a server that
+        // accepts and never answers times out here.
+        if (!co_await within(budget(opts.connect_timeout), open())) {
+            close();
+            fail("connect " + where.text(), asyncfetch::make_error_code(errc::connect_timeout));
         }
     }
 
@@ -282,7 +287,15 @@ connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
     auto permit = co_await self->turn.acquire();
     try {
         if (!self->reader) co_await self->connect();
-        co_return co_await self->exchange_all(commands);
+        auto replies =
+            co_await within(budget(self->opts.command_timeout), self->exchange_all(commands));
+        if (!replies) {
+            std::string what = "command";
+            if (!commands.empty() && !commands.front().empty()) what = commands.front().front();
+            fail(self->where.text() + ": " + what,
+                 asyncfetch::make_error_code(errc::request_timeout));
+        }
+        co_return std::move(*replies);
     } catch (const boost::system::system_error& e) {
         self->close();
         if (e.code() == asio::error::operation_aborted) throw;

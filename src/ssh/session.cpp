@@ -2,7 +2,6 @@
 
 #include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/error.hpp"
-
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/keys.hpp"
@@ -24,6 +23,7 @@
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
 
 namespace asyncfetch::ssh {
 namespace {
@@ -93,6 +93,16 @@ std::string supported_hostkey_methods(LIBSSH2_SESSION* s, const std::string& pre
     return out;
 }
 
+// "PHASE WHERE: timed out after N s", with the phase's own code; a phase
+// the session's deadline cut short says so.
+ssh_failure timed_out(const std::string& phase_where, ssh_errc code, const phase_budget& b) {
+    char text[96];
+    std::snprintf(text, sizeof text, ": timed out after %.1f s%s",
+                  std::chrono::duration<double>(b.limit).count(),
+                  b.deadline_bound ? " (the session's deadline)" : "");
+    return ssh_failure{make_error_code(code), phase_where + text};
+}
+
 } // namespace
 
 session::session(asio::any_io_executor ex) : socket_(std::move(ex)) {
@@ -138,11 +148,11 @@ asio::awaitable<void> session::wait_socket(int dirs) {
 }
 
 asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_options& options,
-                                           known_hosts& hosts) {
+                                           known_hosts& hosts, clock_type::time_point deadline) {
     const auto where = host.display();
     auto ex = co_await asio::this_coro::executor;
 
-    // Connect (host names are resolved here; addresses are used as they are).
+    // Resolve (host names only; addresses are used as they are).
     std::vector<tcp::endpoint> endpoints;
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host.host, ec);
@@ -150,26 +160,25 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
         endpoints.emplace_back(address, host.port);
     } else {
         // The loop's resolver (shared with every session of the run).
+        const auto b = budget(options.resolve_timeout, deadline);
+        // (No limit at all: resolv.conf's own timeouts end the lookup.)
+        const auto limit = b.unlimited() ? clock_type::duration(std::chrono::hours(24)) : b.limit;
         auto resolver = dns::loop_resolver(ex, options.dns);
-        auto found =
-            co_await resolver->resolve(host.host, dns::family::any, options.resolve_timeout);
-        if (found.ec == errc::resolve_timeout) {
-            char text[64];
-            std::snprintf(text, sizeof text, ": timed out after %.1f s",
-                          std::chrono::duration<double>(options.resolve_timeout).count());
-            co_return ssh_failure{make_error_code(ssh_errc::resolve_timeout),
-                                  "resolve " + host.host + text};
-        }
+        auto found = co_await resolver->resolve(host.host, dns::family::any, limit);
+        if (found.ec == errc::resolve_timeout)
+            co_return timed_out("resolve " + host.host, ssh_errc::resolve_timeout, b);
         if (found.ec)
             co_return ssh_failure{found.ec, "resolve " + host.host + ": " + found.ec.message()};
         for (const auto& a : found.addresses)
             endpoints.emplace_back(a, host.port);
     }
+
+    // Connect.
+    const auto connect_budget = budget(options.connect_timeout, deadline);
     auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
-    auto connected = co_await with_timeout(std::move(connecting), options.connect_timeout);
+    auto connected = co_await within(connect_budget, std::move(connecting));
     if (!connected)
-        co_return ssh_failure{make_error_code(ssh_errc::connect_timeout),
-                              "connect " + where + ": timed out"};
+        co_return timed_out("connect " + where, ssh_errc::connect_timeout, connect_budget);
     if (auto [cec, ep] = *connected; cec)
         co_return ssh_failure{cec, "connect " + where + ": " + cec.message()};
     // sshd sets no TCP_NODELAY without a pty: without it each exchange can wait for a delayed ACK.
@@ -188,12 +197,12 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
                                                          hostkey_methods.c_str()))
         co_return ssh_failure{libssh2_error(rc), "handshake " + where + ": " + last_error()};
     const int fd = socket_.native_handle();
+    const auto handshake_budget = budget(options.handshake_timeout, deadline);
     auto handshake =
         retry([this, fd] { return static_cast<long>(libssh2_session_handshake(session_, fd)); });
-    auto shook = co_await with_timeout(std::move(handshake), options.connect_timeout);
+    auto shook = co_await within(handshake_budget, std::move(handshake));
     if (!shook)
-        co_return ssh_failure{make_error_code(ssh_errc::handshake_timeout),
-                              "handshake " + where + ": timed out"};
+        co_return timed_out("handshake " + where, ssh_errc::handshake_timeout, handshake_budget);
     if (*shook != 0)
         co_return ssh_failure{libssh2_error(static_cast<int>(*shook)),
                               "handshake " + where + ": " + last_error()};
@@ -203,11 +212,10 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     if (auto refused = hosts.check(session_, host)) co_return refused;
 
     // Authentication, in OpenSSH's order.
+    const auto auth_budget = budget(options.auth_timeout, deadline);
     auto authenticating = authenticate(host, options.auth);
-    auto authed = co_await with_timeout(std::move(authenticating), options.connect_timeout);
-    if (!authed)
-        co_return ssh_failure{make_error_code(ssh_errc::auth_timeout),
-                              "auth " + where + ": timed out"};
+    auto authed = co_await within(auth_budget, std::move(authenticating));
+    if (!authed) co_return timed_out("auth " + where, ssh_errc::auth_timeout, auth_budget);
     co_return *authed;
 }
 

@@ -1,6 +1,8 @@
 // Error codes of asyncfetch's own failures, as a std::error_code category.
 // Errors from the OS, Asio, Beast or OpenSSL keep their own categories; these
 // name what only asyncfetch knows (which phase timed out, which limit was hit).
+// A user's cancel (Ctrl-C) has no code here: it is Asio's operation_aborted
+// throughout, and core/record_boundary.hpp makes it a "cancelled" record.
 #pragma once
 
 #include <boost/system/error_code.hpp>
@@ -9,7 +11,6 @@ namespace asyncfetch {
 
 enum class errc {
     ok = 0,
-    cancelled,          // the user stopped the run (Ctrl-C, SIGTERM)
     resolve_timeout,    // name resolution took longer than its limit
     connect_timeout,    // TCP connect took longer than its limit
     tls_timeout,        // TLS handshake took longer than its limit
@@ -31,9 +32,6 @@ const boost::system::error_category& error_category() noexcept;
 inline boost::system::error_code make_error_code(errc e) noexcept {
     return {static_cast<int>(e), error_category()};
 }
-
-// True for the phase timeouts above: a timeout is never reported as a cancel.
-bool is_timeout(const boost::system::error_code& ec) noexcept;
 
 } // namespace asyncfetch
 

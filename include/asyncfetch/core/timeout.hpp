@@ -1,7 +1,9 @@
 // with_timeout: run an awaitable against a deadline (Boost 1.81 has no
 // cancel_after, so this races the operation with a timer using `||`).
 // The one place timeouts are built for operations that have no deadline of
-// their own (Beast streams use expires_after instead).
+// their own (Beast streams use expires_after instead). And phase_budget: the
+// one shape of every protocol's timeouts (HTTP, SSH, Redis), a limit per
+// phase clamped by the whole operation's deadline.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -10,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -61,6 +64,36 @@ boost::asio::awaitable<std::optional<T>> with_timeout(boost::asio::awaitable<T> 
     auto& result = std::get<0>(winner);
     if (result.error) std::rethrow_exception(result.error);
     co_return std::move(result.value);
+}
+
+// The time a phase (resolve, connect, handshake, a command...) may take: its
+// own limit, or what is left before the whole operation's deadline (an HTTP
+// request, an SSH session), whichever is less. A timeout then names the
+// limit that ran out: the phase's, or the deadline's.
+struct phase_budget {
+    std::chrono::steady_clock::duration limit = std::chrono::steady_clock::duration::max();
+    bool deadline_bound = false; // the deadline, not the phase's own limit, set `limit`
+
+    bool unlimited() const noexcept { return limit == std::chrono::steady_clock::duration::max(); }
+};
+
+// A phase limit of zero (or less) means none of its own; a deadline of
+// time_point::max() means no deadline.
+inline phase_budget budget(
+    std::chrono::steady_clock::duration phase,
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) {
+    using clock = std::chrono::steady_clock;
+    const auto own = phase > clock::duration::zero() ? phase : clock::duration::max();
+    if (deadline == clock::time_point::max()) return {own, false};
+    const auto left = std::max(deadline - clock::now(), clock::duration::zero());
+    return left < own ? phase_budget{left, true} : phase_budget{own, false};
+}
+
+// Runs one phase within its budget: nullopt when the budget ran out first.
+template <class T>
+boost::asio::awaitable<std::optional<T>> within(phase_budget b, boost::asio::awaitable<T> op) {
+    if (b.unlimited()) co_return co_await std::move(op);
+    co_return co_await with_timeout(std::move(op), b.limit);
 }
 
 } // namespace asyncfetch

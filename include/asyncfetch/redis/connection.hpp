@@ -1,8 +1,8 @@
 // A Redis connection on the event loop: TCP or TLS (rediss://) through Asio,
 // commands formatted and replies parsed by hiredis's RESP functions, AUTH on
 // connect. One command at a time per connection (callers may share one:
-// commands queue in order). I/O failures throw boost::system::system_error;
-// error replies come back as replies.
+// commands queue in order). I/O failures and timeouts throw
+// boost::system::system_error; error replies come back as replies.
 #pragma once
 
 #include "asyncfetch/core/dns_options.hpp"
@@ -40,7 +40,12 @@ struct options {
     std::string password; // empty: no AUTH
     std::string ca_file;  // rediss: trust these CAs instead of the system's
     bool verify_tls = true;
+    // Each phase's limit (the shape of HTTP's and SSH's): connecting is the
+    // name's lookup, TCP, TLS and AUTH; a command is its write and its
+    // replies, longer than any BLOCK the command asks Redis for (the
+    // workers' reads block for 1 s). A timeout closes the connection.
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+    std::chrono::milliseconds command_timeout{std::chrono::seconds(30)};
     dns::dns_options dns; // the host name resolves on the loop's resolver for these
 };
 

@@ -34,10 +34,14 @@ struct auth_options {
 };
 
 struct session_options {
-    duration resolve_timeout = std::chrono::seconds(10); // the host name's lookup
-    duration connect_timeout = std::chrono::seconds(10); // TCP connect, handshake, auth: each
-    std::string known_hosts_path;                        // empty: ~/.ssh/known_hosts
-    std::vector<std::string> global_known_hosts = {      // read, never written
+    // One limit per phase, each clamped by the deadline open() is given (the
+    // shape of HTTP's, core/timeout.hpp's phase_budget); a timeout names its phase.
+    duration resolve_timeout = std::chrono::seconds(10);   // the host name's lookup
+    duration connect_timeout = std::chrono::seconds(10);   // TCP connect
+    duration handshake_timeout = std::chrono::seconds(10); // SSH key exchange (the banner first)
+    duration auth_timeout = std::chrono::seconds(10);      // authentication
+    std::string known_hosts_path;                          // empty: ~/.ssh/known_hosts
+    std::vector<std::string> global_known_hosts = {        // read, never written
         "/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"};
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
@@ -60,10 +64,12 @@ public:
     session(const session&) = delete;
     session& operator=(const session&) = delete;
 
-    // Connect, handshake, check the host key, authenticate; each step within
-    // options.connect_timeout.
+    // Resolve, connect, handshake, check the host key, authenticate: each
+    // phase within its limit in `options`, and all before `deadline`.
     boost::asio::awaitable<ssh_failure> open(const host_spec& host, const session_options& options,
-                                             known_hosts& hosts);
+                                             known_hosts& hosts,
+                                             std::chrono::steady_clock::time_point deadline =
+                                                 std::chrono::steady_clock::time_point::max());
 
     // Says goodbye to the server and frees libssh2's state (bounded in time).
     boost::asio::awaitable<void> close();

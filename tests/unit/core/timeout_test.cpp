@@ -68,3 +68,30 @@ TEST_CASE("a user cancel through with_timeout is a cancel, not a timeout") {
     };
     CHECK_NOTHROW(run());
 }
+
+TEST_CASE("budget: a phase gets its own limit while the deadline is further away") {
+    const auto b = asyncfetch::budget(2s, std::chrono::steady_clock::now() + 1h);
+    CHECK(b.limit == std::chrono::steady_clock::duration(2s));
+    CHECK_FALSE(b.deadline_bound);
+}
+
+TEST_CASE("budget: what is left of the deadline when that is less, and says so") {
+    const auto b = asyncfetch::budget(10s, std::chrono::steady_clock::now() + 1s);
+    CHECK(b.limit <= std::chrono::steady_clock::duration(1s));
+    CHECK(b.limit > std::chrono::steady_clock::duration(500ms));
+    CHECK(b.deadline_bound);
+    const auto past = asyncfetch::budget(10s, std::chrono::steady_clock::now() - 1s);
+    CHECK(past.limit == std::chrono::steady_clock::duration::zero());
+}
+
+TEST_CASE("budget: no deadline and a zero limit is no limit, and within then just runs") {
+    const auto b = asyncfetch::budget(std::chrono::steady_clock::duration::zero());
+    CHECK(b.unlimited());
+    auto r = run_coro<std::optional<int>>(
+        [&](asio::any_io_executor) { return asyncfetch::within(b, answer_after(5ms, 7)); });
+    CHECK(r == 7);
+    auto late = run_coro<std::optional<int>>([](asio::any_io_executor) {
+        return asyncfetch::within(asyncfetch::budget(20ms), answer_after(10s, 1));
+    });
+    CHECK_FALSE(late.has_value());
+}

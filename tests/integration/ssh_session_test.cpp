@@ -1,0 +1,81 @@
+// The SSH session's phase limits against peers that never answer: a listener
+// that accepts and sends no banner, a DNS server that never replies. Each
+// ends in bounded time with a failure naming its phase.
+#include "asyncfetch/ssh/error.hpp"
+#include "asyncfetch/ssh/known_hosts.hpp"
+#include "asyncfetch/ssh/session.hpp"
+#include "tools/dns_server.hpp"
+#include "tools/listeners.hpp"
+#include "tools/run_coro.hpp"
+#include "tools/tls_files.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+
+namespace asio = boost::asio;
+using namespace asyncfetch;
+using namespace asyncfetch::testing;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct opened {
+    ssh::ssh_failure failure;
+    clock_type::duration took;
+};
+
+opened open_session(const ssh::host_spec& host, const ssh::session_options& options,
+                    clock_type::time_point deadline = clock_type::time_point::max()) {
+    temp_dir dir;
+    ssh::known_hosts hosts(dir.file("known_hosts"), {}, ssh::host_key_policy::accept_new);
+    const auto start = clock_type::now();
+    auto failure = run_coro<ssh::ssh_failure>(
+        [&](asio::any_io_executor ex) -> asio::awaitable<ssh::ssh_failure> {
+            ssh::session s(ex);
+            co_return co_await s.open(host, options, hosts, deadline);
+        },
+        30s);
+    return {failure, clock_type::now() - start};
+}
+
+} // namespace
+
+TEST_CASE("ssh session: a peer that accepts and never sends a banner times out in the handshake") {
+    auto silent = silent_listener();
+    ssh::session_options options;
+    options.handshake_timeout = 300ms; // connect (and everything else) keeps its 10 s
+    const auto r = open_session({"someone", "127.0.0.1", silent.port()}, options);
+    CHECK(r.failure.ec == ssh::ssh_errc::handshake_timeout);
+    CHECK(r.failure.message == "handshake someone@127.0.0.1:" + std::to_string(silent.port()) +
+                                   ": timed out after 0.3 s");
+    CHECK(r.took < 5s);
+}
+
+TEST_CASE("ssh session: a DNS server that never answers times out resolving") {
+    dns_server dns;
+    dns_record never;
+    never.how = dns_record::kind::silent;
+    dns.add("silent.asyncfetch.test", never);
+    ssh::session_options options;
+    options.dns.servers = dns.address();
+    options.resolve_timeout = 300ms;
+    const auto r = open_session({"someone", "silent.asyncfetch.test", 22}, options);
+    CHECK(r.failure.ec == ssh::ssh_errc::resolve_timeout);
+    CHECK(r.failure.message == "resolve silent.asyncfetch.test: timed out after 0.3 s");
+    CHECK(r.took < 5s);
+}
+
+TEST_CASE(
+    "ssh session: the deadline clamps every phase, and the timeout says it was the deadline") {
+    auto silent = silent_listener();
+    const ssh::session_options options; // 10 s a phase
+    const auto r =
+        open_session({"someone", "127.0.0.1", silent.port()}, options, clock_type::now() + 300ms);
+    CHECK(r.failure.ec == ssh::ssh_errc::handshake_timeout);
+    CHECK_MESSAGE(r.failure.message.find("(the session's deadline)") != std::string::npos,
+                  r.failure.message);
+    CHECK(r.took < 5s);
+}
