@@ -2,6 +2,7 @@
 
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/crawl/crawler.hpp"
+#include "asyncfetch/crawl/page_record.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -10,24 +11,6 @@
 namespace asio = boost::asio;
 
 namespace asyncfetch::app {
-
-using json = nlohmann::ordered_json;
-
-record page_record(crawl::page&& p) {
-    record r;
-    if (p.cancelled) {
-        r = fetch_record(p.entry.url, nullptr, "cancelled", outcome::cancelled, p.elapsed_ms);
-    } else if (!p.refused.empty()) {
-        r = fetch_record(p.entry.url, nullptr, p.refused, outcome::failed, p.elapsed_ms);
-    } else {
-        r = fetch_record(p.entry.url, &p.result, p.result.error,
-                         p.result.ec ? outcome::failed : outcome::ok, p.elapsed_ms);
-    }
-    r.fields["depth"] = p.entry.depth;
-    r.fields["parent"] = p.entry.parent.empty() ? json(nullptr) : json(p.entry.parent);
-    r.fields["links"] = p.links;
-    return r;
-}
 
 namespace {
 

@@ -4,7 +4,8 @@
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/event_loop.hpp"
-#include "asyncfetch/redis/frontier.hpp"
+#include "asyncfetch/streams/job.hpp"
+#include "asyncfetch/streams/worker.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -63,7 +64,7 @@ int run_enqueue(const enqueue_config& config) {
     return run_loop(
         [&]() -> asio::awaitable<int> {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
-            const auto first = co_await redis::enqueue(c, where->name, texts, config.crawl);
+            const auto first = co_await streams::enqueue(c, where->name, texts, config.crawl);
             std::fprintf(stderr, "enqueued %zu targets in %s (ids %llu-%llu)\n", texts.size(),
                          where->text().c_str(), static_cast<unsigned long long>(first),
                          static_cast<unsigned long long>(first + texts.size() - 1));
@@ -92,12 +93,11 @@ int run_worker(const worker_config& config) {
     }
     char host[256] = "host";
     ::gethostname(host, sizeof host - 1);
-    redis::worker_options options;
+    streams::worker_options options;
     options.consumer = std::string(host) + "-" + std::to_string(::getpid());
     options.concurrency = config.concurrency;
     options.claim_idle = config.claim_idle;
     options.until_done = config.until_done;
-    if (config.crawl) options.crawl = &*config.crawl;
     const auto prefix = "worker " + options.consumer + ": ";
     options.say = [prefix](const std::string& text) { say(prefix + text); };
     const auto kind = config.ssh ? exec_job(std::make_shared<exec_config>(*config.ssh))
@@ -107,7 +107,13 @@ int run_worker(const worker_config& config) {
             const auto ex = co_await asio::this_coro::executor;
             redis::connection reads(ex, *where, config.redis.options);
             redis::connection writes(ex, *where, config.redis.options);
-            const auto stats = co_await redis::work(reads, writes, where->name, kind, options);
+            streams::entry_handler handler;
+            if (config.crawl)
+                handler = co_await streams::crawl_handler(writes, where->name, *config.crawl,
+                                                          options.say);
+            else
+                handler = streams::job_handler(kind, ex);
+            const auto stats = co_await streams::work(reads, writes, where->name, handler, options);
             if (!config.quiet)
                 say(prefix + std::to_string(stats.processed) + " records stored, " +
                     std::to_string(stats.duplicates) + " duplicates dropped, " +
@@ -164,7 +170,7 @@ int run_collect(const collect_config& config) {
             };
             std::uint64_t n = 0;
             try {
-                n = co_await redis::collect(c, where->name, config.follow, emit, progress);
+                n = co_await streams::collect(c, where->name, config.follow, emit, progress);
             } catch (const output_failed&) {
                 co_return exit_failures;
             }

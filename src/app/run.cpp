@@ -1,8 +1,8 @@
 #include "asyncfetch/app/run.hpp"
 
-#include "asyncfetch/app/workers.hpp"
 #include "asyncfetch/core/event_loop.hpp"
 #include "asyncfetch/core/open_files.hpp"
+#include "asyncfetch/launcher/pool.hpp"
 #include "asyncfetch/report/limits.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -28,11 +28,11 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     const auto ex = co_await asio::this_coro::executor;
     operation op;
     std::shared_ptr<void> keep_alive; // owns what `op` uses, the worker pool included
-    worker_pool* pool = nullptr;
+    launcher::worker_pool* pool = nullptr;
     // A driven pass (a crawl) makes its own operations, in this process: it
     // shares one frontier.
     if (processes > 1 && !kind.drive) {
-        auto owned = std::make_shared<worker_pool>(ex, kind, processes, concurrency);
+        auto owned = std::make_shared<launcher::worker_pool>(ex, kind, processes, concurrency);
         pool = owned.get();
         op = [pool](const target& t) { return pool->run(t); };
         keep_alive = std::move(owned);

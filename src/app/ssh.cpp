@@ -125,9 +125,9 @@ within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const 
 job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
-    const auto& c = *config;
-    auto hosts = std::make_shared<ssh::known_hosts>(c.session.known_hosts_path,
-                                                    c.session.global_known_hosts, c.session.policy);
+    const auto& session = config->session;
+    auto hosts = std::make_shared<ssh::known_hosts>(session.known_hosts_path,
+                                                    session.global_known_hosts, session.policy);
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
@@ -293,7 +293,6 @@ int run_ssh(const exec_config& config) {
 }
 
 job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
-    const auto& config = *shared;
     // get: each host's files go under LOCALDIR/<host>/.
     auto destination_for = [shared](const ssh::host_spec& h) {
         const auto& config = *shared;
@@ -325,7 +324,7 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
     return host_job(
         std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work), failed,
         [](const record& r) { return r.error; },
-        config.direction == transfer_config::put ? "sent" : "received");
+        shared->direction == transfer_config::put ? "sent" : "received");
 }
 
 int run_transfer(const transfer_config& config) {

@@ -653,7 +653,7 @@ int main(int argc, char** argv) {
                 if (worker_per_host->count() == 0)
                     worker.client.per_host = af::crawl::polite_per_host;
                 finish_crawl_only_flags(worker_crawl);
-                af::redis::crawl_mode mode;
+                af::streams::crawl_mode mode;
                 mode.options = worker_crawl.crawl;
                 mode.client = worker.client;
                 worker.crawl = mode;

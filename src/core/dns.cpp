@@ -64,11 +64,11 @@ std::string lowercase(std::string s) {
 } // namespace
 
 struct resolver::impl {
-    impl(asio::any_io_executor ex, dns_options opts)
-        : ex(ex), options(std::move(opts)), slots(ex, options.max_queries_in_flight),
-          lookups(options.kind == resolver_kind::system ? detail::make_system_backend(ex, options)
-                                                        : detail::make_cares_backend(ex, options)) {
-    }
+    impl(const asio::any_io_executor& executor, dns_options opts)
+        : ex(executor), options(std::move(opts)), slots(executor, options.max_queries_in_flight),
+          lookups(options.kind == resolver_kind::system
+                      ? detail::make_system_backend(executor, options)
+                      : detail::make_cares_backend(executor, options)) {}
 
     // Ends every lookup: the backend goes first (its handlers still reach
     // this), then whatever has not finished is told it was cancelled.

@@ -82,7 +82,7 @@ answer to_answer(int status, const ares_addrinfo* info) {
 
 // One socket c-ares asked us to watch.
 struct watch {
-    watch(const asio::any_io_executor& ex, int fd) : fd(fd), descriptor(ex, fd) {}
+    watch(const asio::any_io_executor& ex, int socket) : fd(socket), descriptor(ex, socket) {}
     int fd;
     asio::posix::stream_descriptor descriptor; // never closes the fd: c-ares does
     bool want_read = false, want_write = false;

@@ -21,15 +21,15 @@ public:
     explicit loop_resolvers(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
 
     std::shared_ptr<resolver> get(const asio::any_io_executor& ex, const dns_options& options) {
-        const auto key = std::to_string(static_cast<int>(options.kind)) + '|' + options.servers +
-                         '|' + options.resolv_conf + '|' +
-                         std::to_string(options.max_queries_in_flight) + '|' +
-                         std::to_string(options.negative_ttl.count()) + '|' +
-                         std::to_string(options.min_ttl.count()) + '|' +
-                         std::to_string(options.system_ttl.count()) + '|' +
-                         std::to_string(options.system_threads) + '|' +
-                         std::to_string(options.max_cache_entries);
-        auto& slot = resolvers_[key];
+        const auto name = std::to_string(static_cast<int>(options.kind)) + '|' + options.servers +
+                          '|' + options.resolv_conf + '|' +
+                          std::to_string(options.max_queries_in_flight) + '|' +
+                          std::to_string(options.negative_ttl.count()) + '|' +
+                          std::to_string(options.min_ttl.count()) + '|' +
+                          std::to_string(options.system_ttl.count()) + '|' +
+                          std::to_string(options.system_threads) + '|' +
+                          std::to_string(options.max_cache_entries);
+        auto& slot = resolvers_[name];
         if (!slot) slot = std::make_shared<resolver>(ex, options);
         return slot;
     }

@@ -28,9 +28,9 @@ struct host_state {
 } // namespace
 
 struct page_fetcher::impl {
-    impl(asio::any_io_executor ex, http::client& client, const crawl_options& options,
-         slot_booker book)
-        : ex(ex), client(client), options(options), book(std::move(book)), robots_ready(ex) {}
+    impl(const asio::any_io_executor& executor, http::client& c, const crawl_options& o,
+         slot_booker booker)
+        : ex(executor), client(c), options(o), book(std::move(booker)), robots_ready(executor) {}
 
     // Reads the origin's robots.txt once; other fetches for it wait.
     asio::awaitable<void> ensure_robots(host_state& h, const http::http_url& url) {

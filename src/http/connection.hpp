@@ -39,7 +39,7 @@ bool idle_connection_usable(connection& conn);
 
 // Connections to one origin, and the limit on requests in flight to it.
 struct host_pool {
-    host_pool(const asio::any_io_executor& ex, std::size_t slots) : slots(ex, slots) {}
+    host_pool(const asio::any_io_executor& ex, std::size_t limit) : slots(ex, limit) {}
     limiter slots;
     std::vector<std::unique_ptr<connection>> idle;
 };

@@ -95,52 +95,9 @@ void append_command(const std::vector<std::string>& args, std::string& out) {
 
 } // namespace
 
-std::string endpoint::text() const {
-    return (tls ? "rediss://" : "redis://") + host + ":" + std::to_string(port) + "/" + name;
-}
-
-endpoint_result parse_endpoint(std::string_view url) {
-    endpoint e;
-    auto rest = url;
-    if (rest.rfind("redis://", 0) == 0) {
-        rest.remove_prefix(8);
-    } else if (rest.rfind("rediss://", 0) == 0) {
-        rest.remove_prefix(9);
-        e.tls = true;
-    } else {
-        return {std::nullopt,
-                "'" + std::string(url) + "' is not redis://HOST[:PORT]/NAME or rediss://..."};
-    }
-    const auto slash = rest.find('/');
-    if (slash == std::string_view::npos || slash + 1 == rest.size())
-        return {std::nullopt, "'" + std::string(url) + "' names no job: add /NAME"};
-    auto authority = rest.substr(0, slash);
-    e.name = std::string(rest.substr(slash + 1));
-    if (e.name.find_first_of("/ {}") != std::string::npos)
-        return {std::nullopt, "job name '" + e.name + "' may not contain '/', ' ', '{' or '}'"};
-    if (authority.find('@') != std::string_view::npos)
-        return {std::nullopt, "credentials in the URL are not supported (they would show in "
-                              "process lists): use --redis-password-env"};
-    if (const auto colon = authority.rfind(':');
-        colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-        const auto digits = authority.substr(colon + 1);
-        unsigned port = 0;
-        auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (ec != std::errc{} || p != digits.data() + digits.size() || port == 0 || port > 65535)
-            return {std::nullopt, "invalid port '" + std::string(digits) + "'"};
-        e.port = static_cast<std::uint16_t>(port);
-        authority = authority.substr(0, colon);
-    }
-    if (authority.size() > 2 && authority.front() == '[' && authority.back() == ']')
-        authority = authority.substr(1, authority.size() - 2);
-    if (authority.empty()) return {std::nullopt, "'" + std::string(url) + "' has no host"};
-    e.host = std::string(authority);
-    return {std::move(e), ""};
-}
-
 struct connection::impl {
-    impl(asio::any_io_executor ex, endpoint where, options opts)
-        : ex(ex), where(std::move(where)), opts(std::move(opts)), turn(ex, 1) {}
+    impl(const asio::any_io_executor& executor, endpoint to, options o)
+        : ex(executor), where(std::move(to)), opts(std::move(o)), turn(executor, 1) {}
 
     ~impl() { close(); }
 

@@ -1,14 +1,14 @@
 // Messages read from a shared job's Redis streams: any bytes as a target
 // message; a target written and read back is unchanged; a record line is
 // valid JSON with the id first and the fields after it.
-#include "asyncfetch/redis/messages.hpp"
+#include "asyncfetch/streams/messages.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
-using namespace asyncfetch::redis;
+using namespace asyncfetch::streams;
 using json = nlohmann::ordered_json;
 
 namespace {

@@ -24,9 +24,6 @@ struct crawl_config {
     crawl::crawl_options crawl;
 };
 
-// A fetch record plus where the page was found: {..., "depth", "parent", "links"}.
-record page_record(crawl::page&& p);
-
 job_kind crawl_job(const http::client_options& client, const crawl::crawl_options& options);
 
 int run_crawl(const crawl_config& config);

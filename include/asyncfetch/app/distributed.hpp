@@ -1,11 +1,11 @@
 // `asyncfetch enqueue`, `worker` and `collect`: one job shared by many
-// processes on many machines through Redis Streams (see redis/frontier.hpp).
+// processes on many machines through Redis Streams (see streams/job.hpp).
 #pragma once
 
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/redis/connection.hpp"
-#include "asyncfetch/redis/frontier.hpp"
+#include "asyncfetch/streams/crawl_entries.hpp"
 
 #include <chrono>
 #include <optional>
@@ -28,8 +28,8 @@ struct enqueue_config {
 struct worker_config {
     redis_settings redis;
     http::client_options client;
-    std::optional<exec_config> ssh;         // set: run this command on SSH targets
-    std::optional<redis::crawl_mode> crawl; // set: crawl from the URLs
+    std::optional<exec_config> ssh;           // set: run this command on SSH targets
+    std::optional<streams::crawl_mode> crawl; // set: crawl from the URLs
     std::size_t concurrency = 100;
     std::size_t processes = 1; // -j: that many worker processes
     std::chrono::milliseconds claim_idle{std::chrono::seconds(30)};

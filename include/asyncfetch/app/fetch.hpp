@@ -3,6 +3,7 @@
 
 #include "asyncfetch/app/run.hpp"
 #include "asyncfetch/http/client.hpp"
+#include "asyncfetch/http/fetch_record.hpp"
 
 #include <optional>
 #include <string>
@@ -18,9 +19,8 @@ struct fetch_config {
     http::client_options client;
 };
 
-// The JSON line for one URL: {"url","final_url","status","bytes","elapsed_ms","attempts","error"}.
-record fetch_record(const std::string& url, const http::fetch_result* res, std::string error,
-                    outcome result, double elapsed_ms);
+// The record of one URL (http/fetch_record.hpp), as the commands name it.
+using http::fetch_record;
 
 // Checks a URL line for input files (the message names the problem).
 std::optional<std::string> url_line_problem(std::string_view text);

@@ -6,34 +6,18 @@
 #pragma once
 
 #include "asyncfetch/core/dns_options.hpp"
+#include "asyncfetch/redis/endpoint.hpp"
+#include "asyncfetch/redis/reply.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
-#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace asyncfetch::redis {
-
-// redis://HOST[:PORT]/NAME or rediss://HOST[:PORT]/NAME (TLS); NAME names the job.
-struct endpoint {
-    bool tls = false;
-    std::string host;
-    std::uint16_t port = 6379;
-    std::string name;
-    std::string text() const; // as written, for messages
-};
-
-struct endpoint_result {
-    std::optional<endpoint> value;
-    std::string problem;
-};
-endpoint_result parse_endpoint(std::string_view url);
 
 struct options {
     std::string user;     // ACL user; empty: "default"
@@ -47,15 +31,6 @@ struct options {
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
     std::chrono::milliseconds command_timeout{std::chrono::seconds(30)};
     dns::dns_options dns; // the host name resolves on the loop's resolver for these
-};
-
-struct reply {
-    enum kind { nil, string, integer, array, status, error } type = nil;
-    std::string str; // string, status, error
-    long long number = 0;
-    std::vector<reply> elements;
-
-    bool is_error() const noexcept { return type == error; }
 };
 
 class connection {

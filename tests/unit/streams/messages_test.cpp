@@ -1,10 +1,10 @@
-#include "asyncfetch/redis/messages.hpp"
+#include "asyncfetch/streams/messages.hpp"
 
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
-using namespace asyncfetch::redis;
+using namespace asyncfetch::streams;
 using json = nlohmann::ordered_json;
 
 namespace {

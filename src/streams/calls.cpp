@@ -2,7 +2,7 @@
 
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/timeout.hpp"
-#include "asyncfetch/redis/frontier.hpp"
+#include "asyncfetch/streams/job.hpp"
 
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
@@ -13,7 +13,7 @@
 
 namespace asio = boost::asio;
 
-namespace asyncfetch::redis {
+namespace asyncfetch::streams {
 namespace detail {
 
 reply must(reply r, const std::string& what) {
@@ -87,11 +87,12 @@ run_script_calls(connection& c, const char* script,
 
 } // namespace detail
 
-asio::awaitable<reply> command_with_retry(connection& c, std::vector<std::string> args,
-                                          const std::function<void(const std::string&)>& say) {
+asio::awaitable<redis::reply>
+command_with_retry(redis::connection& c, std::vector<std::string> args,
+                   const std::function<void(const std::string&)>& say) {
     std::vector<std::vector<std::string>> one{std::move(args)};
     auto replies = co_await detail::pipeline_with_retry(c, one, say);
     co_return std::move(replies.front());
 }
 
-} // namespace asyncfetch::redis
+} // namespace asyncfetch::streams

@@ -2,15 +2,16 @@
 // operation on its own single-threaded event loop. The parent hands targets
 // out one at a time to the least-busy live worker (never more than
 // `per_worker` each, so idle workers pull the work) over a socketpair, and
-// gets the records back as frames (launcher/frame.hpp). The parent alone
-// writes records, progress and the summary.
+// gets the records back (frame.hpp, messages.hpp); each worker runs
+// worker_process.hpp. The parent alone writes records, progress and the
+// summary.
 //
 // Nothing is lost: when a worker dies, its in-flight targets go to a
 // replacement worker; a target whose worker died twice becomes an error
 // record instead of killing workers forever.
 #pragma once
 
-#include "asyncfetch/app/run.hpp"
+#include "asyncfetch/core/job.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -18,9 +19,10 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
-namespace asyncfetch::app {
+namespace asyncfetch::launcher {
 
 class worker_pool {
 public:
@@ -44,4 +46,4 @@ private:
     std::shared_ptr<impl> impl_;
 };
 
-} // namespace asyncfetch::app
+} // namespace asyncfetch::launcher

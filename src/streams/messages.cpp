@@ -1,10 +1,10 @@
-#include "asyncfetch/redis/messages.hpp"
+#include "asyncfetch/streams/messages.hpp"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-namespace asyncfetch::redis {
+namespace asyncfetch::streams {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -145,4 +145,4 @@ std::string make_record_line(std::uint64_t id, const json& fields) {
     return line;
 }
 
-} // namespace asyncfetch::redis
+} // namespace asyncfetch::streams

@@ -1,7 +1,10 @@
-#include "asyncfetch/app/workers.hpp"
+#include "asyncfetch/launcher/pool.hpp"
 
-#include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/launcher/frame.hpp"
+#include "asyncfetch/launcher/messages.hpp"
+#include "asyncfetch/launcher/worker_process.hpp"
+
+#include "frame_writer.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -10,9 +13,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,115 +26,17 @@
 #include <thread>
 
 namespace asio = boost::asio;
-using local_socket = asio::local::stream_protocol::socket;
-using json = nlohmann::ordered_json;
 
-namespace asyncfetch::app {
+namespace asyncfetch::launcher {
 namespace {
 
-std::string record_message(std::uint64_t id, const record& r) {
-    json m;
-    m["id"] = id;
-    m["result"] = static_cast<int>(r.result);
-    m["error"] = r.error;
-    m["elapsed_ms"] = r.elapsed_ms;
-    m["bytes"] = r.bytes;
-    m["fields"] = r.fields;
-    m["queued_ms"] = r.queued_ms;
-    m["in_flight"] = r.in_flight_at_start;
-    return m.dump();
-}
-
-record record_of(const json& m) {
-    record r;
-    r.result = static_cast<outcome>(m.at("result").get<int>());
-    r.error = m.at("error").get<std::string>();
-    r.elapsed_ms = m.at("elapsed_ms").get<double>();
-    r.bytes = m.at("bytes").get<std::uint64_t>();
-    r.fields = m.at("fields");
-    r.queued_ms = m.value("queued_ms", 0.0);
-    r.in_flight_at_start = m.value("in_flight", std::size_t{0});
-    return r;
-}
+using detail::frame_writer;
+using detail::local_socket;
 
 std::string describe_status(int status) {
     if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
     if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
     return "status " + std::to_string(status);
-}
-
-// Frames written one after another on one socket, from any coroutine.
-struct writer {
-    std::deque<std::string> outbox;
-    bool writing = false;
-};
-
-asio::awaitable<void> drain(local_socket& sock, writer& w) {
-    while (!w.outbox.empty()) {
-        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(w.outbox.front()),
-                                                  asio::as_tuple(asio::use_awaitable));
-        if (ec) break; // the reader sees the broken socket and handles it
-        w.outbox.pop_front();
-    }
-    w.writing = false;
-}
-
-void send(local_socket& sock, writer& w, std::string frame, const std::shared_ptr<void>& keep) {
-    w.outbox.push_back(std::move(frame));
-    if (w.writing) return;
-    w.writing = true;
-    asio::co_spawn(
-        sock.get_executor(), [&sock, &w, keep]() { return drain(sock, w); }, asio::detached);
-}
-
-// The worker process: targets in, records out, until the parent closes the socket.
-[[noreturn]] void worker_main(int fd, const job_kind& kind, std::size_t processes) {
-    std::signal(SIGINT, SIG_IGN); // a terminal's Ctrl-C is the parent's to handle
-    std::signal(SIGTERM, SIG_DFL);
-    std::signal(SIGPIPE, SIG_IGN);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM); // never outlive the parent
-    if (::getppid() == 1) std::_Exit(0);
-    {
-        asio::io_context ctx(1);
-        local_socket sock(ctx, asio::local::stream_protocol(), fd);
-        writer out;
-        auto [op, keep_alive] = kind.make_worker_operation
-                                    ? kind.make_worker_operation(ctx.get_executor(), processes)
-                                    : kind.make_operation(ctx.get_executor());
-        auto reader = [&]() -> asio::awaitable<void> {
-            launcher::frame_decoder frames;
-            std::array<char, 16384> buf;
-            for (;;) {
-                auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf),
-                                                             asio::as_tuple(asio::use_awaitable));
-                if (ec) break;
-                frames.feed({buf.data(), n});
-                while (auto frame = frames.next()) {
-                    const auto m = json::parse(*frame);
-                    target t{m.at("index").get<std::size_t>(), m.at("line").get<std::size_t>(),
-                             m.at("text").get<std::string>()};
-                    const auto id = m.at("id").get<std::uint64_t>();
-                    asio::co_spawn(
-                        ctx,
-                        [&, t = std::move(t), id]() -> asio::awaitable<void> {
-                            record r;
-                            try {
-                                r = co_await op(t);
-                            } catch (const std::exception& e) {
-                                r = kind.error_record(t.text, error_message(e), outcome::failed);
-                            }
-                            send(sock, out, launcher::encode_frame(record_message(id, r)), nullptr);
-                        },
-                        asio::detached);
-                }
-            }
-        };
-        asio::co_spawn(ctx, reader(), asio::detached);
-        ctx.run();
-    }
-    std::fflush(stdout);
-    std::fflush(stderr);
-    std::_Exit(0);
 }
 
 } // namespace
@@ -151,7 +54,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
     struct worker {
         pid_t pid = -1;
         std::unique_ptr<local_socket> sock;
-        writer out;
+        frame_writer out;
         std::map<std::uint64_t, std::shared_ptr<pending>> in_flight;
         bool alive = true;
         bool reaped = false;
@@ -182,7 +85,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
             ::close(sv[0]);
             for (const auto& w : workers)
                 if (w->sock) ::close(w->sock->native_handle());
-            worker_main(sv[1], kind, processes);
+            run_worker_process(sv[1], kind, processes);
         }
         ::close(sv[1]);
         auto w = std::make_shared<worker>();
@@ -209,12 +112,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
     void send_to(const std::shared_ptr<worker>& best, const std::shared_ptr<pending>& p) {
         const auto id = next_id++;
         best->in_flight[id] = p;
-        json m;
-        m["id"] = id;
-        m["index"] = p->t.index;
-        m["line"] = p->t.line;
-        m["text"] = p->t.text;
-        send(*best->sock, best->out, launcher::encode_frame(m.dump()), best);
+        detail::send(*best->sock, best->out, encode_frame(encode_target_message(id, p->t)), best);
     }
 
     void dispatch_waiting() {
@@ -228,28 +126,33 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
     }
 
     static asio::awaitable<void> read_loop(std::shared_ptr<impl> self, std::shared_ptr<worker> w) {
-        launcher::frame_decoder frames;
+        frame_decoder frames;
         std::array<char, 65536> buf;
+        // Until the socket breaks or a frame is garbled (frame_error, or no
+        // message): then the worker is not to be trusted; treat it as dead.
         try {
-            for (;;) {
+            for (bool trusted = true; trusted;) {
                 auto [ec, n] = co_await w->sock->async_read_some(
                     asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
                 if (ec) break;
                 frames.feed({buf.data(), n});
                 while (auto frame = frames.next()) {
-                    const auto m = json::parse(*frame);
-                    const auto it = w->in_flight.find(m.at("id").get<std::uint64_t>());
+                    auto m = decode_record_message(*frame);
+                    if (!m) {
+                        trusted = false;
+                        break;
+                    }
+                    const auto it = w->in_flight.find(m->id);
                     if (it == w->in_flight.end()) continue;
                     auto p = it->second;
                     w->in_flight.erase(it);
                     ++w->finished;
-                    p->result = record_of(m);
+                    p->result = std::move(m->r);
                     p->done.cancel();
                 }
-                self->dispatch_waiting();
+                if (trusted) self->dispatch_waiting();
             }
-        } catch (const std::exception&) {
-            // A garbled frame: the worker is not to be trusted; treat it as dead.
+        } catch (const frame_error&) {
         }
         w->alive = false;
         if (self->stopping) co_return;
@@ -342,4 +245,4 @@ std::vector<pid_t> worker_pool::pids() const {
     return out;
 }
 
-} // namespace asyncfetch::app
+} // namespace asyncfetch::launcher

@@ -1,4 +1,4 @@
-#include "asyncfetch/redis/frontier.hpp"
+#include "asyncfetch/streams/job.hpp"
 
 #include "calls.hpp"
 
@@ -12,7 +12,7 @@
 
 namespace asio = boost::asio;
 
-namespace asyncfetch::redis {
+namespace asyncfetch::streams {
 namespace {
 
 // The target ids collect has written. Ids are handed out densely from 1, so
@@ -91,4 +91,4 @@ asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, b
     }
 }
 
-} // namespace asyncfetch::redis
+} // namespace asyncfetch::streams

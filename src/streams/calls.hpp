@@ -1,6 +1,6 @@
 // What the shared-job code has in common: the job's key names, command
 // words, and Redis calls that retry while Redis is away. (Private to
-// src/redis.)
+// src/streams.)
 #pragma once
 
 #include "asyncfetch/redis/connection.hpp"
@@ -12,11 +12,14 @@
 #include <string>
 #include <vector>
 
-namespace asyncfetch::redis::detail {
+namespace asyncfetch::streams::detail {
+
+using redis::connection;
+using redis::reply;
 
 using say_fn = std::function<void(const std::string&)>;
 
-// The keys of job NAME (see asyncfetch/redis/frontier.hpp).
+// The keys of job NAME (see asyncfetch/streams/job.hpp).
 struct keys {
     explicit keys(const std::string& name)
         : targets(name + ":targets"), results(name + ":results"), done(name + ":done"),
@@ -62,4 +65,4 @@ run_script_calls(connection& c, const char* script,
 boost::asio::awaitable<std::optional<long long>>
 enqueued_total(connection& c, const keys& k, const std::string& name, const say_fn& say);
 
-} // namespace asyncfetch::redis::detail
+} // namespace asyncfetch::streams::detail

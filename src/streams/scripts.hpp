@@ -1,10 +1,10 @@
 // The Lua scripts a shared job runs inside Redis, each several steps done
 // atomically. Running one again (a caller that lost the reply, or found Redis
 // restarted, sends it again) loses nothing and records nothing twice.
-// (Private to src/redis.)
+// (Private to src/streams.)
 #pragma once
 
-namespace asyncfetch::redis::detail {
+namespace asyncfetch::streams::detail {
 
 // Stores records once per target id and acknowledges their entries,
 // atomically. KEYS: done, results, targets; ARGV: group, then (target id,
@@ -69,4 +69,4 @@ end
 return added
 )";
 
-} // namespace asyncfetch::redis::detail
+} // namespace asyncfetch::streams::detail

@@ -1,4 +1,4 @@
-// The JSON messages of a shared job (see frontier.hpp for the keys):
+// The JSON messages of a shared job (see job.hpp for the keys):
 //   target  {"id": N, "target": TEXT[, "depth": D, "parent": URL]}
 //   record  {"id": N, ...the record's fields}: the line collect writes
 // Writing and reading them is on every target's path, so the common shapes
@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace asyncfetch::redis {
+namespace asyncfetch::streams {
 
 struct target_message {
     std::uint64_t id = 0;
@@ -31,4 +31,4 @@ std::optional<target_message> read_target_message(std::string_view message);
 // {"id":N, then the fields' members}; invalid UTF-8 is replaced.
 std::string make_record_line(std::uint64_t id, const nlohmann::ordered_json& fields);
 
-} // namespace asyncfetch::redis
+} // namespace asyncfetch::streams
