@@ -56,7 +56,10 @@ CLI::Option* add_duration(CLI::App& cmd, const std::string& names, Duration& out
     auto parse = [z](const std::string& t) {
         return z == zero::refused ? parse_timeout(t) : parse_pause(t);
     };
-    return add_parsed(cmd, names, out, parse, help)->type_name("DURATION")->default_str(show);
+    auto* option = add_parsed(cmd, names, out, parse, help)->type_name("DURATION");
+    // Zero means "no limit": no default is shown, as the help says so.
+    if (out != Duration::zero()) option->default_str(show);
+    return option;
 }
 
 // The flags every job has: how many in flight, serial or compared, where

@@ -27,8 +27,7 @@ void add_ssh_options(CLI::App& cmd, ssh_flags& f, const std::string& timeout_hel
     add_duration(cmd, "--timeout", c.command_timeout, zero::allowed, timeout_help);
     // ssh users read -t as "allocate a pty": the timeout's short spelling
     // stays hidden for one release.
-    f.old_timeout =
-        add_duration(cmd, "-t", c.command_timeout, zero::allowed, "")->group("")->default_str("");
+    f.old_timeout = add_duration(cmd, "-t", c.command_timeout, zero::allowed, "")->group("");
 }
 
 void finish_ssh_options(ssh_flags& f) {
