@@ -57,16 +57,18 @@ public:
         // A fetch is bounded by -c alone; a crawl is polite to each site by
         // default (crawl_config's client).
         add_url_job_options(*app_, config_, run_, headers_, true);
-        add_crawl_options(*app_, config_.crawl);
+        add_crawl_options(*app_, crawl_);
     }
     void finish() override {
         finish_url_job_options(config_, run_, headers_);
-        finish_crawl_options(config_.crawl);
+        finish_crawl_options(crawl_);
+        config_.crawl = crawl_.options;
     }
     int run() override { return app::run_crawl(config_); }
 
 private:
     app::crawl_config config_;
+    crawl_flags crawl_;
     run_flags run_;
     header_flags headers_;
 };

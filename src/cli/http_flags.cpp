@@ -75,17 +75,13 @@ void finish_http_options(http::client_options& c, const header_flags& h) {
 }
 
 // What to follow and how politely.
-void add_crawl_options(CLI::App& cmd, crawl::crawl_options& c) {
+void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
+    auto& c = f.options;
     add_count(cmd, "-d,--depth", c.depth, 0, crawl::max_depth,
               "Links to follow from the seeds (0: the seeds only)");
-    cmd.add_option_function<std::string>(
-           "--scope",
-           [&c](const std::string& text) {
-               if (auto why = crawl::parse_scope(text, c); !why.empty())
-                   throw CLI::ValidationError("--scope", why);
-           },
-           "Which links to follow: same-host (as the seeds), same-domain (last two labels of "
-           "the seeds' hosts), or prefix:URL")
+    cmd.add_option("--scope", f.scope,
+                   "Which links to follow: same-host (as the seeds), same-domain (last two "
+                   "labels of the seeds' hosts), or prefix:URL")
         ->default_str("same-host");
     cmd.add_option("--include", c.include,
                    "Follow only URLs matching this regex (repeatable: any may match)")
@@ -104,7 +100,11 @@ void add_crawl_options(CLI::App& cmd, crawl::crawl_options& c) {
               "Fetch at most N pages, seeds included (0: no cap)");
 }
 
-void finish_crawl_options(const crawl::crawl_options& c) {
+void finish_crawl_options(crawl_flags& f) {
+    auto& c = f.options;
+    if (!f.scope.empty())
+        if (auto why = crawl::parse_scope(f.scope, c); !why.empty())
+            throw CLI::ValidationError("--scope", why);
     for (const auto* list : {&c.include, &c.exclude})
         for (const auto& re : *list)
             if (auto why = crawl::regex_problem(re); !why.empty())

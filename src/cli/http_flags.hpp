@@ -21,7 +21,14 @@ struct header_flags {
 void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h);
 void finish_http_options(http::client_options& c, const header_flags& h);
 
-void add_crawl_options(CLI::App& cmd, crawl::crawl_options& c);
-void finish_crawl_options(const crawl::crawl_options& c);
+// --scope is read once every flag is in: a prefix URL is normalised as
+// --sort-query says.
+struct crawl_flags {
+    crawl::crawl_options options;
+    std::string scope; // empty: options' own
+};
+
+void add_crawl_options(CLI::App& cmd, crawl_flags& f);
+void finish_crawl_options(crawl_flags& f);
 
 } // namespace asyncfetch::cli

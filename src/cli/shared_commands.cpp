@@ -104,7 +104,7 @@ public:
             if (is_ssh_) throw CLI::ValidationError("--crawl", "not with --ssh");
             if (per_host_->count() == 0) w.client.per_host = crawl::polite_per_host;
             finish_crawl_options(crawl_);
-            w.crawl = redis::crawl_mode{crawl_, w.client};
+            w.crawl = redis::crawl_mode{crawl_.options, w.client};
         }
         if (is_ssh_) finish_ssh();
     }
@@ -134,7 +134,7 @@ private:
         return c;
     }();
     ssh_session_flags session_;
-    crawl::crawl_options crawl_;
+    crawl_flags crawl_;
     bool is_ssh_ = false, is_crawl_ = false;
     std::vector<std::string> command_;
     CLI::Option *per_host_ = nullptr, *timeout_ = nullptr, *command_timeout_ = nullptr;
