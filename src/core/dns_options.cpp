@@ -54,20 +54,20 @@ std::string parse_server(std::string_view item, std::string& out) {
 
 } // namespace
 
-parsed_or_problem<resolver_kind> parse_resolver_kind(std::string_view text) {
+parsed<resolver_kind> parse_resolver_kind(std::string_view text) {
     if (text == "cares") return resolver_kind::cares;
     if (text == "system") return resolver_kind::system;
-    return "unknown resolver '" + std::string(text) + "' (use cares or system)";
+    return problem("unknown resolver '" + std::string(text) + "' (use cares or system)");
 }
 
-parsed_or_problem<server_list> parse_dns_servers(std::string_view text) {
+parsed<server_list> parse_dns_servers(std::string_view text) {
     server_list out;
     while (true) {
         const auto comma = text.find(',');
         const auto item = trim(text.substr(0, comma));
-        if (item.empty()) return std::string("empty entry in the DNS server list");
+        if (item.empty()) return problem("empty entry in the DNS server list");
         std::string server;
-        if (auto problem = parse_server(item, server); !problem.empty()) return problem;
+        if (auto why = parse_server(item, server); !why.empty()) return problem(why);
         if (!out.csv.empty()) out.csv += ',';
         out.csv += server;
         if (comma == std::string_view::npos) break;

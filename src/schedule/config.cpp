@@ -1,17 +1,15 @@
 #include "asyncfetch/schedule/config.hpp"
 
+#include "job_options.hpp"
 #include "json_checker.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/core/text.hpp"
-#include "asyncfetch/core/units.hpp"
 #include "asyncfetch/schedule/output_names.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -68,15 +66,15 @@ void read_schedule(checker& ck, const json& j, const std::string& path, schedule
         ck.problem(path + ".timezone", "'" + zone + "' is not UTC or local");
     s.zone = zone == "local" ? time_zone::local : time_zone::utc;
     if (ck.string(j, path, "cron", text)) {
-        auto parsed = cron_expr::parse(text);
-        if (!parsed.expr)
-            ck.problem(path + ".cron", parsed.problem);
-        else if (!parsed.expr->next_after(
+        auto cron = cron_expr::parse(text);
+        if (!cron)
+            ck.problem(path + ".cron", cron.problem());
+        else if (!cron->next_after(
                      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()),
                      s.zone))
             ck.problem(path + ".cron", "'" + text + "' never fires (no such date in 30 years)");
         else
-            s.cron = std::move(parsed.expr);
+            s.cron = std::move(*cron);
     }
     if (ck.duration(j, path, "every", s.every) && s.every < std::chrono::seconds(1))
         ck.problem(path + ".every", "must be at least 1s");
@@ -87,126 +85,6 @@ void read_schedule(checker& ck, const json& j, const std::string& path, schedule
     if (ck.string(j, path, "overlap", overlap) && overlap != "skip" && overlap != "queue")
         ck.problem(path + ".overlap", "'" + overlap + "' is not skip or queue");
     s.overlap = overlap == "queue" ? overlap_policy::queue : overlap_policy::skip;
-}
-
-std::string seconds_problem(std::chrono::milliseconds d) {
-    return d.count() <= 0 ? "must be more than 0 seconds" : "";
-}
-
-http::duration as_duration(std::chrono::milliseconds d) {
-    return std::chrono::duration_cast<http::duration>(d);
-}
-
-void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c) {
-    ck.integer(j, path, "per_host", c.per_host, 0, 100000);
-    ck.integer(j, path, "retries", c.retry.retries, 0, 100);
-    ck.integer(j, path, "max_redirects", c.max_redirects, 0, 100);
-    std::chrono::milliseconds d{};
-    const std::pair<const char*, http::duration*> timeouts[] = {
-        {"timeout", &c.limits.request},
-        {"connect_timeout", &c.limits.connect},
-        {"resolve_timeout", &c.limits.resolve},
-        {"tls_timeout", &c.limits.tls}};
-    for (auto [key, field] : timeouts) {
-        if (!ck.duration(j, path, key, d)) continue;
-        if (auto why = seconds_problem(d); !why.empty())
-            ck.problem(path + "." + key, why);
-        else
-            *field = as_duration(d);
-    }
-    std::string size;
-    if (const auto* v = ck.find(j, "max_body"); v && v->is_number_unsigned()) {
-        c.max_body = v->get<std::uint64_t>();
-    } else if (ck.string(j, path, "max_body", size)) {
-        auto parsed = parse_size(size);
-        if (auto* why = std::get_if<std::string>(&parsed))
-            ck.problem(path + ".max_body", *why);
-        else
-            c.max_body = std::get<std::uint64_t>(parsed);
-    }
-    if (const auto* h = ck.find(j, "headers")) {
-        if (!h->is_object()) {
-            ck.problem(path + ".headers",
-                       "expected an object such as {\"Accept\": \"text/html\"}, got " +
-                           describe(*h));
-        } else {
-            for (const auto& [name, value] : h->items()) {
-                if (!value.is_string())
-                    ck.problem(path + ".headers." + name,
-                               "expected a string, got " + describe(value));
-                else
-                    c.headers.emplace_back(name, value.get<std::string>());
-            }
-        }
-    }
-    ck.string(j, path, "user_agent", c.user_agent);
-    if (ck.file_path(j, path, "cacert", c.ca_file) && !fs::exists(c.ca_file))
-        ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
-    bool insecure = false;
-    if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
-}
-
-void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c) {
-    ck.integer(j, path, "depth", c.depth, 0, 1000);
-    ck.integer(j, path, "max_pages", c.max_pages, 0, 1000000000);
-    ck.boolean(j, path, "assets", c.assets);
-    ck.boolean(j, path, "sort_query", c.sort_query);
-    ck.boolean(j, path, "ignore_robots", c.ignore_robots);
-    ck.duration(j, path, "delay", c.delay);
-    std::string scope;
-    if (ck.string(j, path, "scope", scope))
-        if (auto why = crawl::parse_scope(scope, c); !why.empty()) ck.problem(path + ".scope", why);
-    for (const char* key : {"include", "exclude"}) {
-        auto& list = std::string(key) == "include" ? c.include : c.exclude;
-        if (!ck.strings(j, path, key, list)) continue;
-        for (std::size_t i = 0; i < list.size(); ++i)
-            if (auto why = crawl::regex_problem(list[i]); !why.empty())
-                ck.problem(path + "." + key + "[" + std::to_string(i) + "]", why);
-    }
-}
-
-void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c) {
-    c.default_user = app::local_user();
-    ck.string(j, path, "user", c.default_user);
-    ck.integer(j, path, "port", c.default_port, 1, 65535);
-    if (ck.strings(j, path, "identity", c.session.auth.identity_files))
-        for (auto& f : c.session.auth.identity_files)
-            f = ck.resolve(f);
-    ck.file_path(j, path, "known_hosts", c.session.known_hosts_path);
-    std::string policy = "accept-new";
-    if (ck.string(j, path, "host_key_policy", policy) && policy != "strict" &&
-        policy != "accept-new" && policy != "off")
-        ck.problem(path + ".host_key_policy", "'" + policy + "' is not strict, accept-new or off");
-    c.session.policy = policy == "strict" ? ssh::host_key_policy::strict
-                       : policy == "off"  ? ssh::host_key_policy::off
-                                          : ssh::host_key_policy::accept_new;
-    ck.boolean(j, path, "agent", c.session.auth.use_agent);
-    // Secrets come from the environment or a file, never from the config.
-    std::string name;
-    for (auto [key, out] : {std::pair{"password_env", &c.session.auth.password},
-                            std::pair{"passphrase_env", &c.session.auth.passphrase}}) {
-        if (!ck.string(j, path, key, name)) continue;
-        if (const char* v = std::getenv(name.c_str()))
-            *out = v;
-        else
-            ck.problem(path + "." + key, "environment variable " + name + " is not set");
-    }
-    if (ck.file_path(j, path, "password_file", name)) {
-        std::ifstream in(name);
-        if (!in)
-            ck.problem(path + ".password_file", "cannot read '" + name + "'");
-        else
-            std::getline(in, c.session.auth.password.emplace());
-    }
-    std::chrono::milliseconds d{};
-    if (ck.duration(j, path, "connect_timeout", d)) {
-        if (auto why = seconds_problem(d); !why.empty())
-            ck.problem(path + ".connect_timeout", why);
-        else
-            c.session.connect_timeout = std::chrono::duration_cast<ssh::duration>(d);
-    }
-    if (ck.duration(j, path, "timeout", d))
-        c.command_timeout = std::chrono::duration_cast<ssh::duration>(d);
 }
 
 std::optional<job_type> type_of(const std::string& kind) {

@@ -162,15 +162,15 @@ unsigned last_day(int y, unsigned m) {
 
 } // namespace
 
-cron_expr::parsed cron_expr::parse(std::string_view text) {
+parsed<cron_expr> cron_expr::parse(std::string_view text) {
     cron_expr e;
     e.text_ = std::string(text);
     std::string_view body = text;
     if (!body.empty() && body.front() == '@') {
         body = shorthand(body);
         if (body.empty())
-            return {std::nullopt, "unknown shorthand '" + std::string(text) +
-                                      "' (use @yearly, @monthly, @weekly, @daily or @hourly)"};
+            return problem("unknown shorthand '" + std::string(text) +
+                           "' (use @yearly, @monthly, @weekly, @daily or @hourly)");
     }
     std::vector<std::string_view> fields;
     for (std::size_t i = 0; i < body.size();) {
@@ -183,12 +183,11 @@ cron_expr::parsed cron_expr::parse(std::string_view text) {
         i = end == body.npos ? body.size() : end;
     }
     if (fields.size() != 5)
-        return {std::nullopt, "expected 5 fields (minute hour day month weekday), got " +
-                                  std::to_string(fields.size())};
+        return problem("expected 5 fields (minute hour day month weekday), got " +
+                       std::to_string(fields.size()));
     std::vector<bool> bits;
     for (int n = 1; n <= 5; ++n) {
-        if (auto problem = parse_field(fields[n - 1], n, bits); !problem.empty())
-            return {std::nullopt, problem};
+        if (auto why = parse_field(fields[n - 1], n, bits); !why.empty()) return problem(why);
         for (std::size_t v = 0; v < bits.size(); ++v) {
             if (!bits[v]) continue;
             switch (n) {
@@ -212,7 +211,7 @@ cron_expr::parsed cron_expr::parse(std::string_view text) {
     }
     e.any_day_ = fields[2].front() == '*';
     e.any_weekday_ = fields[4].front() == '*';
-    return {std::move(e), ""};
+    return e;
 }
 
 // Vixie cron's rule: with both day fields restricted, either may match.

@@ -78,23 +78,26 @@ public:
                   std::chrono::milliseconds& out) {
         const auto* v = find(obj, key);
         if (!v) return false;
-        if (v->is_number() && v->get<double>() >= 0) {
-            const double ms = v->get<double>() * 1000;
-            if (!(ms <= static_cast<double>(max_duration.count()))) {
-                problem(path + "." + key, duration_too_large(v->dump()));
-                return false;
-            }
-            out = std::chrono::milliseconds(std::llround(ms));
-            return true;
-        }
+        if (v->is_number() && v->get<double>() >= 0)
+            return take(path + "." + key, seconds_duration(v->get<double>(), v->dump()), out);
         if (!v->is_string())
             return wrong(path + "." + key, "seconds or a duration such as \"90s\"", *v);
-        auto parsed = parse_duration(v->get<std::string>());
-        if (auto* why = std::get_if<std::string>(&parsed)) {
-            problem(path + "." + key, *why);
+        return take(path + "." + key, parse_duration(v->get<std::string>()), out);
+    }
+    // A duration more than zero.
+    bool timeout(const json& obj, const std::string& path, const char* key,
+                 std::chrono::milliseconds& out) {
+        std::chrono::milliseconds d{};
+        return duration(obj, path, key, d) && take(path + "." + key, positive(d), out);
+    }
+    // A value read by one of the option parsers the command line uses too.
+    template <class T, class Out>
+    bool take(const std::string& path, parsed<T> value, Out& out) {
+        if (!value) {
+            problem(path, value.problem());
             return false;
         }
-        out = std::get<std::chrono::milliseconds>(parsed);
+        out = static_cast<Out>(std::move(*value));
         return true;
     }
     // A string, or an array of strings.

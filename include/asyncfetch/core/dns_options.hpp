@@ -3,7 +3,7 @@
 // times. The CLI and the JSON config both fill this with the parsers below.
 #pragma once
 
-#include "asyncfetch/core/units.hpp"
+#include "asyncfetch/core/parsed.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -37,7 +37,7 @@ struct dns_options {
 };
 
 // "cares" or "system".
-parsed_or_problem<resolver_kind> parse_resolver_kind(std::string_view text);
+parsed<resolver_kind> parse_resolver_kind(std::string_view text);
 
 // DNS servers as c-ares reads them: "ADDR:PORT,[ADDR6]:PORT".
 struct server_list {
@@ -46,7 +46,7 @@ struct server_list {
 
 // "ADDR[:PORT],..." with IPv6 as "[ADDR]:PORT" (or a bare IPv6 address);
 // port 53 when none is given.
-parsed_or_problem<server_list> parse_dns_servers(std::string_view text);
+parsed<server_list> parse_dns_servers(std::string_view text);
 
 // What is wrong with a combination of options ("" when nothing is).
 std::string check(const dns_options& options);

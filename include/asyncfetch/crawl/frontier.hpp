@@ -28,6 +28,10 @@ struct crawl_options {
     std::size_t max_pages = 1000;              // pages fetched at most, seeds included (0: no cap)
 };
 
+// Bounds of the counted options (flags and config keys alike).
+inline constexpr long long max_depth = 1000;
+inline constexpr long long max_max_pages = 1000000000;
+
 // "same-host", "same-domain" or "prefix:URL"; the problem, or "" when fine.
 std::string parse_scope(const std::string& text, crawl_options& out);
 // The problem with a regex, or "" when it compiles.

@@ -2,19 +2,18 @@
 // of argv and shell history. Every value read this way is treated as secret.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace asyncfetch::http {
 
-struct header_file {
-    std::vector<std::pair<std::string, std::string>> headers;
-    std::string problem; // "FILE:LINE: what is wrong" (never the line itself); empty when fine
-};
+using header_list = std::vector<std::pair<std::string, std::string>>;
 
 // One "Name: value" a line; blank lines, '#' comments and a trailing CR are
-// skipped.
-header_file read_header_file(const std::string& path);
+// skipped. A problem is "FILE:LINE: what is wrong", never the line itself.
+parsed<header_list> read_header_file(const std::string& path);
 
 } // namespace asyncfetch::http

@@ -3,6 +3,8 @@
 // shorthands, and the next time one fires in UTC or in local time.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <bitset>
 #include <chrono>
 #include <optional>
@@ -17,10 +19,9 @@ enum class time_zone { utc, local };
 
 class cron_expr {
 public:
-    struct parsed;
     // "*/15 9-17 * * mon-fri", "@hourly", ... Problems name the field:
     // "field 3 '32' out of range 1-31".
-    static parsed parse(std::string_view text);
+    static asyncfetch::parsed<cron_expr> parse(std::string_view text);
 
     // The first time strictly after `after` that the expression matches, in
     // `zone`'s wall-clock time; nullopt if none within 30 years (an impossible
@@ -42,11 +43,6 @@ private:
     std::bitset<7> weekdays_; // 0 = Sunday
     bool any_day_ = true;     // day-of-month field starts with '*'
     bool any_weekday_ = true; // day-of-week field starts with '*'
-};
-
-struct cron_expr::parsed {
-    std::optional<cron_expr> expr;
-    std::string problem;
 };
 
 // "2026-11-23T10:00:00Z" (UTC) or "2026-11-23T05:00:00-05:00" (local).

@@ -16,14 +16,14 @@ sys_seconds utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0) {
 
 cron_expr must_parse(const char* text) {
     auto p = cron_expr::parse(text);
-    REQUIRE_MESSAGE(p.expr, p.problem);
-    return *p.expr;
+    REQUIRE_MESSAGE(p, p.problem());
+    return *p;
 }
 
 std::string problem_of(const char* text) {
     auto p = cron_expr::parse(text);
-    CHECK_FALSE(p.expr);
-    return p.problem;
+    CHECK_FALSE(p);
+    return p.problem();
 }
 
 // Sets TZ for one test and puts the old value back.

@@ -20,9 +20,9 @@ tp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
 
 schedule_spec cron(const char* text, milliseconds jitter = {}) {
     auto p = cron_expr::parse(text);
-    REQUIRE_MESSAGE(p.expr, p.problem);
+    REQUIRE_MESSAGE(p, p.problem());
     schedule_spec s;
-    s.cron = std::move(p.expr);
+    s.cron = std::move(p).value();
     s.jitter = jitter;
     return s;
 }

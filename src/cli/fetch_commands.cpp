@@ -1,0 +1,83 @@
+// fetch and crawl: URLs from a file, fetched concurrently (and, for a crawl,
+// their links followed).
+#include "commands.hpp"
+#include "http_flags.hpp"
+
+#include "asyncfetch/app/crawl.hpp"
+#include "asyncfetch/app/fetch.hpp"
+
+#include <unistd.h>
+
+namespace asyncfetch::cli {
+namespace {
+
+// The flags of both: the URL list, the run, the HTTP client.
+template <class Config>
+void add_url_job_options(CLI::App& cmd, Config& c, run_flags& run, header_flags& headers,
+                         bool crawling) {
+    cmd.add_option("file", c.input,
+                   crawling ? "File with one seed URL per line ('-' for stdin; '#' comments)"
+                            : "File with one URL per line ('-' for stdin; '#' comments)")
+        ->required();
+    add_run_options(cmd, c.run, run, "URL", crawling);
+    cmd.add_flag("--keep-going", c.keep_going,
+                 "Record malformed input lines as errors and fetch the rest");
+    add_http_options(cmd, c.client, headers);
+}
+
+template <class Config>
+void finish_url_job_options(Config& c, const run_flags& run, const header_flags& headers) {
+    finish_http_options(c.client, headers);
+    finish_run_options(c.run, run);
+    c.run.output.progress = !run.quiet && isatty(STDERR_FILENO) && !c.run.compare;
+}
+
+class fetch_command : public command {
+public:
+    explicit fetch_command(CLI::App& app)
+        : command(app.add_subcommand(
+              "fetch", "Fetch every URL in FILE concurrently (the default command)")) {
+        add_url_job_options(*app_, config_, run_, headers_, false);
+    }
+    void finish() override { finish_url_job_options(config_, run_, headers_); }
+    int run() override { return app::run_fetch(config_); }
+
+private:
+    app::fetch_config config_;
+    run_flags run_;
+    header_flags headers_;
+};
+
+class crawl_command : public command {
+public:
+    explicit crawl_command(CLI::App& app)
+        : command(app.add_subcommand(
+              "crawl", "Crawl from the seed URLs in FILE: follow links up to --depth, politely "
+                       "(robots.txt, Crawl-delay, per-host limits)")) {
+        // A fetch is bounded by -c alone; a crawl is polite to each site by
+        // default (crawl_config's client).
+        add_url_job_options(*app_, config_, run_, headers_, true);
+        add_crawl_options(*app_, crawl_);
+    }
+    void finish() override {
+        finish_url_job_options(config_, run_, headers_);
+        finish_crawl_options(crawl_);
+        config_.crawl = crawl_.options;
+    }
+    int run() override { return app::run_crawl(config_); }
+
+private:
+    app::crawl_config config_;
+    crawl_flags crawl_;
+    run_flags run_;
+    header_flags headers_;
+};
+
+} // namespace
+
+void add_fetch_commands(CLI::App& app, command_list& out) {
+    out.push_back(std::make_unique<fetch_command>(app));
+    out.push_back(std::make_unique<crawl_command>(app));
+}
+
+} // namespace asyncfetch::cli

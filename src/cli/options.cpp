@@ -1,0 +1,90 @@
+#include "options.hpp"
+
+#include "asyncfetch/app/run_limits.hpp"
+#include "asyncfetch/core/secret_source.hpp"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+
+namespace asyncfetch::cli {
+
+void add_run_options(CLI::App& cmd, app::run_settings& run, run_flags& f, const std::string& noun,
+                     bool one_process) {
+    add_count(cmd, "-c,--concurrency", run.concurrency, 1, app::max_concurrency,
+              "How many " + noun + "s in flight at once");
+    auto* serial = cmd.add_flag("--serial", f.serial, "One " + noun + " at a time (same as -c 1)");
+    cmd.add_flag("--compare", run.compare,
+                 "Run serially, then concurrently; print both costs and the speedup")
+        ->excludes(serial);
+    if (!one_process) {
+        add_count(cmd, "-j,--processes", run.processes, 1, app::max_processes,
+                  "Worker processes, each with its own event loop and -c " + noun +
+                      "s in flight (1: no fork)");
+        cmd.add_flag("--ordered", run.ordered,
+                     "Write records in input order (default: as they finish)");
+    }
+    cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
+    cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
+}
+
+void finish_run_options(app::run_settings& run, const run_flags& f) {
+    if (f.serial) run.concurrency = 1;
+    run.output.path = f.output;
+    run.output.console = !f.quiet;
+}
+
+void add_dns_options(CLI::App& cmd, dns::dns_options& o) {
+    add_parsed(cmd, "--resolver", o.kind, dns::parse_resolver_kind,
+               "cares: resolve on the event loop, at the run's concurrency; system: "
+               "getaddrinfo on a thread pool (NSS sources such as mDNS or LDAP)")
+        ->default_str(o.kind == dns::resolver_kind::cares ? "cares" : "system");
+    add_parsed(
+        cmd, "--dns-servers", o.servers,
+        [](const std::string& text) -> parsed<std::string> {
+            auto servers = dns::parse_dns_servers(text);
+            if (!servers) return problem(servers.problem());
+            return servers->csv;
+        },
+        "DNS servers instead of resolv.conf's: ADDR[:PORT],... ([ADDR6]:PORT)");
+}
+
+void finish_dns_flags(const dns::dns_options& o) {
+    if (auto why = dns::check(o); !why.empty()) throw CLI::ValidationError("--dns-servers", why);
+}
+
+std::string env_secret(const std::string& var, const std::string& flag) {
+    auto secret = secret_from_env(var);
+    if (!secret) throw CLI::ValidationError(flag, secret.problem());
+    return std::move(*secret);
+}
+
+std::string ask_secret(const std::string& prompt) {
+    const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (tty < 0)
+        throw std::runtime_error(
+            "cannot prompt for a secret: no terminal (use the -env or -file options)");
+    termios saved{};
+    ::tcgetattr(tty, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+    (void)::write(tty, prompt.data(), prompt.size());
+    std::string secret;
+    char c = 0;
+    while (::read(tty, &c, 1) == 1 && c != '\n')
+        secret += c;
+    ::tcsetattr(tty, TCSAFLUSH, &saved);
+    (void)::write(tty, "\n", 1);
+    ::close(tty);
+    return secret;
+}
+
+void deprecated_spelling(const std::string& old, const std::string& now) {
+    std::cerr << "asyncfetch: " << old << " is now " << now
+              << " (the old spelling goes in the next release)\n";
+}
+
+} // namespace asyncfetch::cli

@@ -1,0 +1,119 @@
+// ssh, put and get: a command, or an SFTP copy, on every host of a hosts file.
+#include "commands.hpp"
+#include "ssh_flags.hpp"
+
+#include <tuple>
+
+namespace asyncfetch::cli {
+namespace {
+
+// The hosts file, the run and the session: what every SSH command takes.
+struct ssh_flags {
+    app::ssh_config config;
+    run_flags run;
+    ssh_session_flags session;
+    CLI::Option* old_timeout = nullptr; // -t, kept for one release
+};
+
+void add_ssh_options(CLI::App& cmd, ssh_flags& f, const std::string& timeout_help) {
+    auto& c = f.config;
+    cmd.add_option("hosts", c.hosts_file,
+                   "File with one [user@]host[:port] per line ('-' for stdin)")
+        ->required();
+    add_run_options(cmd, c.run, f.run, "host");
+    cmd.add_flag("--keep-going", c.keep_going,
+                 "Record malformed hosts lines as errors and run the rest");
+    add_ssh_session_options(cmd, c, f.session);
+    add_duration(cmd, "--timeout", c.command_timeout, zero::allowed, timeout_help);
+    // ssh users read -t as "allocate a pty": the timeout's short spelling
+    // stays hidden for one release.
+    f.old_timeout = add_duration(cmd, "-t", c.command_timeout, zero::allowed, "")->group("");
+}
+
+void finish_ssh_options(ssh_flags& f) {
+    if (f.old_timeout->count() > 0) deprecated_spelling("-t", "--timeout");
+    finish_run_options(f.config.run, f.run);
+    finish_ssh_session_options(f.config, f.session);
+}
+
+class ssh_command : public command {
+public:
+    explicit ssh_command(CLI::App& app)
+        : command(app.add_subcommand("ssh", "Run a command on every host in HOSTS at once: "
+                                            "asyncfetch ssh HOSTS -- CMD...")) {
+        auto& c = flags_.config;
+        add_ssh_options(*app_, flags_, "How long the command may run (0: no limit)");
+        app_->add_option("--out-dir", c.out_dir,
+                         "Write each host's stdout and stderr to DIR/HOST.out and .err");
+        app_->add_flag("--stream", c.stream,
+                       "Print output lines as they arrive, prefixed with the host");
+        app_->add_option("--stdin", exec_.stdin_path,
+                         "Send FILE ('-': this stdin) to every command's stdin, then EOF "
+                         "(default: EOF at once); up to 64 MiB");
+        app_->add_option("command", words_, "The command (after --)")->required();
+    }
+    void finish() override {
+        finish_ssh_options(flags_);
+        // With --stream, stdout carries the output lines: records only with -o.
+        if (flags_.config.stream && flags_.run.output.empty())
+            flags_.config.run.output.path = "none";
+        exec_.ssh = flags_.config;
+        for (const auto& word : words_)
+            exec_.command += (exec_.command.empty() ? "" : " ") + word;
+    }
+    int run() override { return app::run_ssh(exec_); }
+
+private:
+    ssh_flags flags_;
+    app::exec_config exec_;
+    std::vector<std::string> words_;
+};
+
+// put / get: SFTP copies to or from every host.
+class transfer_command : public command {
+public:
+    transfer_command(CLI::App& app, app::transfer_config::kind direction)
+        : command(direction == app::transfer_config::put
+                      ? app.add_subcommand("put", "Copy a local file or tree (-r) to every host "
+                                                  "over SFTP: asyncfetch put HOSTS LOCAL REMOTE")
+                      : app.add_subcommand(
+                            "get", "Copy a remote file or tree (-r) from every host over SFTP "
+                                   "into LOCALDIR/<host>/: asyncfetch get HOSTS REMOTE LOCALDIR")) {
+        config_.direction = direction;
+        add_ssh_options(*app_, flags_, "How long the copy may take per host (0: no limit)");
+        if (direction == app::transfer_config::put) {
+            app_->add_option("local", config_.source, "Local file, or directory with -r")
+                ->required();
+            app_->add_option("remote", config_.destination,
+                             "Remote path; an existing remote directory receives LOCAL under "
+                             "its own name")
+                ->required();
+        } else {
+            app_->add_option("remote", config_.source, "Remote file, or directory with -r")
+                ->required();
+            app_->add_option("localdir", config_.destination,
+                             "Local directory; each host's copy goes in LOCALDIR/<host>/")
+                ->required();
+        }
+        app_->add_flag("-r,--recursive", config_.recursive, "Copy directories and their contents");
+    }
+    void finish() override {
+        finish_ssh_options(flags_);
+        config_.ssh = flags_.config;
+    }
+    int run() override { return app::run_transfer(config_); }
+
+private:
+    ssh_flags flags_;
+    app::transfer_config config_;
+};
+
+} // namespace
+
+void add_ssh_commands(CLI::App& app, command_list& out) {
+    out.push_back(std::make_unique<ssh_command>(app));
+    out.push_back(std::make_unique<transfer_command>(app, app::transfer_config::put));
+    out.push_back(std::make_unique<transfer_command>(app, app::transfer_config::get));
+}
+
+} // namespace asyncfetch::cli

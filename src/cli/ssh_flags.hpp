@@ -1,0 +1,19 @@
+// How to reach and log in to each host: the flags of every SSH command and
+// of SSH workers, read by the parsers next to their types.
+#pragma once
+
+#include "options.hpp"
+
+#include "asyncfetch/app/ssh.hpp"
+
+namespace asyncfetch::cli {
+
+struct ssh_session_flags {
+    bool ask_password = false, ask_passphrase = false, no_agent = false;
+    CLI::Option* old_askpass = nullptr; // -A / --askpass, kept for one release
+};
+
+void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flags& f);
+void finish_ssh_session_options(app::ssh_config& c, const ssh_session_flags& f);
+
+} // namespace asyncfetch::cli

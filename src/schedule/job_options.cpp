@@ -1,0 +1,94 @@
+#include "job_options.hpp"
+
+#include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/http/options_parse.hpp"
+#include "asyncfetch/ssh/options_parse.hpp"
+
+namespace asyncfetch::schedule {
+
+void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c) {
+    ck.integer(j, path, "per_host", c.per_host, 0, http::max_per_host);
+    ck.integer(j, path, "retries", c.retry.retries, 0, http::max_retries);
+    ck.integer(j, path, "max_redirects", c.max_redirects, 0, http::max_redirects_bound);
+    const std::pair<const char*, http::duration*> timeouts[] = {
+        {"timeout", &c.limits.request},
+        {"connect_timeout", &c.limits.connect},
+        {"resolve_timeout", &c.limits.resolve},
+        {"tls_timeout", &c.limits.tls}};
+    for (auto [key, field] : timeouts) {
+        std::chrono::milliseconds d{};
+        if (ck.timeout(j, path, key, d)) *field = std::chrono::duration_cast<http::duration>(d);
+    }
+    std::string size;
+    if (const auto* v = ck.find(j, "max_body"); v && v->is_number_unsigned())
+        c.max_body = v->get<std::uint64_t>();
+    else if (ck.string(j, path, "max_body", size))
+        ck.take(path + ".max_body", parse_size(size), c.max_body);
+    if (const auto* h = ck.find(j, "headers")) {
+        if (!h->is_object()) {
+            ck.problem(path + ".headers",
+                       "expected an object such as {\"Accept\": \"text/html\"}, got " +
+                           describe(*h));
+        } else {
+            for (const auto& [name, value] : h->items()) {
+                if (!value.is_string())
+                    ck.problem(path + ".headers." + name,
+                               "expected a string, got " + describe(value));
+                else
+                    c.headers.emplace_back(name, value.get<std::string>());
+            }
+        }
+    }
+    ck.string(j, path, "user_agent", c.user_agent);
+    if (ck.file_path(j, path, "cacert", c.ca_file) && !fs::exists(c.ca_file))
+        ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
+    bool insecure = false;
+    if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
+}
+
+void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c) {
+    ck.integer(j, path, "depth", c.depth, 0, crawl::max_depth);
+    ck.integer(j, path, "max_pages", c.max_pages, 0, crawl::max_max_pages);
+    ck.boolean(j, path, "assets", c.assets);
+    ck.boolean(j, path, "sort_query", c.sort_query);
+    ck.boolean(j, path, "ignore_robots", c.ignore_robots);
+    ck.duration(j, path, "delay", c.delay);
+    std::string scope;
+    if (ck.string(j, path, "scope", scope))
+        if (auto why = crawl::parse_scope(scope, c); !why.empty()) ck.problem(path + ".scope", why);
+    for (const char* key : {"include", "exclude"}) {
+        auto& list = std::string(key) == "include" ? c.include : c.exclude;
+        if (!ck.strings(j, path, key, list)) continue;
+        for (std::size_t i = 0; i < list.size(); ++i)
+            if (auto why = crawl::regex_problem(list[i]); !why.empty())
+                ck.problem(path + "." + key + "[" + std::to_string(i) + "]", why);
+    }
+}
+
+void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c) {
+    c.default_user = app::local_user();
+    ck.string(j, path, "user", c.default_user);
+    ck.integer(j, path, "port", c.default_port, ssh::min_port, ssh::max_port);
+    if (ck.strings(j, path, "identity", c.session.auth.identity_files))
+        for (auto& f : c.session.auth.identity_files)
+            f = ck.resolve(f);
+    ck.file_path(j, path, "known_hosts", c.session.known_hosts_path);
+    std::string text;
+    if (ck.string(j, path, "host_key_policy", text))
+        ck.take(path + ".host_key_policy", ssh::parse_host_key_policy(text), c.session.policy);
+    ck.boolean(j, path, "agent", c.session.auth.use_agent);
+    // Secrets come from the environment or a file, never from the config.
+    if (ck.string(j, path, "password_env", text))
+        ck.take(path + ".password_env", secret_from_env(text), c.session.auth.password);
+    if (ck.string(j, path, "passphrase_env", text))
+        ck.take(path + ".passphrase_env", secret_from_env(text), c.session.auth.passphrase);
+    if (ck.file_path(j, path, "password_file", text))
+        ck.take(path + ".password_file", secret_from_file(text), c.session.auth.password);
+    std::chrono::milliseconds d{};
+    if (ck.timeout(j, path, "connect_timeout", d))
+        c.session.connect_timeout = std::chrono::duration_cast<ssh::duration>(d);
+    if (ck.duration(j, path, "timeout", d))
+        c.command_timeout = std::chrono::duration_cast<ssh::duration>(d);
+}
+
+} // namespace asyncfetch::schedule

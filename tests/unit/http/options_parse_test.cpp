@@ -1,0 +1,25 @@
+#include "asyncfetch/http/options_parse.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+using namespace asyncfetch::http;
+
+TEST_CASE("a header flag is 'Name: value'") {
+    CHECK(*parse_header_line("Accept: text/html") == header{"Accept", "text/html"});
+    CHECK(*parse_header_line("X-Empty:") == header{"X-Empty", ""});
+    CHECK(parse_header_line("NoColon").problem() == "expected 'Name: value', got 'NoColon'");
+    CHECK(parse_header_line(": v").problem() == "expected 'Name: value', got ': v'");
+}
+
+TEST_CASE("--header-env NAME=VAR takes the value from the environment, never quoting it") {
+    ::setenv("ASYNCFETCH_TEST_TOKEN", "Bearer abc", 1);
+    CHECK(*parse_header_env("Authorization=ASYNCFETCH_TEST_TOKEN") ==
+          header{"Authorization", "Bearer abc"});
+    ::unsetenv("ASYNCFETCH_TEST_TOKEN");
+    CHECK(parse_header_env("Authorization=ASYNCFETCH_TEST_TOKEN").problem() ==
+          "environment variable ASYNCFETCH_TEST_TOKEN is not set");
+    CHECK(parse_header_env("Authorization").problem() == "expected NAME=VAR, got 'Authorization'");
+    CHECK(parse_header_env("=VAR").problem() == "expected NAME=VAR, got '=VAR'");
+}
