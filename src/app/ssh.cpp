@@ -21,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <map>
 
 namespace asio = boost::asio;
 
@@ -34,10 +35,15 @@ double ms_since(std::chrono::steady_clock::time_point start) {
         .count();
 }
 
-ssh::host_spec host_of(const ssh_config& c, const std::string& line) {
+host_plan plan_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
-    return ssh::with_defaults(parsed.spec.value_or(ssh::host_spec{}), c.default_user,
-                              c.default_port);
+    return plan_host(parsed.spec.value_or(ssh::host_spec{}), c.default_user, c.default_port,
+                     c.session, c.given, c.config_files.get());
+}
+
+// The host as records and console lines name it.
+ssh::host_spec host_of(const ssh_config& c, const std::string& line) {
+    return plan_of(c, line).shown;
 }
 
 // {"host","port","user","exit_status","signal","stdout","stderr","elapsed_ms","error"}
@@ -120,14 +126,27 @@ within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const 
     co_return ssh::ssh_failure{make_error_code(ssh::ssh_errc::command_timeout), text};
 }
 
+ssh::known_hosts& known_hosts_for(std::map<std::string, std::unique_ptr<ssh::known_hosts>>& all,
+                                  const host_plan& plan) {
+    const auto& s = plan.session;
+    std::string key = std::to_string(static_cast<int>(s.policy)) + '\n' + s.known_hosts_path;
+    for (const auto& path : s.global_known_hosts)
+        key += '\n' + path;
+    auto& slot = all[key];
+    if (!slot)
+        slot =
+            std::make_unique<ssh::known_hosts>(s.known_hosts_path, s.global_known_hosts, s.policy);
+    return *slot;
+}
+
 // The part every SSH job shares: known_hosts, connecting and authenticating
 // each host, the console lines and the failed-hosts list.
 job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
-    const auto& session = config->session;
-    auto hosts = std::make_shared<ssh::known_hosts>(session.known_hosts_path,
-                                                    session.global_known_hosts, session.policy);
+    // One known_hosts per distinct set of files and policy (ssh_config may
+    // give hosts their own), read once for the run.
+    auto hosts = std::make_shared<std::map<std::string, std::unique_ptr<ssh::known_hosts>>>();
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
@@ -137,11 +156,14 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                              failed_record](const target& t) -> asio::awaitable<record> {
             const auto& c = *config;
             const auto start = std::chrono::steady_clock::now();
-            const auto host = host_of(c, t.text);
+            const auto plan = plan_of(c, t.text);
+            if (!plan.problem.empty())
+                co_return failed_record(plan.shown, plan.problem, ms_since(start));
             ssh::session s(co_await asio::this_coro::executor);
-            if (auto refused = co_await s.open(host, c.session, *hosts))
-                co_return failed_record(host, refused.message, ms_since(start));
-            auto r = co_await work(s, host, start);
+            if (auto refused =
+                    co_await s.open(plan.connect, plan.session, known_hosts_for(*hosts, plan)))
+                co_return failed_record(plan.shown, refused.message, ms_since(start));
+            auto r = co_await work(s, plan.shown, start);
             // A failed session is dropped rather than politely closed.
             if (r.error.empty()) co_await s.close();
             co_return r;

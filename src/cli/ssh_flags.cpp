@@ -7,28 +7,33 @@ namespace asyncfetch::cli {
 
 void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flags& f) {
     auto& auth = c.session.auth;
-    cmd.add_option("-l,--user", c.default_user,
-                   "User for hosts lines without one (default: the local user)");
-    add_count(cmd, "-p,--port", c.default_port, ssh::min_port, ssh::max_port,
-              "Port for hosts lines without one");
-    cmd.add_option("-i,--identity", auth.identity_files,
-                   "Private key file (repeatable; default ~/.ssh/id_*)")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    add_duration(cmd, "--connect-timeout", c.session.connect_timeout, zero::refused,
-                 "How long each of name lookup, connect, handshake and auth may take");
-    cmd.add_option("--known-hosts", c.session.known_hosts_path,
-                   "known_hosts file (default ~/.ssh/known_hosts)");
-    cmd.add_option("--global-known-hosts", c.session.global_known_hosts,
-                   "Read-only known_hosts file (repeatable; default /etc/ssh/ssh_known_hosts "
-                   "and /etc/ssh/ssh_known_hosts2)")
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    add_parsed(cmd, "--host-key-policy", c.session.policy, ssh::parse_host_key_policy,
-               "strict: unknown hosts refused; accept-new: unknown hosts added; "
-               "off: no check. A changed key is always refused")
-        ->type_name("TEXT:{strict,accept-new,off}")
-        ->default_str("accept-new");
+    cmd.add_option("-F,--ssh-config", f.ssh_config,
+                   "ssh_config file ('none': none; default ~/.ssh/config, then "
+                   "/etc/ssh/ssh_config); flags given here win over it");
+    f.user = cmd.add_option("-l,--user", c.default_user,
+                            "User for hosts lines without one (default: the local user)");
+    f.port = add_count(cmd, "-p,--port", c.default_port, ssh::min_port, ssh::max_port,
+                       "Port for hosts lines without one");
+    f.identity = cmd.add_option("-i,--identity", auth.identity_files,
+                                "Private key file (repeatable; default ~/.ssh/id_*)")
+                     ->allow_extra_args(false)
+                     ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    f.connect_timeout =
+        add_duration(cmd, "--connect-timeout", c.session.connect_timeout, zero::refused,
+                     "How long each of name lookup, connect, handshake and auth may take");
+    f.known_hosts = cmd.add_option("--known-hosts", c.session.known_hosts_path,
+                                   "known_hosts file (default ~/.ssh/known_hosts)");
+    f.global_known_hosts =
+        cmd.add_option("--global-known-hosts", c.session.global_known_hosts,
+                       "Read-only known_hosts file (repeatable; default /etc/ssh/ssh_known_hosts "
+                       "and /etc/ssh/ssh_known_hosts2)")
+            ->allow_extra_args(false)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    f.policy = add_parsed(cmd, "--host-key-policy", c.session.policy, ssh::parse_host_key_policy,
+                          "strict: unknown hosts refused; accept-new: unknown hosts added; "
+                          "off: no check. A changed key is always refused")
+                   ->type_name("TEXT:{strict,accept-new,off}")
+                   ->default_str("accept-new");
     // Secrets come from the environment, a file or the terminal, never argv.
     add_parsed(cmd, "--password-env", auth.password, secret_from_env,
                "Take the password from this environment variable");
@@ -44,15 +49,23 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
                "Take the key passphrase from this environment variable");
     cmd.add_flag("--ask-passphrase", f.ask_passphrase,
                  "Prompt for the key passphrase once, before connecting");
-    cmd.add_flag("--no-agent", f.no_agent, "Do not use ssh-agent");
+    f.no_agent_flag = cmd.add_flag("--no-agent", f.no_agent, "Do not use ssh-agent");
     add_dns_options(cmd, c.session.dns);
 }
 
 void finish_ssh_session_options(app::ssh_config& c, const ssh_session_flags& f) {
     if (f.old_askpass && f.old_askpass->count() > 0)
         deprecated_spelling("-A/--askpass", "--ask-password");
+    const auto given = [](const CLI::Option* o) { return o && o->count() > 0; };
+    c.given = {given(f.user),        given(f.port),
+               given(f.identity),    given(f.connect_timeout),
+               given(f.known_hosts), given(f.global_known_hosts),
+               given(f.policy),      given(f.no_agent_flag)};
+    auto files = app::load_ssh_config(f.ssh_config);
+    if (!files) throw CLI::ValidationError("--ssh-config", files.problem());
+    c.config_files = *files;
     if (c.default_user.empty()) c.default_user = app::local_user();
-    c.session.resolve_timeout = c.session.connect_timeout;
+    c.session.set_connect_timeouts(c.session.connect_timeout);
     finish_dns_flags(c.session.dns);
     c.session.auth.use_agent = !f.no_agent;
     if (f.ask_password) c.session.auth.password = ask_secret("Password: ");

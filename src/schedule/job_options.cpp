@@ -86,9 +86,22 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
         ck.take(path + ".password_file", secret_from_file(text), c.session.auth.password);
     std::chrono::milliseconds d{};
     if (ck.timeout(j, path, "connect_timeout", d))
-        c.session.connect_timeout = std::chrono::duration_cast<ssh::duration>(d);
+        c.session.set_connect_timeouts(std::chrono::duration_cast<ssh::duration>(d));
     if (ck.duration(j, path, "timeout", d))
         c.command_timeout = std::chrono::duration_cast<ssh::duration>(d);
+    // Keys given win over ssh_config, as flags on the command line do.
+    c.given = {j.contains("user"),
+               j.contains("port"),
+               j.contains("identity"),
+               j.contains("connect_timeout"),
+               j.contains("known_hosts"),
+               false,
+               j.contains("host_key_policy"),
+               j.contains("agent")};
+    std::string ssh_config;
+    if (ck.string(j, path, "ssh_config", ssh_config) && ssh_config != "none")
+        ssh_config = ck.resolve(ssh_config);
+    ck.take(path + ".ssh_config", app::load_ssh_config(ssh_config), c.config_files);
 }
 
 } // namespace asyncfetch::schedule

@@ -238,7 +238,7 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
     std::vector<std::string> tried;
     bool rsa_refused = false;
 
-    if (offered.find("publickey") != std::string::npos) {
+    if (offered.find("publickey") != std::string::npos && auth.use_keys) {
         // 1. Keys held by ssh-agent. (Agent I/O is a local UNIX socket, done by libssh2 itself.)
         if (auth.use_agent && std::getenv("SSH_AUTH_SOCK")) {
             LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
@@ -296,7 +296,7 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
         }
     }
     // 3. A password, when one was given (never asked for here).
-    if (offered.find("password") != std::string::npos && auth.password) {
+    if (offered.find("password") != std::string::npos && auth.password && auth.use_password) {
         const long rc = co_await retry([&] {
             return static_cast<long>(libssh2_userauth_password_ex(
                 session_, user.c_str(), user_len, auth.password->c_str(),
@@ -312,7 +312,8 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
     for (std::size_t i = 0; i < tried.size(); ++i)
         message += (i ? ", " : "") + tried[i];
     if (offered.find("password") != std::string::npos && !auth.password) {
-        message += "; for password auth use --password-env VAR, --password-file FILE or -A";
+        message +=
+            "; for password auth use --password-env VAR, --password-file FILE or --ask-password";
     }
     if (rsa_refused) message += rsa_note;
     co_return ssh_failure{make_error_code(ssh_errc::auth_failed), message};

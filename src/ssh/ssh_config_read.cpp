@@ -73,11 +73,11 @@ std::optional<std::vector<std::string>> split_args(std::string_view s) {
 
 } // namespace
 
-struct ssh_config_reader {
+struct config_file_reader {
     bool user_file;
-    const ssh_config_context& context;
+    const config_context& context;
     std::string& problem;
-    std::vector<ssh_config_line> lines;
+    std::vector<config_line> lines;
     std::vector<std::string> ignore_unknown; // IgnoreUnknown pattern lists seen so far
 
     bool fail(const std::string& where, const std::string& message) {
@@ -121,7 +121,7 @@ struct ssh_config_reader {
                 if (match_pattern_list(keyword, patterns) == 1) return true;
             return fail(where, "Bad configuration option: " + keyword);
         }
-        ssh_config_line out{ssh_config_line::kind::option, keyword, {}, where};
+        config_line out{config_line::kind::option, keyword, {}, where};
         if (takes_command(keyword)) {
             out.args.emplace_back(rest);
         } else {
@@ -130,19 +130,19 @@ struct ssh_config_reader {
             out.args = std::move(*args);
         }
         if (keyword == "include") return include(out, depth);
-        if (keyword == "host") out.what = ssh_config_line::kind::host;
-        if (keyword == "match") out.what = ssh_config_line::kind::match;
+        if (keyword == "host") out.what = config_line::kind::host;
+        if (keyword == "match") out.what = config_line::kind::match;
         if (keyword == "ignoreunknown" && !out.args.empty()) ignore_unknown.push_back(out.args[0]);
         if (auto bad = check_config_line(out)) return fail(where, *bad);
         lines.push_back(std::move(out));
         return true;
     }
 
-    bool include(const ssh_config_line& line, int depth) {
+    bool include(const config_line& line, int depth) {
         if (depth >= max_include_depth)
             return fail(line.where, "too many recursive configuration includes");
         lines.push_back(
-            {ssh_config_line::kind::include_begin, line.keyword, line.args, line.where});
+            {config_line::kind::include_begin, line.keyword, line.args, line.where});
         for (const auto& arg : line.args) {
             std::string pattern = arg;
             if (pattern.starts_with("~/") || pattern == "~")
@@ -166,7 +166,7 @@ struct ssh_config_reader {
                 if (exists && !read_text(text, path, depth + 1)) return false;
             }
         }
-        lines.push_back({ssh_config_line::kind::include_end, line.keyword, {}, line.where});
+        lines.push_back({config_line::kind::include_end, line.keyword, {}, line.where});
         return true;
     }
 
@@ -192,37 +192,37 @@ struct ssh_config_reader {
     }
 };
 
-std::optional<ssh_config> ssh_config::parse(std::string_view text, const std::string& name,
-                                            bool user_file, const ssh_config_context& context,
+std::optional<config_file> config_file::parse(std::string_view text, const std::string& name,
+                                            bool user_file, const config_context& context,
                                             std::string& problem) {
-    ssh_config_reader reader{user_file, context, problem, {}, {}};
+    config_file_reader reader{user_file, context, problem, {}, {}};
     if (!reader.read_text(text, name, 0)) return std::nullopt;
-    ssh_config config;
+    config_file config;
     config.lines_ = std::move(reader.lines);
     return config;
 }
 
-std::optional<ssh_config> ssh_config::read(const std::string& path, bool user_file,
-                                           const ssh_config_context& context,
+std::optional<config_file> config_file::read(const std::string& path, bool user_file,
+                                           const config_context& context,
                                            std::string& problem) {
-    ssh_config_reader reader{user_file, context, problem, {}, {}};
+    config_file_reader reader{user_file, context, problem, {}, {}};
     std::string text;
     bool exists = false;
     // OpenSSH checks the permissions of ~/.ssh/config, not of a file given with -F.
     const bool default_user_file = user_file && path == context.home + "/.ssh/config";
     if (!reader.load(path, default_user_file, text, exists, "")) return std::nullopt;
     if (exists && !reader.read_text(text, path, 0)) return std::nullopt;
-    ssh_config config;
+    config_file config;
     config.lines_ = std::move(reader.lines);
     return config;
 }
 
-std::optional<std::vector<ssh_config>> default_ssh_configs(const ssh_config_context& context,
+std::optional<std::vector<config_file>> default_ssh_configs(const config_context& context,
                                                            std::string& problem) {
-    std::vector<ssh_config> files;
+    std::vector<config_file> files;
     for (const auto& [path, user] : {std::pair{context.home + "/.ssh/config", true},
                                      std::pair{std::string("/etc/ssh/ssh_config"), false}}) {
-        auto file = ssh_config::read(path, user, context, problem);
+        auto file = config_file::read(path, user, context, problem);
         if (!file) return std::nullopt;
         files.push_back(std::move(*file));
     }

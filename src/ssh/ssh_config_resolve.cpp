@@ -48,13 +48,13 @@ std::optional<std::string> expand_tokens(std::string_view text,
     return out;
 }
 
-std::string expand_tilde(const std::string& path, const ssh_config_context& context) {
+std::string expand_tilde(const std::string& path, const config_context& context) {
     if (path == "~" || path.starts_with("~/")) return context.home + path.substr(1);
     return path;
 }
 
 struct resolver {
-    const ssh_config_context& context;
+    const config_context& context;
     host_config out;
     std::optional<std::string> hostname_raw;
     bool proxy_set = false;
@@ -81,7 +81,7 @@ struct resolver {
         return c.negated ? !result : result;
     }
 
-    bool host_line_matches(const ssh_config_line& line) const {
+    bool host_line_matches(const config_line& line) const {
         bool active = false;
         for (const auto& arg : line.args) {
             const bool negated = arg.starts_with("!");
@@ -99,7 +99,7 @@ struct resolver {
     }
 
     // Applies an option line of a block that applies (checked when read).
-    void apply(const ssh_config_line& line) {
+    void apply(const config_line& line) {
         const auto& k = line.keyword;
         const auto& v = line.args.front();
         std::string ignored;
@@ -147,24 +147,24 @@ struct resolver {
         }
     }
 
-    void walk(const ssh_config& file) {
+    void walk(const config_file& file) {
         bool active = true;
         bool never = false;
         std::vector<std::pair<bool, bool>> saved; // (active, never) outside each Include
         for (const auto& line : file.lines()) {
             switch (line.what) {
-            case ssh_config_line::kind::include_begin:
+            case config_line::kind::include_begin:
                 saved.emplace_back(active, never);
                 never = never || !active;
                 break;
-            case ssh_config_line::kind::include_end:
+            case config_line::kind::include_end:
                 std::tie(active, never) = saved.back();
                 saved.pop_back();
                 break;
-            case ssh_config_line::kind::host:
+            case config_line::kind::host:
                 active = !never && host_line_matches(line);
                 break;
-            case ssh_config_line::kind::match: {
+            case config_line::kind::match: {
                 std::string ignored;
                 const auto criteria =
                     match_criteria(line, ignored)
@@ -174,7 +174,7 @@ struct resolver {
                     active = active && (c.attribute == "all" || matches(c));
                 break;
             }
-            case ssh_config_line::kind::option:
+            case config_line::kind::option:
                 if (active) apply(line);
                 break;
             }
@@ -198,17 +198,8 @@ struct resolver {
             problem = "ConnectionAttempts 0: there must be at least one attempt";
             return false;
         }
-        const auto port = std::to_string(out.port.value_or(22));
-        const auto user = out.user.value_or(context.local_user);
         const auto expand_path = [&](const std::string& path) {
-            return expand_tokens(expand_tilde(path, context),
-                                 {{'d', context.home},
-                                  {'u', context.local_user},
-                                  {'h', out.hostname},
-                                  {'n', out.original_host},
-                                  {'p', port},
-                                  {'r', user}},
-                                 problem);
+            return expand_config_path(path, out, context, problem);
         };
         if (out.user_known_hosts_files)
             for (auto& path : *out.user_known_hosts_files) {
@@ -228,8 +219,22 @@ struct resolver {
 
 } // namespace
 
-std::optional<host_config> resolve_host(std::span<const ssh_config> files, std::string_view host,
-                                        const ssh_config_context& context, std::string& problem) {
+std::optional<std::string> expand_config_path(std::string_view path, const host_config& config,
+                                              const config_context& context, std::string& problem) {
+    const auto port = std::to_string(config.port.value_or(22));
+    const auto user = config.user.value_or(context.local_user);
+    return expand_tokens(expand_tilde(std::string(path), context),
+                         {{'d', context.home},
+                          {'u', context.local_user},
+                          {'h', config.hostname},
+                          {'n', config.original_host},
+                          {'p', port},
+                          {'r', user}},
+                         problem);
+}
+
+std::optional<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
+                                        const config_context& context, std::string& problem) {
     resolver r{context, {}, std::nullopt, false};
     r.out.original_host = std::string(host);
     for (const auto& file : files)
@@ -241,7 +246,7 @@ std::optional<host_config> resolve_host(std::span<const ssh_config> files, std::
     return std::move(r.out);
 }
 
-std::vector<std::string> ssh_g_lines(const host_config& c, const ssh_config_context& context) {
+std::vector<std::string> ssh_g_lines(const host_config& c, const config_context& context) {
     const auto yes_no = [](std::optional<bool> v, bool fallback) {
         return v.value_or(fallback) ? "yes" : "no";
     };

@@ -123,7 +123,7 @@ std::optional<std::string> pubkey_authentication_value(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<std::vector<match_criterion>> match_criteria(const ssh_config_line& line,
+std::optional<std::vector<match_criterion>> match_criteria(const config_line& line,
                                                            std::string& problem) {
     std::vector<match_criterion> out;
     const auto& args = line.args;
@@ -162,7 +162,7 @@ std::optional<std::vector<match_criterion>> match_criteria(const ssh_config_line
     return out;
 }
 
-std::optional<std::string> check_config_line(const ssh_config_line& line) {
+std::optional<std::string> check_config_line(const config_line& line) {
     const auto& k = line.keyword;
     const auto& args = line.args;
     const auto extra = [&] { return "keyword " + k + " extra arguments at end of line"; };

@@ -42,11 +42,11 @@ struct match_criterion {
 
 // The criteria of a Match line; the problem when OpenSSH would refuse the
 // line or when it uses a criterion asyncfetch does not evaluate.
-std::optional<std::vector<match_criterion>> match_criteria(const ssh_config_line& line,
+std::optional<std::vector<match_criterion>> match_criteria(const config_line& line,
                                                            std::string& problem);
 
 // What is wrong with a line, or nullopt: the checks OpenSSH makes when it
 // reads a line of a keyword asyncfetch uses.
-std::optional<std::string> check_config_line(const ssh_config_line& line);
+std::optional<std::string> check_config_line(const config_line& line);
 
 } // namespace asyncfetch::ssh

@@ -15,9 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto lowered = lower(text);
     for (std::size_t at = 0; (at = lowered.find("include", at)) != std::string::npos; ++at)
         text[at] = 'x';
-    const ssh_config_context context{"/home/fuzz", "fuzz"};
+    const config_context context{"/home/fuzz", "fuzz"};
     std::string problem;
-    const auto file = ssh_config::parse(text, "fuzz.conf", true, context, problem);
+    const auto file = config_file::parse(text, "fuzz.conf", true, context, problem);
     if (!file) {
         if (problem.empty()) std::abort(); // a refusal says why
         return 0;

@@ -151,7 +151,7 @@ TEST_CASE("ssh_config: every host of every file resolves as `ssh -G` resolves it
         return;
     }
     const auto me = current_user();
-    const ssh::ssh_config_context context{me.home, me.user};
+    const ssh::config_context context{me.home, me.user};
     temp_dir dir;
     dir.write("inc-a.conf", "Port 40\nHost *\n User included\n");
     dir.write("inc-b.conf", "Host nomatch\n User never\n");
@@ -161,7 +161,7 @@ TEST_CASE("ssh_config: every host of every file resolves as `ssh -G` resolves it
         CAPTURE(what);
         const auto path = dir.write("config", fill(c.text, dir.path(), me.user));
         std::string problem;
-        const auto file = ssh::ssh_config::read(path, true, context, problem);
+        const auto file = ssh::config_file::read(path, true, context, problem);
         for (const auto& host : c.hosts) {
             CAPTURE(host);
             const auto expected = run({"ssh", "-G", "-F", path, host});

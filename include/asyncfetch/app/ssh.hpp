@@ -3,6 +3,7 @@
 #pragma once
 
 #include "asyncfetch/app/run.hpp"
+#include "asyncfetch/app/ssh_hosts.hpp"
 #include "asyncfetch/ssh/session.hpp"
 
 #include <memory>
@@ -19,9 +20,11 @@ struct ssh_config {
     std::string default_user;        // -l; empty: the local user
     std::uint16_t default_port = 22; // -p
     ssh::session_options session;
-    ssh::duration command_timeout{}; // --timeout; zero: none
-    std::string out_dir;             // --out-dir: DIR/<host>.out and .err
-    bool stream = false;             // --stream: "host: line" on stdout as output arrives
+    ssh_flags_given given; // set on the command line: wins over ssh_config
+    std::shared_ptr<const ssh_config_files> config_files; // -F; unset: no ssh_config read
+    ssh::duration command_timeout{};                      // --timeout; zero: none
+    std::string out_dir;                                  // --out-dir: DIR/<host>.out and .err
+    bool stream = false; // --stream: "host: line" on stdout as output arrives
 };
 
 struct exec_config {

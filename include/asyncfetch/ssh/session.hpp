@@ -31,6 +31,8 @@ struct auth_options {
     std::optional<std::string> password;     // never from the command line
     std::optional<std::string> passphrase;   // for encrypted keys
     bool use_agent = true;                   // SSH_AUTH_SOCK
+    bool use_keys = true;                    // ssh_config PubkeyAuthentication
+    bool use_password = true;                // ssh_config PasswordAuthentication
 };
 
 struct session_options {
@@ -46,6 +48,12 @@ struct session_options {
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
     dns::dns_options dns; // host names resolve on the loop's resolver for these
+
+    // --connect-timeout and ssh_config's ConnectTimeout: each phase before the
+    // command (lookup, connect, handshake, auth) may take `limit`.
+    void set_connect_timeouts(duration limit) {
+        resolve_timeout = connect_timeout = handshake_timeout = auth_timeout = limit;
+    }
 };
 
 class known_hosts;

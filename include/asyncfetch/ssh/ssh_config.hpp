@@ -46,13 +46,13 @@ struct host_config {
 };
 
 // Who runs the resolution: `~` and %d, %u, Match localuser, the default User.
-struct ssh_config_context {
+struct config_context {
     std::string home;
     std::string local_user;
 };
 
 // One line that matters once a file is read.
-struct ssh_config_line {
+struct config_line {
     enum class kind { option, host, match, include_begin, include_end };
     kind what = kind::option;
     std::string keyword; // lower case
@@ -61,39 +61,44 @@ struct ssh_config_line {
 };
 
 // A config file, read with its Includes, checked, ready to resolve hosts.
-class ssh_config {
+class config_file {
 public:
     // Reads `path`. `user_file`: a relative Include is under ~/.ssh (else
     // /etc/ssh). A file that does not exist is an empty config; one that
     // cannot be read, or a line OpenSSH would refuse, sets `problem`
     // ("FILE:LINE: ...") and returns nullopt.
-    static std::optional<ssh_config> read(const std::string& path, bool user_file,
-                                          const ssh_config_context& context, std::string& problem);
+    static std::optional<config_file> read(const std::string& path, bool user_file,
+                                           const config_context& context, std::string& problem);
     // The same from text (tests, fuzzing); `name` stands for the file in messages.
-    static std::optional<ssh_config> parse(std::string_view text, const std::string& name,
-                                           bool user_file, const ssh_config_context& context,
-                                           std::string& problem);
+    static std::optional<config_file> parse(std::string_view text, const std::string& name,
+                                            bool user_file, const config_context& context,
+                                            std::string& problem);
 
-    const std::vector<ssh_config_line>& lines() const noexcept { return lines_; }
+    const std::vector<config_line>& lines() const noexcept { return lines_; }
 
 private:
-    std::vector<ssh_config_line> lines_;
-    friend struct ssh_config_reader;
+    std::vector<config_line> lines_;
+    friend struct config_file_reader;
 };
 
 // Resolves `host` over the files in order (the user's, then the system's):
 // the first value obtained for each keyword wins. A problem only a host can
 // show (a token OpenSSH does not know, a Port that is not one) sets
 // `problem` and returns nullopt.
-std::optional<host_config> resolve_host(std::span<const ssh_config> files, std::string_view host,
-                                        const ssh_config_context& context, std::string& problem);
+std::optional<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
+                                        const config_context& context, std::string& problem);
+
+// A path as OpenSSH expands IdentityFile and the known-hosts files: `~`, then
+// %d %u %h %n %p %r %% from the resolved host; `problem` on another token.
+std::optional<std::string> expand_config_path(std::string_view path, const host_config& config,
+                                              const config_context& context, std::string& problem);
 
 // The lines `ssh -G` prints for the keywords asyncfetch reads (OpenSSH's
 // defaults where no file said), in no particular order.
-std::vector<std::string> ssh_g_lines(const host_config& config, const ssh_config_context& context);
+std::vector<std::string> ssh_g_lines(const host_config& config, const config_context& context);
 
 // The files OpenSSH reads when no -F is given: ~/.ssh/config, /etc/ssh/ssh_config.
-std::optional<std::vector<ssh_config>> default_ssh_configs(const ssh_config_context& context,
-                                                           std::string& problem);
+std::optional<std::vector<config_file>> default_ssh_configs(const config_context& context,
+                                                            std::string& problem);
 
 } // namespace asyncfetch::ssh

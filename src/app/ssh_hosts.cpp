@@ -1,0 +1,124 @@
+#include "asyncfetch/app/ssh_hosts.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace asyncfetch::app {
+namespace {
+
+ssh::config_context current_context() {
+    ssh::config_context context;
+    if (const passwd* pw = ::getpwuid(::getuid())) {
+        context.home = pw->pw_dir;
+        context.local_user = pw->pw_name;
+    }
+    // As OpenSSH: the password database's home, not $HOME; $USER for the name
+    // asyncfetch uses elsewhere (local_user()).
+    if (const char* user = std::getenv("USER"); user && *user) context.local_user = user;
+    return context;
+}
+
+// StrictHostKeyChecking as asyncfetch's policies. "ask" cannot ask in a run
+// over many hosts: an unknown host is refused, as ssh -o BatchMode=yes does.
+ssh::host_key_policy policy_of(const std::string& value) {
+    if (value == "accept-new") return ssh::host_key_policy::accept_new;
+    if (value == "false") return ssh::host_key_policy::off;
+    return ssh::host_key_policy::strict; // "true", "ask"
+}
+
+} // namespace
+
+parsed<std::shared_ptr<const ssh_config_files>> load_ssh_config(const std::string& option) {
+    auto out = std::make_shared<ssh_config_files>();
+    out->context = current_context();
+    std::string problem;
+    if (option == "none") return std::shared_ptr<const ssh_config_files>(out);
+    if (option.empty()) {
+        auto files = ssh::default_ssh_configs(out->context, problem);
+        if (!files) return asyncfetch::problem(problem);
+        out->files = std::move(*files);
+        return std::shared_ptr<const ssh_config_files>(out);
+    }
+    auto file = ssh::config_file::read(option, true, out->context, problem);
+    if (!file) return asyncfetch::problem(problem);
+    if (file->lines().empty() && ::access(option.c_str(), R_OK) != 0)
+        return asyncfetch::problem(option + ": no such file");
+    out->files.push_back(std::move(*file));
+    return std::shared_ptr<const ssh_config_files>(out);
+}
+
+host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
+                    std::uint16_t default_port, const ssh::session_options& base,
+                    const ssh_flags_given& given, const ssh_config_files* files) {
+    host_plan plan;
+    plan.session = base;
+    plan.shown = line_spec;
+    plan.connect = line_spec;
+    std::optional<ssh::host_config> config;
+    if (files && !files->files.empty()) {
+        std::string problem;
+        config = ssh::resolve_host(files->files, line_spec.host, files->context, problem);
+        if (!config) plan.problem = problem;
+    }
+    const auto user = [&]() -> std::string {
+        if (!line_spec.user.empty()) return line_spec.user;
+        if (!given.user && config && config->user) return *config->user;
+        return default_user;
+    }();
+    const std::uint16_t port = line_spec.port != 0                     ? line_spec.port
+                               : !given.port && config && config->port ? *config->port
+                                                                       : default_port;
+    plan.shown.user = plan.connect.user = user;
+    plan.shown.port = plan.connect.port = port;
+    if (!config) return plan;
+
+    const auto& c = *config;
+    plan.connect.host = c.hostname;
+    if (c.proxy_jump && *c.proxy_jump != "none")
+        plan.problem = "ssh_config: ProxyJump " + *c.proxy_jump + " for " + line_spec.host +
+                       " is not supported yet (asyncfetch would connect directly)";
+    if (c.proxy_command && *c.proxy_command != "none")
+        plan.problem = "ssh_config: ProxyCommand for " + line_spec.host +
+                       " is not supported yet (asyncfetch would connect directly)";
+    auto& s = plan.session;
+    // IdentityFile: after any -i, as ssh adds them, with ~ and tokens expanded
+    // for the host as resolved (its user and port included).
+    auto resolved = c;
+    resolved.user = user;
+    resolved.port = port;
+    for (const auto& path : c.identity_files) {
+        std::string problem;
+        auto expanded = ssh::expand_config_path(path, resolved, files->context, problem);
+        if (!expanded) {
+            plan.problem = "ssh_config for " + line_spec.host + ": " + problem;
+            return plan;
+        }
+        s.auth.identity_files.push_back(*expanded);
+    }
+    if (!given.connect_timeout && c.connect_timeout && c.connect_timeout->count() > 0)
+        s.set_connect_timeouts(*c.connect_timeout);
+    if (!given.known_hosts && c.user_known_hosts_files && !c.user_known_hosts_files->empty()) {
+        // The first is written to; the others are read like global files.
+        s.known_hosts_path = c.user_known_hosts_files->front();
+        if (!given.global_known_hosts) s.global_known_hosts.clear();
+        s.global_known_hosts.insert(s.global_known_hosts.end(),
+                                    c.user_known_hosts_files->begin() + 1,
+                                    c.user_known_hosts_files->end());
+    }
+    if (!given.global_known_hosts && c.global_known_hosts_files)
+        s.global_known_hosts = *c.global_known_hosts_files;
+    if (!given.policy && c.strict_host_key_checking)
+        s.policy = policy_of(*c.strict_host_key_checking);
+    // IdentitiesOnly: only the files named (ssh would still take an agent key
+    // matching one of them; asyncfetch leaves the agent out).
+    if (!given.agent &&
+        ((c.identity_agent && *c.identity_agent == "none") || c.identities_only.value_or(false)))
+        s.auth.use_agent = false;
+    if (c.pubkey_authentication) s.auth.use_keys = *c.pubkey_authentication != "false";
+    if (c.password_authentication) s.auth.use_password = *c.password_authentication;
+    return plan;
+}
+
+} // namespace asyncfetch::app
