@@ -36,8 +36,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 ssh::host_spec host_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
-    return ssh::with_defaults(parsed.spec.value_or(ssh::host_spec{}), c.default_user,
-                              c.default_port);
+    return ssh::with_defaults(parsed ? *parsed : ssh::host_spec{}, c.default_user, c.default_port);
 }
 
 // {"host","port","user","exit_status","signal","stdout","stderr","elapsed_ms","error"}
@@ -94,8 +93,8 @@ std::string local_user() {
 
 std::optional<std::string> host_line_problem(std::string_view text) {
     auto parsed = ssh::parse_host_line(text);
-    if (parsed.spec) return std::nullopt;
-    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem +
+    if (parsed) return std::nullopt;
+    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem() +
            " (expected [user@]host[:port])";
 }
 
