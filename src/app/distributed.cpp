@@ -26,8 +26,11 @@ namespace {
 // The endpoint, or a message and exit 2.
 std::optional<redis::endpoint> endpoint_of(const redis_settings& s) {
     auto parsed = redis::parse_endpoint(s.url);
-    if (!parsed.value) std::cerr << "asyncfetch: " << parsed.problem << "\n";
-    return parsed.value;
+    if (!parsed) {
+        std::cerr << "asyncfetch: " << parsed.problem() << "\n";
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
 }
 
 // Runs `body` on a fresh event loop until it ends or SIGINT/SIGTERM; returns

@@ -12,8 +12,8 @@ namespace asyncfetch::app {
 
 std::optional<std::string> url_line_problem(std::string_view text) {
     auto parsed = http::parse_url(text);
-    if (parsed.url) return std::nullopt;
-    return "invalid URL '" + std::string(text) + "': " + parsed.problem;
+    if (parsed) return std::nullopt;
+    return "invalid URL '" + std::string(text) + "': " + parsed.problem();
 }
 
 job_kind fetch_job(const http::client_options& options) {

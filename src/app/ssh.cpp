@@ -37,7 +37,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 host_plan plan_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
-    return plan_host(parsed.spec.value_or(ssh::host_spec{}), c.default_user, c.default_port,
+    return plan_host(parsed ? *parsed : ssh::host_spec{}, c.default_user, c.default_port,
                      c.session, c.given, c.config_files.get());
 }
 
@@ -100,8 +100,8 @@ std::string local_user() {
 
 std::optional<std::string> host_line_problem(std::string_view text) {
     auto parsed = ssh::parse_host_line(text);
-    if (parsed.spec) return std::nullopt;
-    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem +
+    if (parsed) return std::nullopt;
+    return "invalid host '" + ssh::printable_host_line(text) + "': " + parsed.problem() +
            " (expected [user@]host[:port])";
 }
 

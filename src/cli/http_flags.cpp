@@ -102,13 +102,16 @@ void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
 
 void finish_crawl_options(crawl_flags& f) {
     auto& c = f.options;
-    if (!f.scope.empty())
-        if (auto why = crawl::parse_scope(f.scope, c); !why.empty())
-            throw CLI::ValidationError("--scope", why);
+    if (!f.scope.empty()) {
+        auto scope = crawl::parse_scope(f.scope, c.sort_query);
+        if (!scope) throw CLI::ValidationError("--scope", scope.problem());
+        c.scope = std::move(scope).value();
+    }
     for (const auto* list : {&c.include, &c.exclude})
         for (const auto& re : *list)
-            if (auto why = crawl::regex_problem(re); !why.empty())
-                throw CLI::ValidationError(list == &c.include ? "--include" : "--exclude", why);
+            if (auto compiled = crawl::parse_regex(re); !compiled)
+                throw CLI::ValidationError(list == &c.include ? "--include" : "--exclude",
+                                           compiled.problem());
 }
 
 } // namespace asyncfetch::cli

@@ -15,18 +15,18 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// One server as "ADDR:PORT" or "[ADDR6]:PORT" into `out`; the problem with it
-// otherwise.
-std::string parse_server(std::string_view item, std::string& out) {
+// One server as "ADDR:PORT" or "[ADDR6]:PORT", written back in that form.
+parsed<std::string> parse_server(std::string_view item) {
     std::string_view host = item, port_text;
     if (item.starts_with('[')) {
         const auto close = item.find(']');
-        if (close == std::string_view::npos) return "'" + std::string(item) + "': missing ']'";
+        if (close == std::string_view::npos)
+            return problem("'" + std::string(item) + "': missing ']'");
         host = item.substr(1, close - 1);
         const auto rest = item.substr(close + 1);
         if (!rest.empty()) {
             if (!rest.starts_with(':'))
-                return "'" + std::string(item) + "': expected ':PORT' after ']'";
+                return problem("'" + std::string(item) + "': expected ':PORT' after ']'");
             port_text = rest.substr(1);
         }
     } else if (const auto colon = item.find(':');
@@ -36,20 +36,19 @@ std::string parse_server(std::string_view item, std::string& out) {
     }
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(std::string(host), ec);
-    if (ec) return "'" + std::string(item) + "': not an IP address (host names cannot be servers)";
+    if (ec)
+        return problem("'" + std::string(item) +
+                       "': not an IP address (host names cannot be servers)");
     unsigned port = 53;
     if (!port_text.empty() || item.ends_with(':')) {
         const auto [end, err] =
             std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
         if (err != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
             port > 65535)
-            return "'" + std::string(item) + "': port must be 1-65535";
+            return problem("'" + std::string(item) + "': port must be 1-65535");
     }
-    if (address.is_v6())
-        out = "[" + address.to_string() + "]:" + std::to_string(port);
-    else
-        out = address.to_string() + ":" + std::to_string(port);
-    return "";
+    if (address.is_v6()) return "[" + address.to_string() + "]:" + std::to_string(port);
+    return address.to_string() + ":" + std::to_string(port);
 }
 
 } // namespace
@@ -66,10 +65,10 @@ parsed<server_list> parse_dns_servers(std::string_view text) {
         const auto comma = text.find(',');
         const auto item = trim(text.substr(0, comma));
         if (item.empty()) return problem("empty entry in the DNS server list");
-        std::string server;
-        if (auto why = parse_server(item, server); !why.empty()) return problem(why);
+        const auto server = parse_server(item);
+        if (!server) return problem(server.problem());
         if (!out.csv.empty()) out.csv += ',';
-        out.csv += server;
+        out.csv += *server;
         if (comma == std::string_view::npos) break;
         text.remove_prefix(comma + 1);
     }

@@ -91,7 +91,7 @@ asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string
     page p;
     p.entry = std::move(e);
     try {
-        const auto url = http::parse_url(p.entry.url).url.value();
+        const auto url = http::parse_url(p.entry.url).value();
         const auto origin = url.origin();
         auto& h = m.hosts[origin];
         if (!m.options.ignore_robots) {
@@ -107,7 +107,7 @@ asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string
             if (starting) starting();
             p.result = co_await m.client.fetch(p.entry.url);
             const auto& res = p.result;
-            const auto final_url = http::parse_url(res.final_url).url;
+            const auto final_url = http::parse_url(res.final_url);
             if (!res.ec && is_html(res.content_type) && final_url) {
                 links =
                     extract_links(res.body, *final_url, {m.options.assets, m.options.sort_query});
@@ -135,9 +135,9 @@ public:
     void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
         for (const auto& [index, text] : seeds) {
             const auto parsed = http::parse_url(text);
-            if (!parsed.url) continue; // seeds are checked when the input is read
-            const auto url = normalize_url(parsed.url->text, options_.sort_query).value();
-            if (frontier_.add_seed(index, url, parsed.url->host) == frontier::verdict::seen) {
+            if (!parsed) continue; // seeds are checked when the input is read
+            const auto url = normalize_url(parsed->text, options_.sort_query).value();
+            if (frontier_.add_seed(index, url, parsed->host) == frontier::verdict::seen) {
                 page p;
                 p.entry = {index, url, 0, ""};
                 p.refused = "duplicate seed: this URL is already in the crawl";
@@ -209,7 +209,7 @@ private:
         if (const auto final_url = normalize_url(p.result.final_url, options_.sort_query))
             frontier_.mark_seen(*final_url);
         for (const auto& link : links) {
-            const auto host = http::parse_url(link).url.value().host;
+            const auto host = http::parse_url(link).value().host;
             switch (frontier_.offer(link, host, p.entry.depth + 1, p.entry.url)) {
             case frontier::verdict::out_of_scope:
                 ++counts_.out_of_scope;

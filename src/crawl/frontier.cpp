@@ -6,28 +6,22 @@
 
 namespace asyncfetch::crawl {
 
-std::string parse_scope(const std::string& text, crawl_options& out) {
-    if (text == "same-host") {
-        out.scope = scope_kind::same_host;
-    } else if (text == "same-domain") {
-        out.scope = scope_kind::same_domain;
-    } else if (text.rfind("prefix:", 0) == 0) {
-        auto url = normalize_url(text.substr(7), out.sort_query);
-        if (!url) return "'" + text.substr(7) + "' after prefix: is not an http(s) URL";
-        out.scope = scope_kind::prefix;
-        out.prefix = *url;
-    } else {
-        return "unknown scope '" + text + "' (use same-host, same-domain or prefix:URL)";
+parsed<crawl_scope> parse_scope(const std::string& text, bool sort_query) {
+    if (text == "same-host") return crawl_scope{scope_kind::same_host, {}};
+    if (text == "same-domain") return crawl_scope{scope_kind::same_domain, {}};
+    if (text.rfind("prefix:", 0) == 0) {
+        auto url = normalize_url(text.substr(7), sort_query);
+        if (!url) return problem("'" + text.substr(7) + "' after prefix: is not an http(s) URL");
+        return crawl_scope{scope_kind::prefix, std::move(*url)};
     }
-    return "";
+    return problem("unknown scope '" + text + "' (use same-host, same-domain or prefix:URL)");
 }
 
-std::string regex_problem(const std::string& pattern) {
+parsed<std::regex> parse_regex(const std::string& pattern) {
     try {
-        std::regex re(pattern);
-        return "";
+        return std::regex(pattern);
     } catch (const std::regex_error& e) {
-        return "invalid regex '" + pattern + "': " + e.what();
+        return problem("invalid regex '" + pattern + "': " + e.what());
     }
 }
 
@@ -49,13 +43,13 @@ frontier::frontier(const crawl_options& options) : options_(options) {
 }
 
 bool frontier::in_scope(const std::string& url, const std::string& host) const {
-    switch (options_.scope) {
+    switch (options_.scope.kind) {
     case scope_kind::same_host:
         return seed_hosts_.count(host) > 0;
     case scope_kind::same_domain:
         return seed_domains_.count(domain_of(host)) > 0;
     case scope_kind::prefix:
-        return url.rfind(options_.prefix, 0) == 0;
+        return url.rfind(options_.scope.prefix, 0) == 0;
     }
     return false;
 }

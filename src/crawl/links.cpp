@@ -36,8 +36,8 @@ const char* attribute(const GumboElement& e, const char* name) {
 
 std::optional<std::string> normalize_url(std::string_view url, bool sort_query) {
     auto parsed = http::parse_url(url);
-    if (!parsed.url) return std::nullopt;
-    return sort_query ? sorted_query(parsed.url->text) : parsed.url->text;
+    if (!parsed) return std::nullopt;
+    return sort_query ? sorted_query(parsed->text) : parsed->text;
 }
 
 bool is_html(std::string_view content_type) {
@@ -77,7 +77,7 @@ std::vector<std::string> extract_links(std::string_view html, const http::http_u
 
     http::http_url against = page;
     if (base) {
-        if (auto b = http::resolve_location(page, *base); b.url) against = *b.url;
+        if (auto b = http::resolve_location(page, *base); b) against = *b;
     }
     std::vector<std::string> out;
     std::unordered_set<std::string> seen;
@@ -86,8 +86,8 @@ std::vector<std::string> extract_links(std::string_view html, const http::http_u
         ref.remove_prefix(std::min(ref.find_first_not_of(" \t\r\n\f"), ref.size()));
         ref = ref.substr(0, ref.find_last_not_of(" \t\r\n\f") + 1);
         auto resolved = http::resolve_location(against, ref);
-        if (!resolved.url) continue;
-        auto url = options.sort_query ? sorted_query(resolved.url->text) : resolved.url->text;
+        if (!resolved) continue;
+        auto url = options.sort_query ? sorted_query(resolved->text) : resolved->text;
         if (seen.insert(url).second) out.push_back(std::move(url));
     }
     return out;

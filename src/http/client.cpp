@@ -25,15 +25,15 @@ asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
     fetch_result res;
     res.final_url = url;
     auto parsed = parse_url(url);
-    if (!parsed.url) {
+    if (!parsed) {
         res.ec = make_error_code(errc::bad_url);
-        res.error = "url: " + parsed.problem;
+        res.error = "url: " + parsed.problem();
         co_return res;
     }
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     for (int attempt = 1;; ++attempt) {
         res.attempts = attempt;
-        const auto outcome = co_await follow_redirects(*parsed.url, res);
+        const auto outcome = co_await follow_redirects(*parsed, res);
         // Timeouts arrive as their own codes, so an abort is the user's cancel.
         if (res.ec == asio::error::operation_aborted) throw boost::system::system_error(res.ec);
         const auto delay = retry_delay(options.retry, attempt, outcome, jitter(rng));
@@ -67,12 +67,12 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
             auto next = resolve_location(current, resp.location);
-            if (!next.url) {
+            if (!next) {
                 res.ec = make_error_code(errc::bad_redirect);
-                res.error = "redirect: " + next.problem;
+                res.error = "redirect: " + next.problem();
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
-            current = std::move(*next.url);
+            current = std::move(*next);
             continue;
         }
 

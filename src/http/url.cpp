@@ -12,23 +12,19 @@
 namespace asyncfetch::http {
 namespace {
 
-url_result failure(std::string problem) {
-    return {std::nullopt, std::move(problem)};
-}
-
 // Splits a parsed absolute URL into what connecting and requesting need.
-url_result from_parsed(boost::urls::url u) {
+parsed<http_url> from_parsed(boost::urls::url u) {
     const std::string scheme = lower(u.scheme());
     if (scheme != "http" && scheme != "https") {
-        return failure("unsupported scheme '" + std::string(u.scheme()) + "' (use http or https)");
+        return problem("unsupported scheme '" + std::string(u.scheme()) + "' (use http or https)");
     }
-    if (!u.has_authority() || u.encoded_host().empty()) return failure("missing host name");
+    if (!u.has_authority() || u.encoded_host().empty()) return problem("missing host name");
     if (u.has_userinfo())
-        return failure("credentials in URLs are not supported (they would end up in records)");
+        return problem("credentials in URLs are not supported (they would end up in records)");
     // Boost.URL 1.81 ends a port at its last digit and takes what follows as a
     // path, even without a '/' ("http://h:80x": port 80, path "x").
     if (!u.encoded_path().empty() && u.encoded_path().front() != '/')
-        return failure("malformed URL: '" + std::string(u.encoded_authority()) +
+        return problem("malformed URL: '" + std::string(u.encoded_authority()) +
                        "' is followed by '" + std::string(u.encoded_path()) +
                        "' (a port is digits only; a path starts with '/')");
 
@@ -42,7 +38,7 @@ url_result from_parsed(boost::urls::url u) {
         const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
         if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
             port == 0 || port > 65535) {
-            return failure("invalid port '" + std::string(digits) + "'");
+            return problem("invalid port '" + std::string(digits) + "'");
         }
         out.port = static_cast<std::uint16_t>(port);
     } else {
@@ -62,7 +58,7 @@ url_result from_parsed(boost::urls::url u) {
         out.host = lower(u.host_name());
         break;
     default:
-        return failure("unsupported host '" + std::string(u.encoded_host()) + "'");
+        return problem("unsupported host '" + std::string(u.encoded_host()) + "'");
     }
 
     // Scheme and host case, default port and fragment do not change the
@@ -80,7 +76,7 @@ url_result from_parsed(boost::urls::url u) {
         out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
     out.request_target = std::string(u.encoded_target());
     out.text = std::string(u.buffer());
-    return {std::move(out), {}};
+    return out;
 }
 
 } // namespace
@@ -89,28 +85,28 @@ std::string http_url::origin() const {
     return (tls ? "https://" : "http://") + host_header;
 }
 
-url_result parse_url(std::string_view text) {
-    if (text.empty()) return failure("empty URL");
+parsed<http_url> parse_url(std::string_view text) {
+    if (text.empty()) return problem("empty URL");
     auto parsed = boost::urls::parse_uri(text);
     if (!parsed) {
         if (text.find("://") == std::string_view::npos) {
-            return failure("not an absolute URL (expected http://HOST/... or https://HOST/...)");
+            return problem("not an absolute URL (expected http://HOST/... or https://HOST/...)");
         }
-        return failure("malformed URL: " + parsed.error().message());
+        return problem("malformed URL: " + parsed.error().message());
     }
     return from_parsed(boost::urls::url(*parsed));
 }
 
-url_result resolve_location(const http_url& base, std::string_view location) {
+parsed<http_url> resolve_location(const http_url& base, std::string_view location) {
     auto ref = boost::urls::parse_uri_reference(location);
     if (!ref)
-        return failure("malformed Location '" + std::string(location) +
+        return problem("malformed Location '" + std::string(location) +
                        "': " + ref.error().message());
     auto base_url = boost::urls::parse_uri(base.text);
-    if (!base_url) return failure("malformed base URL");
+    if (!base_url) return problem("malformed base URL");
     boost::urls::url resolved;
     if (auto r = boost::urls::resolve(*base_url, *ref, resolved); !r) {
-        return failure("cannot resolve Location '" + std::string(location) +
+        return problem("cannot resolve Location '" + std::string(location) +
                        "': " + r.error().message());
     }
     return from_parsed(std::move(resolved));

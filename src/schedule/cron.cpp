@@ -41,19 +41,19 @@ std::optional<int> value_of(std::string_view text, const field_rule& rule) {
     return std::nullopt;
 }
 
-// Parses field `n` (1-based) into `bits` (bit v set: value v matches).
-// Returns the problem, or "" when the field is fine.
-std::string parse_field(std::string_view field, int n, std::vector<bool>& bits) {
+// Parses field `n` (1-based) into bits (bit v set: value v matches).
+parsed<std::vector<bool>> parse_field(std::string_view field, int n) {
     const auto& rule = rules[n - 1];
     const auto where = "field " + std::to_string(n) + " ";
-    bits.assign(rule.hi + 1, false);
+    std::vector<bool> bits(rule.hi + 1, false);
     std::size_t start = 0;
     while (start <= field.size()) {
         const auto comma = field.find(',', start);
         const auto item =
             field.substr(start, comma == std::string_view::npos ? field.npos : comma - start);
         start = comma == std::string_view::npos ? field.size() + 1 : comma + 1;
-        if (item.empty()) return where + "'" + std::string(field) + "' has an empty list item";
+        if (item.empty())
+            return problem(where + "'" + std::string(field) + "' has an empty list item");
         auto range = item;
         int step = 1;
         bool stepped = false;
@@ -62,7 +62,8 @@ std::string parse_field(std::string_view field, int n, std::vector<bool>& bits) 
             const auto step_text = item.substr(slash + 1);
             const auto s = value_of(step_text, field_rule{0, 0, {}, 0});
             if (!s || *s < 1)
-                return where + "step '" + std::string(step_text) + "' must be a number from 1";
+                return problem(where + "step '" + std::string(step_text) +
+                               "' must be a number from 1");
             step = *s;
             stepped = true;
         }
@@ -71,25 +72,27 @@ std::string parse_field(std::string_view field, int n, std::vector<bool>& bits) 
             const auto dash = range.find('-', 1);
             const auto first = range.substr(0, dash);
             const auto a = value_of(first, rule);
-            if (!a) return where + "'" + std::string(first) + "' is not a number or name";
+            if (!a) return problem(where + "'" + std::string(first) + "' is not a number or name");
             lo = *a;
             hi = stepped ? rule.hi : *a; // "5/15" means 5-max/15, as in Vixie cron
             if (dash != std::string_view::npos) {
                 const auto second = range.substr(dash + 1);
                 const auto b = value_of(second, rule);
-                if (!b) return where + "'" + std::string(second) + "' is not a number or name";
+                if (!b)
+                    return problem(where + "'" + std::string(second) + "' is not a number or name");
                 hi = *b;
             }
             for (int v : {lo, hi})
                 if (v < rule.lo || v > rule.hi)
-                    return where + "'" + std::to_string(v) + "' out of range " +
-                           std::to_string(rule.lo) + "-" + std::to_string(rule.hi);
-            if (lo > hi) return where + "'" + std::string(range) + "' is a backwards range";
+                    return problem(where + "'" + std::to_string(v) + "' out of range " +
+                                   std::to_string(rule.lo) + "-" + std::to_string(rule.hi));
+            if (lo > hi)
+                return problem(where + "'" + std::string(range) + "' is a backwards range");
         }
         for (int v = lo; v <= hi; v += step)
             bits[v] = true;
     }
-    return "";
+    return bits;
 }
 
 std::string_view shorthand(std::string_view text) {
@@ -185,9 +188,10 @@ parsed<cron_expr> cron_expr::parse(std::string_view text) {
     if (fields.size() != 5)
         return problem("expected 5 fields (minute hour day month weekday), got " +
                        std::to_string(fields.size()));
-    std::vector<bool> bits;
     for (int n = 1; n <= 5; ++n) {
-        if (auto why = parse_field(fields[n - 1], n, bits); !why.empty()) return problem(why);
+        const auto field = parse_field(fields[n - 1], n);
+        if (!field) return problem(field.problem());
+        const auto& bits = *field;
         for (std::size_t v = 0; v < bits.size(); ++v) {
             if (!bits[v]) continue;
             switch (n) {

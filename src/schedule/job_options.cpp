@@ -54,14 +54,18 @@ void read_crawl(checker& ck, const json& j, const std::string& path, crawl::craw
     ck.boolean(j, path, "ignore_robots", c.ignore_robots);
     ck.duration(j, path, "delay", c.delay);
     std::string scope;
-    if (ck.string(j, path, "scope", scope))
-        if (auto why = crawl::parse_scope(scope, c); !why.empty()) ck.problem(path + ".scope", why);
+    if (ck.string(j, path, "scope", scope)) {
+        if (auto parsed_scope = crawl::parse_scope(scope, c.sort_query))
+            c.scope = std::move(parsed_scope).value();
+        else
+            ck.problem(path + ".scope", parsed_scope.problem());
+    }
     for (const char* key : {"include", "exclude"}) {
         auto& list = std::string(key) == "include" ? c.include : c.exclude;
         if (!ck.strings(j, path, key, list)) continue;
         for (std::size_t i = 0; i < list.size(); ++i)
-            if (auto why = crawl::regex_problem(list[i]); !why.empty())
-                ck.problem(path + "." + key + "[" + std::to_string(i) + "]", why);
+            if (auto compiled = crawl::parse_regex(list[i]); !compiled)
+                ck.problem(path + "." + key + "[" + std::to_string(i) + "]", compiled.problem());
     }
 }
 

@@ -9,10 +9,6 @@
 namespace asyncfetch::ssh {
 namespace {
 
-host_result failure(std::string problem) {
-    return {std::nullopt, std::move(problem)};
-}
-
 bool valid_name(std::string_view s) {
     if (s.empty() || s.size() > 253) return false;
     for (char c : s) {
@@ -42,46 +38,46 @@ std::optional<std::pair<std::size_t, std::size_t>> password_span(std::string_vie
     return std::pair{colon, at};
 }
 
-host_result parse_host_line(std::string_view text) {
+parsed<host_spec> parse_host_line(std::string_view text) {
     host_spec spec;
     // First, so that no other problem is reported with the secret in view.
     if (password_span(text))
-        return failure("a password in a hosts line is refused (it would be kept in a plain "
+        return problem("a password in a hosts line is refused (it would be kept in a plain "
                        "file and could appear in messages): use --password-env VAR, "
                        "--password-file FILE or -A");
     if (text.find_first_of(" \t") != std::string_view::npos)
-        return failure("unexpected white space");
+        return problem("unexpected white space");
     if (const auto at = text.rfind('@'); at != std::string_view::npos) {
         spec.user = std::string(text.substr(0, at));
-        if (spec.user.empty()) return failure("empty user name before '@'");
+        if (spec.user.empty()) return problem("empty user name before '@'");
         text.remove_prefix(at + 1);
     }
     std::string_view port_text;
     if (!text.empty() && text.front() == '[') {
         const auto close = text.find(']');
-        if (close == std::string_view::npos) return failure("missing ']' after IPv6 address");
+        if (close == std::string_view::npos) return problem("missing ']' after IPv6 address");
         spec.host = std::string(text.substr(1, close - 1));
         boost::system::error_code ec;
         boost::asio::ip::make_address_v6(spec.host, ec);
-        if (ec) return failure("invalid IPv6 address '" + spec.host + "'");
+        if (ec) return problem("invalid IPv6 address '" + spec.host + "'");
         const auto rest = text.substr(close + 1);
         if (!rest.empty()) {
-            if (rest.front() != ':') return failure("expected ':PORT' after ']'");
+            if (rest.front() != ':') return problem("expected ':PORT' after ']'");
             port_text = rest.substr(1);
-            if (port_text.empty()) return failure("empty port after ':'");
+            if (port_text.empty()) return problem("empty port after ':'");
         }
     } else {
         const auto colon = text.find(':');
         if (colon != std::string_view::npos &&
             text.find(':', colon + 1) != std::string_view::npos) {
-            return failure("IPv6 addresses need brackets: [ADDRESS]:PORT");
+            return problem("IPv6 addresses need brackets: [ADDRESS]:PORT");
         }
         spec.host = std::string(text.substr(0, colon));
         if (colon != std::string_view::npos) {
             port_text = text.substr(colon + 1);
-            if (port_text.empty()) return failure("empty port after ':'");
+            if (port_text.empty()) return problem("empty port after ':'");
         }
-        if (!valid_name(spec.host)) return failure("invalid host name '" + spec.host + "'");
+        if (!valid_name(spec.host)) return problem("invalid host name '" + spec.host + "'");
     }
     if (!port_text.empty()) {
         unsigned long port = 0;
@@ -89,11 +85,11 @@ host_result parse_host_line(std::string_view text) {
             std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
         if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
             port > 65535) {
-            return failure("invalid port '" + std::string(port_text) + "'");
+            return problem("invalid port '" + std::string(port_text) + "'");
         }
         spec.port = static_cast<std::uint16_t>(port);
     }
-    return {std::move(spec), {}};
+    return spec;
 }
 
 std::string printable_host_line(std::string_view text) {

@@ -47,12 +47,11 @@ asio::awaitable<record> crawl_page(crawl_state& s, connection& writes, const ent
     crawl::crawl_entry page_entry{e.id, e.text, e.depth, e.parent};
     auto p = co_await s.fetcher->fetch(page_entry, links);
     if (p.cancelled) throw boost::system::system_error(asio::error::operation_aborted);
-    if (const auto page = http::parse_url(e.text).url) s.filter.add_scope_host(page->host);
+    if (const auto page = http::parse_url(e.text)) s.filter.add_scope_host(page->host);
     auto call = args("EVALSHA", s.links_sha, "4", s.k.seen, s.k.next_id, s.k.total, s.k.targets,
                      std::to_string(s.options.max_pages), std::to_string(e.depth + 1), e.text);
     for (const auto& link : links)
-        if (const auto u = http::parse_url(link).url;
-            u && s.filter.admits(link, u->host, e.depth + 1))
+        if (const auto u = http::parse_url(link); u && s.filter.admits(link, u->host, e.depth + 1))
             call.push_back(link);
     if (call.size() > 10) { // any links besides the 10 words of the call
         const std::vector<std::vector<std::string>> calls{std::move(call)};

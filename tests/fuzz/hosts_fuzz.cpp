@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto file = read_targets(in, app::host_line_problem);
     (void)format_problems("hosts.txt", file.problems);
     for (const auto& t : file.targets) {
-        const auto spec = ssh::parse_host_line(t.text).spec.value();
-        const auto again = ssh::parse_host_line(spec.display()).spec;
+        const auto spec = ssh::parse_host_line(t.text).value();
+        const auto again = ssh::parse_host_line(spec.display());
         if (!again || again->user != spec.user || again->host != spec.host ||
             again->port != spec.port)
             std::abort();

@@ -3,6 +3,8 @@
 // depth, the page cap, and never the same URL twice).
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -16,10 +18,15 @@ namespace asyncfetch::crawl {
 
 enum class scope_kind { same_host, same_domain, prefix };
 
+// Which links a crawl follows.
+struct crawl_scope {
+    scope_kind kind = scope_kind::same_host;
+    std::string prefix; // scope_kind::prefix: a normalised URL
+};
+
 struct crawl_options {
     int depth = 1; // links followed from the seeds (0: the seeds only)
-    scope_kind scope = scope_kind::same_host;
-    std::string prefix;                        // scope_kind::prefix: a normalised URL
+    crawl_scope scope;
     std::vector<std::string> include, exclude; // ECMAScript regexes searched in the URL
     bool assets = false;                       // also <link href> and <img src>
     bool sort_query = false;                   // query parameter order does not matter
@@ -32,10 +39,11 @@ struct crawl_options {
 inline constexpr long long max_depth = 1000;
 inline constexpr long long max_max_pages = 1000000000;
 
-// "same-host", "same-domain" or "prefix:URL"; the problem, or "" when fine.
-std::string parse_scope(const std::string& text, crawl_options& out);
-// The problem with a regex, or "" when it compiles.
-std::string regex_problem(const std::string& pattern);
+// "same-host", "same-domain" or "prefix:URL" (the URL normalised as
+// --sort-query says).
+parsed<crawl_scope> parse_scope(const std::string& text, bool sort_query);
+// An ECMAScript regex, compiled.
+parsed<std::regex> parse_regex(const std::string& pattern);
 
 struct crawl_entry {
     std::size_t index = 0; // 0.. for the seeds, then in order of discovery

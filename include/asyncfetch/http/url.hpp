@@ -2,8 +2,9 @@
 // into what a connection and a request need.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,17 +23,11 @@ struct http_url {
     std::string origin() const;
 };
 
-// A parsed URL, or what is wrong with the text (for "FILE:LINE: ..." reports
-// and error records).
-struct url_result {
-    std::optional<http_url> url;
-    std::string problem;
-};
-
-// Parses an absolute http:// or https:// URL.
-url_result parse_url(std::string_view text);
+// Parses an absolute http:// or https:// URL; the problem is for
+// "FILE:LINE: ..." reports and error records.
+parsed<http_url> parse_url(std::string_view text);
 
 // Resolves a Location header against the URL it came from (RFC 3986).
-url_result resolve_location(const http_url& base, std::string_view location);
+parsed<http_url> resolve_location(const http_url& base, std::string_view location);
 
 } // namespace asyncfetch::http

@@ -2,8 +2,9 @@
 // rediss://HOST[:PORT]/NAME (TLS). Parsed with Boost.URL.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,11 +18,6 @@ struct endpoint {
     std::string text() const; // as written, for messages
 };
 
-struct endpoint_result {
-    std::optional<endpoint> value;
-    std::string problem; // when there is no value: what is wrong with the URL
-};
-
-endpoint_result parse_endpoint(std::string_view url);
+parsed<endpoint> parse_endpoint(std::string_view url);
 
 } // namespace asyncfetch::redis

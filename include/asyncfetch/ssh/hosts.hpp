@@ -1,8 +1,9 @@
 // Hosts lines as pssh reads them: [user@]host[:port], IPv6 as [::1]:2222.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,14 +18,9 @@ struct host_spec {
     std::string display() const;
 };
 
-struct host_result {
-    std::optional<host_spec> spec;
-    std::string problem;
-};
-
 // A password in the line ("user:password@host") is refused: it belongs in
 // --password-env or --password-file, never in a file read as plain text.
-host_result parse_host_line(std::string_view text);
+parsed<host_spec> parse_host_line(std::string_view text);
 
 // The line as it may be shown in a message: a password masked ("user:***@host").
 std::string printable_host_line(std::string_view text);

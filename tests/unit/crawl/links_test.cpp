@@ -8,7 +8,7 @@ using namespace asyncfetch::crawl;
 namespace {
 
 http::http_url page(const char* url) {
-    return http::parse_url(url).url.value();
+    return http::parse_url(url).value();
 }
 
 } // namespace

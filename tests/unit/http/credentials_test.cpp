@@ -7,8 +7,8 @@ using namespace asyncfetch::http;
 namespace {
 http_url url(const char* text) {
     auto parsed = parse_url(text);
-    REQUIRE(parsed.url);
-    return *parsed.url;
+    REQUIRE(parsed);
+    return *parsed;
 }
 } // namespace
 

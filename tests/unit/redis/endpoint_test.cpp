@@ -7,31 +7,31 @@ using namespace asyncfetch::redis;
 
 TEST_CASE("redis endpoint: host, port, TLS and the job's name") {
     const auto plain = parse_endpoint("redis://127.0.0.1/jobs");
-    REQUIRE(plain.value);
-    CHECK_FALSE(plain.value->tls);
-    CHECK(plain.value->host == "127.0.0.1");
-    CHECK(plain.value->port == 6379);
-    CHECK(plain.value->name == "jobs");
-    CHECK(plain.value->text() == "redis://127.0.0.1:6379/jobs");
+    REQUIRE(plain);
+    CHECK_FALSE(plain->tls);
+    CHECK(plain->host == "127.0.0.1");
+    CHECK(plain->port == 6379);
+    CHECK(plain->name == "jobs");
+    CHECK(plain->text() == "redis://127.0.0.1:6379/jobs");
 
     const auto tls = parse_endpoint("rediss://cache.example:7000/crawl-1");
-    REQUIRE(tls.value);
-    CHECK(tls.value->tls);
-    CHECK(tls.value->host == "cache.example");
-    CHECK(tls.value->port == 7000);
-    CHECK(tls.value->name == "crawl-1");
+    REQUIRE(tls);
+    CHECK(tls->tls);
+    CHECK(tls->host == "cache.example");
+    CHECK(tls->port == 7000);
+    CHECK(tls->name == "crawl-1");
 
     const auto v6 = parse_endpoint("redis://[::1]:6380/j");
-    REQUIRE(v6.value);
-    CHECK(v6.value->host == "::1");
-    CHECK(v6.value->port == 6380);
+    REQUIRE(v6);
+    CHECK(v6->host == "::1");
+    CHECK(v6->port == 6380);
 }
 
 TEST_CASE("redis endpoint: what is wrong is named") {
     auto problem = [](const char* url) {
         const auto r = parse_endpoint(url);
-        CHECK_FALSE(r.value);
-        return r.problem;
+        CHECK_FALSE(r);
+        return r.problem();
     };
     CHECK(problem("http://127.0.0.1/j").find("is not redis://HOST[:PORT]/NAME") !=
           std::string::npos);

@@ -57,7 +57,7 @@ TEST_CASE("config: a valid config loads with its defaults and paths") {
     CHECK(news.type == job_type::crawl);
     CHECK(news.targets_file == dir.path() + "/urls.txt");
     CHECK(news.crawl.depth == 2);
-    CHECK(news.crawl.scope == crawl::scope_kind::same_domain);
+    CHECK(news.crawl.scope.kind == crawl::scope_kind::same_domain);
     CHECK(news.crawl.delay == std::chrono::milliseconds(500));
     CHECK(news.schedule->cron->text() == "*/15 * * * *");
     CHECK(news.schedule->jitter == std::chrono::seconds(30));

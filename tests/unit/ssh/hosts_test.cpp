@@ -6,57 +6,57 @@ using namespace asyncfetch::ssh;
 
 TEST_CASE("hosts lines: [user@]host[:port], IPv6 in brackets") {
     auto a = parse_host_line("web1");
-    REQUIRE(a.spec);
-    CHECK(a.spec->user.empty());
-    CHECK(a.spec->host == "web1");
-    CHECK(a.spec->port == 0);
+    REQUIRE(a);
+    CHECK(a->user.empty());
+    CHECK(a->host == "web1");
+    CHECK(a->port == 0);
 
     auto b = parse_host_line("deploy@10.0.0.5:2222");
-    REQUIRE(b.spec);
-    CHECK(b.spec->user == "deploy");
-    CHECK(b.spec->host == "10.0.0.5");
-    CHECK(b.spec->port == 2222);
+    REQUIRE(b);
+    CHECK(b->user == "deploy");
+    CHECK(b->host == "10.0.0.5");
+    CHECK(b->port == 2222);
 
     auto c = parse_host_line("root@[::1]:2200");
-    REQUIRE(c.spec);
-    CHECK(c.spec->host == "::1");
-    CHECK(c.spec->port == 2200);
-    CHECK(c.spec->display() == "root@[::1]:2200");
+    REQUIRE(c);
+    CHECK(c->host == "::1");
+    CHECK(c->port == 2200);
+    CHECK(c->display() == "root@[::1]:2200");
 
     auto d = parse_host_line("[fe80::1]");
-    REQUIRE(d.spec);
-    CHECK(d.spec->port == 0);
+    REQUIRE(d);
+    CHECK(d->port == 0);
 }
 
 TEST_CASE("hosts lines: defaults fill in what the line leaves out") {
-    auto s = with_defaults(*parse_host_line("db").spec, "alice", 22);
+    auto s = with_defaults(*parse_host_line("db"), "alice", 22);
     CHECK(s.user == "alice");
     CHECK(s.port == 22);
     CHECK(s.display() == "alice@db:22");
-    auto t = with_defaults(*parse_host_line("bob@db:2022").spec, "alice", 22);
+    auto t = with_defaults(*parse_host_line("bob@db:2022"), "alice", 22);
     CHECK(t.user == "bob");
     CHECK(t.port == 2022);
 }
 
 TEST_CASE("hosts lines: problems are named") {
-    CHECK(parse_host_line("user@").problem.find("invalid host name") != std::string::npos);
-    CHECK(parse_host_line("@host").problem.find("empty user") != std::string::npos);
-    CHECK(parse_host_line("host:0").problem.find("invalid port") != std::string::npos);
-    CHECK(parse_host_line("host:70000").problem.find("invalid port") != std::string::npos);
-    CHECK(parse_host_line("host:").problem.find("empty port") != std::string::npos);
-    CHECK(parse_host_line("::1").problem.find("brackets") != std::string::npos);
-    CHECK(parse_host_line("[::1").problem.find("missing ']'") != std::string::npos);
-    CHECK(parse_host_line("[nothex]").problem.find("invalid IPv6") != std::string::npos);
-    CHECK(parse_host_line("a b").problem.find("white space") != std::string::npos);
-    CHECK(parse_host_line("ho$t").problem.find("invalid host name") != std::string::npos);
+    CHECK(parse_host_line("user@").problem().find("invalid host name") != std::string::npos);
+    CHECK(parse_host_line("@host").problem().find("empty user") != std::string::npos);
+    CHECK(parse_host_line("host:0").problem().find("invalid port") != std::string::npos);
+    CHECK(parse_host_line("host:70000").problem().find("invalid port") != std::string::npos);
+    CHECK(parse_host_line("host:").problem().find("empty port") != std::string::npos);
+    CHECK(parse_host_line("::1").problem().find("brackets") != std::string::npos);
+    CHECK(parse_host_line("[::1").problem().find("missing ']'") != std::string::npos);
+    CHECK(parse_host_line("[nothex]").problem().find("invalid IPv6") != std::string::npos);
+    CHECK(parse_host_line("a b").problem().find("white space") != std::string::npos);
+    CHECK(parse_host_line("ho$t").problem().find("invalid host name") != std::string::npos);
 }
 
 TEST_CASE("hosts lines: a password is refused and never shown") {
     for (const char* line : {"alice:s3cret@db", "alice:s3cret@db:2222", "alice:p@ss:w0rd@[::1]:22",
                              ":s3cret@db", "alice:s3cret@db with blanks"}) {
         const auto parsed = parse_host_line(line);
-        CHECK_FALSE(parsed.spec);
-        CHECK(parsed.problem.find("a password in a hosts line is refused") == 0);
+        CHECK_FALSE(parsed);
+        CHECK(parsed.problem().find("a password in a hosts line is refused") == 0);
         const auto shown = printable_host_line(line);
         CHECK(shown.find("s3cret") == std::string::npos);
         CHECK(shown.find("p@ss") == std::string::npos);
@@ -65,5 +65,5 @@ TEST_CASE("hosts lines: a password is refused and never shown") {
     CHECK(printable_host_line("alice:s3cret@db:2222") == "alice:***@db:2222");
     CHECK(printable_host_line("alice@db:2222") == "alice@db:2222"); // a port is no password
     CHECK(printable_host_line("[::1]:22") == "[::1]:22");
-    CHECK(parse_host_line("alice@[::1]:22").spec);
+    CHECK(parse_host_line("alice@[::1]:22"));
 }
