@@ -33,19 +33,18 @@ ssh::host_key_policy policy_of(const std::string& value) {
 parsed<std::shared_ptr<const ssh_config_files>> load_ssh_config(const std::string& option) {
     auto out = std::make_shared<ssh_config_files>();
     out->context = current_context();
-    std::string problem;
     if (option == "none") return std::shared_ptr<const ssh_config_files>(out);
     if (option.empty()) {
-        auto files = ssh::default_ssh_configs(out->context, problem);
-        if (!files) return asyncfetch::problem(problem);
-        out->files = std::move(*files);
+        auto files = ssh::default_ssh_configs(out->context);
+        if (!files) return problem(files.problem());
+        out->files = std::move(files).value();
         return std::shared_ptr<const ssh_config_files>(out);
     }
-    auto file = ssh::config_file::read(option, true, out->context, problem);
-    if (!file) return asyncfetch::problem(problem);
+    auto file = ssh::config_file::read(option, true, out->context);
+    if (!file) return problem(file.problem());
     if (file->lines().empty() && ::access(option.c_str(), R_OK) != 0)
-        return asyncfetch::problem(option + ": no such file");
-    out->files.push_back(std::move(*file));
+        return problem(option + ": no such file");
+    out->files.push_back(std::move(file).value());
     return std::shared_ptr<const ssh_config_files>(out);
 }
 
@@ -58,9 +57,11 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     plan.connect = line_spec;
     std::optional<ssh::host_config> config;
     if (files && !files->files.empty()) {
-        std::string problem;
-        config = ssh::resolve_host(files->files, line_spec.host, files->context, problem);
-        if (!config) plan.problem = problem;
+        auto resolved = ssh::resolve_host(files->files, line_spec.host, files->context);
+        if (resolved)
+            config = std::move(resolved).value();
+        else
+            plan.problem = resolved.problem();
     }
     const auto user = [&]() -> std::string {
         if (!line_spec.user.empty()) return line_spec.user;
@@ -89,10 +90,9 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     resolved.user = user;
     resolved.port = port;
     for (const auto& path : c.identity_files) {
-        std::string problem;
-        auto expanded = ssh::expand_config_path(path, resolved, files->context, problem);
+        auto expanded = ssh::expand_config_path(path, resolved, files->context);
         if (!expanded) {
-            plan.problem = "ssh_config for " + line_spec.host + ": " + problem;
+            plan.problem = "ssh_config for " + line_spec.host + ": " + expanded.problem();
             return plan;
         }
         s.auth.identity_files.push_back(*expanded);

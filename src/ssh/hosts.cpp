@@ -99,11 +99,4 @@ std::string printable_host_line(std::string_view text) {
            std::string(text.substr(secret->second));
 }
 
-host_spec with_defaults(host_spec spec, const std::string& default_user,
-                        std::uint16_t default_port) {
-    if (spec.user.empty()) spec.user = default_user;
-    if (spec.port == 0) spec.port = default_port;
-    return spec;
-}
-
 } // namespace asyncfetch::ssh

@@ -141,8 +141,7 @@ struct config_file_reader {
     bool include(const config_line& line, int depth) {
         if (depth >= max_include_depth)
             return fail(line.where, "too many recursive configuration includes");
-        lines.push_back(
-            {config_line::kind::include_begin, line.keyword, line.args, line.where});
+        lines.push_back({config_line::kind::include_begin, line.keyword, line.args, line.where});
         for (const auto& arg : line.args) {
             std::string pattern = arg;
             if (pattern.starts_with("~/") || pattern == "~")
@@ -192,39 +191,39 @@ struct config_file_reader {
     }
 };
 
-std::optional<config_file> config_file::parse(std::string_view text, const std::string& name,
-                                            bool user_file, const config_context& context,
-                                            std::string& problem) {
+parsed<config_file> config_file::parse(std::string_view text, const std::string& name,
+                                       bool user_file, const config_context& context) {
+    std::string problem;
     config_file_reader reader{user_file, context, problem, {}, {}};
-    if (!reader.read_text(text, name, 0)) return std::nullopt;
+    if (!reader.read_text(text, name, 0)) return asyncfetch::problem(problem);
     config_file config;
     config.lines_ = std::move(reader.lines);
     return config;
 }
 
-std::optional<config_file> config_file::read(const std::string& path, bool user_file,
-                                           const config_context& context,
-                                           std::string& problem) {
+parsed<config_file> config_file::read(const std::string& path, bool user_file,
+                                      const config_context& context) {
+    std::string problem;
     config_file_reader reader{user_file, context, problem, {}, {}};
     std::string text;
     bool exists = false;
     // OpenSSH checks the permissions of ~/.ssh/config, not of a file given with -F.
     const bool default_user_file = user_file && path == context.home + "/.ssh/config";
-    if (!reader.load(path, default_user_file, text, exists, "")) return std::nullopt;
-    if (exists && !reader.read_text(text, path, 0)) return std::nullopt;
+    if (!reader.load(path, default_user_file, text, exists, "") ||
+        (exists && !reader.read_text(text, path, 0)))
+        return asyncfetch::problem(problem);
     config_file config;
     config.lines_ = std::move(reader.lines);
     return config;
 }
 
-std::optional<std::vector<config_file>> default_ssh_configs(const config_context& context,
-                                                           std::string& problem) {
+parsed<std::vector<config_file>> default_ssh_configs(const config_context& context) {
     std::vector<config_file> files;
     for (const auto& [path, user] : {std::pair{context.home + "/.ssh/config", true},
                                      std::pair{std::string("/etc/ssh/ssh_config"), false}}) {
-        auto file = config_file::read(path, user, context, problem);
-        if (!file) return std::nullopt;
-        files.push_back(std::move(*file));
+        auto file = config_file::read(path, user, context);
+        if (!file) return asyncfetch::problem(file.problem());
+        files.push_back(std::move(file).value());
     }
     return files;
 }

@@ -14,21 +14,17 @@ namespace asyncfetch::ssh {
 
 namespace {
 
-// OpenSSH's percent_expand over the tokens it allows in a keyword; nullopt
-// with `problem` set on a token not among them.
-std::optional<std::string> expand_tokens(std::string_view text,
-                                         std::initializer_list<std::pair<char, std::string>> values,
-                                         std::string& problem) {
+// OpenSSH's percent_expand over the tokens it allows in a keyword; the
+// problem on a token not among them.
+parsed<std::string> expand_tokens(std::string_view text,
+                                  std::initializer_list<std::pair<char, std::string>> values) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] != '%') {
             out += text[i];
             continue;
         }
-        if (++i == text.size()) {
-            problem = "'%' at the end of \"" + std::string(text) + "\"";
-            return std::nullopt;
-        }
+        if (++i == text.size()) return problem("'%' at the end of \"" + std::string(text) + "\"");
         if (text[i] == '%') {
             out += '%';
             continue;
@@ -39,11 +35,9 @@ std::optional<std::string> expand_tokens(std::string_view text,
                 out += value;
                 found = true;
             }
-        if (!found) {
-            problem = "token %" + std::string(1, text[i]) + " in \"" + std::string(text) +
-                      "\" is not supported";
-            return std::nullopt;
-        }
+        if (!found)
+            return problem("token %" + std::string(1, text[i]) + " in \"" + std::string(text) +
+                           "\" is not supported");
     }
     return out;
 }
@@ -62,9 +56,8 @@ struct resolver {
     // The HostName as it stands (for Match host): %h expanded, lower case.
     std::string current_hostname() const {
         if (!hostname_raw) return lower(out.original_host);
-        std::string ignored;
-        auto expanded = expand_tokens(*hostname_raw, {{'h', out.original_host}}, ignored);
-        return lower(expanded.value_or(*hostname_raw));
+        auto expanded = expand_tokens(*hostname_raw, {{'h', out.original_host}});
+        return lower(expanded ? *expanded : *hostname_raw);
     }
 
     bool matches(const match_criterion& c) const {
@@ -102,7 +95,6 @@ struct resolver {
     void apply(const config_line& line) {
         const auto& k = line.keyword;
         const auto& v = line.args.front();
-        std::string ignored;
         if (k == "hostname") {
             if (!hostname_raw) hostname_raw = v;
         } else if (k == "user") {
@@ -129,11 +121,11 @@ struct resolver {
         } else if (k == "connecttimeout") {
             first(out.connect_timeout, *config_time(v));
         } else if (k == "connectionattempts") {
-            first(out.connection_attempts, *config_integer(v, ignored));
+            first(out.connection_attempts, *config_integer(v));
         } else if (k == "serveraliveinterval") {
             first(out.server_alive_interval, *config_time(v));
         } else if (k == "serveralivecountmax") {
-            first(out.server_alive_count_max, *config_integer(v, ignored));
+            first(out.server_alive_count_max, *config_integer(v));
         } else if (k == "compression") {
             first(out.compression, *config_flag(v));
         } else if (k == "batchmode") {
@@ -165,12 +157,9 @@ struct resolver {
                 active = !never && host_line_matches(line);
                 break;
             case config_line::kind::match: {
-                std::string ignored;
-                const auto criteria =
-                    match_criteria(line, ignored)
-                        .value_or(std::vector<match_criterion>{}); // checked when read
-                active = !never;
-                for (const auto& c : criteria)
+                const auto criteria = match_criteria(line); // checked when read
+                active = !never && criteria;
+                for (const auto& c : criteria ? *criteria : std::vector<match_criterion>{})
                     active = active && (c.attribute == "all" || matches(c));
                 break;
             }
@@ -183,10 +172,11 @@ struct resolver {
 
     // What OpenSSH settles once every file is read: the HostName, then the
     // paths it expands with the final host, port and user.
-    bool finish(std::string& problem) {
+    // Empty, or what is wrong.
+    std::string finish() {
         if (hostname_raw) {
-            auto expanded = expand_tokens(*hostname_raw, {{'h', out.original_host}}, problem);
-            if (!expanded) return false;
+            auto expanded = expand_tokens(*hostname_raw, {{'h', out.original_host}});
+            if (!expanded) return expanded.problem();
             out.hostname = lower(*expanded);
         } else {
             out.hostname = lower(out.original_host);
@@ -194,55 +184,46 @@ struct resolver {
         // As OpenSSH: in batch mode, a dead server is noticed within 300 s x 3.
         if (out.batch_mode.value_or(false) && !out.server_alive_interval)
             out.server_alive_interval = std::chrono::seconds(300);
-        if (out.connection_attempts && *out.connection_attempts == 0) {
-            problem = "ConnectionAttempts 0: there must be at least one attempt";
-            return false;
-        }
-        const auto expand_path = [&](const std::string& path) {
-            return expand_config_path(path, out, context, problem);
-        };
+        if (out.connection_attempts && *out.connection_attempts == 0)
+            return "ConnectionAttempts 0: there must be at least one attempt";
         if (out.user_known_hosts_files)
             for (auto& path : *out.user_known_hosts_files) {
-                auto expanded = expand_path(path);
-                if (!expanded) return false;
+                auto expanded = expand_config_path(path, out, context);
+                if (!expanded) return expanded.problem();
                 path = *expanded;
             }
         if (out.identity_agent && *out.identity_agent != "none" &&
             *out.identity_agent != "SSH_AUTH_SOCK") {
-            auto expanded = expand_path(*out.identity_agent);
-            if (!expanded) return false;
+            auto expanded = expand_config_path(*out.identity_agent, out, context);
+            if (!expanded) return expanded.problem();
             out.identity_agent = *expanded;
         }
-        return true;
+        return {};
     }
 };
 
 } // namespace
 
-std::optional<std::string> expand_config_path(std::string_view path, const host_config& config,
-                                              const config_context& context, std::string& problem) {
+parsed<std::string> expand_config_path(std::string_view path, const host_config& config,
+                                       const config_context& context) {
     const auto port = std::to_string(config.port.value_or(22));
     const auto user = config.user.value_or(context.local_user);
-    return expand_tokens(expand_tilde(std::string(path), context),
-                         {{'d', context.home},
-                          {'u', context.local_user},
-                          {'h', config.hostname},
-                          {'n', config.original_host},
-                          {'p', port},
-                          {'r', user}},
-                         problem);
+    return expand_tokens(expand_tilde(std::string(path), context), {{'d', context.home},
+                                                                    {'u', context.local_user},
+                                                                    {'h', config.hostname},
+                                                                    {'n', config.original_host},
+                                                                    {'p', port},
+                                                                    {'r', user}});
 }
 
-std::optional<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
-                                        const config_context& context, std::string& problem) {
+parsed<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
+                                 const config_context& context) {
     resolver r{context, {}, std::nullopt, false};
     r.out.original_host = std::string(host);
     for (const auto& file : files)
         r.walk(file);
-    if (!r.finish(problem)) {
-        problem = "ssh_config for " + std::string(host) + ": " + problem;
-        return std::nullopt;
-    }
+    if (auto why = r.finish(); !why.empty())
+        return problem("ssh_config for " + std::string(host) + ": " + why);
     return std::move(r.out);
 }
 

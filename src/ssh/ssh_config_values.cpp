@@ -92,20 +92,16 @@ std::optional<std::uint16_t> config_port(std::string_view text) {
     return static_cast<std::uint16_t>(ntohs(static_cast<std::uint16_t>(found->s_port)));
 }
 
-std::optional<unsigned> config_integer(std::string_view text, std::string& problem) {
+parsed<unsigned> config_integer(std::string_view text) {
     long long value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc::result_out_of_range) {
-        problem = text.starts_with("-") ? "integer value too small" : "integer value too large";
-        return std::nullopt;
-    }
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        problem = "integer value invalid";
-        return std::nullopt;
-    }
-    if (value < 0) problem = "integer value too small";
-    if (value > INT_MAX) problem = "integer value too large";
-    if (value < 0 || value > INT_MAX) return std::nullopt;
+    if (ec == std::errc::result_out_of_range)
+        return problem(text.starts_with("-") ? "integer value too small"
+                                             : "integer value too large");
+    if (ec != std::errc() || end != text.data() + text.size())
+        return problem("integer value invalid");
+    if (value < 0) return problem("integer value too small");
+    if (value > INT_MAX) return problem("integer value too large");
     return static_cast<unsigned>(value);
 }
 
@@ -123,8 +119,7 @@ std::optional<std::string> pubkey_authentication_value(std::string_view text) {
     return std::nullopt;
 }
 
-std::optional<std::vector<match_criterion>> match_criteria(const config_line& line,
-                                                           std::string& problem) {
+parsed<std::vector<match_criterion>> match_criteria(const config_line& line) {
     std::vector<match_criterion> out;
     const auto& args = line.args;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -134,28 +129,21 @@ std::optional<std::vector<match_criterion>> match_criteria(const config_line& li
         if (c.negated) word.remove_prefix(1);
         c.attribute = lower(word);
         if (c.attribute == "all") {
-            if (args.size() != 1 || c.negated) {
-                problem = "'all' cannot be combined with other Match attributes";
-                return std::nullopt;
-            }
+            if (args.size() != 1 || c.negated)
+                return problem("'all' cannot be combined with other Match attributes");
         } else if (one_of(c.attribute, {"canonical", "final"})) {
-            problem = "Match " + c.attribute +
-                      " is not supported (asyncfetch does not canonicalize host names)";
-            return std::nullopt;
+            return problem("Match " + c.attribute +
+                           " is not supported (asyncfetch does not canonicalize host names)");
         } else if (one_of(c.attribute, {"exec", "localnetwork"})) {
-            problem = "Match " + c.attribute +
-                      " is not supported (asyncfetch evaluates Match all, host, originalhost, "
-                      "user and localuser)";
-            return std::nullopt;
+            return problem("Match " + c.attribute +
+                           " is not supported (asyncfetch evaluates Match all, host, "
+                           "originalhost, user and localuser)");
         } else if (one_of(c.attribute, {"host", "originalhost", "user", "localuser"})) {
-            if (i + 1 >= args.size() || args[i + 1].empty()) {
-                problem = "Bad Match condition: " + c.attribute + " needs patterns";
-                return std::nullopt;
-            }
+            if (i + 1 >= args.size() || args[i + 1].empty())
+                return problem("Bad Match condition: " + c.attribute + " needs patterns");
             c.patterns = args[++i];
         } else {
-            problem = "Bad Match condition: unknown criterion '" + std::string(word) + "'";
-            return std::nullopt;
+            return problem("Bad Match condition: unknown criterion '" + std::string(word) + "'");
         }
         out.push_back(std::move(c));
     }
@@ -174,7 +162,7 @@ std::optional<std::string> check_config_line(const config_line& line) {
     }
     if (k == "match") {
         std::string problem;
-        if (!match_criteria(line, problem)) return problem;
+        if (auto criteria = match_criteria(line); !criteria) return criteria.problem();
         return std::nullopt;
     }
     const bool single =
@@ -197,8 +185,7 @@ std::optional<std::string> check_config_line(const config_line& line) {
     if (one_of(k, {"connecttimeout", "serveraliveinterval"}) && !config_time(v))
         return "invalid time value.";
     if (one_of(k, {"connectionattempts", "serveralivecountmax"})) {
-        std::string problem;
-        if (!config_integer(v, problem)) return problem + ".";
+        if (auto value = config_integer(v); !value) return value.problem() + ".";
     }
     return std::nullopt;
 }

@@ -26,7 +26,7 @@ std::optional<std::chrono::seconds> config_time(std::string_view text);
 std::optional<std::uint16_t> config_port(std::string_view text);
 
 // A non-negative integer; the problem otherwise, worded as OpenSSH words it.
-std::optional<unsigned> config_integer(std::string_view text, std::string& problem);
+parsed<unsigned> config_integer(std::string_view text);
 
 // StrictHostKeyChecking and PubkeyAuthentication, as `ssh -G` prints them.
 std::optional<std::string> strict_host_key_checking_value(std::string_view text);
@@ -42,8 +42,7 @@ struct match_criterion {
 
 // The criteria of a Match line; the problem when OpenSSH would refuse the
 // line or when it uses a criterion asyncfetch does not evaluate.
-std::optional<std::vector<match_criterion>> match_criteria(const config_line& line,
-                                                           std::string& problem);
+parsed<std::vector<match_criterion>> match_criteria(const config_line& line);
 
 // What is wrong with a line, or nullopt: the checks OpenSSH makes when it
 // reads a line of a keyword asyncfetch uses.

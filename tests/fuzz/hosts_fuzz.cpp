@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!again || again->user != spec.user || again->host != spec.host ||
             again->port != spec.port)
             std::abort();
-        (void)ssh::with_defaults(spec, "user", 22).display();
+        (void)app::plan_host(spec, "user", 22, {}, {}, nullptr).shown.display();
     }
     return 0;
 }

@@ -16,18 +16,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t at = 0; (at = lowered.find("include", at)) != std::string::npos; ++at)
         text[at] = 'x';
     const config_context context{"/home/fuzz", "fuzz"};
-    std::string problem;
-    const auto file = config_file::parse(text, "fuzz.conf", true, context, problem);
+    const auto file = config_file::parse(text, "fuzz.conf", true, context);
     if (!file) {
-        if (problem.empty()) std::abort(); // a refusal says why
+        if (file.problem().empty()) std::abort(); // a refusal says why
         return 0;
     }
     for (const char* host : {"web1", "WEB1", "db.example.org", ""}) {
-        std::string why;
-        const auto c = resolve_host(std::span(&*file, 1), host, context, why);
+        const auto c = resolve_host(std::span(&*file, 1), host, context);
         if (c)
             (void)ssh_g_lines(*c, context);
-        else if (why.empty())
+        else if (c.problem().empty())
             std::abort();
     }
     return 0;

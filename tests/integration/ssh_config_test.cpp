@@ -160,21 +160,23 @@ TEST_CASE("ssh_config: every host of every file resolves as `ssh -G` resolves it
         const std::string what = c.what;
         CAPTURE(what);
         const auto path = dir.write("config", fill(c.text, dir.path(), me.user));
-        std::string problem;
-        const auto file = ssh::config_file::read(path, true, context, problem);
+        const auto file = ssh::config_file::read(path, true, context);
         for (const auto& host : c.hosts) {
             CAPTURE(host);
             const auto expected = run({"ssh", "-G", "-F", path, host});
             std::optional<ssh::host_config> ours;
             std::string resolve_problem;
-            if (file)
-                ours = ssh::resolve_host(std::span(&*file, 1), host, context, resolve_problem);
+            if (file) {
+                auto resolved = ssh::resolve_host(std::span(&*file, 1), host, context);
+                resolve_problem = resolved.problem();
+                if (resolved) ours = std::move(resolved).value();
+            }
             if (expected.status != 0) {
                 CHECK_MESSAGE(!ours, "ssh refused it: " << expected.err);
                 ++refused;
                 continue;
             }
-            REQUIRE_MESSAGE(file, problem);
+            REQUIRE_MESSAGE(file, file.problem());
             REQUIRE_MESSAGE(ours, resolve_problem);
             const auto mine = ssh::ssh_g_lines(*ours, context);
             const auto theirs = ssh_g(lines_of(expected.out));

@@ -25,8 +25,4 @@ parsed<host_spec> parse_host_line(std::string_view text);
 // The line as it may be shown in a message: a password masked ("user:***@host").
 std::string printable_host_line(std::string_view text);
 
-// Fills in the defaults (-l USER, -p PORT; else the login user and 22).
-host_spec with_defaults(host_spec spec, const std::string& default_user,
-                        std::uint16_t default_port);
-
 } // namespace asyncfetch::ssh

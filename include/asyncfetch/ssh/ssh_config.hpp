@@ -5,6 +5,8 @@
 // results with what `ssh -G` prints for the same files.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -65,14 +67,13 @@ class config_file {
 public:
     // Reads `path`. `user_file`: a relative Include is under ~/.ssh (else
     // /etc/ssh). A file that does not exist is an empty config; one that
-    // cannot be read, or a line OpenSSH would refuse, sets `problem`
-    // ("FILE:LINE: ...") and returns nullopt.
-    static std::optional<config_file> read(const std::string& path, bool user_file,
-                                           const config_context& context, std::string& problem);
+    // cannot be read, or a line OpenSSH would refuse, is the problem
+    // ("FILE:LINE: ...").
+    static parsed<config_file> read(const std::string& path, bool user_file,
+                                    const config_context& context);
     // The same from text (tests, fuzzing); `name` stands for the file in messages.
-    static std::optional<config_file> parse(std::string_view text, const std::string& name,
-                                            bool user_file, const config_context& context,
-                                            std::string& problem);
+    static parsed<config_file> parse(std::string_view text, const std::string& name, bool user_file,
+                                     const config_context& context);
 
     const std::vector<config_line>& lines() const noexcept { return lines_; }
 
@@ -83,22 +84,20 @@ private:
 
 // Resolves `host` over the files in order (the user's, then the system's):
 // the first value obtained for each keyword wins. A problem only a host can
-// show (a token OpenSSH does not know, a Port that is not one) sets
-// `problem` and returns nullopt.
-std::optional<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
-                                        const config_context& context, std::string& problem);
+// show (a token OpenSSH does not know, ConnectionAttempts 0) is the result.
+parsed<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
+                                 const config_context& context);
 
 // A path as OpenSSH expands IdentityFile and the known-hosts files: `~`, then
-// %d %u %h %n %p %r %% from the resolved host; `problem` on another token.
-std::optional<std::string> expand_config_path(std::string_view path, const host_config& config,
-                                              const config_context& context, std::string& problem);
+// %d %u %h %n %p %r %% from the resolved host; the problem on another token.
+parsed<std::string> expand_config_path(std::string_view path, const host_config& config,
+                                       const config_context& context);
 
 // The lines `ssh -G` prints for the keywords asyncfetch reads (OpenSSH's
 // defaults where no file said), in no particular order.
 std::vector<std::string> ssh_g_lines(const host_config& config, const config_context& context);
 
 // The files OpenSSH reads when no -F is given: ~/.ssh/config, /etc/ssh/ssh_config.
-std::optional<std::vector<config_file>> default_ssh_configs(const config_context& context,
-                                                            std::string& problem);
+parsed<std::vector<config_file>> default_ssh_configs(const config_context& context);
 
 } // namespace asyncfetch::ssh

@@ -28,16 +28,6 @@ TEST_CASE("hosts lines: [user@]host[:port], IPv6 in brackets") {
     CHECK(d->port == 0);
 }
 
-TEST_CASE("hosts lines: defaults fill in what the line leaves out") {
-    auto s = with_defaults(*parse_host_line("db"), "alice", 22);
-    CHECK(s.user == "alice");
-    CHECK(s.port == 22);
-    CHECK(s.display() == "alice@db:22");
-    auto t = with_defaults(*parse_host_line("bob@db:2022"), "alice", 22);
-    CHECK(t.user == "bob");
-    CHECK(t.port == 2022);
-}
-
 TEST_CASE("hosts lines: problems are named") {
     CHECK(parse_host_line("user@").problem().find("invalid host name") != std::string::npos);
     CHECK(parse_host_line("@host").problem().find("empty user") != std::string::npos);

@@ -18,10 +18,10 @@ namespace {
 
 std::optional<host_config> resolve(const config_file& file, const std::string& host,
                                    const config_context& context) {
-    std::string problem;
-    auto out = resolve_host(std::span(&file, 1), host, context, problem);
-    INFO(problem);
-    return out;
+    auto out = resolve_host(std::span(&file, 1), host, context);
+    INFO(out.problem());
+    if (!out) return std::nullopt;
+    return std::move(out).value();
 }
 
 } // namespace
@@ -31,24 +31,22 @@ TEST_CASE("ssh_config: a relative Include is under ~/.ssh for a user's file, /et
     std::filesystem::create_directories(home.file(".ssh"));
     home.write(".ssh/extra.conf", "Host web*\n Port 2022\n");
     const config_context context{home.path(), "alice"};
-    std::string problem;
-    const auto user = config_file::parse("Include extra.conf\n", "cfg", true, context, problem);
-    REQUIRE_MESSAGE(user, problem);
+    const auto user = config_file::parse("Include extra.conf\n", "cfg", true, context);
+    REQUIRE_MESSAGE(user, user.problem());
     CHECK(resolve(*user, "web1", context)->port == 2022);
     CHECK_FALSE(resolve(*user, "db", context)->port);
-    const auto system = config_file::parse("Include extra.conf\n", "cfg", false, context, problem);
+    const auto system = config_file::parse("Include extra.conf\n", "cfg", false, context);
     REQUIRE(system);
     CHECK_FALSE(resolve(*system, "web1", context)->port); // /etc/ssh/extra.conf: not there
 }
 
 TEST_CASE("ssh_config: tokens and ~ in known-hosts paths use the resolved host, port and user") {
     const config_context context{"/home/alice", "alice"};
-    std::string problem;
     const auto file = config_file::parse(
         "Host Web1\n HostName web1.Example\n User deploy\n Port 2200\n"
         " UserKnownHostsFile ~/kh/%h_%p_%r %d/%n_%u_%%\n IdentityAgent ~/agent.%h\n",
-        "cfg", true, context, problem);
-    REQUIRE_MESSAGE(file, problem);
+        "cfg", true, context);
+    REQUIRE_MESSAGE(file, file.problem());
     const auto c = resolve(*file, "Web1", context);
     REQUIRE(c);
     CHECK(c->hostname == "web1.example");
@@ -60,59 +58,59 @@ TEST_CASE("ssh_config: tokens and ~ in known-hosts paths use the resolved host, 
 
 TEST_CASE("ssh_config: problems name FILE:LINE and what is wrong") {
     const config_context context{"/home/alice", "alice"};
-    std::string problem;
-    CHECK_FALSE(config_file::parse("Host a\n\n  Port 99999\n", "my.conf", true, context, problem));
-    CHECK(problem == "my.conf:3: Bad port '99999'.");
-    CHECK_FALSE(config_file::parse("# c\nColour blue\n", "my.conf", true, context, problem));
-    CHECK(problem == "my.conf:2: Bad configuration option: colour");
-    CHECK_FALSE(config_file::parse("Match exec \"true\"\n", "my.conf", true, context, problem));
-    CHECK(problem.starts_with("my.conf:1: Match exec is not supported"));
-    CHECK_FALSE(config_file::parse("Match canonical\n", "my.conf", true, context, problem));
-    CHECK(problem.starts_with("my.conf:1: Match canonical is not supported"));
-    CHECK_FALSE(config_file::parse("Match localnetwork 10.0.0.0/8\n", "f", true, context, problem));
-    CHECK(problem.find("localnetwork is not supported") != std::string::npos);
+    const auto problem_of = [&](const char* text, const char* name) {
+        return config_file::parse(text, name, true, context).problem();
+    };
+    CHECK(problem_of("Host a\n\n  Port 99999\n", "my.conf") == "my.conf:3: Bad port '99999'.");
+    CHECK(problem_of("# c\nColour blue\n", "my.conf") ==
+          "my.conf:2: Bad configuration option: colour");
+    CHECK(problem_of("Match exec \"true\"\n", "my.conf")
+              .starts_with("my.conf:1: Match exec is not supported"));
+    CHECK(problem_of("Match canonical\n", "my.conf")
+              .starts_with("my.conf:1: Match canonical is not supported"));
+    CHECK(
+        problem_of("Match localnetwork 10.0.0.0/8\n", "f").find("localnetwork is not supported") !=
+        std::string::npos);
     // A token a keyword does not have is the host's problem, found when resolved.
-    const auto file = config_file::parse("UserKnownHostsFile /k_%z\n", "f", true, context, problem);
+    const auto file = config_file::parse("UserKnownHostsFile /k_%z\n", "f", true, context);
     REQUIRE(file);
-    CHECK_FALSE(resolve_host(std::span(&*file, 1), "h", context, problem));
-    CHECK(problem == "ssh_config for h: token %z in \"/k_%z\" is not supported");
+    const auto resolved = resolve_host(std::span(&*file, 1), "h", context);
+    CHECK_FALSE(resolved);
+    CHECK(resolved.problem() == "ssh_config for h: token %z in \"/k_%z\" is not supported");
 }
 
 TEST_CASE("ssh_config: an Include of itself stops at OpenSSH's depth, saying so") {
     temp_dir dir;
     const auto path = dir.write("loop.conf", "Include " + dir.file("loop.conf") + "\n");
-    std::string problem;
-    CHECK_FALSE(config_file::read(path, false, {dir.path(), "alice"}, problem));
-    CHECK(problem.find("too many recursive configuration includes") != std::string::npos);
+    const auto looped = config_file::read(path, false, {dir.path(), "alice"});
+    CHECK_FALSE(looped);
+    CHECK(looped.problem().find("too many recursive configuration includes") != std::string::npos);
 }
 
 TEST_CASE("ssh_config: a missing file is no config, a huge one is refused, and so is a "
           "~/.ssh/config others may write") {
     temp_dir home;
     const config_context context{home.path(), "alice"};
-    std::string problem;
-    const auto missing = config_file::read(home.file("none"), true, context, problem);
+    const auto missing = config_file::read(home.file("none"), true, context);
     REQUIRE(missing);
     CHECK(missing->lines().empty());
     const auto big = home.write("big.conf", std::string(2 << 20, '#'));
-    CHECK_FALSE(config_file::read(big, true, context, problem));
-    CHECK(problem.find("larger than") != std::string::npos);
+    CHECK(config_file::read(big, true, context).problem().find("larger than") != std::string::npos);
     std::filesystem::create_directories(home.file(".ssh"));
     const auto user_file = home.write(".ssh/config", "Port 2\n");
     ::chmod(user_file.c_str(), 0666);
-    CHECK_FALSE(config_file::read(user_file, true, context, problem));
-    CHECK(problem.find("bad owner or permissions") != std::string::npos);
+    CHECK(config_file::read(user_file, true, context).problem().find("bad owner or permissions") !=
+          std::string::npos);
     ::chmod(user_file.c_str(), 0644);
-    CHECK(config_file::read(user_file, true, context, problem));
+    CHECK(config_file::read(user_file, true, context));
 }
 
 TEST_CASE("ssh_config: the user's file wins over the system's, each starting outside any block") {
     const config_context context{"/home/alice", "alice"};
-    std::string problem;
     std::vector<config_file> files;
-    files.push_back(*config_file::parse("Host other\n Port 1\n", "user", true, context, problem));
-    files.push_back(*config_file::parse("Port 2\nUser sys\n", "system", false, context, problem));
-    const auto c = resolve_host(files, "web1", context, problem);
+    files.push_back(config_file::parse("Host other\n Port 1\n", "user", true, context).value());
+    files.push_back(config_file::parse("Port 2\nUser sys\n", "system", false, context).value());
+    const auto c = resolve_host(files, "web1", context);
     REQUIRE(c);
     CHECK(c->port == 2); // the system file starts applying again at its top
     CHECK(c->user == "sys");

@@ -1,0 +1,70 @@
+// How a host is reached: the hosts line, then flags given, then ssh_config,
+// then the defaults (no sockets; the files parsed from text).
+#include "asyncfetch/app/ssh_hosts.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace asyncfetch;
+using namespace asyncfetch::app;
+
+namespace {
+
+ssh_config_files files_of(const char* text) {
+    ssh_config_files out;
+    out.context = {"/home/alice", "alice"};
+    out.files.push_back(ssh::config_file::parse(text, "cfg", true, out.context).value());
+    return out;
+}
+
+ssh::host_spec line(const char* text) {
+    return ssh::parse_host_line(text).value();
+}
+
+} // namespace
+
+TEST_CASE("ssh hosts: without ssh_config the hosts line, then the defaults") {
+    const auto plan = plan_host(line("db"), "alice", 22, {}, {}, nullptr);
+    CHECK(plan.shown.display() == "alice@db:22");
+    CHECK(plan.connect.host == "db");
+    const auto other = plan_host(line("bob@db:2022"), "alice", 22, {}, {}, nullptr);
+    CHECK(other.connect.display() == "bob@db:2022");
+}
+
+TEST_CASE("ssh hosts: the file's HostName, User, Port and IdentityFile, tokens expanded") {
+    const auto files = files_of("Host web*\n HostName %h.internal\n User deploy\n Port 2200\n"
+                                " IdentityFile ~/.ssh/id_%r_%p\n StrictHostKeyChecking yes\n"
+                                " ConnectTimeout 3\n PasswordAuthentication no\n");
+    const auto plan = plan_host(line("web1"), "alice", 22, {}, {}, &files);
+    REQUIRE(plan.problem.empty());
+    CHECK(plan.shown.display() == "deploy@web1:2200");
+    CHECK(plan.connect.display() == "deploy@web1.internal:2200");
+    CHECK(plan.session.auth.identity_files ==
+          std::vector<std::string>{"/home/alice/.ssh/id_deploy_2200"});
+    CHECK(plan.session.policy == ssh::host_key_policy::strict);
+    CHECK(plan.session.handshake_timeout == std::chrono::seconds(3));
+    CHECK_FALSE(plan.session.auth.use_password);
+}
+
+TEST_CASE("ssh hosts: the hosts line and flags given win over the file") {
+    const auto files = files_of("Host *\n User deploy\n Port 2200\n StrictHostKeyChecking no\n"
+                                " IdentityFile ~/k\n");
+    ssh::session_options base;
+    base.auth.identity_files = {"/given"};
+    ssh_flags_given given;
+    given.port = given.policy = given.identity = true;
+    const auto plan = plan_host(line("root@web1"), "alice", 22, base, given, &files);
+    CHECK(plan.shown.display() == "root@web1:22");
+    CHECK(plan.session.policy == ssh::host_key_policy::accept_new);
+    // -i first, then the file's, as ssh adds them.
+    CHECK(plan.session.auth.identity_files == std::vector<std::string>{"/given", "/home/alice/k"});
+}
+
+TEST_CASE("ssh hosts: a host behind ProxyJump or ProxyCommand is refused, never reached directly") {
+    const auto jump = files_of("Host inner\n ProxyJump bastion\n");
+    CHECK(plan_host(line("inner"), "alice", 22, {}, {}, &jump).problem.find("ProxyJump bastion") !=
+          std::string::npos);
+    CHECK(plan_host(line("outer"), "alice", 22, {}, {}, &jump).problem.empty());
+    const auto command = files_of("ProxyCommand nc %h %p\n");
+    CHECK(plan_host(line("x"), "alice", 22, {}, {}, &command).problem.find("ProxyCommand") !=
+          std::string::npos);
+}
