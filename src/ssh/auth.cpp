@@ -1,5 +1,7 @@
-// Authentication of an open session, in OpenSSH's order: agent keys, key
-// files, then a password.
+// Authentication of an open session, in OpenSSH's order: publickey (agent
+// keys, then key files), keyboard-interactive, password; only the methods the
+// server lists and the options allow.
+#include "asyncfetch/ssh/auth_prompts.hpp"
 #include "asyncfetch/ssh/error.hpp"
 #include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/session.hpp"
@@ -12,6 +14,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string_view>
 
 namespace asio = boost::asio;
 
@@ -59,6 +63,65 @@ int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig
     return 0;
 }
 
+// Whether the server's comma-separated method list names `method`.
+bool lists(const std::string& methods, std::string_view method) {
+    std::size_t start = 0;
+    while (start <= methods.size()) {
+        auto end = methods.find(',', start);
+        if (end == std::string::npos) end = methods.size();
+        if (std::string_view(methods).substr(start, end - start) == method) return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+// What the keyboard-interactive callback reads and leaves, through the
+// session's abstract pointer (libssh2 passes no other).
+struct kbd_state {
+    const std::optional<std::string>* password;
+    std::string unanswerable;
+};
+
+// libssh2's synchronous callback: answers from memory, never blocks or prompts.
+void answer_kbd(const char*, int, const char*, int, int num_prompts,
+                const LIBSSH2_USERAUTH_KBDINT_PROMPT* prompts,
+                LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract) {
+    auto* state = static_cast<kbd_state*>(*abstract);
+    std::vector<kbd_prompt> asked;
+    for (int i = 0; i < num_prompts; ++i)
+        asked.push_back({std::string(prompts[i].text ? prompts[i].text : "", prompts[i].length),
+                         prompts[i].echo != 0});
+    auto round = answer_kbd_round(asked, *state->password);
+    if (state->unanswerable.empty()) state->unanswerable = std::move(round.unanswerable);
+    for (int i = 0; i < num_prompts; ++i) {
+        const auto& answer = round.answers[static_cast<std::size_t>(i)];
+        // libssh2 frees each answer with its default allocator (free).
+        responses[i].text = static_cast<char*>(std::malloc(answer.size() + 1));
+        responses[i].length = 0;
+        if (!responses[i].text) continue;
+        std::memcpy(responses[i].text, answer.data(), answer.size());
+        responses[i].length = static_cast<unsigned>(answer.size());
+    }
+}
+
+// Keyboard-interactive with the password; empty on success, else why not.
+asio::awaitable<std::string> keyboard_interactive(session& s, const std::string& user,
+                                                  const std::optional<std::string>& password) {
+    kbd_state state{&password, {}};
+    void** abstract = libssh2_session_abstract(s.raw());
+    *abstract = &state;
+    const long rc = co_await s.retry([&] {
+        return static_cast<long>(libssh2_userauth_keyboard_interactive_ex(
+            s.raw(), user.c_str(), static_cast<unsigned>(user.size()), &answer_kbd));
+    });
+    *abstract = nullptr;
+    if (rc == 0) co_return std::string();
+    if (!state.unanswerable.empty())
+        co_return "the server asks \"" + state.unanswerable +
+            "\", which a run over many hosts cannot answer";
+    co_return std::string("refused");
+}
+
 } // namespace
 
 asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
@@ -80,7 +143,7 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
     std::vector<std::string> tried;
     bool rsa_refused = false;
 
-    if (offered.find("publickey") != std::string::npos && auth.use_keys) {
+    if (lists(offered, "publickey") && auth.use_keys) {
         // 1. Keys held by ssh-agent. (Agent I/O is a local UNIX socket, done by libssh2 itself.)
         if (auth.use_agent && std::getenv("SSH_AUTH_SOCK")) {
             LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
@@ -137,8 +200,14 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
             }
         }
     }
-    // 3. A password, when one was given (never asked for here).
-    if (offered.find("password") != std::string::npos && auth.password && auth.use_password) {
+    // 3. Keyboard-interactive (PAM, typically): password prompts get the password.
+    if (lists(offered, "keyboard-interactive") && auth.password && auth.use_kbd_interactive) {
+        auto why = co_await keyboard_interactive(*this, user, auth.password);
+        if (why.empty()) co_return ssh_failure{};
+        tried.push_back("keyboard-interactive (" + why + ")");
+    }
+    // 4. A password, when one was given (never asked for here).
+    if (lists(offered, "password") && auth.password && auth.use_password) {
         const long rc = co_await retry([&] {
             return static_cast<long>(libssh2_userauth_password_ex(
                 session_, user.c_str(), user_len, auth.password->c_str(),
@@ -153,7 +222,7 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
     if (tried.empty()) message += "nothing usable";
     for (std::size_t i = 0; i < tried.size(); ++i)
         message += (i ? ", " : "") + tried[i];
-    if (offered.find("password") != std::string::npos && !auth.password) {
+    if ((lists(offered, "password") || lists(offered, "keyboard-interactive")) && !auth.password) {
         message +=
             "; for password auth use --password-env VAR, --password-file FILE or --ask-password";
     }

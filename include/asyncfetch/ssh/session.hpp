@@ -33,6 +33,7 @@ struct auth_options {
     bool use_agent = true;                   // SSH_AUTH_SOCK
     bool use_keys = true;                    // ssh_config PubkeyAuthentication
     bool use_password = true;                // ssh_config PasswordAuthentication
+    bool use_kbd_interactive = true;         // ssh_config KbdInteractiveAuthentication
 };
 
 struct session_options {

@@ -1,0 +1,103 @@
+// Authentication against a real OpenSSH sshd: keyboard-interactive through
+// PAM, the order and switches of the methods, the refusal messages.
+#include "tools/process.hpp"
+#include "tools/sshd.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+using namespace asyncfetch::testing;
+
+namespace {
+
+// One sshd (PAM through `pam_service` when given), a hosts file, a known_hosts file.
+struct auth_fixture {
+    explicit auth_fixture(const std::string& pam_service = "")
+        : sshd({"127.0.0.1"}, false, false, pam_service) {}
+    sshd_server sshd;
+    temp_dir dir;
+    std::string hosts() const {
+        return dir.write("hosts.txt", std::string(sshd_server::user()) +
+                                          "@127.0.0.1:" + std::to_string(sshd.port()) + "\n");
+    }
+    // asyncfetch ssh -- true, with the password in AF_TEST_PW when given.
+    run_result ssh(std::vector<std::string> args, const char* password = nullptr) const {
+        std::vector<std::string> argv = {
+            "ssh", "--known-hosts", dir.file("known_hosts"), "--no-agent", "-q", hosts()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        if (password) {
+            ::setenv("AF_TEST_PW", password, 1);
+            argv.insert(argv.end(), {"--password-env", "AF_TEST_PW"});
+        }
+        argv.insert(argv.end(), {"--", "true"});
+        auto r = run(asyncfetch_cmd(argv), "", 120);
+        ::unsetenv("AF_TEST_PW");
+        return r;
+    }
+};
+
+std::string error_of(const run_result& r) {
+    const auto records = records_of(r.out);
+    if (records.size() != 1 || !records[0]["error"].is_string()) return "(no error) " + r.out;
+    return records[0]["error"].get<std::string>();
+}
+
+} // namespace
+
+TEST_CASE("ssh auth: keyboard-interactive (PAM) answers the password prompt") {
+    if (sshd_unavailable()) return;
+    auth_fixture f("sshd"); // the system's PAM config for sshd: pam_unix asks "Password: "
+    auto r = f.ssh({"-i", "/nonexistent"}, sshd_server::password());
+    CHECK_MESSAGE(r.status == 0, r.out << r.err);
+    CHECK(f.sshd.log().find("Accepted keyboard-interactive/pam") != std::string::npos);
+
+    auto bad = f.ssh({"-i", "/nonexistent"}, "wrong-password-123");
+    CHECK(bad.status == 1);
+    CHECK_MESSAGE(error_of(bad).find("keyboard-interactive (refused)") != std::string::npos,
+                  error_of(bad));
+    CHECK(bad.out.find("wrong-password-123") == std::string::npos);
+    CHECK(bad.err.find("wrong-password-123") == std::string::npos);
+}
+
+TEST_CASE("ssh auth: KbdInteractiveAuthentication no in ssh_config leaves the method out") {
+    if (sshd_unavailable()) return;
+    auth_fixture f("sshd");
+    const auto config = f.dir.write("ssh_config", "KbdInteractiveAuthentication no\n");
+    auto r = f.ssh({"-F", config, "-i", "/nonexistent"}, sshd_server::password());
+    CHECK(r.status == 1);
+    CHECK(f.sshd.log().find("Accepted keyboard-interactive") == std::string::npos);
+}
+
+TEST_CASE("ssh auth: a one-time code prompt fails the host, naming the prompt") {
+    if (sshd_unavailable()) return;
+    const std::string module = "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so";
+    if (!std::filesystem::exists(module)) {
+        MESSAGE("skipped: no pam_google_authenticator (libpam-google-authenticator)");
+        return;
+    }
+    // A PAM service that asks only for a TOTP code, as an OTP-protected server does.
+    const std::string service = "asyncfetch-test-otp";
+    temp_dir secret_dir;
+    std::filesystem::permissions(secret_dir.path(), std::filesystem::perms(0755));
+    const auto secret = secret_dir.write("totp", "JBSWY3DPEHPK3PXP\n\" TOTP_AUTH\n");
+    run({"chown", std::string(sshd_server::user()) + ":", secret});
+    std::filesystem::permissions(secret, std::filesystem::perms(0400));
+    std::ofstream("/etc/pam.d/" + service)
+        << "auth required pam_google_authenticator.so secret=" << secret
+        << "\naccount required pam_permit.so\nsession required pam_permit.so\n";
+    auth_fixture f(service);
+    auto r = f.ssh({"-i", "/nonexistent"}, sshd_server::password());
+    std::filesystem::remove("/etc/pam.d/" + service);
+    CHECK(r.status == 1);
+    CHECK_MESSAGE(error_of(r).find("keyboard-interactive (the server asks \"Verification code:\", "
+                                   "which a run over many hosts cannot answer)") !=
+                      std::string::npos,
+                  error_of(r));
+    CHECK(r.out.find(sshd_server::password()) == std::string::npos);
+}
