@@ -122,6 +122,37 @@ asio::awaitable<std::string> keyboard_interactive(session& s, const std::string&
     co_return std::string("refused");
 }
 
+// Why libssh2 could not load a key file, in the user's terms.
+std::string why_unloadable(const std::string& path, bool have_passphrase) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return "no such file";
+    if (encryption_of(read_key_file(path)) == key_encryption::none)
+        return "unreadable, or not a private key libssh2 reads";
+    if (!have_passphrase)
+        return "encrypted, and no passphrase given (--passphrase-env VAR or --ask-passphrase)";
+    return "the passphrase given does not decrypt it";
+}
+
+// One key file: libssh2's return code (0: accepted).
+asio::awaitable<long> try_key_file(session& s, const std::string& user, const std::string& key,
+                                   const std::optional<std::string>& passphrase) {
+    if (auto signer = cached_ed25519_signer(key)) {
+        // Parsed once per run; signs through libssh2's callback.
+        void* abstract = const_cast<ed25519_signer*>(signer.get());
+        const auto& blob = signer->public_blob();
+        co_return co_await s.retry([&] {
+            return static_cast<long>(libssh2_userauth_publickey(
+                s.raw(), user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
+                blob.size(), &sign_with_cached_key, &abstract));
+        });
+    }
+    co_return co_await s.retry([&] {
+        return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
+            s.raw(), user.c_str(), static_cast<unsigned>(user.size()), nullptr, key.c_str(),
+            passphrase ? passphrase->c_str() : nullptr));
+    });
+}
+
 } // namespace
 
 asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
@@ -140,17 +171,25 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
                               "auth " + host.display() + ": " + last_error()};
     }
     const std::string offered = methods;
+
+    // What each offered method came to, in order: "METHOD (why not)".
     std::vector<std::string> tried;
     bool rsa_refused = false;
+    const auto not_tried = [&](const char* method, const char* why) {
+        tried.push_back(std::string(method) + " (not tried: " + why + ")");
+    };
 
-    if (lists(offered, "publickey") && auth.use_keys) {
+    if (lists(offered, "publickey") && !auth.use_keys) {
+        not_tried("publickey", "PubkeyAuthentication no");
+    } else if (lists(offered, "publickey")) {
         // 1. Keys held by ssh-agent. (Agent I/O is a local UNIX socket, done by libssh2 itself.)
         if (auth.use_agent && std::getenv("SSH_AUTH_SOCK")) {
             LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
             int keys = 0;
-            bool ok = false;
+            bool ok = false, reached = false;
             if (agent && libssh2_agent_connect(agent) == 0 &&
                 libssh2_agent_list_identities(agent) == 0) {
+                reached = true;
                 libssh2_agent_publickey* identity = nullptr;
                 libssh2_agent_publickey* previous = nullptr;
                 while (!ok && libssh2_agent_get_identity(agent, &identity, previous) == 0) {
@@ -166,62 +205,69 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
             }
             if (agent) libssh2_agent_free(agent);
             if (ok) co_return ssh_failure{};
-            tried.push_back("agent (" + std::to_string(keys) + " keys)");
+            tried.push_back(reached ? "agent (" + std::to_string(keys) + " keys, all refused)"
+                                    : std::string("agent (cannot reach it at SSH_AUTH_SOCK)"));
         }
         // 2. Key files: -i, else the usual ~/.ssh/id_* files.
         const auto files = auth.identity_files.empty() ? default_identities() : auth.identity_files;
+        if (files.empty())
+            tried.push_back("publickey (no key: no -i, and no ~/.ssh/id_ed25519, id_ecdsa or "
+                            "id_rsa)");
         for (const auto& key : files) {
-            const char* passphrase = auth.passphrase ? auth.passphrase->c_str() : nullptr;
-            long rc = 0;
-            if (auto signer = cached_ed25519_signer(key)) {
-                // Parsed once per run; signs through libssh2's callback.
-                void* abstract = const_cast<ed25519_signer*>(signer.get());
-                const auto& blob = signer->public_blob();
-                rc = co_await retry([&] {
-                    return static_cast<long>(libssh2_userauth_publickey(
-                        session_, user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
-                        blob.size(), &sign_with_cached_key, &abstract));
-                });
-            } else {
-                rc = co_await retry([&] {
-                    return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
-                        session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
-                });
-            }
+            const long rc = co_await try_key_file(*this, user, key, auth.passphrase);
             if (rc == 0) co_return ssh_failure{};
             if (rc == LIBSSH2_ERROR_FILE) {
-                tried.push_back("key " + key +
-                                " (cannot load it: missing, unreadable, or encrypted without "
-                                "the right --passphrase-env)");
-            } else {
+                tried.push_back("key " + key + " (cannot load it: " +
+                                why_unloadable(key, auth.passphrase.has_value()) + ")");
+            } else if (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED ||
+                       rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED) {
                 const bool rsa = is_rsa_key(key);
                 rsa_refused = rsa_refused || rsa;
                 tried.push_back("key " + key + (rsa ? " (refused; RSA)" : " (refused)"));
+            } else {
+                tried.push_back("key " + key + " (" + last_error() + ")");
             }
         }
     }
     // 3. Keyboard-interactive (PAM, typically): password prompts get the password.
-    if (lists(offered, "keyboard-interactive") && auth.password && auth.use_kbd_interactive) {
-        auto why = co_await keyboard_interactive(*this, user, auth.password);
-        if (why.empty()) co_return ssh_failure{};
-        tried.push_back("keyboard-interactive (" + why + ")");
+    if (lists(offered, "keyboard-interactive")) {
+        if (!auth.use_kbd_interactive) {
+            not_tried("keyboard-interactive", "KbdInteractiveAuthentication no");
+        } else if (!auth.password) {
+            not_tried("keyboard-interactive", "no password given");
+        } else {
+            auto why = co_await keyboard_interactive(*this, user, auth.password);
+            if (why.empty()) co_return ssh_failure{};
+            tried.push_back("keyboard-interactive (" + why + ")");
+        }
     }
     // 4. A password, when one was given (never asked for here).
-    if (lists(offered, "password") && auth.password && auth.use_password) {
-        const long rc = co_await retry([&] {
-            return static_cast<long>(libssh2_userauth_password_ex(
-                session_, user.c_str(), user_len, auth.password->c_str(),
-                static_cast<unsigned>(auth.password->size()), nullptr));
-        });
-        if (rc == 0) co_return ssh_failure{};
-        tried.push_back("password (refused)");
+    if (lists(offered, "password")) {
+        if (!auth.use_password) {
+            not_tried("password", "PasswordAuthentication no");
+        } else if (!auth.password) {
+            not_tried("password", "no password given");
+        } else {
+            const long rc = co_await retry([&] {
+                return static_cast<long>(libssh2_userauth_password_ex(
+                    session_, user.c_str(), user_len, auth.password->c_str(),
+                    static_cast<unsigned>(auth.password->size()), nullptr));
+            });
+            if (rc == 0) co_return ssh_failure{};
+            if (rc == LIBSSH2_ERROR_PASSWORD_EXPIRED)
+                tried.push_back("password (expired: the server wants it changed first)");
+            else if (rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED)
+                tried.push_back("password (refused)");
+            else
+                tried.push_back("password (" + last_error() + ")");
+        }
     }
 
     std::string message =
         "auth " + host.display() + ": no method succeeded; server offers " + offered + "; tried ";
-    if (tried.empty()) message += "nothing usable";
+    if (tried.empty()) message += "nothing asyncfetch supports";
     for (std::size_t i = 0; i < tried.size(); ++i)
-        message += (i ? ", " : "") + tried[i];
+        message += (i ? "; " : "") + tried[i];
     if ((lists(offered, "password") || lists(offered, "keyboard-interactive")) && !auth.password) {
         message +=
             "; for password auth use --password-env VAR, --password-file FILE or --ask-password";

@@ -83,9 +83,8 @@ std::string session::last_error() const {
     char* msg = nullptr;
     int len = 0;
     const int code = libssh2_session_last_error(session_, &msg, &len, 0);
-    return (msg && len > 0 ? std::string(msg, static_cast<std::size_t>(len))
-                           : std::string("unknown error")) +
-           " (" + std::to_string(code) + ")";
+    return libssh2_text(code, msg && len > 0 ? std::string_view(msg, static_cast<std::size_t>(len))
+                                             : std::string_view());
 }
 
 asio::awaitable<void> session::wait_socket() {

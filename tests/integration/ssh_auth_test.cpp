@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,14 @@ std::string error_of(const run_result& r) {
     return records[0]["error"].get<std::string>();
 }
 
+// A libssh2 code as the old messages showed them: "(-43)".
+bool has_raw_code(const std::string& text) {
+    for (auto at = text.find("(-"); at != std::string::npos; at = text.find("(-", at + 1))
+        if (at + 2 < text.size() && std::isdigit(static_cast<unsigned char>(text[at + 2])))
+            return true;
+    return false;
+}
+
 } // namespace
 
 TEST_CASE("ssh auth: keyboard-interactive (PAM) answers the password prompt") {
@@ -72,6 +81,9 @@ TEST_CASE("ssh auth: KbdInteractiveAuthentication no in ssh_config leaves the me
     auto r = f.ssh({"-F", config, "-i", "/nonexistent"}, sshd_server::password());
     CHECK(r.status == 1);
     CHECK(f.sshd.log().find("Accepted keyboard-interactive") == std::string::npos);
+    CHECK_MESSAGE(error_of(r).find("keyboard-interactive (not tried: KbdInteractiveAuthentication "
+                                   "no)") != std::string::npos,
+                  error_of(r));
 }
 
 TEST_CASE("ssh auth: a one-time code prompt fails the host, naming the prompt") {
@@ -100,4 +112,41 @@ TEST_CASE("ssh auth: a one-time code prompt fails the host, naming the prompt") 
                       std::string::npos,
                   error_of(r));
     CHECK(r.out.find(sshd_server::password()) == std::string::npos);
+}
+
+TEST_CASE("ssh auth: a refusal names every method the server offers and why each failed") {
+    if (sshd_unavailable()) return;
+    auth_fixture f; // publickey and password
+    const auto config = f.dir.write("ssh_config", "PubkeyAuthentication no\n");
+    auto off = f.ssh({"-F", config, "-i", f.sshd.ed25519_key()});
+    CHECK(off.status == 1);
+    CHECK_MESSAGE(error_of(off) == "auth " + std::string(sshd_server::user()) +
+                                       "@127.0.0.1:" + std::to_string(f.sshd.port()) +
+                                       ": no method succeeded; server offers publickey,password; "
+                                       "tried publickey (not tried: PubkeyAuthentication no); "
+                                       "password (not tried: no password given); for password "
+                                       "auth use --password-env VAR, --password-file FILE or "
+                                       "--ask-password",
+                  error_of(off));
+
+    const auto missing = f.dir.file("no-such-key");
+    auto keys = f.ssh({"-i", missing, "-i", f.sshd.stranger_key(), "-i", f.sshd.encrypted_key()},
+                      "wrong-password-123");
+    CHECK(keys.status == 1);
+    const auto e = error_of(keys);
+    CHECK_MESSAGE(e.find("key " + missing + " (cannot load it: no such file); key " +
+                         f.sshd.stranger_key() + " (refused); key " + f.sshd.encrypted_key() +
+                         " (cannot load it: encrypted, and no passphrase given") !=
+                      std::string::npos,
+                  e);
+    CHECK_MESSAGE(e.find("; password (refused)") != std::string::npos, e);
+    CHECK_FALSE(has_raw_code(e));
+
+    ::setenv("AF_TEST_PASSPHRASE", "not-the-passphrase", 1);
+    auto wrong = f.ssh({"-i", f.sshd.encrypted_key(), "--passphrase-env", "AF_TEST_PASSPHRASE"});
+    ::unsetenv("AF_TEST_PASSPHRASE");
+    CHECK_MESSAGE(error_of(wrong).find("(cannot load it: the passphrase given does not decrypt "
+                                       "it)") != std::string::npos,
+                  error_of(wrong));
+    CHECK(wrong.out.find("not-the-passphrase") == std::string::npos);
 }

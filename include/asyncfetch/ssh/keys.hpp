@@ -13,6 +13,18 @@
 
 namespace asyncfetch::ssh {
 
+// How a private key file is encrypted, from its text.
+enum class key_encryption {
+    none,
+    pem,     // traditional PEM: "Proc-Type: 4,ENCRYPTED" (OpenSSL reads it)
+    pkcs8,   // "ENCRYPTED PRIVATE KEY" (OpenSSL reads it)
+    openssh, // "OPENSSH PRIVATE KEY" with a cipher: bcrypt_pbkdf, which only libssh2 has inside
+};
+key_encryption encryption_of(std::string_view key_text);
+
+// A key file's text (at most 64 KiB: no key is larger); empty if unreadable.
+std::string read_key_file(const std::string& path);
+
 // Standard base64 (line breaks and blanks ignored); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 

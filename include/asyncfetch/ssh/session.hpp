@@ -100,7 +100,7 @@ public:
     boost::asio::awaitable<void> wait_socket(int directions);
 
     _LIBSSH2_SESSION* raw() const noexcept { return session_; }
-    // libssh2's last error as "message (code)".
+    // libssh2's last error in words (error.hpp: libssh2_text).
     std::string last_error() const;
 
 private:

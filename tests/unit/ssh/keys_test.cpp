@@ -84,3 +84,21 @@ TEST_CASE("base64 decoding, with padding and line breaks") {
     CHECK_FALSE(base64_decode("abc"));
     CHECK_FALSE(base64_decode(""));
 }
+
+TEST_CASE("keys: how a key file is encrypted, for each format ssh-keygen writes") {
+    temp_dir dir;
+    const auto plain = keygen(dir, "plain", "ed25519");
+    const auto openssh = keygen(dir, "openssh", "ed25519", "pass-phrase");
+    const auto pem = dir.file("pem"), pkcs8 = dir.file("pkcs8");
+    for (const auto& [path, format] : {std::pair{pem, "PEM"}, std::pair{pkcs8, "PKCS8"}}) {
+        auto r =
+            run({"ssh-keygen", "-q", "-t", "ecdsa", "-N", "pass-phrase", "-m", format, "-f", path});
+        REQUIRE_MESSAGE(r.status == 0, r.err);
+    }
+    CHECK(encryption_of(read_key_file(plain)) == key_encryption::none);
+    CHECK(encryption_of(read_key_file(openssh)) == key_encryption::openssh);
+    CHECK(encryption_of(read_key_file(pem)) == key_encryption::pem);
+    CHECK(encryption_of(read_key_file(pkcs8)) == key_encryption::pkcs8);
+    CHECK(encryption_of("") == key_encryption::none);
+    CHECK(read_key_file(dir.file("missing")).empty());
+}
