@@ -146,6 +146,22 @@ asio::awaitable<long> try_key_file(session& s, const std::string& user, const st
                 blob.size(), &sign_with_cached_key, &abstract));
         });
     }
+    if (passphrase) {
+        // An encrypted PEM or PKCS#8 key: decrypted once per run, loaded from memory.
+        const auto decrypted = cached_decrypted_key(key, *passphrase);
+        const bool openssl_reads =
+            decrypted.format == key_encryption::pem || decrypted.format == key_encryption::pkcs8;
+        if (openssl_reads && !decrypted.pem) co_return LIBSSH2_ERROR_FILE;
+        if (openssl_reads) {
+            const auto& pem = *decrypted.pem;
+            co_return co_await s.retry([&] {
+                return static_cast<long>(libssh2_userauth_publickey_frommemory(
+                    s.raw(), user.c_str(), user.size(), nullptr, 0, pem.data(), pem.size(), ""));
+            });
+        }
+    }
+    // Any other key, OpenSSH-format encrypted ones included (libssh2 alone
+    // has their bcrypt_pbkdf): libssh2 reads and decrypts the file each time.
     co_return co_await s.retry([&] {
         return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
             s.raw(), user.c_str(), static_cast<unsigned>(user.size()), nullptr, key.c_str(),

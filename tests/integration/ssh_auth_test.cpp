@@ -150,3 +150,28 @@ TEST_CASE("ssh auth: a refusal names every method the server offers and why each
                   error_of(wrong));
     CHECK(wrong.out.find("not-the-passphrase") == std::string::npos);
 }
+
+TEST_CASE("ssh auth: encrypted PEM and PKCS#8 keys, decrypted once, open every host") {
+    if (sshd_unavailable()) return;
+    auth_fixture f;
+    std::string lines;
+    for (int i = 0; i < 12; ++i)
+        lines +=
+            std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(f.sshd.port()) + "\n";
+    const auto hosts = f.dir.write("twelve.txt", lines);
+    for (const auto& key : {f.sshd.encrypted_pem_key(), f.sshd.encrypted_pkcs8_key()}) {
+        ::setenv("AF_TEST_PASSPHRASE", sshd_server::key_passphrase(), 1);
+        auto r = run(asyncfetch_cmd({"ssh", "--known-hosts", f.dir.file("known_hosts"),
+                                     "--no-agent", "-q", hosts, "-i", key, "--passphrase-env",
+                                     "AF_TEST_PASSPHRASE", "--", "echo", "in"}),
+                     "", 120);
+        CHECK_MESSAGE(r.status == 0, key << r.out << r.err);
+        CHECK(records_of(r.out).size() == 12);
+        ::setenv("AF_TEST_PASSPHRASE", "not-the-passphrase", 1);
+        auto wrong = f.ssh({"-i", key, "--passphrase-env", "AF_TEST_PASSPHRASE"});
+        ::unsetenv("AF_TEST_PASSPHRASE");
+        CHECK_MESSAGE(error_of(wrong).find("(cannot load it: the passphrase given does not "
+                                           "decrypt it)") != std::string::npos,
+                      error_of(wrong));
+    }
+}
