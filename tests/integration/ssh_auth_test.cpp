@@ -175,3 +175,21 @@ TEST_CASE("ssh auth: encrypted PEM and PKCS#8 keys, decrypted once, open every h
                       error_of(wrong));
     }
 }
+
+TEST_CASE("ssh auth: -i accepts ~/ (in $HOME) and ~user/ (that user's home)") {
+    if (sshd_unavailable()) return;
+    auth_fixture f;
+    // The key in a directory of the test user's home, named both ways.
+    const auto in_home = f.sshd.remote_scratch() + "/id_home";
+    std::filesystem::copy_file(f.sshd.ed25519_key(), in_home);
+    const auto relative = in_home.substr(sshd_server::home().size()); // "/SCRATCH/id_home"
+    auto by_user = f.ssh({"-i", "~" + std::string(sshd_server::user()) + relative});
+    CHECK_MESSAGE(by_user.status == 0, by_user.out << by_user.err);
+
+    const char* saved = std::getenv("HOME");
+    const std::string old_home = saved ? saved : "";
+    ::setenv("HOME", sshd_server::home().c_str(), 1);
+    auto by_home = f.ssh({"-i", "~" + relative});
+    ::setenv("HOME", old_home.c_str(), 1);
+    CHECK_MESSAGE(by_home.status == 0, by_home.out << by_home.err);
+}
