@@ -69,17 +69,21 @@ void answer_kbd(const char*, int, const char*, int, int num_prompts,
 asio::awaitable<std::string> keyboard_interactive(session& s, const std::string& user,
                                                   const std::optional<std::string>& password) {
     kbd_state state{&password, {}};
-    void** abstract = libssh2_session_abstract(s.raw());
-    *abstract = &state;
+    // Pointed at `state` only while this call runs, even if the auth timeout ends it.
+    struct pointed {
+        void** abstract;
+        ~pointed() { *abstract = nullptr; }
+    } guard{libssh2_session_abstract(s.raw())};
+    *guard.abstract = &state;
     const long rc = co_await s.retry([&] {
         return static_cast<long>(libssh2_userauth_keyboard_interactive_ex(
             s.raw(), user.c_str(), static_cast<unsigned>(user.size()), &answer_kbd));
     });
-    *abstract = nullptr;
     if (rc == 0) co_return std::string();
     if (!state.unanswerable.empty())
         co_return "the server asks \"" + state.unanswerable +
             "\", which a run over many hosts cannot answer";
+    if (rc != LIBSSH2_ERROR_AUTHENTICATION_FAILED) co_return s.last_error();
     co_return std::string("refused");
 }
 
