@@ -118,6 +118,8 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
         s.auth.use_agent = false;
     if (c.pubkey_authentication) s.auth.use_keys = *c.pubkey_authentication != "false";
     if (c.password_authentication) s.auth.use_password = *c.password_authentication;
+    if (c.kbd_interactive_authentication)
+        s.auth.use_kbd_interactive = *c.kbd_interactive_authentication;
     return plan;
 }
 

@@ -73,12 +73,36 @@ public:
             return "timeout";
         case LIBSSH2_ERROR_EAGAIN:
             return "would block";
+        case LIBSSH2_ERROR_BANNER_RECV:
+            return "no SSH banner received";
+        case LIBSSH2_ERROR_PROTO:
+            return "SSH protocol error";
+        case LIBSSH2_ERROR_METHOD_NONE:
+            return "no algorithm in common with the server";
+        case LIBSSH2_ERROR_ALLOC:
+            return "out of memory";
+        case LIBSSH2_ERROR_INVAL:
+            return "invalid argument";
+        case LIBSSH2_ERROR_BAD_USE:
+            return "libssh2 called out of order";
         }
         return "libssh2 error " + std::to_string(ev);
     }
 };
 
 } // namespace
+
+std::string libssh2_text(int code, std::string_view message) {
+    // The handshake reads the server's banner first: a peer that closes (or
+    // resets) the connection then is not an SSH server willing to talk.
+    if (message == "Failed getting banner" || code == LIBSSH2_ERROR_BANNER_RECV)
+        return "the server closed the connection before SSH began";
+    const auto meaning = libssh2_category().message(code);
+    if (message.empty()) return meaning;
+    // libssh2's own words, with the code's meaning when it is known.
+    if (meaning.rfind("libssh2 error ", 0) == 0 || meaning == message) return std::string(message);
+    return std::string(message) + " (" + meaning + ")";
+}
 
 const boost::system::error_category& ssh_category() noexcept {
     static const ssh_cat c;

@@ -10,6 +10,30 @@
 
 namespace asyncfetch::ssh {
 
+key_encryption encryption_of(std::string_view text) {
+    if (text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos)
+        return key_encryption::pkcs8;
+    if (text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos) return key_encryption::pem;
+    constexpr std::string_view begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
+    const auto b = text.find(begin);
+    const auto e = text.find("-----END OPENSSH PRIVATE KEY-----");
+    if (b == std::string_view::npos || e == std::string_view::npos || e < b)
+        return key_encryption::none;
+    // openssh-key-v1\0, then the cipher's name: "none" when not encrypted.
+    const auto raw = base64_decode(text.substr(b + begin.size(), e - b - begin.size()));
+    if (!raw || raw->size() < 23) return key_encryption::none;
+    return raw->compare(15, 8, std::string_view("\0\0\0\4none", 8)) == 0 ? key_encryption::none
+                                                                         : key_encryption::openssh;
+}
+
+std::string read_key_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text(64 * 1024, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    return text;
+}
+
 std::optional<std::string> base64_decode(std::string_view text) {
     std::string clean;
     for (char c : text)

@@ -33,47 +33,6 @@ void init_libssh2_once() {
     std::call_once(once, [] { libssh2_init(0); });
 }
 
-std::vector<std::string> default_identities() {
-    std::vector<std::string> out;
-    const char* home = std::getenv("HOME");
-    if (!home) return out;
-    for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
-        const auto path = std::string(home) + "/.ssh/" + name;
-        if (std::filesystem::exists(path)) out.push_back(path);
-    }
-    return out;
-}
-
-// An RSA private key, whatever its file format.
-bool is_rsa_key(const std::string& path) {
-    std::ifstream in(path);
-    std::string first;
-    std::getline(in, first);
-    if (first.find("RSA PRIVATE KEY") != std::string::npos) return true;
-    std::ifstream pub(path + ".pub");
-    std::string type;
-    pub >> type;
-    return type == "ssh-rsa";
-}
-
-constexpr auto rsa_note = " (an RSA key: libssh2 1.10 signs RSA keys only with ssh-rsa/SHA-1, "
-                          "which OpenSSH 8.8 and later refuse "
-                          "by default; use an ed25519 key: ssh-keygen -t ed25519)";
-
-// libssh2's signing callback for keys parsed by keys.cpp: the raw signature,
-// in memory libssh2 frees with its default allocator (free).
-int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig_len,
-                         const unsigned char* data, std::size_t data_len, void** abstract) {
-    const auto* signer = static_cast<const ed25519_signer*>(*abstract);
-    const auto signature = signer->sign({reinterpret_cast<const char*>(data), data_len});
-    if (signature.empty()) return -1;
-    *sig = static_cast<unsigned char*>(std::malloc(signature.size()));
-    if (!*sig) return -1;
-    std::memcpy(*sig, signature.data(), signature.size());
-    *sig_len = signature.size();
-    return 0;
-}
-
 // The methods of `preference` (a comma-separated list) this libssh2 has:
 // libssh2 1.10 drops the others itself, but with an overlapping memcpy.
 std::string supported_hostkey_methods(LIBSSH2_SESSION* s, const std::string& preference) {
@@ -124,9 +83,8 @@ std::string session::last_error() const {
     char* msg = nullptr;
     int len = 0;
     const int code = libssh2_session_last_error(session_, &msg, &len, 0);
-    return (msg && len > 0 ? std::string(msg, static_cast<std::size_t>(len))
-                           : std::string("unknown error")) +
-           " (" + std::to_string(code) + ")";
+    return libssh2_text(code, msg && len > 0 ? std::string_view(msg, static_cast<std::size_t>(len))
+                                             : std::string_view());
 }
 
 asio::awaitable<void> session::wait_socket() {
@@ -217,106 +175,6 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     auto authed = co_await within(auth_budget, std::move(authenticating));
     if (!authed) co_return timed_out("auth " + where, ssh_errc::auth_timeout, auth_budget);
     co_return *authed;
-}
-
-asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
-                                                   const auth_options& auth) {
-    const std::string& user = host.user;
-    const auto user_len = static_cast<unsigned>(user.size());
-    // Which methods the server offers (a NULL list with success means "none" was enough).
-    const char* methods = nullptr;
-    const long listed = co_await retry([&] {
-        methods = libssh2_userauth_list(session_, user.c_str(), user_len);
-        return methods ? 0L : static_cast<long>(libssh2_session_last_errno(session_));
-    });
-    if (!methods) {
-        if (libssh2_userauth_authenticated(session_)) co_return ssh_failure{};
-        co_return ssh_failure{libssh2_error(static_cast<int>(listed)),
-                              "auth " + host.display() + ": " + last_error()};
-    }
-    const std::string offered = methods;
-    std::vector<std::string> tried;
-    bool rsa_refused = false;
-
-    if (offered.find("publickey") != std::string::npos && auth.use_keys) {
-        // 1. Keys held by ssh-agent. (Agent I/O is a local UNIX socket, done by libssh2 itself.)
-        if (auth.use_agent && std::getenv("SSH_AUTH_SOCK")) {
-            LIBSSH2_AGENT* agent = libssh2_agent_init(session_);
-            int keys = 0;
-            bool ok = false;
-            if (agent && libssh2_agent_connect(agent) == 0 &&
-                libssh2_agent_list_identities(agent) == 0) {
-                libssh2_agent_publickey* identity = nullptr;
-                libssh2_agent_publickey* previous = nullptr;
-                while (!ok && libssh2_agent_get_identity(agent, &identity, previous) == 0) {
-                    ++keys;
-                    const long rc = co_await retry([&] {
-                        return static_cast<long>(
-                            libssh2_agent_userauth(agent, user.c_str(), identity));
-                    });
-                    ok = rc == 0;
-                    previous = identity;
-                }
-                libssh2_agent_disconnect(agent);
-            }
-            if (agent) libssh2_agent_free(agent);
-            if (ok) co_return ssh_failure{};
-            tried.push_back("agent (" + std::to_string(keys) + " keys)");
-        }
-        // 2. Key files: -i, else the usual ~/.ssh/id_* files.
-        const auto files = auth.identity_files.empty() ? default_identities() : auth.identity_files;
-        for (const auto& key : files) {
-            const char* passphrase = auth.passphrase ? auth.passphrase->c_str() : nullptr;
-            long rc = 0;
-            if (auto signer = cached_ed25519_signer(key)) {
-                // Parsed once per run; signs through libssh2's callback.
-                void* abstract = const_cast<ed25519_signer*>(signer.get());
-                const auto& blob = signer->public_blob();
-                rc = co_await retry([&] {
-                    return static_cast<long>(libssh2_userauth_publickey(
-                        session_, user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
-                        blob.size(), &sign_with_cached_key, &abstract));
-                });
-            } else {
-                rc = co_await retry([&] {
-                    return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
-                        session_, user.c_str(), user_len, nullptr, key.c_str(), passphrase));
-                });
-            }
-            if (rc == 0) co_return ssh_failure{};
-            if (rc == LIBSSH2_ERROR_FILE) {
-                tried.push_back("key " + key +
-                                " (cannot load it: missing, unreadable, or encrypted without "
-                                "the right --passphrase-env)");
-            } else {
-                const bool rsa = is_rsa_key(key);
-                rsa_refused = rsa_refused || rsa;
-                tried.push_back("key " + key + (rsa ? " (refused; RSA)" : " (refused)"));
-            }
-        }
-    }
-    // 3. A password, when one was given (never asked for here).
-    if (offered.find("password") != std::string::npos && auth.password && auth.use_password) {
-        const long rc = co_await retry([&] {
-            return static_cast<long>(libssh2_userauth_password_ex(
-                session_, user.c_str(), user_len, auth.password->c_str(),
-                static_cast<unsigned>(auth.password->size()), nullptr));
-        });
-        if (rc == 0) co_return ssh_failure{};
-        tried.push_back("password (refused)");
-    }
-
-    std::string message =
-        "auth " + host.display() + ": no method succeeded; server offers " + offered + "; tried ";
-    if (tried.empty()) message += "nothing usable";
-    for (std::size_t i = 0; i < tried.size(); ++i)
-        message += (i ? ", " : "") + tried[i];
-    if (offered.find("password") != std::string::npos && !auth.password) {
-        message +=
-            "; for password auth use --password-env VAR, --password-file FILE or --ask-password";
-    }
-    if (rsa_refused) message += rsa_note;
-    co_return ssh_failure{make_error_code(ssh_errc::auth_failed), message};
 }
 
 asio::awaitable<void> session::close() {

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <string>
+#include <thread>
 
 namespace asio = boost::asio;
 using namespace asyncfetch;
@@ -78,4 +79,20 @@ TEST_CASE(
     CHECK_MESSAGE(r.failure.message.find("(the session's deadline)") != std::string::npos,
                   r.failure.message);
     CHECK(r.took < 5s);
+}
+
+TEST_CASE("ssh session: a peer that closes before the banner is named so, without a raw code") {
+    // Accepts one connection and closes it at once (a TCP service that is not sshd, or an sshd
+    // refusing the client: MaxStartups, TCP wrappers).
+    asio::io_context accept_io;
+    asio::ip::tcp::acceptor acceptor(accept_io, {asio::ip::make_address("127.0.0.1"), 0});
+    const auto port = acceptor.local_endpoint().port();
+    std::thread closer([&] {
+        auto peer = acceptor.accept();
+        peer.close();
+    });
+    const auto r = open_session({"someone", "127.0.0.1", port}, ssh::session_options{});
+    closer.join();
+    CHECK(r.failure.message == "handshake someone@127.0.0.1:" + std::to_string(port) +
+                                   ": the server closed the connection before SSH began");
 }

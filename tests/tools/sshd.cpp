@@ -61,8 +61,12 @@ void ensure_test_user() {
     run({"chpasswd"}, std::string(sshd_server::user()) + ":" + sshd_server::password() + "\n");
 }
 
-void keygen(const std::string& type, const std::string& path, const std::string& passphrase = "") {
-    must({"ssh-keygen", "-q", "-t", type, "-N", passphrase, "-C", "asyncfetch-test", "-f", path});
+void keygen(const std::string& type, const std::string& path, const std::string& passphrase = "",
+            const std::string& format = "") {
+    std::vector<std::string> argv = {"ssh-keygen",      "-q", "-t", type, "-N", passphrase, "-C",
+                                     "asyncfetch-test", "-f", path};
+    if (!format.empty()) argv.insert(argv.end(), {"-m", format});
+    must(argv);
 }
 
 } // namespace
@@ -75,7 +79,7 @@ std::string sshd_server::unavailable_reason() {
 }
 
 sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address,
-                         bool ecdsa_host_key) {
+                         bool ecdsa_host_key, const std::string& pam_service) {
     ensure_test_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     std::filesystem::create_directories("/run/sshd");
@@ -85,9 +89,12 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
     keygen("ed25519", encrypted_key(), key_passphrase());
     keygen("rsa", rsa_key());
     keygen("ed25519", stranger_key());
-    dir_.write("authorized_keys", read_file(ed25519_key() + ".pub") +
-                                      read_file(encrypted_key() + ".pub") +
-                                      read_file(rsa_key() + ".pub"));
+    keygen("ecdsa", encrypted_pem_key(), key_passphrase(), "PEM");
+    keygen("ecdsa", encrypted_pkcs8_key(), key_passphrase(), "PKCS8");
+    dir_.write("authorized_keys",
+               read_file(ed25519_key() + ".pub") + read_file(encrypted_key() + ".pub") +
+                   read_file(rsa_key() + ".pub") + read_file(encrypted_pem_key() + ".pub") +
+                   read_file(encrypted_pkcs8_key() + ".pub"));
 
     scratch_ = home() + "/" + std::filesystem::path(dir_.path()).filename().string();
     std::filesystem::create_directories(scratch_);
@@ -105,11 +112,16 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
         dir_.file("sshd.pid") +
         "\n"
         "AuthorizedKeysFile " +
-        dir_.file("authorized_keys") +
-        "\n"
-        "UsePAM no\nStrictModes no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+        dir_.file("authorized_keys") + "\n" +
+        std::string(
+            pam_service.empty()
+                ? "UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"
+                  "LogLevel ERROR\n"
+                : "UsePAM yes\nPasswordAuthentication no\nKbdInteractiveAuthentication yes\n"
+                  "LogLevel VERBOSE\n") +
+        "StrictModes no\n"
         "PubkeyAuthentication yes\nPermitRootLogin no\nMaxStartups 2000:30:4000\nMaxSessions 100\n"
-        "MaxAuthTries 10\nLoginGraceTime 30\nLogLevel ERROR\nUseDNS no\nPrintMotd no\n"
+        "MaxAuthTries 10\nLoginGraceTime 30\nUseDNS no\nPrintMotd no\n"
         "Subsystem sftp internal-sftp\n"
         "AllowUsers " +
         std::string(user()) + "\n";
@@ -126,12 +138,18 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
 
     const auto log_path =
         dir_.file("sshd.log"); // -E: its messages go there, not to the test's stderr
+    // sshd names its PAM service after the file it runs as: a link named for it.
+    std::string program = "/usr/sbin/sshd";
+    if (!pam_service.empty() && pam_service != "sshd") {
+        program = dir_.file(pam_service);
+        std::filesystem::create_symlink("/usr/sbin/sshd", program);
+    }
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
-        ::execl("/usr/sbin/sshd", "/usr/sbin/sshd", "-D", "-E", log_path.c_str(), "-f",
+        ::execl(program.c_str(), program.c_str(), "-D", "-E", log_path.c_str(), "-f",
                 config_path.c_str(), nullptr);
         std::_Exit(127);
     }
@@ -168,6 +186,10 @@ void sshd_server::kill_now() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
     pid_ = -1;
+}
+
+std::string sshd_server::log() const {
+    return read_file(dir_.file("sshd.log"));
 }
 
 std::string sshd_server::known_hosts_line(const std::string& host) const {

@@ -22,8 +22,11 @@ public:
     // With sftp_dir_per_address, sessions through each address run only SFTP,
     // starting in sftp_dir(address). With ecdsa_host_key the server has an
     // ECDSA host key besides its ed25519 one (libssh2 asks for ECDSA first).
+    // With a pam_service, users log in by keyboard-interactive through that
+    // PAM service (/etc/pam.d/NAME; "sshd" is the system's), not by password.
     explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"},
-                         bool sftp_dir_per_address = false, bool ecdsa_host_key = false);
+                         bool sftp_dir_per_address = false, bool ecdsa_host_key = false,
+                         const std::string& pam_service = "");
     ~sshd_server();
     sshd_server(const sshd_server&) = delete;
     sshd_server& operator=(const sshd_server&) = delete;
@@ -37,13 +40,17 @@ public:
         return dir_.file("id_encrypted");
     } // authorized, passphrase below
     static const char* key_passphrase() { return "af-key-passphrase"; }
-    std::string rsa_key() const { return dir_.file("id_rsa"); }           // authorized
+    std::string rsa_key() const { return dir_.file("id_rsa"); } // authorized
+    // Encrypted ECDSA keys OpenSSL reads (PEM "EC PRIVATE KEY", PKCS#8), authorized.
+    std::string encrypted_pem_key() const { return dir_.file("id_pem_encrypted"); }
+    std::string encrypted_pkcs8_key() const { return dir_.file("id_pkcs8_encrypted"); }
     std::string stranger_key() const { return dir_.file("id_stranger"); } // not authorized
     // "host key-type base64" lines as known_hosts wants them, for `host`.
     std::string known_hosts_line(const std::string& host) const;
     // "key-type base64" of a host key: "ed25519", or "ecdsa" (ecdsa_host_key).
     std::string host_public_key(const std::string& type = "ed25519") const;
     const temp_dir& dir() const noexcept { return dir_; }
+    std::string log() const; // what sshd logged (LogLevel VERBOSE with a pam_service)
     // A directory in the test user's home, owned by the user, removed with the server.
     std::string remote_scratch() const { return scratch_; }
     std::string sftp_dir(const std::string& address) const { return scratch_ + "/sftp-" + address; }

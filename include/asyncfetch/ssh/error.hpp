@@ -4,6 +4,9 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <string>
+#include <string_view>
+
 namespace asyncfetch::ssh {
 
 enum class ssh_errc {
@@ -22,6 +25,10 @@ enum class ssh_errc {
 
 const boost::system::error_category& ssh_category() noexcept;
 const boost::system::error_category& libssh2_category() noexcept;
+
+// libssh2's last error (its code and message) in words for a record: plain
+// words where libssh2's are obscure ("Failed getting banner"), never a bare code.
+std::string libssh2_text(int code, std::string_view message);
 
 inline boost::system::error_code make_error_code(ssh_errc e) noexcept {
     return {static_cast<int>(e), ssh_category()};

@@ -13,6 +13,30 @@
 
 namespace asyncfetch::ssh {
 
+// How a private key file is encrypted, from its text.
+enum class key_encryption {
+    none,
+    pem,     // traditional PEM: "Proc-Type: 4,ENCRYPTED" (OpenSSL reads it)
+    pkcs8,   // "ENCRYPTED PRIVATE KEY" (OpenSSL reads it)
+    openssh, // "OPENSSH PRIVATE KEY" with a cipher: bcrypt_pbkdf, which only libssh2 has inside
+};
+key_encryption encryption_of(std::string_view key_text);
+
+// A key file's text (at most 64 KiB: no key is larger); empty if unreadable.
+std::string read_key_file(const std::string& path);
+
+// An encrypted key file as decrypted_keys.cpp keeps it for the run.
+struct decrypted_key {
+    key_encryption format = key_encryption::none;
+    // pem or pkcs8 only: the key as an unencrypted PKCS#8 PEM, in memory only;
+    // nullptr when the passphrase does not decrypt it.
+    std::shared_ptr<const std::string> pem;
+};
+
+// The key file at `path` read, and when it is an encrypted PEM or PKCS#8 key,
+// decrypted with `passphrase` by OpenSSL: once per run, whatever the outcome.
+decrypted_key cached_decrypted_key(const std::string& path, const std::string& passphrase);
+
 // Standard base64 (line breaks and blanks ignored); nullopt when malformed.
 std::optional<std::string> base64_decode(std::string_view text);
 

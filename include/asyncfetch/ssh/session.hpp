@@ -33,6 +33,7 @@ struct auth_options {
     bool use_agent = true;                   // SSH_AUTH_SOCK
     bool use_keys = true;                    // ssh_config PubkeyAuthentication
     bool use_password = true;                // ssh_config PasswordAuthentication
+    bool use_kbd_interactive = true;         // ssh_config KbdInteractiveAuthentication
 };
 
 struct session_options {
@@ -99,7 +100,7 @@ public:
     boost::asio::awaitable<void> wait_socket(int directions);
 
     _LIBSSH2_SESSION* raw() const noexcept { return session_; }
-    // libssh2's last error as "message (code)".
+    // libssh2's last error in words (error.hpp: libssh2_text).
     std::string last_error() const;
 
 private:

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <openssl/evp.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -83,4 +84,52 @@ TEST_CASE("base64 decoding, with padding and line breaks") {
     CHECK(base64_decode("aGk=").value() == "hi");
     CHECK_FALSE(base64_decode("abc"));
     CHECK_FALSE(base64_decode(""));
+}
+
+TEST_CASE("keys: how a key file is encrypted, for each format ssh-keygen writes") {
+    temp_dir dir;
+    const auto plain = keygen(dir, "plain", "ed25519");
+    const auto openssh = keygen(dir, "openssh", "ed25519", "pass-phrase");
+    const auto pem = dir.file("pem"), pkcs8 = dir.file("pkcs8");
+    for (const auto& [path, format] : {std::pair{pem, "PEM"}, std::pair{pkcs8, "PKCS8"}}) {
+        auto r =
+            run({"ssh-keygen", "-q", "-t", "ecdsa", "-N", "pass-phrase", "-m", format, "-f", path});
+        REQUIRE_MESSAGE(r.status == 0, r.err);
+    }
+    CHECK(encryption_of(read_key_file(plain)) == key_encryption::none);
+    CHECK(encryption_of(read_key_file(openssh)) == key_encryption::openssh);
+    CHECK(encryption_of(read_key_file(pem)) == key_encryption::pem);
+    CHECK(encryption_of(read_key_file(pkcs8)) == key_encryption::pkcs8);
+    CHECK(encryption_of("") == key_encryption::none);
+    CHECK(read_key_file(dir.file("missing")).empty());
+}
+
+TEST_CASE("keys: an encrypted PEM or PKCS#8 key is decrypted once, kept in memory only") {
+    for (const char* format : {"PEM", "PKCS8"}) {
+        temp_dir dir;
+        const auto path = dir.file("key");
+        auto r =
+            run({"ssh-keygen", "-q", "-t", "ecdsa", "-N", "pass-phrase", "-m", format, "-f", path});
+        REQUIRE_MESSAGE(r.status == 0, r.err);
+        const auto key = cached_decrypted_key(path, "pass-phrase");
+        REQUIRE(key.pem);
+        CHECK(key.pem->find("-----BEGIN PRIVATE KEY-----") == 0);
+        CHECK(key.pem->find("ENCRYPTED") == std::string::npos);
+        CHECK_FALSE(cached_decrypted_key(path, "wrong").pem);
+        // Gone from disk: later sessions of the run still have it.
+        std::filesystem::remove(path);
+        const auto again = cached_decrypted_key(path, "pass-phrase");
+        CHECK(again.pem == key.pem);
+        CHECK(std::filesystem::directory_iterator(dir.path())->path().filename() == "key.pub");
+    }
+}
+
+TEST_CASE("keys: OpenSSH-format and plain keys are left to libssh2") {
+    temp_dir dir;
+    const auto openssh = keygen(dir, "openssh", "ed25519", "pass-phrase");
+    const auto key = cached_decrypted_key(openssh, "pass-phrase");
+    CHECK(key.format == key_encryption::openssh);
+    CHECK_FALSE(key.pem);
+    CHECK(cached_decrypted_key(keygen(dir, "plain", "ed25519"), "x").format ==
+          key_encryption::none);
 }

@@ -1,0 +1,32 @@
+// Answers to one keyboard-interactive round (RFC 4256), decided without I/O.
+// libssh2 asks for them from a synchronous callback, which must never block
+// or prompt: a run over many hosts answers password prompts with the password
+// it was given and fails a host whose server asks anything else (an OTP).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asyncfetch::ssh {
+
+struct kbd_prompt {
+    std::string text;
+    bool echo = false; // the server wants the answer shown as it is typed: not a secret
+};
+
+struct kbd_round {
+    std::vector<std::string> answers; // one per prompt, empty where none can be given
+    std::string unanswerable;         // the first prompt that cannot be answered (printable)
+};
+
+// A prompt for the account's password: it names "password" (any case), is not
+// echoed, and asks neither for a new password nor for a one-time one.
+bool is_password_prompt(std::string_view text, bool echo);
+
+// The answers to `prompts`: the password to each password prompt.
+kbd_round answer_kbd_round(const std::vector<kbd_prompt>& prompts,
+                           const std::optional<std::string>& password);
+
+} // namespace asyncfetch::ssh

@@ -1,0 +1,123 @@
+#include "auth_keys.hpp"
+
+#include "asyncfetch/ssh/keys.hpp"
+
+#include <boost/asio/use_awaitable.hpp>
+
+#include <libssh2.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace asio = boost::asio;
+
+namespace asyncfetch::ssh {
+namespace {
+
+// libssh2's signing callback for keys parsed by keys.cpp: the raw signature,
+// in memory libssh2 frees with its default allocator (free).
+int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig_len,
+                         const unsigned char* data, std::size_t data_len, void** abstract) {
+    const auto* signer = static_cast<const ed25519_signer*>(*abstract);
+    const auto signature = signer->sign({reinterpret_cast<const char*>(data), data_len});
+    if (signature.empty()) return -1;
+    *sig = static_cast<unsigned char*>(std::malloc(signature.size()));
+    if (!*sig) return -1;
+    std::memcpy(*sig, signature.data(), signature.size());
+    *sig_len = signature.size();
+    return 0;
+}
+
+} // namespace
+
+std::vector<std::string> default_identities() {
+    std::vector<std::string> out;
+    const char* home = std::getenv("HOME");
+    if (!home) return out;
+    for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) {
+        const auto path = std::string(home) + "/.ssh/" + name;
+        if (std::filesystem::exists(path)) out.push_back(path);
+    }
+    return out;
+}
+
+// "~/k" in $HOME (as -i's default files, and as a shell would), "~user/k"
+// in that user's home: -i given in quotes or in a JSON config or a worker's job.
+std::string expand_home(const std::string& path) {
+    if (!path.starts_with("~")) return path;
+    const auto slash = path.find('/');
+    const auto name = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    const char* home = nullptr;
+    if (name.empty()) home = std::getenv("HOME");
+    if (!home || !*home) {
+        const passwd* pw = name.empty() ? ::getpwuid(::getuid()) : ::getpwnam(name.c_str());
+        home = pw ? pw->pw_dir : nullptr;
+    }
+    if (!home) return path; // an unknown user: "no such file" names it as given
+    return std::string(home) + (slash == std::string::npos ? "" : path.substr(slash));
+}
+
+// An RSA private key, whatever its file format.
+bool is_rsa_key(const std::string& path) {
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    if (first.find("RSA PRIVATE KEY") != std::string::npos) return true;
+    std::ifstream pub(path + ".pub");
+    std::string type;
+    pub >> type;
+    return type == "ssh-rsa";
+}
+
+// Why libssh2 could not load a key file, in the user's terms.
+std::string why_unloadable(const std::string& path, bool have_passphrase) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return "no such file";
+    if (encryption_of(read_key_file(path)) == key_encryption::none)
+        return "unreadable, or not a private key libssh2 reads";
+    if (!have_passphrase)
+        return "encrypted, and no passphrase given (--passphrase-env VAR or --ask-passphrase)";
+    return "the passphrase given does not decrypt it";
+}
+
+// One key file: libssh2's return code (0: accepted).
+asio::awaitable<long> try_key_file(session& s, const std::string& user, const std::string& key,
+                                   const std::optional<std::string>& passphrase) {
+    if (auto signer = cached_ed25519_signer(key)) {
+        // Parsed once per run; signs through libssh2's callback.
+        void* abstract = const_cast<ed25519_signer*>(signer.get());
+        const auto& blob = signer->public_blob();
+        co_return co_await s.retry([&] {
+            return static_cast<long>(libssh2_userauth_publickey(
+                s.raw(), user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
+                blob.size(), &sign_with_cached_key, &abstract));
+        });
+    }
+    if (passphrase) {
+        // An encrypted PEM or PKCS#8 key: decrypted once per run, loaded from memory.
+        const auto decrypted = cached_decrypted_key(key, *passphrase);
+        const bool openssl_reads =
+            decrypted.format == key_encryption::pem || decrypted.format == key_encryption::pkcs8;
+        if (openssl_reads && !decrypted.pem) co_return LIBSSH2_ERROR_FILE;
+        if (openssl_reads) {
+            const auto& pem = *decrypted.pem;
+            co_return co_await s.retry([&] {
+                return static_cast<long>(libssh2_userauth_publickey_frommemory(
+                    s.raw(), user.c_str(), user.size(), nullptr, 0, pem.data(), pem.size(), ""));
+            });
+        }
+    }
+    // Any other key, OpenSSH-format encrypted ones included (libssh2 alone
+    // has their bcrypt_pbkdf): libssh2 reads and decrypts the file each time.
+    co_return co_await s.retry([&] {
+        return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
+            s.raw(), user.c_str(), static_cast<unsigned>(user.size()), nullptr, key.c_str(),
+            passphrase ? passphrase->c_str() : nullptr));
+    });
+}
+
+} // namespace asyncfetch::ssh
