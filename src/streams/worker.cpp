@@ -185,7 +185,8 @@ asio::awaitable<void> stream_worker::consume() {
     while (auto item = co_await feed_.receive()) {
         auto& e = **item;
         const operation run_entry = [&](const target&) { return handler_.run(e); };
-        auto r = co_await run_to_record(run_entry, {static_cast<std::size_t>(e.id), 0, e.text});
+        const target t{static_cast<std::size_t>(e.id), 0, e.text}; // named: g++ 12 (DESIGN.md)
+        auto r = co_await run_to_record(run_entry, t);
         // A cancel (Ctrl-C) ends the consumer with its entry unacknowledged:
         // it stays pending for a worker to claim, never stored as a record.
         if (r.result == outcome::cancelled && r.fields.empty())
