@@ -5,7 +5,6 @@
 #pragma once
 
 #include "connection.hpp"
-#include "phase_budget.hpp"
 #include "response_reader.hpp"
 
 #include "asyncfetch/core/dns.hpp"
@@ -15,6 +14,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <optional>
 #include <random>
 #include <unordered_map>
@@ -22,7 +22,7 @@
 namespace asyncfetch::http {
 
 struct client::impl {
-    using clock_type = detail::clock_type;
+    using clock_type = std::chrono::steady_clock;
     using connection = detail::connection;
     using failure = detail::failure;
     using host_pool = detail::host_pool;

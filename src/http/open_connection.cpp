@@ -20,11 +20,16 @@ using boost::system::error_code;
 namespace asyncfetch::http {
 namespace {
 
-using detail::budget;
 using detail::fail;
 using detail::failure;
-using detail::timeout_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// The phase's own timeout code, or request_timeout when the request's
+// deadline cut the phase short. (budget() reads a zero phase limit as none:
+// the CLI and the config refuse zero timeouts, so every phase has its own.)
+error_code timeout_code(const phase_budget& b, errc phase_timeout) {
+    return make_error_code(b.deadline_bound ? errc::request_timeout : phase_timeout);
+}
 
 // A connect failure for the record. Running out of descriptors names the
 // limit: it is this URL's failure, not a cancel.

@@ -1,5 +1,6 @@
 #include "asyncfetch/launcher/pool.hpp"
 
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/launcher/frame.hpp"
 #include "asyncfetch/launcher/messages.hpp"
 #include "asyncfetch/launcher/worker_process.hpp"
@@ -11,7 +12,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <sys/socket.h>
@@ -46,10 +46,8 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
         target t;
         int deaths = 0;
         std::optional<record> result;
-        asio::steady_timer done;
-        pending(target tt, asio::any_io_executor ex) : t(std::move(tt)), done(std::move(ex)) {
-            done.expires_at(asio::steady_timer::time_point::max());
-        }
+        event done; // notified once `result` is in
+        pending(target tt, const asio::any_io_executor& ex) : t(std::move(tt)), done(ex) {}
     };
     struct worker {
         pid_t pid = -1;
@@ -148,7 +146,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
                     w->in_flight.erase(it);
                     ++w->finished;
                     p->result = std::move(m->r);
-                    p->done.cancel();
+                    p->done.notify();
                 }
                 if (trusted) self->dispatch_waiting();
             }
@@ -175,7 +173,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
                                             "worker: the process running this target died twice (" +
                                                 describe_status(status) + ")",
                                             outcome::failed);
-                p->done.cancel();
+                p->done.notify();
             } else {
                 self->send_to(replacement, p);
             }
@@ -221,9 +219,10 @@ worker_pool::~worker_pool() {
 asio::awaitable<record> worker_pool::run(const target& t) {
     auto p = std::make_shared<impl::pending>(t, impl_->ex);
     impl_->dispatch(p);
-    co_await p->done.async_wait(asio::as_tuple(asio::use_awaitable));
-    if (p->result) co_return std::move(*p->result);
-    throw boost::system::system_error(asio::error::operation_aborted); // the run was cancelled
+    // A cancel of the run (Ctrl-C) ends the wait with operation_aborted.
+    while (!p->result)
+        co_await p->done.wait();
+    co_return std::move(*p->result);
 }
 
 std::string worker_pool::report() const {

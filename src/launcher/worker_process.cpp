@@ -1,6 +1,6 @@
 #include "asyncfetch/launcher/worker_process.hpp"
 
-#include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/record_boundary.hpp"
 #include "asyncfetch/launcher/frame.hpp"
 #include "asyncfetch/launcher/messages.hpp"
 
@@ -53,12 +53,8 @@ void run_worker_process(int fd, const job_kind& kind, std::size_t processes) {
                     asio::co_spawn(
                         ctx,
                         [&, t = std::move(m->t), id = m->id]() -> asio::awaitable<void> {
-                            record r;
-                            try {
-                                r = co_await op(t);
-                            } catch (const std::exception& e) {
-                                r = kind.error_record(t.text, error_message(e), outcome::failed);
-                            }
+                            auto r = co_await run_to_record(op, t);
+                            if (r.fields.empty()) r = kind.error_record(t.text, r.error, r.result);
                             send(sock, out, encode_frame(encode_record_message(id, r)), nullptr);
                         },
                         asio::detached);

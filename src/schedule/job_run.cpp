@@ -4,8 +4,6 @@
 #include "asyncfetch/report/output.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <cmath>
 #include <cstdio>
@@ -73,8 +71,7 @@ asio::awaitable<void> run_to_file(const run_context& ctx, const job_spec& spec, 
             }
         };
         auto stop = [&]() -> asio::awaitable<void> {
-            boost::system::error_code ec;
-            co_await ctx.stop.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            co_await ctx.stop.wait(); // when the run ends first, `||` cancels this wait
         };
         using namespace asio::experimental::awaitable_operators;
         co_await (work() || stop());

@@ -1,6 +1,7 @@
 #include "asyncfetch/schedule/scheduler.hpp"
 
 #include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
@@ -44,11 +45,9 @@ struct job_state {
 class scheduler {
 public:
     scheduler(asio::io_context& ctx, const scheduler_options& options)
-        : ctx_(ctx), options_(options), wake_(ctx), stop_runs_(ctx), idle_(ctx), grace_(ctx),
-          signals_(ctx, SIGINT, SIGTERM, SIGHUP), rng_(std::random_device{}()) {
-        stop_runs_.expires_at(asio::steady_timer::time_point::max());
-        idle_.expires_at(asio::steady_timer::time_point::max());
-    }
+        : ctx_(ctx), options_(options), wake_(ctx), stop_runs_(ctx.get_executor()),
+          idle_(ctx.get_executor()), grace_(ctx), signals_(ctx, SIGINT, SIGTERM, SIGHUP),
+          rng_(std::random_device{}()) {}
 
     // Takes a checked config (at start, or on SIGHUP); false if --job names
     // no job in it.
@@ -122,11 +121,11 @@ public:
             } else if (stopping_) {
                 say("second signal: cancelling running jobs now");
                 runs_cancelled_ = true;
-                stop_runs_.cancel();
+                stop_runs_.notify();
             } else {
                 stopping_ = true;
                 wake_.cancel();
-                idle_.cancel();
+                idle_.notify();
             }
         }
     }
@@ -176,7 +175,7 @@ private:
     void finished(const std::shared_ptr<job_state>& s) {
         s->running = false;
         --active_;
-        idle_.cancel();
+        idle_.notify();
         if (s->queued && !stopping_) {
             s->queued = false;
             start(s);
@@ -205,8 +204,7 @@ private:
                     " s for " + std::to_string(active_) + " running job(s)");
                 asio::co_spawn(ctx_, cancel_after_grace(), asio::detached);
             }
-            boost::system::error_code ec;
-            co_await idle_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            co_await idle_.wait();
         }
         grace_.cancel();
     }
@@ -218,7 +216,7 @@ private:
         if (ec || active_ == 0) co_return;
         say("grace period over: cancelling running jobs");
         runs_cancelled_ = true;
-        stop_runs_.cancel();
+        stop_runs_.notify();
     }
 
     void reload() {
@@ -258,10 +256,10 @@ private:
     config config_;
     std::map<std::string, std::shared_ptr<job_state>> jobs_;
     run_log_writer log_;
-    asio::system_timer wake_;      // the main loop sleeps on it; cancelled to look again
-    asio::steady_timer stop_runs_; // cancelled to cancel every running job
-    asio::steady_timer idle_;      // cancelled when a run ends or a stop begins
-    asio::steady_timer grace_;     // after a stop: how long running jobs may go on
+    asio::system_timer wake_;  // the main loop sleeps on it; cancelled to look again
+    event stop_runs_;          // notified to cancel every running job
+    event idle_;               // notified when a run ends or a stop begins
+    asio::steady_timer grace_; // after a stop: how long running jobs may go on
     asio::signal_set signals_;
     std::mt19937_64 rng_;
     std::size_t active_ = 0;

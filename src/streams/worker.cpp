@@ -1,7 +1,8 @@
 #include "asyncfetch/streams/worker.hpp"
 
 #include "asyncfetch/core/channel.hpp"
-#include "asyncfetch/core/error_message.hpp"
+#include "asyncfetch/core/event.hpp"
+#include "asyncfetch/core/record_boundary.hpp"
 #include "asyncfetch/core/runner.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/streams/job.hpp"
@@ -10,10 +11,7 @@
 #include "calls.hpp"
 #include "scripts.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <array>
@@ -52,8 +50,7 @@ public:
         : reads_(reads), writes_(writes), name_(name), k_(name), handler_(handler), o_(o),
           feed_(ex, std::max<std::size_t>(1, o.concurrency)),
           block_time_(o.until_done ? std::min(o.block, std::chrono::milliseconds(100)) : o.block),
-          stored_(ex), wake_(ex, asio::steady_timer::time_point::max()),
-          consumers_(std::max<std::size_t>(1, o.concurrency)) {}
+          stored_(ex), wake_(ex), consumers_(std::max<std::size_t>(1, o.concurrency)) {}
 
     asio::awaitable<worker_stats> run() {
         // Until done: a job that does not exist ends the worker now, saying so.
@@ -94,9 +91,9 @@ private:
     std::string commit_sha_;
     // Records made but not stored yet: (id, line, entry id, failed).
     std::vector<std::array<std::string, 4>> pending_;
-    asio::steady_timer stored_; // cancelled whenever records have been stored
-    asio::steady_timer wake_;   // cancelled whenever a record is pending or a consumer ends
-    std::size_t consumers_;     // consumers still running
+    event stored_;          // notified whenever records have been stored
+    event wake_;            // notified whenever a record is pending or a consumer ends
+    std::size_t consumers_; // consumers still running
 };
 
 // Everything enqueued has a record.
@@ -174,12 +171,7 @@ asio::awaitable<void> stream_worker::produce() {
             idle_wait = std::chrono::milliseconds(5);
         } else if (unstored_ > 0) {
             // Its own records on their way: until the next of them is stored.
-            stored_.expires_after(block_time_);
-            boost::system::error_code ec;
-            co_await stored_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            const auto state = co_await asio::this_coro::cancellation_state;
-            if (state.cancelled() != asio::cancellation_type::none)
-                throw boost::system::system_error(asio::error::operation_aborted);
+            co_await stored_.wait_for(block_time_);
         } else {
             // Others' records on their way: a while, longer each time.
             co_await sleep_for(idle_wait);
@@ -192,23 +184,21 @@ asio::awaitable<void> stream_worker::produce() {
 asio::awaitable<void> stream_worker::consume() {
     while (auto item = co_await feed_.receive()) {
         auto& e = **item;
-        record r;
-        try {
-            r = co_await handler_.run(e);
-        } catch (const boost::system::system_error& ex) {
-            if (ex.code() == asio::error::operation_aborted) throw;
-            r = error_record(outcome::failed, error_message(ex));
-        } catch (const std::exception& ex) {
-            r = error_record(outcome::failed, error_message(ex));
-        }
+        const operation run_entry = [&](const target&) { return handler_.run(e); };
+        const target t{static_cast<std::size_t>(e.id), 0, e.text}; // named: g++ 12 (DESIGN.md)
+        auto r = co_await run_to_record(run_entry, t);
+        // A cancel (Ctrl-C) ends the consumer with its entry unacknowledged:
+        // it stays pending for a worker to claim, never stored as a record.
+        if (r.result == outcome::cancelled && r.fields.empty())
+            throw boost::system::system_error(asio::error::operation_aborted);
         if (r.fields.empty()) r = handler_.error_record(e.text, r.error, r.result);
         const auto error = r.fields.find("error");
         const bool failed = error != r.fields.end() && !error->is_null();
         pending_.push_back({std::to_string(e.id), make_record_line(e.id, r.fields),
                             std::move(e.stream_id), failed ? "1" : "0"});
-        wake_.cancel();
+        wake_.notify();
     }
-    if (--consumers_ == 0) wake_.cancel();
+    if (--consumers_ == 0) wake_.notify();
 }
 
 // Stores the records (once per target id) and acknowledges their entries:
@@ -218,10 +208,11 @@ asio::awaitable<void> stream_worker::commit() {
     for (;;) {
         if (pending_.empty()) {
             if (consumers_ == 0) co_return;
-            boost::system::error_code ec;
-            co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            const auto state = co_await asio::this_coro::cancellation_state;
-            if (state.cancelled() != asio::cancellation_type::none) co_return;
+            try {
+                co_await wake_.wait();
+            } catch (const boost::system::system_error&) {
+                co_return; // cancelled: what is pending stays for a worker to claim
+            }
             continue;
         }
         // A few records wait a moment for company: fewer, fuller round trips.
@@ -240,7 +231,7 @@ asio::awaitable<void> stream_worker::commit() {
         }
         auto replies = co_await run_script_calls(writes_, commit_script, batch, o_.say);
         unstored_ -= std::min(unstored_, records.size());
-        stored_.cancel();
+        stored_.notify();
         std::uint64_t new_records = 0;
         for (auto& r : replies)
             new_records += static_cast<std::uint64_t>(must(std::move(r), "storing records").number);

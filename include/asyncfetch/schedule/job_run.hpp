@@ -3,10 +3,10 @@
 // (core/atomic_file, through report::output), and what the run-log line says.
 #pragma once
 
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/schedule/config.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -22,8 +22,8 @@ std::string expand_output(const std::string& pattern, const std::string& job,
 // What the scheduler lends a run.
 struct run_context {
     const config& cfg;                           // read when the run starts
-    boost::asio::steady_timer& stop;             // cancelled to cancel every running job
-    const bool& cancelled;                       // set before `stop` is cancelled
+    event& stop;                                 // notified to cancel every running job
+    const bool& cancelled;                       // set before `stop` is notified
     bool& write_failed;                          // set when the output cannot be written
     std::function<void(const std::string&)> say; // a progress line on stderr
 };
