@@ -11,14 +11,11 @@
 namespace asio = boost::asio;
 
 namespace asyncfetch {
-namespace {
 
 bool is_cancel(const boost::system::error_code& ec) {
     return ec == asio::error::operation_aborted ||
            ec == asio::experimental::error::channel_cancelled;
 }
-
-} // namespace
 
 record exception_record(std::exception_ptr e) {
     try {

@@ -5,11 +5,15 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <boost/system/system_error.hpp>
+
 #include <algorithm>
+#include <exception>
 #include <utility>
 #include <vector>
 
@@ -73,7 +77,19 @@ asio::awaitable<void> run_all(std::size_t count,
     for (std::size_t i = 0; i < count; ++i)
         tasks.push_back(asio::co_spawn(ex, make(), asio::deferred));
     auto group = asio::experimental::make_parallel_group(std::move(tasks));
-    co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    auto [order, errors] =
+        co_await group.async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
+    // The first to fail, in the order they ended. A cancel (Ctrl-C, or the
+    // first failure's) ends a coroutine as it should: the caller goes on, as
+    // the runner does to give the targets not done their records.
+    for (const auto i : order) {
+        if (!errors[i]) continue;
+        try {
+            std::rethrow_exception(errors[i]);
+        } catch (const boost::system::system_error& e) {
+            if (!is_cancel(e.code())) throw;
+        }
+    }
 }
 
 } // namespace asyncfetch

@@ -35,8 +35,18 @@ pipeline_with_retry(connection& c, const std::vector<std::vector<std::string>>& 
     for (;;) {
         try {
             auto replies = co_await c.pipeline(commands);
-            if (failing && say) say("redis: reachable again");
-            co_return replies;
+            // A Redis still loading its data after a restart refuses every
+            // command with LOADING: nothing ran, so all of them go again.
+            const bool loading =
+                !replies.empty() && std::all_of(replies.begin(), replies.end(), [](const reply& r) {
+                    return r.is_error() && r.str.rfind("LOADING", 0) == 0;
+                });
+            if (!loading) {
+                if (failing && say) say("redis: reachable again");
+                co_return replies;
+            }
+            if (!failing && say) say("redis: loading its data; retrying");
+            failing = true;
         } catch (const boost::system::system_error& e) {
             if (e.code() == asio::error::operation_aborted ||
                 e.code() == asio::error::access_denied)

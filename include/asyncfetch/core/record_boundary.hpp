@@ -7,6 +7,7 @@
 #include "asyncfetch/core/runner.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
 
 #include <exception>
 
@@ -18,6 +19,10 @@ namespace asyncfetch {
 // is; the others go on); anything else is outcome::failed with its message.
 // The record's elapsed_ms is filled in when the operation left it 0.
 boost::asio::awaitable<record> run_to_record(const operation& op, const target& t);
+
+// Whether an error is a cancel (a timer's or socket's operation_aborted, a
+// channel's channel_cancelled) rather than a failure.
+bool is_cancel(const boost::system::error_code& ec);
 
 // The error record for an exception, as run_to_record makes it.
 record exception_record(std::exception_ptr e);

@@ -30,7 +30,10 @@ boost::asio::awaitable<void> run_job(std::span<const target> targets, const oper
                                      run_options options, const record_sink& sink);
 
 // Runs `count` coroutines made by `make` side by side and waits for all; a
-// cancel of the caller reaches each of them.
+// cancel of the caller reaches each of them. The first to throw cancels the
+// others, and its exception is rethrown once they have ended (never lost:
+// one coroutine failing silently would leave the others waiting for it); a
+// cancel (operation_aborted, channel_cancelled) is not rethrown.
 boost::asio::awaitable<void> run_all(std::size_t count,
                                      const std::function<boost::asio::awaitable<void>()>& make);
 

@@ -111,3 +111,24 @@ TEST_CASE("runner: a cancel records finished targets and marks the rest cancelle
     CHECK(cancelled >= 5);
     CHECK(ok + cancelled >= 29); // t3 may have failed before the cancel
 }
+
+TEST_CASE("run_all: the first failure cancels the others and is rethrown, never lost") {
+    int reached = 0;
+    std::size_t made = 0;
+    const auto started = std::chrono::steady_clock::now();
+    // One coroutine fails after 10 ms; two would wait 10 s.
+    const auto one = [](bool fails, int& reached) -> asio::awaitable<void> {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        timer.expires_after(fails ? 10ms : 10s);
+        co_await timer.async_wait(asio::use_awaitable);
+        if (fails) throw std::runtime_error("storing records: LOADING");
+        ++reached;
+    };
+    CHECK_THROWS_WITH(run_coro<int>([&](asio::any_io_executor) -> asio::awaitable<int> {
+                          co_await run_all(3, [&] { return one(made++ == 0, reached); });
+                          co_return 0;
+                      }),
+                      "storing records: LOADING");
+    CHECK(reached == 0);
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+}
