@@ -21,7 +21,6 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <map>
 
 namespace asio = boost::asio;
 
@@ -37,8 +36,8 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 
 host_plan plan_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
-    return plan_host(parsed ? *parsed : ssh::host_spec{}, c.default_user, c.default_port,
-                     c.session, c.given, c.config_files.get());
+    return plan_host(parsed ? *parsed : ssh::host_spec{}, c.default_user, c.default_port, c.session,
+                     c.given, c.config_files.get());
 }
 
 // The host as records and console lines name it.
@@ -126,27 +125,12 @@ within_limit(const ssh_config& c, asio::awaitable<ssh::ssh_failure> step, const 
     co_return ssh::ssh_failure{make_error_code(ssh::ssh_errc::command_timeout), text};
 }
 
-ssh::known_hosts& known_hosts_for(std::map<std::string, std::unique_ptr<ssh::known_hosts>>& all,
-                                  const host_plan& plan) {
-    const auto& s = plan.session;
-    std::string key = std::to_string(static_cast<int>(s.policy)) + '\n' + s.known_hosts_path;
-    for (const auto& path : s.global_known_hosts)
-        key += '\n' + path;
-    auto& slot = all[key];
-    if (!slot)
-        slot =
-            std::make_unique<ssh::known_hosts>(s.known_hosts_path, s.global_known_hosts, s.policy);
-    return *slot;
-}
-
 // The part every SSH job shares: known_hosts, connecting and authenticating
 // each host, the console lines and the failed-hosts list.
 job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
-    // One known_hosts per distinct set of files and policy (ssh_config may
-    // give hosts their own), read once for the run.
-    auto hosts = std::make_shared<std::map<std::string, std::unique_ptr<ssh::known_hosts>>>();
+    auto hosts = std::make_shared<known_hosts_cache>();
     auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;

@@ -48,6 +48,18 @@ parsed<std::shared_ptr<const ssh_config_files>> load_ssh_config(const std::strin
     return std::shared_ptr<const ssh_config_files>(out);
 }
 
+ssh::known_hosts& known_hosts_for(known_hosts_cache& all, const host_plan& plan) {
+    const auto& s = plan.session;
+    std::string key = std::to_string(static_cast<int>(s.policy)) + '\n' + s.known_hosts_path;
+    for (const auto& path : s.global_known_hosts)
+        key += '\n' + path;
+    auto& slot = all[key];
+    if (!slot)
+        slot =
+            std::make_unique<ssh::known_hosts>(s.known_hosts_path, s.global_known_hosts, s.policy);
+    return *slot;
+}
+
 host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
                     std::uint16_t default_port, const ssh::session_options& base,
                     const ssh_flags_given& given, const ssh_config_files* files) {

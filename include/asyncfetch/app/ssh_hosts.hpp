@@ -5,9 +5,11 @@
 
 #include "asyncfetch/core/parsed.hpp"
 #include "asyncfetch/ssh/hosts.hpp"
+#include "asyncfetch/ssh/known_hosts.hpp"
 #include "asyncfetch/ssh/session.hpp"
 #include "asyncfetch/ssh/ssh_config.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,5 +47,10 @@ struct host_plan {
 host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
                     std::uint16_t default_port, const ssh::session_options& base,
                     const ssh_flags_given& given, const ssh_config_files* files);
+
+// One known_hosts per distinct set of files and policy (ssh_config may give
+// hosts their own), each read once for the run.
+using known_hosts_cache = std::map<std::string, std::unique_ptr<ssh::known_hosts>>;
+ssh::known_hosts& known_hosts_for(known_hosts_cache& all, const host_plan& plan);
 
 } // namespace asyncfetch::app
