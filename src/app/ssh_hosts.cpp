@@ -67,22 +67,31 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     plan.session = base;
     plan.shown = line_spec;
     plan.connect = line_spec;
+    // The hosts line's user and port, then -l and -p when given, win: set
+    // before the files are read, as ssh does (Match user and %r see them).
+    std::optional<std::string> user_given;
+    if (!line_spec.user.empty())
+        user_given = line_spec.user;
+    else if (given.user)
+        user_given = default_user;
+    std::optional<std::uint16_t> port_given;
+    if (line_spec.port != 0)
+        port_given = line_spec.port;
+    else if (given.port)
+        port_given = default_port;
     std::optional<ssh::host_config> config;
     if (files && !files->files.empty()) {
-        auto resolved = ssh::resolve_host(files->files, line_spec.host, files->context);
+        auto resolved =
+            ssh::resolve_host(files->files, line_spec.host, files->context, user_given, port_given);
         if (resolved)
             config = std::move(resolved).value();
         else
             plan.problem = resolved.problem();
     }
-    const auto user = [&]() -> std::string {
-        if (!line_spec.user.empty()) return line_spec.user;
-        if (!given.user && config && config->user) return *config->user;
-        return default_user;
-    }();
-    const std::uint16_t port = line_spec.port != 0                     ? line_spec.port
-                               : !given.port && config && config->port ? *config->port
-                                                                       : default_port;
+    const std::string user =
+        config && config->user ? *config->user : user_given.value_or(default_user);
+    const std::uint16_t port =
+        config && config->port ? *config->port : port_given.value_or(default_port);
     plan.shown.user = plan.connect.user = user;
     plan.shown.port = plan.connect.port = port;
     if (!config) return plan;
@@ -111,16 +120,27 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     }
     if (!given.connect_timeout && c.connect_timeout && c.connect_timeout->count() > 0)
         s.set_connect_timeouts(*c.connect_timeout);
-    if (!given.known_hosts && c.user_known_hosts_files && !c.user_known_hosts_files->empty()) {
-        // The first is written to; the others are read like global files.
-        s.known_hosts_path = c.user_known_hosts_files->front();
-        if (!given.global_known_hosts) s.global_known_hosts.clear();
-        s.global_known_hosts.insert(s.global_known_hosts.end(),
-                                    c.user_known_hosts_files->begin() + 1,
-                                    c.user_known_hosts_files->end());
-    }
+    // "none" is no file, as in ssh (never a file named "none" in the current directory).
+    const auto files_of = [](const std::vector<std::string>& paths) {
+        std::vector<std::string> out;
+        for (const auto& p : paths)
+            if (p != "none") out.push_back(p);
+        return out;
+    };
     if (!given.global_known_hosts && c.global_known_hosts_files)
-        s.global_known_hosts = *c.global_known_hosts_files;
+        s.global_known_hosts = files_of(*c.global_known_hosts_files);
+    if (!given.known_hosts && c.user_known_hosts_files && !c.user_known_hosts_files->empty()) {
+        if (c.user_known_hosts_files->front() == "none") {
+            plan.problem = "ssh_config: UserKnownHostsFile none for " + line_spec.host +
+                           " is not supported (asyncfetch checks every host against a file)";
+            return plan;
+        }
+        // The first is written to; the others are read like global files.
+        const auto user_files = files_of(*c.user_known_hosts_files);
+        s.known_hosts_path = user_files.front();
+        s.global_known_hosts.insert(s.global_known_hosts.end(), user_files.begin() + 1,
+                                    user_files.end());
+    }
     if (!given.policy && c.strict_host_key_checking)
         s.policy = policy_of(*c.strict_host_key_checking);
     // IdentitiesOnly: only the files named (ssh would still take an agent key

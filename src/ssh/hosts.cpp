@@ -1,5 +1,7 @@
 #include "asyncfetch/ssh/hosts.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
@@ -50,6 +52,10 @@ parsed<host_spec> parse_host_line(std::string_view text) {
     if (const auto at = text.rfind('@'); at != std::string_view::npos) {
         spec.user = std::string(text.substr(0, at));
         if (spec.user.empty()) return problem("empty user name before '@'");
+        // The user names files too (ssh_config's %r): no '/', spaces or control bytes.
+        for (const char c : spec.user)
+            if (c == '/' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f)
+                return problem("invalid user name '" + printable(spec.user) + "'");
         text.remove_prefix(at + 1);
     }
     std::string_view port_text;
@@ -59,7 +65,17 @@ parsed<host_spec> parse_host_line(std::string_view text) {
         spec.host = std::string(text.substr(1, close - 1));
         boost::system::error_code ec;
         boost::asio::ip::make_address_v6(spec.host, ec);
-        if (ec) return problem("invalid IPv6 address '" + spec.host + "'");
+        // A scope (fe80::1%eth0) is an interface name: Asio takes any text there,
+        // and the host names files (--out-dir, get, ssh_config's %h).
+        const auto scope = spec.host.find('%');
+        const bool bad_scope =
+            scope != std::string::npos &&
+            (scope + 1 == spec.host.size() ||
+             spec.host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789._-",
+                                         scope + 1) != std::string::npos ||
+             spec.host.find("..", scope) != std::string::npos);
+        if (ec || bad_scope) return problem("invalid IPv6 address '" + printable(spec.host) + "'");
         const auto rest = text.substr(close + 1);
         if (!rest.empty()) {
             if (rest.front() != ':') return problem("expected ':PORT' after ']'");

@@ -8,13 +8,14 @@
 #include "asyncfetch/ssh/known_hosts_rules.hpp"
 #include "ssh_config_values.hpp"
 
+#include <fcntl.h>
 #include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <cerrno>
 #include <sstream>
 
 namespace asyncfetch::ssh {
@@ -22,8 +23,10 @@ namespace asyncfetch::ssh {
 namespace {
 
 constexpr std::size_t max_file_bytes = 1 << 20;
-constexpr int max_include_depth = 16;     // OpenSSH's READCONF_MAX_DEPTH
-constexpr std::size_t max_lines = 100000; // over every file a config includes
+constexpr int max_include_depth = 16;              // OpenSSH's READCONF_MAX_DEPTH
+constexpr std::size_t max_lines = 100000;          // over every file a config includes
+constexpr std::size_t max_total_bytes = 16u << 20; // the same
+constexpr std::size_t max_files = 256;             // files opened, the same
 
 // Keywords whose whole remainder is a command, kept as written.
 bool takes_command(std::string_view keyword) {
@@ -79,6 +82,7 @@ struct config_file_reader {
     std::string& problem;
     std::vector<config_line> lines;
     std::vector<std::string> ignore_unknown; // IgnoreUnknown pattern lists seen so far
+    std::size_t files_read = 0, bytes_read = 0;
 
     bool fail(const std::string& where, const std::string& message) {
         problem = where + ": " + message;
@@ -134,7 +138,7 @@ struct config_file_reader {
         if (keyword == "match") out.what = config_line::kind::match;
         if (keyword == "ignoreunknown" && !out.args.empty()) ignore_unknown.push_back(out.args[0]);
         if (auto bad = check_config_line(out)) return fail(where, *bad);
-        lines.push_back(std::move(out));
+        if (is_used_keyword(keyword)) lines.push_back(std::move(out));
         return true;
     }
 
@@ -173,19 +177,39 @@ struct config_file_reader {
     // OpenSSH checks a user's files, refuse one others may write.
     bool load(const std::string& path, bool check_permissions, std::string& text, bool& exists,
               const std::string& where) {
-        std::ifstream in(path, std::ios::binary);
-        exists = static_cast<bool>(in);
-        if (!exists) return true;
+        const auto& at = where.empty() ? path : where;
+        // Never blocks: a FIFO or a device is refused, not waited on.
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        exists = fd >= 0 || (errno != ENOENT && errno != ENOTDIR);
+        if (fd < 0) return exists ? fail(at, "cannot read " + path) : true;
         struct stat st {};
-        if (check_permissions && user_file && ::stat(path.c_str(), &st) == 0 &&
-            ((st.st_uid != 0 && st.st_uid != ::getuid()) || (st.st_mode & 022) != 0))
-            return fail(where.empty() ? path : where, "bad owner or permissions on " + path);
+        const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+        const bool bad_owner = check_permissions && user_file &&
+                               ((st.st_uid != 0 && st.st_uid != ::getuid()) || (st.st_mode & 022));
+        if (!regular || bad_owner) {
+            ::close(fd);
+            return fail(at, regular ? "bad owner or permissions on " + path
+                                    : path + " is not a regular file");
+        }
+        if (++files_read > max_files)
+            return ::close(fd),
+                   fail(at, "more than " + std::to_string(max_files) + " files included");
         std::string data(max_file_bytes + 1, '\0');
-        in.read(data.data(), static_cast<std::streamsize>(data.size()));
-        if (in.bad()) return fail(where.empty() ? path : where, "cannot read " + path);
-        data.resize(static_cast<std::size_t>(in.gcount()));
+        std::size_t got = 0;
+        for (ssize_t n;
+             got < data.size() && (n = ::read(fd, data.data() + got, data.size() - got)) != 0;) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return ::close(fd), fail(at, "cannot read " + path);
+            got += static_cast<std::size_t>(n);
+        }
+        ::close(fd);
+        data.resize(got);
         if (data.size() > max_file_bytes)
             return fail(path, "larger than " + std::to_string(max_file_bytes) + " bytes");
+        bytes_read += data.size();
+        if (bytes_read > max_total_bytes)
+            return fail(at, "more than " + std::to_string(max_total_bytes >> 20) +
+                                " MiB read over the files included");
         text = std::move(data);
         return true;
     }

@@ -217,9 +217,12 @@ parsed<std::string> expand_config_path(std::string_view path, const host_config&
 }
 
 parsed<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
-                                 const config_context& context) {
+                                 const config_context& context, std::optional<std::string> user,
+                                 std::optional<std::uint16_t> port) {
     resolver r{context, {}, std::nullopt, false};
     r.out.original_host = std::string(host);
+    r.out.user = std::move(user);
+    r.out.port = port;
     for (const auto& file : files)
         r.walk(file);
     if (auto why = r.finish(); !why.empty())

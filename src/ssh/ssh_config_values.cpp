@@ -29,6 +29,16 @@ constexpr std::array<std::string_view, 8> single_keywords = {
 
 } // namespace
 
+bool is_used_keyword(std::string_view keyword) {
+    return std::find(flag_keywords.begin(), flag_keywords.end(), keyword) != flag_keywords.end() ||
+           std::find(single_keywords.begin(), single_keywords.end(), keyword) !=
+               single_keywords.end() ||
+           one_of(keyword, {"host", "match", "include", "proxycommand", "userknownhostsfile",
+                            "globalknownhostsfile", "stricthostkeychecking", "pubkeyauthentication",
+                            "connecttimeout", "serveraliveinterval", "connectionattempts",
+                            "serveralivecountmax"});
+}
+
 std::optional<bool> config_flag(std::string_view text) {
     if (text == "yes" || text == "true") return true;
     if (text == "no" || text == "false") return false;
@@ -173,9 +183,13 @@ std::optional<std::string> check_config_line(const config_line& line) {
         single || flag ||
         one_of(k, {"stricthostkeychecking", "pubkeyauthentication", "connecttimeout",
                    "serveraliveinterval", "connectionattempts", "serveralivecountmax"});
+    if (one_of(k, {"userknownhostsfile", "globalknownhostsfile"}))
+        for (const auto& a : args)
+            if (a.empty()) return "keyword " + k + " empty argument";
     if (!valued) return std::nullopt; // read, not used (or a list: known hosts files)
     if (args.size() > 1) return extra();
     const auto& v = args[0];
+    if (v.empty()) return "keyword " + k + " empty argument";
     if (k == "port" && !config_port(v)) return "Bad port '" + v + "'.";
     if (flag && !config_flag(v)) return "unsupported option \"" + v + "\".";
     if (k == "stricthostkeychecking" && !strict_host_key_checking_value(v))

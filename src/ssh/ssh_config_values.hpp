@@ -16,6 +16,9 @@ namespace asyncfetch::ssh {
 // Whether OpenSSH 9.2 knows the (lower-case) keyword.
 bool is_openssh_keyword(std::string_view keyword);
 
+// Whether asyncfetch reads the keyword's value (the others are checked and dropped).
+bool is_used_keyword(std::string_view keyword);
+
 // yes/true, no/false.
 std::optional<bool> config_flag(std::string_view text);
 

@@ -85,8 +85,12 @@ private:
 // Resolves `host` over the files in order (the user's, then the system's):
 // the first value obtained for each keyword wins. A problem only a host can
 // show (a token OpenSSH does not know, ConnectionAttempts 0) is the result.
+// `user` and `port`, when given (user@host, -l, -p), are set before the files
+// are read, as ssh sets them: they win, and Match user and %r, %p see them.
 parsed<host_config> resolve_host(std::span<const config_file> files, std::string_view host,
-                                 const config_context& context);
+                                 const config_context& context,
+                                 std::optional<std::string> user = std::nullopt,
+                                 std::optional<std::uint16_t> port = std::nullopt);
 
 // A path as OpenSSH expands IdentityFile and the known-hosts files: `~`, then
 // %d %u %h %n %p %r %% from the resolved host; the problem on another token.

@@ -68,3 +68,36 @@ TEST_CASE("ssh hosts: a host behind ProxyJump or ProxyCommand is refused, never 
     CHECK(plan_host(line("x"), "alice", 22, {}, {}, &command).problem.find("ProxyCommand") !=
           std::string::npos);
 }
+
+TEST_CASE(
+    "ssh hosts: the hosts line's user and -l are seen by Match user and %r, as ssh sees them") {
+    const auto files = files_of("Match user dave\n ProxyJump jumphost\n"
+                                "Host *\n User bob\n UserKnownHostsFile ~/kh_%r_%p\n");
+    // dave@ on the hosts line: the Match applies, so the host is refused.
+    CHECK(plan_host(line("dave@web1"), "carol", 22, {}, {}, &files).problem.find("ProxyJump") !=
+          std::string::npos);
+    ssh_flags_given l;
+    l.user = true;
+    CHECK(plan_host(line("web1"), "dave", 22, {}, l, &files).problem.find("ProxyJump") !=
+          std::string::npos);
+    // No user given: the file's User (bob); %r and %p are the final ones.
+    const auto plan = plan_host(line("web1:2222"), "carol", 22, {}, {}, &files);
+    CHECK(plan.problem.empty());
+    CHECK(plan.shown.user == "bob");
+    CHECK(plan.session.known_hosts_path == "/home/alice/kh_bob_2222");
+}
+
+TEST_CASE("ssh hosts: known-hosts files: none is no file, and the global files stay") {
+    const auto user_only = files_of("UserKnownHostsFile ~/a ~/b\n");
+    const auto plan = plan_host(line("h"), "alice", 22, {}, {}, &user_only);
+    CHECK(plan.session.known_hosts_path == "/home/alice/a");
+    CHECK(plan.session.global_known_hosts == std::vector<std::string>{"/etc/ssh/ssh_known_hosts",
+                                                                      "/etc/ssh/ssh_known_hosts2",
+                                                                      "/home/alice/b"});
+    const auto global_none = files_of("GlobalKnownHostsFile none\n");
+    CHECK(
+        plan_host(line("h"), "alice", 22, {}, {}, &global_none).session.global_known_hosts.empty());
+    const auto user_none = files_of("UserKnownHostsFile none\n");
+    CHECK(plan_host(line("h"), "alice", 22, {}, {}, &user_none)
+              .problem.find("UserKnownHostsFile none") != std::string::npos);
+}

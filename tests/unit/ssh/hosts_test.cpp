@@ -57,3 +57,13 @@ TEST_CASE("hosts lines: a password is refused and never shown") {
     CHECK(printable_host_line("[::1]:22") == "[::1]:22");
     CHECK(parse_host_line("alice@[::1]:22"));
 }
+
+TEST_CASE("hosts lines: names that would name files elsewhere are refused") {
+    CHECK_FALSE(parse_host_line("[::1%/../../x]:1"));
+    CHECK_FALSE(parse_host_line("[::1%..]:1"));
+    CHECK_FALSE(parse_host_line("[::1%]:1"));
+    CHECK(parse_host_line("[fe80::1%eth0]:22"));
+    CHECK_FALSE(parse_host_line("../../tmp/k@host"));
+    CHECK_FALSE(parse_host_line("a b@host"));
+    CHECK(parse_host_line("deploy.user-1@host"));
+}

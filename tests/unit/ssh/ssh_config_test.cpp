@@ -115,3 +115,30 @@ TEST_CASE("ssh_config: the user's file wins over the system's, each starting out
     CHECK(c->port == 2); // the system file starts applying again at its top
     CHECK(c->user == "sys");
 }
+
+TEST_CASE("ssh_config: a FIFO is refused at once, and so is more than 16 MiB over the includes") {
+    temp_dir dir;
+    const config_context context{dir.path(), "alice"};
+    const auto fifo = dir.file("fifo");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(config_file::read(fifo, false, context).problem().find("not a regular file") !=
+          std::string::npos);
+    const auto included = config_file::parse("Include " + fifo + "\n", "f", false, context);
+    CHECK(included.problem().find("not a regular file") != std::string::npos);
+    // 900 KiB of comments, included 20 times by one line.
+    const auto big = dir.write("big.conf", std::string(900 << 10, '#'));
+    std::string includes = "Include";
+    for (int i = 0; i < 20; ++i)
+        includes += " " + big;
+    CHECK(config_file::parse(includes + "\n", "f", false, context)
+              .problem()
+              .find("MiB read over the files included") != std::string::npos);
+}
+
+TEST_CASE("ssh_config: an empty argument is refused") {
+    const config_context context{"/home/alice", "alice"};
+    CHECK(config_file::parse("User \"\"\n", "f", true, context).problem() ==
+          "f:1: keyword user empty argument");
+    CHECK(config_file::parse("UserKnownHostsFile a \"\"\n", "f", true, context).problem() ==
+          "f:1: keyword userknownhostsfile empty argument");
+}
