@@ -24,12 +24,19 @@ std::vector<target> make_targets(int n) {
 }
 
 // An operation that sleeps `ms` per target and tracks how many run at once.
+// With `gather`, each first waits (up to 2 s) until that many run at once, so
+// the peak does not depend on how fast a slow build starts them.
 struct probe {
     int inside = 0, peak = 0;
-    operation op(std::chrono::milliseconds ms) {
-        return [this, ms](const target& t) -> asio::awaitable<record> {
+    operation op(std::chrono::milliseconds ms, int gather = 0) {
+        return [this, ms, gather](const target& t) -> asio::awaitable<record> {
             peak = std::max(peak, ++inside);
-            asio::steady_timer timer(co_await asio::this_coro::executor, ms);
+            asio::steady_timer timer(co_await asio::this_coro::executor);
+            for (int i = 0; i < 2000 && peak < gather; ++i) {
+                timer.expires_after(1ms);
+                co_await timer.async_wait(asio::use_awaitable);
+            }
+            timer.expires_after(ms);
             co_await timer.async_wait(asio::use_awaitable);
             --inside;
             if (t.text == "t3") throw std::runtime_error("boom on t3");
@@ -60,7 +67,8 @@ TEST_CASE("runner: every target yields exactly one record, an exception becomes 
         collected c;
         auto targets = make_targets(20);
         run_coro<int>([&](asio::any_io_executor) -> asio::awaitable<int> {
-            co_await run_job(targets, p.op(2ms), run_options{limit}, c.sink());
+            const auto expected = static_cast<int>(std::min<std::size_t>(limit, 20));
+            co_await run_job(targets, p.op(2ms, expected), run_options{limit}, c.sink());
             co_return 0;
         });
         CHECK(c.by_index.size() == 20);
