@@ -1,8 +1,8 @@
 #include "asyncfetch/core/dns_options.hpp"
 
-#include <boost/asio/ip/address.hpp>
+#include "asyncfetch/core/text.hpp"
 
-#include <charconv>
+#include <boost/asio/ip/address.hpp>
 
 namespace asyncfetch::dns {
 namespace {
@@ -41,11 +41,9 @@ parsed<std::string> parse_server(std::string_view item) {
                        "': not an IP address (host names cannot be servers)");
     unsigned port = 53;
     if (!port_text.empty() || item.ends_with(':')) {
-        const auto [end, err] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (err != std::errc{} || end != port_text.data() + port_text.size() || port == 0 ||
-            port > 65535)
-            return problem("'" + std::string(item) + "': port must be 1-65535");
+        const auto given = port_number(port_text);
+        if (!given) return problem("'" + std::string(item) + "': port must be 1-65535");
+        port = *given;
     }
     if (address.is_v6()) return "[" + address.to_string() + "]:" + std::to_string(port);
     return address.to_string() + ":" + std::to_string(port);

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace asyncfetch::http {
 namespace {
@@ -34,13 +33,9 @@ parsed<http_url> from_parsed(boost::urls::url u) {
     if (u.has_port()) {
         // Boost.URL keeps only the low 16 bits of a too-large port: check the text.
         const std::string_view digits = u.port();
-        unsigned long port = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-            port == 0 || port > 65535) {
-            return problem("invalid port '" + std::string(digits) + "'");
-        }
-        out.port = static_cast<std::uint16_t>(port);
+        const auto port = port_number(digits);
+        if (!port) return problem("invalid port '" + std::string(digits) + "'");
+        out.port = *port;
     } else {
         out.port = default_port;
     }

@@ -1,9 +1,9 @@
 #include "asyncfetch/redis/endpoint.hpp"
 
+#include "asyncfetch/core/text.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-
-#include <charconv>
 
 namespace asyncfetch::redis {
 std::string endpoint::text() const {
@@ -37,12 +37,9 @@ parsed<endpoint> parse_endpoint(std::string_view url) {
     if (u.has_port()) {
         // Boost.URL keeps only the low 16 bits of a too-large port: check the text.
         const std::string_view digits = u.port();
-        unsigned port = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-        if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() ||
-            port == 0 || port > 65535)
-            return problem("invalid port '" + std::string(digits) + "'");
-        e.port = static_cast<std::uint16_t>(port);
+        const auto port = port_number(digits);
+        if (!port) return problem("invalid port '" + std::string(digits) + "'");
+        e.port = *port;
     }
     if (u.host_type() == boost::urls::host_type::ipv6)
         e.host = u.host_ipv6_address().to_string();

@@ -4,7 +4,6 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include <charconv>
 #include <optional>
 #include <utility>
 
@@ -96,14 +95,9 @@ parsed<host_spec> parse_host_line(std::string_view text) {
         if (!valid_name(spec.host)) return problem("invalid host name '" + spec.host + "'");
     }
     if (!port_text.empty()) {
-        unsigned long port = 0;
-        const auto [end, ec] =
-            std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
-            port > 65535) {
-            return problem("invalid port '" + std::string(port_text) + "'");
-        }
-        spec.port = static_cast<std::uint16_t>(port);
+        const auto port = port_number(port_text);
+        if (!port) return problem("invalid port '" + std::string(port_text) + "'");
+        spec.port = *port;
     }
     return spec;
 }

@@ -88,10 +88,8 @@ std::optional<std::chrono::seconds> config_time(std::string_view text) {
 }
 
 std::optional<std::uint16_t> config_port(std::string_view text) {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size())
-        return value >= 1 && value <= 65535 ? std::optional<std::uint16_t>(value) : std::nullopt;
+    if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos)
+        return port_number(text);
     const std::string name(text);
     servent result{};
     servent* found = nullptr;

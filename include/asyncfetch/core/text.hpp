@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +16,16 @@ inline std::string lower(std::string_view s) {
     for (auto& c : out)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
+}
+
+// A TCP/UDP port written as decimal digits, 1-65535; nullopt for anything
+// else (empty, a sign, trailing text, 0, too large).
+inline std::optional<std::uint16_t> port_number(std::string_view digits) {
+    unsigned long port = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535)
+        return std::nullopt;
+    return static_cast<std::uint16_t>(port);
 }
 
 inline std::string_view trim(std::string_view s) {
