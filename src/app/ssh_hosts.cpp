@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace asyncfetch::app {
@@ -152,6 +153,13 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     if (c.password_authentication) s.auth.use_password = *c.password_authentication;
     if (c.kbd_interactive_authentication)
         s.auth.use_kbd_interactive = *c.kbd_interactive_authentication;
+    if (!given.connect_retries && c.connection_attempts)
+        s.connection_attempts = std::max(1u, *c.connection_attempts);
+    if (!given.compression && c.compression) s.compression = *c.compression;
+    if (!given.keepalive && c.server_alive_interval)
+        s.keepalive_interval = *c.server_alive_interval;
+    if (!given.keepalive_count && c.server_alive_count_max)
+        s.keepalive_count_max = *c.server_alive_count_max;
     return plan;
 }
 

@@ -21,6 +21,22 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
     f.connect_timeout =
         add_duration(cmd, "--connect-timeout", c.session.connect_timeout, zero::refused,
                      "How long each of name lookup, connect, handshake and auth may take");
+    f.connect_retries = add_count(
+        cmd, "--connect-retries", f.retries, 0, 99,
+        "Connect again this many times to a host that refused, was unreachable or did not "
+        "answer, after 0.5 s, 1 s, 2 s, 4 s... (ssh's ConnectionAttempts - 1); never after a "
+        "failed handshake, host key or login");
+    f.connect_retries->type_name("N");
+    f.compression = cmd.add_flag("-C,--compression", c.session.compression,
+                                 "Ask the server for zlib compression");
+    f.keepalive_flag = add_duration(
+        cmd, "--keepalive", f.keepalive, zero::allowed,
+        "Send a keep-alive after this long (whole seconds, 2 at least) without a word from a "
+        "host, and give up on it once --keepalive-count of them went unanswered "
+        "(ServerAliveInterval)");
+    f.keepalive_count = add_count(cmd, "--keepalive-count", c.session.keepalive_count_max, 1,
+                                  1000, "Unanswered keep-alives before a host is given up "
+                                        "(ServerAliveCountMax)");
     f.known_hosts = cmd.add_option("--known-hosts", c.session.known_hosts_path,
                                    "known_hosts file (default ~/.ssh/known_hosts)");
     f.global_known_hosts =
@@ -60,7 +76,11 @@ void finish_ssh_session_options(app::ssh_config& c, const ssh_session_flags& f) 
     c.given = {given(f.user),        given(f.port),
                given(f.identity),    given(f.connect_timeout),
                given(f.known_hosts), given(f.global_known_hosts),
-               given(f.policy),      given(f.no_agent_flag)};
+               given(f.policy),      given(f.no_agent_flag),
+               given(f.connect_retries), given(f.compression),
+               given(f.keepalive_flag),  given(f.keepalive_count)};
+    c.session.keepalive_interval = std::chrono::ceil<std::chrono::seconds>(f.keepalive);
+    c.session.connection_attempts = f.retries + 1;
     auto files = app::load_ssh_config(f.ssh_config);
     if (!files) throw CLI::ValidationError("--ssh-config", files.problem());
     c.config_files = *files;

@@ -12,10 +12,13 @@ struct ssh_session_flags {
     bool ask_password = false, ask_passphrase = false, no_agent = false;
     CLI::Option* old_askpass = nullptr; // -A / --askpass, kept for one release
     std::string ssh_config;             // -F: FILE, "none", or empty for the defaults
+    std::chrono::milliseconds keepalive{0}; // --keepalive, whole seconds once read
+    unsigned retries = 0;                   // --connect-retries: attempts - 1
     // The flags that, given, win over ssh_config.
     CLI::Option *user = nullptr, *port = nullptr, *identity = nullptr, *connect_timeout = nullptr,
                 *known_hosts = nullptr, *global_known_hosts = nullptr, *policy = nullptr,
-                *no_agent_flag = nullptr;
+                *no_agent_flag = nullptr, *connect_retries = nullptr, *compression = nullptr,
+                *keepalive_flag = nullptr, *keepalive_count = nullptr;
 };
 
 void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flags& f);

@@ -93,6 +93,13 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
         c.session.set_connect_timeouts(std::chrono::duration_cast<ssh::duration>(d));
     if (ck.duration(j, path, "timeout", d))
         c.command_timeout = std::chrono::duration_cast<ssh::duration>(d);
+    unsigned retries = 0;
+    if (ck.integer(j, path, "connect_retries", retries, 0, 99))
+        c.session.connection_attempts = retries + 1;
+    ck.boolean(j, path, "compression", c.session.compression);
+    if (ck.duration(j, path, "keepalive", d))
+        c.session.keepalive_interval = std::chrono::ceil<std::chrono::seconds>(d);
+    ck.integer(j, path, "keepalive_count", c.session.keepalive_count_max, 1, 1000);
     // Keys given win over ssh_config, as flags on the command line do.
     c.given = {j.contains("user"),
                j.contains("port"),
@@ -101,7 +108,11 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
                j.contains("known_hosts"),
                false,
                j.contains("host_key_policy"),
-               j.contains("agent")};
+               j.contains("agent"),
+               j.contains("connect_retries"),
+               j.contains("compression"),
+               j.contains("keepalive"),
+               j.contains("keepalive_count")};
     std::string ssh_config;
     if (ck.string(j, path, "ssh_config", ssh_config) && ssh_config != "none")
         ssh_config = ck.resolve(ssh_config);

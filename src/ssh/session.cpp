@@ -1,5 +1,7 @@
 #include "asyncfetch/ssh/session.hpp"
 
+#include "socket_wait.hpp"
+
 #include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/core/timeout.hpp"
@@ -9,11 +11,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <libssh2.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -80,6 +82,7 @@ session::~session() {
 }
 
 std::string session::last_error() const {
+    if (!silent_server_.empty()) return silent_server_;
     char* msg = nullptr;
     int len = 0;
     const int code = libssh2_session_last_error(session_, &msg, &len, 0);
@@ -92,17 +95,10 @@ asio::awaitable<void> session::wait_socket() {
 }
 
 asio::awaitable<void> session::wait_socket(int dirs) {
-    using namespace asio::experimental::awaitable_operators;
-    const bool in = dirs & LIBSSH2_SESSION_BLOCK_INBOUND;
-    const bool out = dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND;
-    if (in && out) {
-        co_await (socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable) ||
-                  socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable));
-    } else if (out) {
-        co_await socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable);
-    } else {
-        co_await socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable);
-    }
+    if (keepalive_interval_.count() > 0)
+        co_await wait_socket_alive(dirs);
+    else
+        co_await wait_ready(socket_, dirs);
 }
 
 asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_options& options,
@@ -131,20 +127,14 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
             endpoints.emplace_back(a, host.port);
     }
 
-    // Connect.
-    const auto connect_budget = budget(options.connect_timeout, deadline);
-    auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
-    auto connected = co_await within(connect_budget, std::move(connecting));
-    if (!connected)
-        co_return timed_out("connect " + where, ssh_errc::connect_timeout, connect_budget);
-    if (auto [cec, ep] = *connected; cec)
-        co_return ssh_failure{cec, "connect " + where + ": " + cec.message()};
+    if (auto failed = co_await connect(endpoints, where, options, deadline)) co_return failed;
     // sshd sets no TCP_NODELAY without a pty: without it each exchange can wait for a delayed ACK.
     socket_.set_option(tcp::no_delay(true));
 
     // SSH handshake: key exchange, in non-blocking mode.
     session_ = libssh2_session_init();
     libssh2_session_set_blocking(session_, 0);
+    if (options.compression) libssh2_session_flag(session_, LIBSSH2_FLAG_COMPRESS, 1);
     // Ask for a key type known_hosts holds for this host, as OpenSSH does:
     // libssh2's own order would make an ed25519-pinned host offer ECDSA.
     const auto hostkey_methods =
@@ -174,7 +164,45 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     auto authenticating = authenticate(host, options.auth);
     auto authed = co_await within(auth_budget, std::move(authenticating));
     if (!authed) co_return timed_out("auth " + where, ssh_errc::auth_timeout, auth_budget);
+    if (!*authed && options.keepalive_interval.count() > 0) {
+        // wait_socket_alive decides when to send. libssh2 sends at most one
+        // keep-alive per 2 s (it turns an interval of 1 into 2, on a clock of
+        // whole seconds), so 2 s is the shortest interval that means what it says.
+        libssh2_keepalive_config(session_, 1, 2);
+        keepalive_interval_ = std::max(options.keepalive_interval, std::chrono::seconds(2));
+        keepalive_count_max_ = std::max(1u, options.keepalive_count_max);
+        last_inbound_ = clock_type::now();
+    }
     co_return *authed;
+}
+
+asio::awaitable<ssh_failure> session::connect(const std::vector<tcp::endpoint>& endpoints,
+                                              const std::string& where,
+                                              const session_options& options,
+                                              clock_type::time_point deadline) {
+    const unsigned attempts = std::max(1u, options.connection_attempts);
+    auto backoff = clock_type::duration(std::chrono::milliseconds(500));
+    for (unsigned attempt = 1;; ++attempt) {
+        const auto b = budget(options.connect_timeout, deadline);
+        auto connecting =
+            asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
+        auto connected = co_await within(b, std::move(connecting));
+        if (connected && !std::get<0>(*connected)) co_return ssh_failure{};
+        auto failure = connected ? ssh_failure{std::get<0>(*connected),
+                                               "connect " + where + ": " +
+                                                   std::get<0>(*connected).message()}
+                                 : timed_out("connect " + where, ssh_errc::connect_timeout, b);
+        // Refused, unreachable or silent: worth another try while attempts
+        // and the session's deadline allow.
+        if (attempt >= attempts || clock_type::now() + backoff >= deadline) {
+            if (attempt > 1) failure.message += " (" + std::to_string(attempt) + " attempts)";
+            co_return failure;
+        }
+        boost::system::error_code ignored;
+        socket_.close(ignored);
+        co_await sleep_for(backoff);
+        backoff = std::min(backoff * 2, clock_type::duration(std::chrono::seconds(4)));
+    }
 }
 
 asio::awaitable<void> session::close() {

@@ -7,9 +7,11 @@
 #include "tools/dns_server.hpp"
 #include "tools/listeners.hpp"
 #include "tools/run_coro.hpp"
+#include "tools/sshd.hpp"
 #include "tools/tls_files.hpp"
 
 #include <doctest/doctest.h>
+#include <libssh2.h>
 
 #include <chrono>
 #include <string>
@@ -95,4 +97,34 @@ TEST_CASE("ssh session: a peer that closes before the banner is named so, withou
     closer.join();
     CHECK(r.failure.message == "handshake someone@127.0.0.1:" + std::to_string(port) +
                                    ": the server closed the connection before SSH began");
+}
+
+TEST_CASE("ssh session: compression asked for is what libssh2 and sshd agree on (zlib)") {
+    if (sshd_unavailable()) return;
+    sshd_server sshd;
+    temp_dir dir;
+    ssh::known_hosts hosts(dir.file("known_hosts"), {}, ssh::host_key_policy::accept_new);
+    for (const bool compress : {true, false}) {
+        ssh::session_options options;
+        options.compression = compress;
+        options.auth.use_agent = false;
+        options.auth.identity_files = {sshd.ed25519_key()};
+        const auto methods = run_coro<std::string>(
+            [&](asio::any_io_executor ex) -> asio::awaitable<std::string> {
+                ssh::session s(ex);
+                const ssh::host_spec host{sshd_server::user(), "127.0.0.1", sshd.port()};
+                auto failure = co_await s.open(host, options, hosts);
+                std::string out = failure ? "failed: " + failure.message : "";
+                if (!failure)
+                    out = std::string(libssh2_session_methods(s.raw(), LIBSSH2_METHOD_COMP_CS)) +
+                          " " + libssh2_session_methods(s.raw(), LIBSSH2_METHOD_COMP_SC);
+                co_await s.close();
+                co_return out;
+            },
+            30s);
+        if (compress)
+            CHECK_MESSAGE(methods == "zlib@openssh.com zlib@openssh.com", methods);
+        else
+            CHECK(methods == "none none");
+    }
 }

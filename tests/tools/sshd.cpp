@@ -174,6 +174,11 @@ sshd_server::~sshd_server() {
     std::filesystem::remove_all(scratch_, ec);
 }
 
+void sshd_server::freeze_sessions(bool frozen) {
+    for (const pid_t p : descendants(pid_))
+        ::kill(p, frozen ? SIGSTOP : SIGCONT);
+}
+
 void sshd_server::kill_now() {
     if (pid_ <= 0) return;
     // Sessions run in children (and grandchildren) of the listener: stop the

@@ -32,6 +32,7 @@ public:
     sshd_server& operator=(const sshd_server&) = delete;
 
     std::uint16_t port() const noexcept { return port_; }
+    pid_t pid() const noexcept { return pid_; } // the listener
     static const char* user() { return "asyncfetch-test"; }
     static const char* password() { return "af-test-password-1"; }
     static std::string home() { return "/var/lib/asyncfetch-test"; }
@@ -55,6 +56,9 @@ public:
     std::string remote_scratch() const { return scratch_; }
     std::string sftp_dir(const std::string& address) const { return scratch_ + "/sftp-" + address; }
     void kill_now(); // SIGKILL the daemon (and its session children)
+    // Stops (SIGSTOP) or resumes every session process, not the listener: a
+    // host that went silent with its connections open.
+    void freeze_sessions(bool frozen);
 
 private:
     temp_dir dir_;

@@ -22,6 +22,7 @@ namespace asyncfetch::app {
 struct ssh_flags_given {
     bool user = false, port = false, identity = false, connect_timeout = false;
     bool known_hosts = false, global_known_hosts = false, policy = false, agent = false;
+    bool connect_retries = false, compression = false, keepalive = false, keepalive_count = false;
 };
 
 // The ssh_config files every host is resolved in (-F).

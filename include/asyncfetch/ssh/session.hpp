@@ -49,6 +49,19 @@ struct session_options {
     host_key_policy policy = host_key_policy::accept_new;
     auth_options auth;
     dns::dns_options dns; // host names resolve on the loop's resolver for these
+    // ConnectionAttempts (--connect-retries + 1): a refused, unreachable or
+    // timed-out TCP connect is tried again after a backoff (0.5 s, doubling up
+    // to 4 s); never a failed handshake, host key or login.
+    unsigned connection_attempts = 1;
+    // Compression (-C): ask for zlib (zlib@openssh.com after auth); the server decides.
+    bool compression = false;
+    // ServerAliveInterval (--keepalive, whole seconds) and ServerAliveCountMax:
+    // once open, a session that hears nothing from the server for this long
+    // sends a keep-alive, and ends with an error once count of them went
+    // unanswered for an interval each (as OpenSSH). Zero: no keep-alives; at
+    // least 2 s otherwise (libssh2 sends no more often).
+    std::chrono::seconds keepalive_interval{0};
+    unsigned keepalive_count_max = 3;
 
     // --connect-timeout and ssh_config's ConnectTimeout: each phase before the
     // command (lookup, connect, handshake, auth) may take `limit`.
@@ -100,16 +113,29 @@ public:
     boost::asio::awaitable<void> wait_socket(int directions);
 
     _LIBSSH2_SESSION* raw() const noexcept { return session_; }
-    // libssh2's last error in words (error.hpp: libssh2_text).
+    // libssh2's last error in words (error.hpp: libssh2_text); once the
+    // keep-alives found the server silent, that instead.
     std::string last_error() const;
 
 private:
     boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host,
                                                      const auth_options& auth);
+    // Connects to one of `endpoints`, up to `attempts` times.
+    boost::asio::awaitable<ssh_failure>
+    connect(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints, const std::string& where,
+            const session_options& options, std::chrono::steady_clock::time_point deadline);
+    // wait_socket with keep-alives: wakes every interval to send one (when no
+    // packet is half sent) or to end a session whose server fell silent.
+    boost::asio::awaitable<void> wait_socket_alive(int directions);
 
     boost::asio::ip::tcp::socket socket_;
     _LIBSSH2_SESSION* session_ = nullptr;
     bool handshaken_ = false;
+    // Keep-alives, armed once the session is open.
+    std::chrono::seconds keepalive_interval_{0};
+    unsigned keepalive_count_max_ = 3;
+    std::chrono::steady_clock::time_point last_inbound_;
+    std::string silent_server_; // set: why the keep-alives ended the session
 };
 
 } // namespace asyncfetch::ssh
