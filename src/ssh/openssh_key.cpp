@@ -22,23 +22,28 @@ constexpr std::string_view pem_begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
 constexpr std::string_view pem_end = "-----END OPENSSH PRIVATE KEY-----";
 constexpr std::size_t max_salt = 1024; // ssh-keygen writes 16 bytes
 
+enum class engine { none, evp, chacha20_poly1305 };
+
 struct cipher_spec {
     std::string_view name;
-    const EVP_CIPHER* (*evp)(); // nullptr: "none"
+    engine kind;
+    const EVP_CIPHER* (*evp)(); // engine::evp only
     std::size_t key_size, iv_size, block_size, tag_size;
 };
 
-// OpenSSH's cipher.c sizes for the ciphers OpenSSL's EVP has as they are.
-constexpr std::array<cipher_spec, 9> ciphers = {{
-    {"none", nullptr, 0, 0, 8, 0},
-    {"aes128-ctr", &EVP_aes_128_ctr, 16, 16, 16, 0},
-    {"aes192-ctr", &EVP_aes_192_ctr, 24, 16, 16, 0},
-    {"aes256-ctr", &EVP_aes_256_ctr, 32, 16, 16, 0},
-    {"aes128-cbc", &EVP_aes_128_cbc, 16, 16, 16, 0},
-    {"aes192-cbc", &EVP_aes_192_cbc, 24, 16, 16, 0},
-    {"aes256-cbc", &EVP_aes_256_cbc, 32, 16, 16, 0},
-    {"aes128-gcm@openssh.com", &EVP_aes_128_gcm, 16, 12, 16, 16},
-    {"aes256-gcm@openssh.com", &EVP_aes_256_gcm, 32, 12, 16, 16},
+// Every cipher ssh-keygen -Z takes, with OpenSSH's cipher.c sizes.
+constexpr std::array<cipher_spec, 11> ciphers = {{
+    {"none", engine::none, nullptr, 0, 0, 8, 0},
+    {"aes128-ctr", engine::evp, &EVP_aes_128_ctr, 16, 16, 16, 0},
+    {"aes192-ctr", engine::evp, &EVP_aes_192_ctr, 24, 16, 16, 0},
+    {"aes256-ctr", engine::evp, &EVP_aes_256_ctr, 32, 16, 16, 0},
+    {"aes128-cbc", engine::evp, &EVP_aes_128_cbc, 16, 16, 16, 0},
+    {"aes192-cbc", engine::evp, &EVP_aes_192_cbc, 24, 16, 16, 0},
+    {"aes256-cbc", engine::evp, &EVP_aes_256_cbc, 32, 16, 16, 0},
+    {"aes128-gcm@openssh.com", engine::evp, &EVP_aes_128_gcm, 16, 12, 16, 16},
+    {"aes256-gcm@openssh.com", engine::evp, &EVP_aes_256_gcm, 32, 12, 16, 16},
+    {"3des-cbc", engine::evp, &EVP_des_ede3_cbc, 24, 8, 8, 0},
+    {"chacha20-poly1305@openssh.com", engine::chacha20_poly1305, nullptr, 64, 0, 8, 16},
 }};
 
 const cipher_spec* find_cipher(std::string_view name) {
@@ -61,6 +66,62 @@ void put_u32(std::string& out, std::size_t v) {
 void put_string(std::string& out, std::string_view s) {
     put_u32(out, s.size());
     out += s;
+}
+
+bool evp_decrypt(const cipher_spec& c, std::span<const unsigned char> key_iv, const std::string& in,
+                 std::string tag, std::string& plain) {
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    auto* out = reinterpret_cast<unsigned char*>(plain.data());
+    int written = 0, final_written = 0;
+    const bool ok =
+        ctx &&
+        EVP_DecryptInit_ex(ctx, c.evp(), nullptr, key_iv.data(), key_iv.data() + c.key_size) == 1 &&
+        EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
+        EVP_DecryptUpdate(ctx, out, &written, reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size())) == 1 &&
+        (c.tag_size == 0 || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG,
+                                                static_cast<int>(tag.size()), tag.data()) == 1) &&
+        // For GCM, the tag's check: a wrong passphrase fails here.
+        EVP_DecryptFinal_ex(ctx, out + written, &final_written) == 1 &&
+        static_cast<std::size_t>(written + final_written) == plain.size();
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+// chacha20-poly1305@openssh.com as OpenSSH's cipher-chachapoly-libcrypto.c
+// runs it for a key file: sequence number 0 and no length header, so only
+// the first 32 bytes of the key are used. The Poly1305 key is block 0 of
+// ChaCha20's stream, the text is encrypted from block 1 on; the tag is
+// checked first. OpenSSL's IV is the block counter (little-endian) then the
+// nonce (here the 64-bit big-endian sequence number, 0).
+bool chacha20_poly1305_decrypt(std::span<const unsigned char> key, const std::string& in,
+                               const std::string& tag, std::string& plain) {
+    std::array<unsigned char, 16> iv{};
+    std::array<unsigned char, 32> poly_key{}, tag_wanted{};
+    const std::array<unsigned char, 32> zeros{};
+    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "POLY1305", nullptr);
+    EVP_MAC_CTX* mac_ctx = mac ? EVP_MAC_CTX_new(mac) : nullptr;
+    int n = 0;
+    std::size_t tag_size = 0;
+    const auto* text = reinterpret_cast<const unsigned char*>(in.data());
+    bool ok = ctx && mac_ctx &&
+              EVP_EncryptInit_ex(ctx, EVP_chacha20(), nullptr, key.data(), iv.data()) == 1 &&
+              EVP_EncryptUpdate(ctx, poly_key.data(), &n, zeros.data(), 32) == 1 &&
+              EVP_MAC_init(mac_ctx, poly_key.data(), poly_key.size(), nullptr) == 1 &&
+              EVP_MAC_update(mac_ctx, text, in.size()) == 1 &&
+              EVP_MAC_final(mac_ctx, tag_wanted.data(), &tag_size, tag_wanted.size()) == 1 &&
+              tag_size == tag.size() && CRYPTO_memcmp(tag_wanted.data(), tag.data(), tag_size) == 0;
+    iv[0] = 1;
+    ok = ok && EVP_EncryptInit_ex(ctx, nullptr, nullptr, key.data(), iv.data()) == 1 &&
+         EVP_EncryptUpdate(ctx, reinterpret_cast<unsigned char*>(plain.data()), &n, text,
+                           static_cast<int>(in.size())) == 1 &&
+         static_cast<std::size_t>(n) == plain.size();
+    OPENSSL_cleanse(poly_key.data(), poly_key.size());
+    EVP_MAC_CTX_free(mac_ctx);
+    EVP_MAC_free(mac);
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
 }
 
 } // namespace
@@ -123,28 +184,10 @@ std::optional<std::string> decrypt_private_section(const openssh_key_file& file,
         return std::nullopt;
     std::string plain(in.size(), '\0');
     bool ok = true;
-    if (c->evp) {
-        EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-        auto* out = reinterpret_cast<unsigned char*>(plain.data());
-        int written = 0, final_written = 0;
-        std::string tag = file.tag; // EVP takes the tag through a non-const pointer
-        ok =
-            ctx &&
-            EVP_DecryptInit_ex(ctx, c->evp(), nullptr, key_iv.data(),
-                               key_iv.data() + c->key_size) == 1 &&
-            EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
-            EVP_DecryptUpdate(ctx, out, &written, reinterpret_cast<const unsigned char*>(in.data()),
-                              static_cast<int>(in.size())) == 1 &&
-            (c->tag_size == 0 ||
-             EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag.size()),
-                                 tag.data()) == 1) &&
-            // For GCM, the tag's check: a wrong passphrase fails here.
-            EVP_DecryptFinal_ex(ctx, out + written, &final_written) == 1 &&
-            static_cast<std::size_t>(written + final_written) == plain.size();
-        EVP_CIPHER_CTX_free(ctx);
-    } else {
-        plain = in;
-    }
+    if (c->kind == engine::evp) ok = evp_decrypt(*c, key_iv, in, file.tag, plain);
+    if (c->kind == engine::chacha20_poly1305)
+        ok = chacha20_poly1305_decrypt(key_iv, in, file.tag, plain);
+    if (c->kind == engine::none) plain = in;
     // Two equal random words first: unequal ones mean a wrong passphrase.
     ok = ok && plain.compare(0, 4, plain, 4, 4) == 0;
     if (!ok) {

@@ -34,7 +34,7 @@ struct decrypted_key {
     // for pem and pkcs8, an openssh-key-v1 PEM for openssh; nullptr when the
     // passphrase does not decrypt it, or the key is left to libssh2.
     std::shared_ptr<const std::string> pem;
-    // openssh only: a cipher not decrypted here (chacha20-poly1305): libssh2
+    // openssh only: a cipher not decrypted here (none ssh-keygen writes): libssh2
     // reads and decrypts the file for every session.
     bool left_to_libssh2 = false;
     // openssh ed25519 keys: the decrypted key ready to sign through libssh2's

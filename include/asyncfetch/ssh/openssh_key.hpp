@@ -35,8 +35,8 @@ struct openssh_key_file {
 std::optional<openssh_key_file> parse_openssh_key_file(std::string_view text);
 
 // How many bytes bcrypt_pbkdf must give for `cipher` (its key, then its IV);
-// nullopt for a cipher not decrypted here (chacha20-poly1305@openssh.com,
-// 3des-cbc: libssh2 is left to try those).
+// nullopt for a cipher not decrypted here: none of those ssh-keygen -Z
+// takes (AES CTR, CBC and GCM, 3des-cbc, chacha20-poly1305@openssh.com).
 std::optional<std::size_t> openssh_key_iv_size(std::string_view cipher);
 
 // The private section decrypted with `key_iv` and its two check words

@@ -82,6 +82,8 @@ TEST_CASE("openssh_key: ssh-keygen's encrypted keys decrypt to the keys ssh-keyg
         {{"-t", "ecdsa", "-b", "521"}, "aes128-gcm@openssh.com", 2},
         {{"-t", "ecdsa", "-b", "384"}, "aes256-cbc", 1},
         {{"-t", "rsa", "-b", "2048"}, "aes128-cbc", 1},
+        {{"-t", "ed25519"}, "chacha20-poly1305@openssh.com", 2},
+        {{"-t", "ecdsa", "-b", "256"}, "3des-cbc", 1},
     };
     int n = 0;
     for (const auto& s : samples) {
@@ -119,9 +121,10 @@ TEST_CASE("openssh_key: ssh-keygen's encrypted keys decrypt to the keys ssh-keyg
     }
 }
 
-TEST_CASE("openssh_key: a wrong passphrase fails the check words (CTR) and the tag (GCM)") {
+TEST_CASE("openssh_key: a wrong passphrase fails the check words (CTR, CBC) or the tag") {
     temp_dir dir;
-    for (const char* cipher : {"aes256-ctr", "aes256-gcm@openssh.com", "aes256-cbc"}) {
+    for (const char* cipher :
+         {"aes256-ctr", "aes256-gcm@openssh.com", "aes256-cbc", "chacha20-poly1305@openssh.com"}) {
         CAPTURE(cipher);
         const auto text = read_file(keygen(dir, cipher, {"-t", "ed25519"}, cipher, 1));
         CHECK(decrypt_openssh_key(text, "wrong").outcome == openssh_decryption::wrong_passphrase);
@@ -130,14 +133,13 @@ TEST_CASE("openssh_key: a wrong passphrase fails the check words (CTR) and the t
     }
 }
 
-TEST_CASE("openssh_key: a cipher OpenSSL's EVP does not have as is is left to libssh2") {
-    temp_dir dir;
-    const auto path = keygen(dir, "chacha", {"-t", "ed25519"}, "chacha20-poly1305@openssh.com", 1);
-    CHECK(decrypt_openssh_key(read_file(path), passphrase).outcome ==
-          openssh_decryption::unsupported);
-    CHECK_FALSE(openssh_key_iv_size("chacha20-poly1305@openssh.com"));
+TEST_CASE("openssh_key: the key and IV sizes bcrypt_pbkdf gives, as OpenSSH's cipher.c has them") {
     CHECK(openssh_key_iv_size("aes256-ctr") == 48u);
+    CHECK(openssh_key_iv_size("aes128-cbc") == 32u);
     CHECK(openssh_key_iv_size("aes256-gcm@openssh.com") == 44u);
+    CHECK(openssh_key_iv_size("3des-cbc") == 32u);
+    CHECK(openssh_key_iv_size("chacha20-poly1305@openssh.com") == 64u);
+    CHECK_FALSE(openssh_key_iv_size("twofish-cbc"));
 }
 
 TEST_CASE("openssh_key: a plain key round-trips through unencrypted_openssh_pem") {
