@@ -66,7 +66,7 @@ void decrypt_openssh(const std::string& text, const std::string& passphrase, dec
     if (auto ed25519 = parse_openssh_ed25519(*key.pem)) {
         auto signer = std::make_shared<ed25519_signer>(*ed25519);
         if (!signer->sign("probe").empty()) key.signer = std::move(signer);
-        ed25519->seed.fill(0);
+        OPENSSL_cleanse(ed25519->seed.data(), ed25519->seed.size()); // not a dead store
     }
 }
 
