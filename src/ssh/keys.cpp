@@ -2,6 +2,7 @@
 
 #include "wire_reader.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cstdint>
@@ -60,8 +61,13 @@ std::optional<ed25519_key> parse_openssh_ed25519(std::string_view file_text) {
     const auto b = file_text.find(begin);
     const auto e = file_text.find(end);
     if (b == std::string_view::npos || e == std::string_view::npos || e < b) return std::nullopt;
-    const auto raw = base64_decode(file_text.substr(b + begin.size(), e - b - begin.size()));
+    auto raw = base64_decode(file_text.substr(b + begin.size(), e - b - begin.size()));
     if (!raw) return std::nullopt;
+    // The private key is in it (a key decrypted in memory included): wiped on return.
+    struct wipe {
+        std::string& bytes;
+        ~wipe() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+    } wipe_raw{*raw};
 
     // openssh-key-v1: magic, cipher, kdf, kdf options, key count, public
     // keys, then the private section (two equal check words, then per key:
