@@ -7,6 +7,11 @@
 #      RSS per concurrent session
 #   3. WAN: N_RELAY sessions through a relay adding 25 ms each way, serial
 #      vs concurrent
+#   4. encrypted key: N_KEY sessions (`true`, 100 at once) with an ed25519 key
+#      in OpenSSH's format with a passphrase (ssh-keygen's defaults:
+#      aes256-ctr, 16 bcrypt rounds) vs the same sessions with an unencrypted
+#      ed25519 key: client CPU; `ssh-keygen -y` decrypting that key once is
+#      shown beside them as the floor of one decryption
 # Every tool checks host keys against the same known_hosts (strict).
 # Medians of RUNS runs (default 5). SMOKE=1 runs tiny sizes once (CI).
 # Everything stays on 127.0.0.0/8. Needs root (sshd and its test user).
@@ -14,8 +19,9 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [ "${SMOKE:-0}" = 1 ]; then
-  RUNS=1 N_SESSIONS=20 N_HOLD=20 N_RELAY=4
+  RUNS=1 N_SESSIONS=20 N_HOLD=20 N_RELAY=4 N_KEY=20
 fi
+N_KEY=${N_KEY:-200}
 N_SESSIONS=${N_SESSIONS:-1000}
 N_HOLD=${N_HOLD:-1000}
 N_RELAY=${N_RELAY:-100}
@@ -64,11 +70,23 @@ measure_runs held "asyncfetch -c $N_HOLD" "${AF_SSH[@]}" -c "$N_HOLD" "$WORK/hol
 measure wan-serial "asyncfetch --serial" "${AF_SSH[@]}" --serial "$WORK/relay-hosts.txt" -- true
 measure_runs wan "asyncfetch -c $N_RELAY" "${AF_SSH[@]}" -c "$N_RELAY" "$WORK/relay-hosts.txt" -- true
 
-report fan-out="$N_SESSIONS" held="$N_HOLD" wan="$N_RELAY" wan-serial="$N_RELAY"
-python3 - "$RESULTS" "$N_SESSIONS" "$N_HOLD" <<'PY'
+# --- 4. encrypted key --------------------------------------------------------
+# The fixture's authorized keys: id_ed25519 (KEY) and id_encrypted beside it,
+# whose passphrase is tests/tools/sshd.hpp's key_passphrase().
+ENCRYPTED_KEY=$(dirname "$KEY")/id_encrypted
+export AF_BENCH_PASSPHRASE=af-key-passphrase
+hosts_file "$N_KEY" "$PORT" 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 > "$WORK/key-hosts.txt"
+AF_KEYED=("$ASYNCFETCH" ssh -q --no-agent --known-hosts "$KH" --host-key-policy strict -o /dev/null -c 100)
+measure_runs encrypted-key "asyncfetch unencrypted key" "${AF_KEYED[@]}" -i "$KEY" "$WORK/key-hosts.txt" -- true
+measure_runs encrypted-key "asyncfetch encrypted key" "${AF_KEYED[@]}" -i "$ENCRYPTED_KEY" \
+  --passphrase-env AF_BENCH_PASSPHRASE "$WORK/key-hosts.txt" -- true
+measure_runs encrypted-key "ssh-keygen -y (1 decryption)" ssh-keygen -y -P "$AF_BENCH_PASSPHRASE" -f "$ENCRYPTED_KEY"
+
+report fan-out="$N_SESSIONS" held="$N_HOLD" wan="$N_RELAY" wan-serial="$N_RELAY" encrypted-key="$N_KEY"
+python3 - "$RESULTS" "$N_SESSIONS" "$N_HOLD" "$N_KEY" <<'PY'
 import statistics, sys
 rows = [l.strip().split("|") for l in open(sys.argv[1])]
-n, n_hold = int(sys.argv[2]), int(sys.argv[3])
+n, n_hold, n_key = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 def med(workload, tool_prefix, col):
     v = [float(r[col]) for r in rows if r[0] == workload and r[1].startswith(tool_prefix)]
     return statistics.median(v) if v else float("nan")
@@ -85,4 +103,8 @@ print(f"sessions held: peak RSS {held / 1024:.1f} MB for {n_hold} sessions at on
       f"{(held - base) * 1024 / n_hold / 1000:.1f} KB per session above the {base / 1024:.1f} MB baseline")
 serial, conc = med("wan-serial", "asyncfetch", 2), med("wan", "asyncfetch", 2)
 print(f"WAN (+25 ms each way): serial {serial:.2f} s, concurrent {conc:.2f} s, speedup {serial / conc:.0f} x")
+plain, enc = med("encrypted-key", "asyncfetch unencrypted", 3), med("encrypted-key", "asyncfetch encrypted", 3)
+once = med("encrypted-key", "ssh-keygen", 3)
+print(f"encrypted key, {n_key} sessions: client CPU {enc:.2f} s vs {plain:.2f} s unencrypted "
+      f"(+{(enc / plain - 1) * 100:.0f}%; one decryption by ssh-keygen: {once:.2f} s)")
 PY

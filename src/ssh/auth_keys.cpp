@@ -1,6 +1,7 @@
 #include "auth_keys.hpp"
 
 #include "asyncfetch/ssh/keys.hpp"
+#include "asyncfetch/ssh/openssh_key.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -30,6 +31,18 @@ int sign_with_cached_key(LIBSSH2_SESSION*, unsigned char** sig, std::size_t* sig
     std::memcpy(*sig, signature.data(), signature.size());
     *sig_len = signature.size();
     return 0;
+}
+
+// Offers a key parsed once per run, signing through libssh2's callback.
+asio::awaitable<long> offer_signer(session& s, const std::string& user,
+                                   std::shared_ptr<const ed25519_signer> signer) {
+    void* abstract = const_cast<ed25519_signer*>(signer.get());
+    const auto& blob = signer->public_blob();
+    co_return co_await s.retry([&] {
+        return static_cast<long>(libssh2_userauth_publickey(
+            s.raw(), user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()), blob.size(),
+            &sign_with_cached_key, &abstract));
+    });
 }
 
 } // namespace
@@ -77,33 +90,30 @@ bool is_rsa_key(const std::string& path) {
 std::string why_unloadable(const std::string& path, bool have_passphrase) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return "no such file";
-    if (encryption_of(read_key_file(path)) == key_encryption::none)
-        return "unreadable, or not a private key libssh2 reads";
+    const auto text = read_key_file(path);
+    const auto format = encryption_of(text);
+    if (format == key_encryption::none) return "unreadable, or not a private key libssh2 reads";
     if (!have_passphrase)
         return "encrypted, and no passphrase given (--passphrase-env VAR or --ask-passphrase)";
+    if (format == key_encryption::openssh && !parse_openssh_key_file(text))
+        return "a damaged OpenSSH key, or one with more bcrypt rounds (ssh-keygen -a) than " +
+               std::to_string(openssh_max_rounds);
     return "the passphrase given does not decrypt it";
 }
 
 // One key file: libssh2's return code (0: accepted).
 asio::awaitable<long> try_key_file(session& s, const std::string& user, const std::string& key,
                                    const std::optional<std::string>& passphrase) {
-    if (auto signer = cached_ed25519_signer(key)) {
-        // Parsed once per run; signs through libssh2's callback.
-        void* abstract = const_cast<ed25519_signer*>(signer.get());
-        const auto& blob = signer->public_blob();
-        co_return co_await s.retry([&] {
-            return static_cast<long>(libssh2_userauth_publickey(
-                s.raw(), user.c_str(), reinterpret_cast<const unsigned char*>(blob.data()),
-                blob.size(), &sign_with_cached_key, &abstract));
-        });
-    }
+    if (auto signer = cached_ed25519_signer(key)) co_return co_await offer_signer(s, user, signer);
     if (passphrase) {
-        // An encrypted PEM or PKCS#8 key: decrypted once per run, loaded from memory.
+        // An encrypted key: decrypted once per run, then signing through the
+        // callback (ed25519) or loaded from memory.
         const auto decrypted = cached_decrypted_key(key, *passphrase);
-        const bool openssl_reads =
-            decrypted.format == key_encryption::pem || decrypted.format == key_encryption::pkcs8;
-        if (openssl_reads && !decrypted.pem) co_return LIBSSH2_ERROR_FILE;
-        if (openssl_reads) {
+        if (decrypted.signer) co_return co_await offer_signer(s, user, decrypted.signer);
+        const bool decrypted_here =
+            decrypted.format != key_encryption::none && !decrypted.left_to_libssh2;
+        if (decrypted_here && !decrypted.pem) co_return LIBSSH2_ERROR_FILE;
+        if (decrypted_here) {
             const auto& pem = *decrypted.pem;
             co_return co_await s.retry([&] {
                 return static_cast<long>(libssh2_userauth_publickey_frommemory(
@@ -111,8 +121,8 @@ asio::awaitable<long> try_key_file(session& s, const std::string& user, const st
             });
         }
     }
-    // Any other key, OpenSSH-format encrypted ones included (libssh2 alone
-    // has their bcrypt_pbkdf): libssh2 reads and decrypts the file each time.
+    // Any other key (an RSA or ECDSA key unencrypted, or one in a cipher
+    // decrypted only by libssh2): libssh2 reads the file each time.
     co_return co_await s.retry([&] {
         return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
             s.raw(), user.c_str(), static_cast<unsigned>(user.size()), nullptr, key.c_str(),

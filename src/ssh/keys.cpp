@@ -1,5 +1,8 @@
 #include "asyncfetch/ssh/keys.hpp"
 
+#include "wire_reader.hpp"
+
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cstdint>
@@ -52,52 +55,24 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
-namespace {
-
-// Reads the SSH wire types (uint32, string) from a buffer.
-class reader {
-public:
-    explicit reader(std::string_view data) : data_(data) {}
-    std::optional<std::uint32_t> u32() {
-        if (data_.size() < 4) return std::nullopt;
-        const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
-        const std::uint32_t v = (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-                                (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
-        data_.remove_prefix(4);
-        return v;
-    }
-    std::optional<std::string_view> string() {
-        const auto len = u32();
-        if (!len || *len > data_.size()) return std::nullopt;
-        auto s = data_.substr(0, *len);
-        data_.remove_prefix(*len);
-        return s;
-    }
-    bool take_prefix(std::string_view prefix) {
-        if (data_.substr(0, prefix.size()) != prefix) return false;
-        data_.remove_prefix(prefix.size());
-        return true;
-    }
-
-private:
-    std::string_view data_;
-};
-
-} // namespace
-
 std::optional<ed25519_key> parse_openssh_ed25519(std::string_view file_text) {
     constexpr std::string_view begin = "-----BEGIN OPENSSH PRIVATE KEY-----";
     constexpr std::string_view end = "-----END OPENSSH PRIVATE KEY-----";
     const auto b = file_text.find(begin);
     const auto e = file_text.find(end);
     if (b == std::string_view::npos || e == std::string_view::npos || e < b) return std::nullopt;
-    const auto raw = base64_decode(file_text.substr(b + begin.size(), e - b - begin.size()));
+    auto raw = base64_decode(file_text.substr(b + begin.size(), e - b - begin.size()));
     if (!raw) return std::nullopt;
+    // The private key is in it (a key decrypted in memory included): wiped on return.
+    struct wipe {
+        std::string& bytes;
+        ~wipe() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
+    } wipe_raw{*raw};
 
     // openssh-key-v1: magic, cipher, kdf, kdf options, key count, public
     // keys, then the private section (two equal check words, then per key:
     // type, public key, private key (seed + public), comment; padding).
-    reader r(*raw);
+    wire_reader r(*raw);
     if (!r.take_prefix(std::string_view("openssh-key-v1\0", 15))) return std::nullopt;
     const auto cipher = r.string(), kdf = r.string(), kdf_options = r.string();
     const auto count = r.u32();
@@ -108,7 +83,7 @@ std::optional<ed25519_key> parse_openssh_ed25519(std::string_view file_text) {
     const auto private_section = r.string();
     if (!public_blob || !private_section) return std::nullopt;
 
-    reader p(*private_section);
+    wire_reader p(*private_section);
     const auto check1 = p.u32(), check2 = p.u32();
     if (!check1 || !check2 || *check1 != *check2) return std::nullopt;
     const auto type = p.string(), pub = p.string(), priv = p.string();
@@ -116,7 +91,7 @@ std::optional<ed25519_key> parse_openssh_ed25519(std::string_view file_text) {
         priv->size() != 64 || priv->substr(32) != *pub)
         return std::nullopt;
     // The public key listed outside must be the same key.
-    reader outer(*public_blob);
+    wire_reader outer(*public_blob);
     const auto outer_type = outer.string(), outer_key = outer.string();
     if (!outer_type || *outer_type != "ssh-ed25519" || !outer_key || *outer_key != *pub)
         return std::nullopt;

@@ -176,6 +176,64 @@ TEST_CASE("ssh auth: encrypted PEM and PKCS#8 keys, decrypted once, open every h
     }
 }
 
+// The client CPU seconds (user + system) of `asyncfetch ssh` over `hosts`
+// with `key` and its passphrase; every host must run the command.
+double ssh_cpu_seconds(const auth_fixture& f, const std::string& hosts, const std::string& key,
+                       std::size_t host_count) {
+    const auto cpu = f.dir.file("cpu.txt");
+    auto argv = asyncfetch_cmd({"ssh", "--known-hosts", f.dir.file("known_hosts"), "--no-agent",
+                                "-q", hosts, "-i", key, "--passphrase-env", "AF_TEST_PASSPHRASE",
+                                "--", "echo", "in"});
+    argv.insert(argv.begin(), {"/usr/bin/time", "-f", "%U %S", "-o", cpu});
+    ::setenv("AF_TEST_PASSPHRASE", sshd_server::key_passphrase(), 1);
+    auto r = run(argv, "", 120);
+    ::unsetenv("AF_TEST_PASSPHRASE");
+    CHECK_MESSAGE(r.status == 0, key << r.out << r.err);
+    CHECK(records_of(r.out).size() == host_count);
+    double user = 0, system = 0;
+    std::ifstream(cpu) >> user >> system;
+    return user + system;
+}
+
+TEST_CASE("ssh auth: an encrypted OpenSSH-format key is decrypted once, not once per host") {
+    if (sshd_unavailable()) return;
+    auth_fixture f;
+    const auto host =
+        std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(f.sshd.port()) + "\n";
+    const auto one = f.dir.write("one.txt", host);
+    std::string lines;
+    for (int i = 0; i < 12; ++i)
+        lines += host;
+    const auto twelve = f.dir.write("twelve.txt", lines);
+    // ssh-keygen's format and cipher; 32 bcrypt rounds make one decryption
+    // cost far more CPU than a session. The ECDSA key is loaded by libssh2
+    // from the decrypted text, the ed25519 one signs through the callback.
+    const auto authorized =
+        std::filesystem::path(f.sshd.ed25519_key()).parent_path() / "authorized_keys";
+    for (const char* type : {"ed25519", "ecdsa"}) {
+        CAPTURE(type);
+        const auto key = f.dir.file(std::string("id_openssh_") + type);
+        auto made = run({"ssh-keygen", "-q", "-t", type, "-N", sshd_server::key_passphrase(), "-a",
+                         "32", "-f", key});
+        REQUIRE_MESSAGE(made.status == 0, made.err);
+        std::ofstream(authorized, std::ios::app) << read_file(key + ".pub");
+
+        const double cpu_one = ssh_cpu_seconds(f, one, key, 1);
+        const double cpu_twelve = ssh_cpu_seconds(f, twelve, key, 12);
+        // Decrypted per host, twelve hosts would cost about twelve times one.
+        CHECK_MESSAGE(cpu_twelve < 2 * cpu_one + 0.2,
+                      "12 hosts: " << cpu_twelve << " s of CPU, 1 host: " << cpu_one << " s");
+
+        ::setenv("AF_TEST_PASSPHRASE", "not-the-passphrase", 1);
+        auto wrong = f.ssh({"-i", key, "--passphrase-env", "AF_TEST_PASSPHRASE"});
+        ::unsetenv("AF_TEST_PASSPHRASE");
+        CHECK_MESSAGE(error_of(wrong).find("(cannot load it: the passphrase given does not "
+                                           "decrypt it)") != std::string::npos,
+                      error_of(wrong));
+        CHECK(wrong.out.find("not-the-passphrase") == std::string::npos);
+    }
+}
+
 TEST_CASE("ssh auth: -i accepts ~/ (in $HOME) and ~user/ (that user's home)") {
     if (sshd_unavailable()) return;
     auth_fixture f;

@@ -18,23 +18,34 @@ enum class key_encryption {
     none,
     pem,     // traditional PEM: "Proc-Type: 4,ENCRYPTED" (OpenSSL reads it)
     pkcs8,   // "ENCRYPTED PRIVATE KEY" (OpenSSL reads it)
-    openssh, // "OPENSSH PRIVATE KEY" with a cipher: bcrypt_pbkdf, which only libssh2 has inside
+    openssh, // "OPENSSH PRIVATE KEY" with a cipher (openssh_key.hpp decrypts it)
 };
 key_encryption encryption_of(std::string_view key_text);
 
 // A key file's text (at most 64 KiB: no key is larger); empty if unreadable.
 std::string read_key_file(const std::string& path);
 
+class ed25519_signer;
+
 // An encrypted key file as decrypted_keys.cpp keeps it for the run.
 struct decrypted_key {
     key_encryption format = key_encryption::none;
-    // pem or pkcs8 only: the key as an unencrypted PKCS#8 PEM, in memory only;
-    // nullptr when the passphrase does not decrypt it.
+    // The key unencrypted, in memory only (wiped when released): a PKCS#8 PEM
+    // for pem and pkcs8, an openssh-key-v1 PEM for openssh; nullptr when the
+    // passphrase does not decrypt it, or the key is left to libssh2.
     std::shared_ptr<const std::string> pem;
+    // openssh only: a cipher not decrypted here (none ssh-keygen writes): libssh2
+    // reads and decrypts the file for every session.
+    bool left_to_libssh2 = false;
+    // openssh ed25519 keys: the decrypted key ready to sign through libssh2's
+    // callback, as an unencrypted one is (libssh2 would parse `pem` again for
+    // every session).
+    std::shared_ptr<const ed25519_signer> signer;
 };
 
-// The key file at `path` read, and when it is an encrypted PEM or PKCS#8 key,
-// decrypted with `passphrase` by OpenSSL: once per run, whatever the outcome.
+// The key file at `path` read, and when it is an encrypted PEM or PKCS#8 key
+// (by OpenSSL) or an encrypted OpenSSH-format key (openssh_key.hpp),
+// decrypted with `passphrase`: once per run, whatever the outcome.
 decrypted_key cached_decrypted_key(const std::string& path, const std::string& passphrase);
 
 // Standard base64 (line breaks and blanks ignored); nullopt when malformed.

@@ -1,6 +1,7 @@
 // OpenSSH ed25519 key parsing and signing, checked against OpenSSL's verify
 // with keys ssh-keygen makes at test time.
 #include "asyncfetch/ssh/keys.hpp"
+#include "asyncfetch/ssh/openssh_key.hpp"
 #include "tools/process.hpp"
 #include "tools/tls_files.hpp"
 
@@ -124,11 +125,50 @@ TEST_CASE("keys: an encrypted PEM or PKCS#8 key is decrypted once, kept in memor
     }
 }
 
-TEST_CASE("keys: OpenSSH-format and plain keys are left to libssh2") {
+TEST_CASE("keys: an encrypted OpenSSH-format key is decrypted once, kept in memory only") {
     temp_dir dir;
-    const auto openssh = keygen(dir, "openssh", "ed25519", "pass-phrase");
-    const auto key = cached_decrypted_key(openssh, "pass-phrase");
+    const auto path = keygen(dir, "openssh", "ed25519", "pass-phrase");
+    const auto key = cached_decrypted_key(path, "pass-phrase");
     CHECK(key.format == key_encryption::openssh);
+    REQUIRE(key.pem);
+    CHECK(key.pem->starts_with("-----BEGIN OPENSSH PRIVATE KEY-----"));
+    CHECK(encryption_of(*key.pem) == key_encryption::none);
+    CHECK_FALSE(key.left_to_libssh2);
+    // An ed25519 key signs through the callback, as an unencrypted one does.
+    REQUIRE(key.signer);
+    std::istringstream pub(read_file(path + ".pub"));
+    std::string type, b64;
+    pub >> type >> b64;
+    CHECK(key.signer->public_blob() == base64_decode(b64).value());
+
+    const auto wrong = cached_decrypted_key(path, "wrong");
+    CHECK_FALSE(wrong.pem);
+    CHECK_FALSE(wrong.signer);
+    CHECK_FALSE(wrong.left_to_libssh2);
+    // Gone from disk: later sessions of the run still have it.
+    std::filesystem::remove(path);
+    CHECK(cached_decrypted_key(path, "pass-phrase").pem == key.pem);
+
+    // An ECDSA key is loaded by libssh2 from the decrypted text.
+    const auto ecdsa =
+        cached_decrypted_key(keygen(dir, "ecdsa", "ecdsa", "pass-phrase"), "pass-phrase");
+    CHECK(ecdsa.pem);
+    CHECK_FALSE(ecdsa.signer);
+}
+
+TEST_CASE("keys: a cipher not decrypted here, and plain keys, are left to libssh2") {
+    temp_dir dir;
+    // ssh-keygen's key with its cipher renamed to one no OpenSSH has.
+    const auto text = read_file(keygen(dir, "ctr", "ed25519", "pass-phrase"));
+    const auto b = text.find('\n') + 1, e = text.find("-----END");
+    auto raw = base64_decode(text.substr(b, e - b)).value();
+    const auto at = raw.find("aes256-ctr");
+    REQUIRE(at != std::string::npos);
+    raw.replace(at, 10, "twofish-ct");
+    const auto path = dir.write("renamed", openssh_pem(raw));
+    const auto key = cached_decrypted_key(path, "pass-phrase");
+    CHECK(key.format == key_encryption::openssh);
+    CHECK(key.left_to_libssh2);
     CHECK_FALSE(key.pem);
     CHECK(cached_decrypted_key(keygen(dir, "plain", "ed25519"), "x").format ==
           key_encryption::none);
