@@ -2,12 +2,15 @@
 
 #include "asyncfetch/app/run_limits.hpp"
 #include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/core/text.hpp"
 
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
+#include <map>
+#include <memory>
 
 namespace asyncfetch::cli {
 
@@ -61,7 +64,7 @@ std::string env_secret(const std::string& var, const std::string& flag) {
     return std::move(*secret);
 }
 
-std::string ask_secret(const std::string& prompt) {
+std::string ask_secret(const std::string& prompt, bool echo) {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0)
         throw std::runtime_error(
@@ -69,7 +72,7 @@ std::string ask_secret(const std::string& prompt) {
     termios saved{};
     ::tcgetattr(tty, &saved);
     termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    if (!echo) quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(tty, TCSAFLUSH, &quiet);
     (void)::write(tty, prompt.data(), prompt.size());
     std::string secret;
@@ -80,6 +83,20 @@ std::string ask_secret(const std::string& prompt) {
     (void)::write(tty, "\n", 1);
     ::close(tty);
     return secret;
+}
+
+ssh::prompt_asker terminal_asker() {
+    auto answers = std::make_shared<std::map<std::string, std::string>>();
+    return [answers](const ssh::kbd_prompt& p) -> std::optional<std::string> {
+        // Bounded and printable: the text is the server's.
+        const auto text = printable(p.text.substr(0, 200));
+        if (auto known = answers->find(text); known != answers->end()) return known->second;
+        try {
+            return answers->emplace(text, ask_secret(text, p.echo)).first->second;
+        } catch (const std::exception&) {
+            return std::nullopt; // no terminal: the host's record names the prompt
+        }
+    };
 }
 
 void deprecated_spelling(const std::string& old, const std::string& now) {

@@ -6,6 +6,7 @@
 #include "asyncfetch/app/run.hpp"
 #include "asyncfetch/core/dns_options.hpp"
 #include "asyncfetch/core/units.hpp"
+#include "asyncfetch/ssh/auth_prompts.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -84,7 +85,10 @@ void finish_dns_flags(const dns::dns_options& o);
 std::string env_secret(const std::string& var, const std::string& flag);
 
 // Reads a secret from the terminal with echo off (never from the command line).
-std::string ask_secret(const std::string& prompt);
+std::string ask_secret(const std::string& prompt, bool echo = false);
+// --askpass: each distinct keyboard-interactive prompt asked once at the
+// terminal (its answer kept for the other hosts that ask the same).
+ssh::prompt_asker terminal_asker();
 
 // Says on stderr that `old` is a spelling kept for one release.
 void deprecated_spelling(const std::string& old, const std::string& now);

@@ -34,9 +34,9 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
         "Send a keep-alive after this long (whole seconds, 2 at least) without a word from a "
         "host, and give up on it once --keepalive-count of them went unanswered "
         "(ServerAliveInterval)");
-    f.keepalive_count = add_count(cmd, "--keepalive-count", c.session.keepalive_count_max, 1,
-                                  1000, "Unanswered keep-alives before a host is given up "
-                                        "(ServerAliveCountMax)");
+    f.keepalive_count = add_count(cmd, "--keepalive-count", c.session.keepalive_count_max, 1, 1000,
+                                  "Unanswered keep-alives before a host is given up "
+                                  "(ServerAliveCountMax)");
     f.known_hosts = cmd.add_option("--known-hosts", c.session.known_hosts_path,
                                    "known_hosts file (default ~/.ssh/known_hosts)");
     f.global_known_hosts =
@@ -58,9 +58,12 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
         ->check(CLI::ExistingFile);
     cmd.add_flag("--ask-password", f.ask_password,
                  "Prompt for the password once, before connecting");
-    // -A is the user agent in fetch and crawl: askpass's old spellings stay
-    // hidden for one release.
-    f.old_askpass = cmd.add_flag("-A,--askpass", f.ask_password, "")->group("");
+    cmd.add_flag("--askpass", f.askpass,
+                 "As --ask-password, and ask at the terminal for any other keyboard-interactive "
+                 "prompt (a one-time code), once per distinct prompt; the run waits while a "
+                 "prompt is shown");
+    // -A is the user agent in fetch and crawl: the old spelling stays hidden for one release.
+    f.old_askpass = cmd.add_flag("-A", f.ask_password, "")->group("");
     add_parsed(cmd, "--passphrase-env", auth.passphrase, secret_from_env,
                "Take the key passphrase from this environment variable");
     cmd.add_flag("--ask-passphrase", f.ask_passphrase,
@@ -70,15 +73,20 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
 }
 
 void finish_ssh_session_options(app::ssh_config& c, const ssh_session_flags& f) {
-    if (f.old_askpass && f.old_askpass->count() > 0)
-        deprecated_spelling("-A/--askpass", "--ask-password");
+    if (f.old_askpass && f.old_askpass->count() > 0) deprecated_spelling("-A", "--ask-password");
     const auto given = [](const CLI::Option* o) { return o && o->count() > 0; };
-    c.given = {given(f.user),        given(f.port),
-               given(f.identity),    given(f.connect_timeout),
-               given(f.known_hosts), given(f.global_known_hosts),
-               given(f.policy),      given(f.no_agent_flag),
-               given(f.connect_retries), given(f.compression),
-               given(f.keepalive_flag),  given(f.keepalive_count)};
+    c.given = {given(f.user),
+               given(f.port),
+               given(f.identity),
+               given(f.connect_timeout),
+               given(f.known_hosts),
+               given(f.global_known_hosts),
+               given(f.policy),
+               given(f.no_agent_flag),
+               given(f.connect_retries),
+               given(f.compression),
+               given(f.keepalive_flag),
+               given(f.keepalive_count)};
     c.session.keepalive_interval = std::chrono::ceil<std::chrono::seconds>(f.keepalive);
     c.session.connection_attempts = f.retries + 1;
     auto files = app::load_ssh_config(f.ssh_config);
@@ -88,7 +96,8 @@ void finish_ssh_session_options(app::ssh_config& c, const ssh_session_flags& f) 
     c.session.set_connect_timeouts(c.session.connect_timeout);
     finish_dns_flags(c.session.dns);
     c.session.auth.use_agent = !f.no_agent;
-    if (f.ask_password) c.session.auth.password = ask_secret("Password: ");
+    if (f.ask_password || f.askpass) c.session.auth.password = ask_secret("Password: ");
+    if (f.askpass) c.session.auth.ask = terminal_asker();
     if (f.ask_passphrase) c.session.auth.passphrase = ask_secret("Key passphrase: ");
 }
 

@@ -10,8 +10,9 @@ namespace asyncfetch::cli {
 
 struct ssh_session_flags {
     bool ask_password = false, ask_passphrase = false, no_agent = false;
-    CLI::Option* old_askpass = nullptr; // -A / --askpass, kept for one release
-    std::string ssh_config;             // -F: FILE, "none", or empty for the defaults
+    bool askpass = false;                   // --askpass: the password and any other prompt
+    CLI::Option* old_askpass = nullptr;     // -A, kept for one release
+    std::string ssh_config;                 // -F: FILE, "none", or empty for the defaults
     std::chrono::milliseconds keepalive{0}; // --keepalive, whole seconds once read
     unsigned retries = 0;                   // --connect-retries: attempts - 1
     // The flags that, given, win over ssh_config.

@@ -40,10 +40,12 @@ bool lists(const std::string& methods, std::string_view method) {
 // session's abstract pointer (libssh2 passes no other).
 struct kbd_state {
     const std::optional<std::string>* password;
+    const prompt_asker* ask;
     std::string unanswerable;
 };
 
-// libssh2's synchronous callback: answers from memory, never blocks or prompts.
+// libssh2's synchronous callback: answers from memory, or (--askpass) from
+// the asker, which may wait for the terminal.
 void answer_kbd(const char*, int, const char*, int, int num_prompts,
                 const LIBSSH2_USERAUTH_KBDINT_PROMPT* prompts,
                 LIBSSH2_USERAUTH_KBDINT_RESPONSE* responses, void** abstract) {
@@ -52,7 +54,7 @@ void answer_kbd(const char*, int, const char*, int, int num_prompts,
     for (int i = 0; i < num_prompts; ++i)
         asked.push_back({std::string(prompts[i].text ? prompts[i].text : "", prompts[i].length),
                          prompts[i].echo != 0});
-    auto round = answer_kbd_round(asked, *state->password);
+    auto round = answer_kbd_round(asked, *state->password, state->ask);
     if (state->unanswerable.empty()) state->unanswerable = std::move(round.unanswerable);
     for (int i = 0; i < num_prompts; ++i) {
         const auto& answer = round.answers[static_cast<std::size_t>(i)];
@@ -67,8 +69,8 @@ void answer_kbd(const char*, int, const char*, int, int num_prompts,
 
 // Keyboard-interactive with the password; empty on success, else why not.
 asio::awaitable<std::string> keyboard_interactive(session& s, const std::string& user,
-                                                  const std::optional<std::string>& password) {
-    kbd_state state{&password, {}};
+                                                  const auth_options& auth) {
+    kbd_state state{&auth.password, &auth.ask, {}};
     // Pointed at `state` only while this call runs, even if the auth timeout ends it.
     struct pointed {
         void** abstract;
@@ -168,10 +170,10 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
     if (lists(offered, "keyboard-interactive")) {
         if (!auth.use_kbd_interactive) {
             not_tried("keyboard-interactive", "KbdInteractiveAuthentication no");
-        } else if (!auth.password) {
+        } else if (!auth.password && !auth.ask) {
             not_tried("keyboard-interactive", "no password given");
         } else {
-            auto why = co_await keyboard_interactive(*this, user, auth.password);
+            auto why = co_await keyboard_interactive(*this, user, auth);
             if (why.empty()) co_return ssh_failure{};
             tried.push_back("keyboard-interactive (" + why + ")");
         }

@@ -16,12 +16,18 @@ bool is_password_prompt(std::string_view text, bool echo) {
 }
 
 kbd_round answer_kbd_round(const std::vector<kbd_prompt>& prompts,
-                           const std::optional<std::string>& password) {
+                           const std::optional<std::string>& password, const prompt_asker* ask) {
     kbd_round round;
     for (const auto& p : prompts) {
         if (password && is_password_prompt(p.text, p.echo)) {
             round.answers.push_back(*password);
             continue;
+        }
+        if (ask && *ask) {
+            if (auto answer = (*ask)(p)) {
+                round.answers.push_back(std::move(*answer));
+                continue;
+            }
         }
         round.answers.emplace_back();
         // Bounded: the text goes into the host's error record.

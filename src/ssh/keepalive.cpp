@@ -52,11 +52,10 @@ asio::awaitable<void> session::wait_socket_alive(int dirs) {
         if (ready_now(fd, POLLIN)) last_inbound_ = now;
         const auto silent = now - last_inbound_;
         if (silent >= limit) {
-            silent_server_ = "no answer to " + std::to_string(keepalive_count_max_) +
-                             " keep-alives (one every " +
-                             std::to_string(keepalive_interval_.count()) +
-                             " s): the server sent nothing for " + std::to_string(limit.count()) +
-                             " s";
+            silent_server_ =
+                "no answer to " + std::to_string(keepalive_count_max_) +
+                " keep-alives (one every " + std::to_string(keepalive_interval_.count()) +
+                " s): the server sent nothing for " + std::to_string(limit.count()) + " s";
             // Every libssh2 call on the session now fails, with that message.
             boost::system::error_code ignored;
             socket_.shutdown(tcp::socket::shutdown_both, ignored);

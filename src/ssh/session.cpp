@@ -188,10 +188,10 @@ asio::awaitable<ssh_failure> session::connect(const std::vector<tcp::endpoint>& 
             asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
         auto connected = co_await within(b, std::move(connecting));
         if (connected && !std::get<0>(*connected)) co_return ssh_failure{};
-        auto failure = connected ? ssh_failure{std::get<0>(*connected),
-                                               "connect " + where + ": " +
-                                                   std::get<0>(*connected).message()}
-                                 : timed_out("connect " + where, ssh_errc::connect_timeout, b);
+        auto failure =
+            connected ? ssh_failure{std::get<0>(*connected),
+                                    "connect " + where + ": " + std::get<0>(*connected).message()}
+                      : timed_out("connect " + where, ssh_errc::connect_timeout, b);
         // Refused, unreachable or silent: worth another try while attempts
         // and the session's deadline allow.
         if (attempt >= attempts || clock_type::now() + backoff >= deadline) {

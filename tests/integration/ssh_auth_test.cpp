@@ -5,11 +5,18 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
 
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <csignal>
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -112,6 +119,109 @@ TEST_CASE("ssh auth: a one-time code prompt fails the host, naming the prompt") 
                       std::string::npos,
                   error_of(r));
     CHECK(r.out.find(sshd_server::password()) == std::string::npos);
+}
+
+namespace {
+
+// RFC 6238's code (SHA-1, 6 digits, 30 s steps) for a raw secret, now.
+std::string totp_now(const std::string& secret) {
+    std::uint64_t step = static_cast<std::uint64_t>(std::time(nullptr)) / 30;
+    unsigned char counter[8];
+    for (int i = 7; i >= 0; --i, step >>= 8)
+        counter[i] = static_cast<unsigned char>(step & 0xff);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    std::size_t len = 0;
+    EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA1", nullptr, secret.data(), secret.size(), counter,
+              sizeof counter, mac, sizeof mac, &len);
+    const int offset = mac[len - 1] & 0x0f;
+    const std::uint32_t bin = (static_cast<std::uint32_t>(mac[offset] & 0x7f) << 24) |
+                              (static_cast<std::uint32_t>(mac[offset + 1]) << 16) |
+                              (static_cast<std::uint32_t>(mac[offset + 2]) << 8) |
+                              static_cast<std::uint32_t>(mac[offset + 3]);
+    char code[8];
+    std::snprintf(code, sizeof code, "%06u", bin % 1000000);
+    return code;
+}
+
+// Runs `argv` on a new terminal, answering each prompt (the first time its
+// text shows) with its answer; returns everything the terminal showed.
+std::string run_on_terminal(const std::vector<std::string>& argv,
+                            const std::vector<std::pair<std::string, std::string>>& answers) {
+    int master = -1;
+    const pid_t pid = ::forkpty(&master, nullptr, nullptr, nullptr);
+    if (pid == 0) {
+        std::vector<char*> args;
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    std::string shown;
+    std::size_t answered = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until) {
+        pollfd p{master, POLLIN, 0};
+        if (::poll(&p, 1, 100) != 1) continue;
+        char buf[512];
+        const auto n = ::read(master, buf, sizeof buf);
+        if (n <= 0) break; // the program ended (EIO on Linux)
+        shown.append(buf, static_cast<std::size_t>(n));
+        while (answered < answers.size() &&
+               shown.find(answers[answered].first) != std::string::npos) {
+            const auto line = answers[answered].second + "\n";
+            (void)::write(master, line.data(), line.size());
+            ++answered;
+        }
+    }
+    ::close(master);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return shown;
+}
+
+} // namespace
+
+TEST_CASE("ssh auth: --askpass asks for a one-time code at the terminal once, for every host") {
+    if (sshd_unavailable()) return;
+    const std::string module = "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so";
+    if (!std::filesystem::exists(module)) {
+        MESSAGE("skipped: no pam_google_authenticator (libpam-google-authenticator)");
+        return;
+    }
+    // The password, then a TOTP code, as a server with two factors asks them.
+    const std::string service = "asyncfetch-test-otp2";
+    temp_dir secret_dir;
+    std::filesystem::permissions(secret_dir.path(), std::filesystem::perms(0755));
+    const auto secret = secret_dir.write("totp", "JBSWY3DPEHPK3PXP\n\" TOTP_AUTH\n");
+    run({"chown", std::string(sshd_server::user()) + ":", secret});
+    std::filesystem::permissions(secret, std::filesystem::perms(0400));
+    std::ofstream("/etc/pam.d/" + service)
+        << "auth required pam_unix.so\nauth required pam_google_authenticator.so secret=" << secret
+        << "\naccount required pam_permit.so\nsession required pam_permit.so\n";
+    auth_fixture f(service);
+    const std::string line =
+        std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(f.sshd.port()) + "\n";
+    const auto hosts = f.dir.write("hosts3.txt", line + line + line);
+    const auto records = f.dir.file("records.jsonl");
+    // "JBSWY3DPEHPK3PXP" in base32.
+    const std::string key("Hello!\xde\xad\xbe\xef", 10);
+    const auto shown = run_on_terminal(
+        {ASYNCFETCH_BINARY, "ssh", "--known-hosts", f.dir.file("known_hosts"), "--no-agent", "-q",
+         "-o", records, hosts, "--askpass", "--", "echo", "in"},
+        {{"Password: ", sshd_server::password()}, {"Verification code:", totp_now(key)}});
+    std::filesystem::remove("/etc/pam.d/" + service);
+    const auto out = records_of(read_file(records));
+    REQUIRE_MESSAGE(out.size() == 3, shown);
+    for (const auto& r : out)
+        CHECK_MESSAGE(r["stdout"] == "in\n", r.dump());
+    // One prompt for the code, whatever the number of hosts; the answers are never shown.
+    std::size_t asked = 0;
+    for (auto at = shown.find("Verification code:"); at != std::string::npos;
+         at = shown.find("Verification code:", at + 1))
+        ++asked;
+    CHECK_MESSAGE(asked == 1, shown);
+    CHECK(shown.find(sshd_server::password()) == std::string::npos);
 }
 
 TEST_CASE("ssh auth: a refusal names every method the server offers and why each failed") {

@@ -30,13 +30,14 @@ struct health_fixture {
     sshd_server sshd;
     temp_dir dir;
     std::string hosts(std::uint16_t port) const {
-        return dir.write("hosts.txt", std::string(sshd_server::user()) + "@127.0.0.1:" +
-                                          std::to_string(port) + "\n");
+        return dir.write("hosts.txt", std::string(sshd_server::user()) +
+                                          "@127.0.0.1:" + std::to_string(port) + "\n");
     }
     std::vector<std::string> ssh_argv(std::vector<std::string> args,
                                       const std::vector<std::string>& command) const {
-        std::vector<std::string> argv = {"ssh", "--known-hosts", dir.file("known_hosts"),
-                                         "--no-agent", "-q", "-i", sshd.ed25519_key()};
+        std::vector<std::string> argv = {
+            "ssh", "--known-hosts",   dir.file("known_hosts"), "--no-agent", "-q",
+            "-i",  sshd.ed25519_key()};
         argv.insert(argv.end(), args.begin(), args.end());
         argv.push_back("--");
         argv.insert(argv.end(), command.begin(), command.end());
@@ -118,9 +119,9 @@ TEST_CASE("ssh --keepalive: a host that falls silent mid-command ends in an erro
           "interval x (count + 1) after its last word, as OpenSSH") {
     if (sshd_unavailable()) return;
     health_fixture f;
-    child run(f.ssh_argv({f.hosts(f.sshd.port()), "--keepalive", "2s", "--keepalive-count", "2",
-                          "--timeout", "60s"},
-                         {"sleep", "30"}));
+    child run(f.ssh_argv(
+        {f.hosts(f.sshd.port()), "--keepalive", "2s", "--keepalive-count", "2", "--timeout", "60s"},
+        {"sleep", "30"}));
     // Once the command runs, the host goes silent with its connection open.
     const auto waiting = clock_type::now();
     while (!runs(f.sshd.pid(), "sleep") && seconds_since(waiting) < 20)
@@ -198,13 +199,12 @@ TEST_CASE("ssh --connect-retries: a host that never answers is tried again after
     health_fixture f;
     auto silent = unanswered_listener();
     const auto start = clock_type::now();
-    auto r = run(f.ssh_argv({f.hosts(silent.port()), "--connect-timeout", "1s",
-                             "--connect-retries", "1"},
-                            {"true"}),
-                 "", 60);
+    auto r = run(
+        f.ssh_argv({f.hosts(silent.port()), "--connect-timeout", "1s", "--connect-retries", "1"},
+                   {"true"}),
+        "", 60);
     CHECK(r.status == 1);
     const auto error = records_of(r.out).at(0)["error"].get<std::string>();
     CHECK_MESSAGE(error.find("timed out after 1.0 s (2 attempts)") != std::string::npos, error);
     CHECK(seconds_since(start) >= 2.4);
 }
-

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "asyncfetch/core/dns_options.hpp"
+#include "asyncfetch/ssh/auth_prompts.hpp"
 #include "asyncfetch/ssh/hosts.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -34,6 +35,7 @@ struct auth_options {
     bool use_keys = true;                    // ssh_config PubkeyAuthentication
     bool use_password = true;                // ssh_config PasswordAuthentication
     bool use_kbd_interactive = true;         // ssh_config KbdInteractiveAuthentication
+    prompt_asker ask; // --askpass: answers keyboard-interactive prompts other than the password's
 };
 
 struct session_options {

@@ -41,3 +41,22 @@ TEST_CASE("kbd prompts: without a password even a password prompt cannot be answ
     CHECK(r.answers == std::vector<std::string>{""});
     CHECK(r.unanswerable == "Password:");
 }
+
+TEST_CASE("kbd prompts: with an asker (--askpass) the other prompts get its answers, the "
+          "password prompt still the password") {
+    std::vector<std::string> asked;
+    const prompt_asker ask = [&](const kbd_prompt& p) -> std::optional<std::string> {
+        asked.push_back(p.text);
+        if (p.text == "Refuse: ") return std::nullopt;
+        return "123456";
+    };
+    const auto r = answer_kbd_round(
+        {{"Password: ", false}, {"Verification code: ", false}, {"Refuse: ", true}},
+        std::string("pw"), &ask);
+    CHECK(r.answers == std::vector<std::string>{"pw", "123456", ""});
+    CHECK(asked == std::vector<std::string>{"Verification code: ", "Refuse: "});
+    CHECK(r.unanswerable == "Refuse:");
+    // Without a password the asker gets the password prompt too.
+    const auto no_pw = answer_kbd_round({{"Password: ", false}}, std::nullopt, &ask);
+    CHECK(no_pw.answers == std::vector<std::string>{"123456"});
+}
