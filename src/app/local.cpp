@@ -167,6 +167,14 @@ parsed<std::vector<std::string>> command_for(const local_config& config, std::st
     return std::vector<std::string>{"/bin/sh", "-c", script, "sh"};
 }
 
+target_validator placeholder_fit(const local_config& config) {
+    return [config](std::string_view text) -> std::optional<std::string> {
+        auto argv = command_for(config, text);
+        if (argv) return std::nullopt;
+        return argv.problem();
+    };
+}
+
 job_kind local_job(std::shared_ptr<const local_config> config) {
     auto failed = std::make_shared<std::vector<std::string>>();
     job_kind kind;
@@ -225,13 +233,9 @@ int run_local(const local_config& config) {
     }
     auto shared = std::make_shared<const local_config>(config);
     // Every target must fill the placeholders before anything runs.
-    auto fits = [shared](std::string_view text) -> std::optional<std::string> {
-        auto argv = command_for(*shared, text);
-        if (argv) return std::nullopt;
-        return argv.problem();
-    };
     input_file input;
-    if (!read_input(config.targets_file, fits, config.keep_going, input)) return exit_usage;
+    if (!read_input(config.targets_file, placeholder_fit(config), config.keep_going, input))
+        return exit_usage;
     return run_targets(config.run, local_job(shared), input.targets, input.problems);
 }
 

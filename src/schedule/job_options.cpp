@@ -108,4 +108,18 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
     ck.take(path + ".ssh_config", app::load_ssh_config(ssh_config), c.config_files);
 }
 
+// A local job: "command" as argv words (a string is one sh -c script),
+// "shell", "timeout", "kill_after".
+void read_local(checker& ck, const json& j, const std::string& path, app::local_config& c) {
+    if (!j.contains("command")) ck.problem(path, "missing \"command\"");
+    if (ck.strings(j, path, "command", c.command)) {
+        c.shell = j["command"].is_string();
+        if (auto p = app::command_problem(c.command)) ck.problem(path + ".command", *p);
+    }
+    ck.boolean(j, path, "shell", c.shell);
+    std::chrono::milliseconds d{};
+    if (ck.duration(j, path, "timeout", d)) c.timeout = d;
+    if (ck.timeout(j, path, "kill_after", d)) c.kill_grace = d;
+}
+
 } // namespace asyncfetch::schedule

@@ -37,6 +37,9 @@ std::optional<std::string> command_problem(const std::vector<std::string>& words
 // for the placeholder used is the problem.
 parsed<std::vector<std::string>> command_for(const local_config& config, std::string_view target);
 
+// Checks a target line against the command's placeholders (read_input's validator).
+target_validator placeholder_fit(const local_config& config);
+
 job_kind local_job(std::shared_ptr<const local_config> config);
 
 int run_local(const local_config& config);

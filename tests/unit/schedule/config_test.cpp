@@ -106,7 +106,7 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         {one_job("", R"("name": "a b", "kind": "fetch", "targets": [])"),
          "jobs[0].name: 'a b' may use only letters, digits, '.', '_', '-'"},
         {one_job("", R"("name": "j", "kind": "scrape", "targets": [])"),
-         "jobs[0].kind: 'scrape' is not fetch, crawl, ssh, put or get"},
+         "jobs[0].kind: 'scrape' is not fetch, crawl, ssh, put, get or local"},
         {R"({"jobs": [{"name": "j", "kind": "fetch", "targets": []},
                       {"name": "j", "kind": "fetch", "targets": []}]})",
          "jobs[1].name: 'j' is already the name of another job"},
