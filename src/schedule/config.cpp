@@ -36,7 +36,8 @@ const keys ssh_keys{
     "user",         "port",          "identity",       "known_hosts", "host_key_policy",
     "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
     "timeout",      "ssh_config"};
-const keys exec_keys{"command", "out_dir"};
+const keys exec_keys{"command",           "out_dir",           "pty", "sudo", "sudo_user",
+                     "sudo_password_env", "sudo_password_file"};
 const keys transfer_keys{"source", "destination", "recursive"};
 const keys local_keys{"command", "shell", "timeout", "kill_after"};
 
@@ -155,6 +156,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
         break;
     case job_type::ssh:
         read_ssh(ck, j, path, job.exec.ssh);
+        read_exec_mode(ck, j, path, job.exec);
         if (required(ck, j, path, "command")) ck.string(j, path, "command", job.exec.command);
         ck.file_path(j, path, "out_dir", job.exec.ssh.out_dir);
         break;
