@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -145,4 +146,39 @@ TEST_CASE("ssh --pty: a tty, stdout and stderr merged, flags checked") {
     CHECK(orphan.err.find("a sudo password needs --sudo") != std::string::npos);
     auto with_stdin = f.ssh({"--sudo", "--stdin", "-"}, {"true"});
     CHECK(with_stdin.status == 2);
+}
+
+// libssh2 1.10 sends one channel request per channel (a second, such as a
+// "signal", is refused as LIBSSH2_ERROR_BAD_USE): without a pty nothing can
+// stop the command, as the README says; with one, dropping the session hangs
+// the tty up.
+TEST_CASE("ssh --timeout: with --pty the remote command is hung up, without it runs on") {
+    if (sshd_unavailable()) return;
+    sudo_fixture f;
+    for (const bool pty : {true, false}) {
+        CAPTURE(pty);
+        const auto pid_file = f.sshd.remote_scratch() + "/cmd-" + std::to_string(pty) + ".pid";
+        std::vector<std::string> args = {"--timeout", "1"};
+        if (pty) args.push_back("--pty");
+        auto r = f.ssh(args, {"echo $$ >", pid_file, "; exec sleep 30"});
+        CHECK(r.status == 1);
+        CHECK(only_record(r)["error"].get<std::string>().find("command: timed out after 1.0 s") ==
+              0);
+        // sshd runs on this machine: look at the command's process.
+        const auto text = read_file(pid_file);
+        REQUIRE(!text.empty());
+        const pid_t pid = std::stoi(text);
+        auto running = [pid] {
+            std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+            std::string line;
+            return std::getline(stat, line) && line.find(") Z") == std::string::npos;
+        };
+        bool gone = false;
+        for (int i = 0; i < 200 && !gone; ++i) {
+            gone = !running();
+            if (!gone) ::usleep(10 * 1000);
+        }
+        CHECK(gone == pty);
+        if (!gone) ::kill(pid, SIGKILL);
+    }
 }
