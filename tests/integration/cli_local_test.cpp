@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -229,4 +230,24 @@ TEST_CASE("local: a JSON config job of kind local, its mistakes named by JSON pa
     CHECK(refused.status == 2);
     CHECK(refused.err.find("jobs[0].command: unknown placeholder {nope}") != std::string::npos);
     CHECK(refused.err.find("jobs[0]: unknown key 'out_dir' for a local job") != std::string::npos);
+}
+
+TEST_CASE("local: Ctrl-C cancels every command, its process group killed, one record each") {
+    temp_dir dir;
+    const auto targets = dir.write("t.txt", "a\nb\n");
+    const auto pids = dir.file("pids");
+    child run_local(asyncfetch_cmd(
+        {"local", "-q", targets, "--", "sh", "-c", "echo $$ >> " + pids + "; exec sleep 30"}));
+    for (int i = 0; i < 500 && lines_of(read_file(pids)).size() < 2; ++i)
+        ::usleep(10 * 1000);
+    REQUIRE(lines_of(read_file(pids)).size() == 2);
+    run_local.signal(SIGINT);
+    const auto r = run_local.wait(30);
+    CHECK(r.status == 130);
+    const auto records = records_of(r.out);
+    CHECK(records.size() == 2);
+    for (const auto& rec : records)
+        CHECK(rec["error"] == "cancelled");
+    for (const auto& pid : lines_of(read_file(pids)))
+        CHECK(gone_within(std::stoi(pid), 2000));
 }
