@@ -22,6 +22,17 @@ exec_mode prepare_exec_mode(const exec_config& config, ssh::exec_options& option
         answer.stop = seen.stop;
         return answer;
     };
+    // --stream shows output as it arrives: without sudo's prompt (sudo
+    // writes it in one piece).
+    if (options.on_output) {
+        options.on_output = [show = std::move(options.on_output), prompt](bool is_err,
+                                                                          std::string_view chunk) {
+            if (chunk.find(prompt) == std::string_view::npos) return show(is_err, chunk);
+            std::string text(chunk);
+            ssh::remove_prompt(text, prompt);
+            if (!text.empty()) show(is_err, text);
+        };
+    }
     return mode;
 }
 

@@ -82,6 +82,19 @@ TEST_CASE("ssh --sudo: the password answers sudo's own prompt, never echoed or r
     }
 }
 
+TEST_CASE("ssh --sudo --stream: lines as they arrive, without sudo's prompt") {
+    if (sshd_unavailable()) return;
+    sudo_fixture f;
+    if (unavailable(f)) return;
+    ::setenv("AF_SUDO_PW", sshd_server::password(), 1);
+    auto r = f.ssh({"--sudo", "--sudo-password-env", "AF_SUDO_PW", "--stream"}, {"id", "-un"});
+    CHECK_MESSAGE(r.status == 0, r.out << r.err);
+    CHECK(r.out.find(": root\n") != std::string::npos);
+    CHECK(r.out.find("asyncfetch-sudo") == std::string::npos);
+    CHECK(r.err.find("asyncfetch-sudo") == std::string::npos);
+    CHECK_FALSE(mentions(r, sshd_server::password()));
+}
+
 TEST_CASE("ssh --sudo: a wrong password is one clear error record, not a hang") {
     if (sshd_unavailable()) return;
     sudo_fixture f;
