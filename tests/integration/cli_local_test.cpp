@@ -106,6 +106,15 @@ TEST_CASE("local: {host} and {url} from URLs and hosts lines, no placeholder app
     auto not_url = local({hosts}, {"echo", "{url}"});
     CHECK(not_url.status == 2);
     CHECK(not_url.err.find("h.txt:1: 'root@web1:2222' is not an http(s) URL") != std::string::npos);
+    // --keep-going: that line is an error record, the others run.
+    const auto mixed = dir.write("m.txt", "http://127.0.0.1:9/a\nroot@web1\n");
+    auto kept = local({mixed, "--keep-going"}, {"echo", "{url}"});
+    CHECK(kept.status == 1);
+    auto records_kept = by_target(kept.out);
+    REQUIRE(records_kept.size() == 2);
+    CHECK(records_kept["root@web1"]["error"] ==
+          "line 2: 'root@web1' is not an http(s) URL (for {url})");
+    CHECK(records_kept["http://127.0.0.1:9/a"]["exit_status"] == 0);
 }
 
 TEST_CASE("local: --shell runs one sh -c script with each target single-quoted") {
