@@ -67,6 +67,7 @@ bench: build
 	bench/sftp.sh
 	bench/distributed.sh
 	bench/dns.sh
+	bench/local.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -78,6 +79,7 @@ bench-smoke: build
 	SMOKE=1 bench/sftp.sh
 	SMOKE=1 bench/distributed.sh
 	SMOKE=1 bench/dns.sh
+	SMOKE=1 bench/local.sh
 
 # Builds the docker image on a private dockerd and runs the demo in it
 # (skips, saying why, where dockerd cannot start).

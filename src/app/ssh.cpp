@@ -1,4 +1,5 @@
 #include "asyncfetch/app/ssh.hpp"
+#include "ssh_exec_mode.hpp"
 
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
@@ -45,9 +46,9 @@ ssh::host_spec host_of(const ssh_config& c, const std::string& line) {
     return plan_of(c, line).shown;
 }
 
-// {"host","port","user","exit_status","signal","stdout","stderr","elapsed_ms","error"}
+// {"host","port","user","exit_status","signal","stdout","stderr","pty","elapsed_ms","error"}
 record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::string error,
-                   double elapsed_ms) {
+                   double elapsed_ms, bool pty) {
     record r;
     r.error = std::move(error);
     const bool ran = res && r.error.empty();
@@ -62,6 +63,7 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
     f["signal"] = ran && !res->signal.empty() ? json(res->signal) : json(nullptr);
     f["stdout"] = res ? res->out : "";
     f["stderr"] = res ? res->err : "";
+    f["pty"] = pty;          // true: stderr arrived merged into stdout
     f["start_ms"] = nullptr; // set by the runner: ms from the run's start
     f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
     f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
@@ -240,23 +242,26 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
                 (is_err ? err_lines : out_lines).feed(chunk, print(is_err ? stderr : stdout));
             };
         }
+        const auto mode = prepare_exec_mode(config, options); // --pty, --sudo
         ssh::exec_result res; // kept on a timeout: the output so far goes in the record
         const auto failure =
-            co_await within_limit(c, ssh::exec(s, config.command, options, res), "command");
+            co_await within_limit(c, ssh::exec(s, mode.command, options, res), "command");
         if (c.stream) {
             out_lines.flush(print(stdout));
             err_lines.flush(print(stderr));
         }
         auto error = failure.message;
+        if (auto sudo_failed = finish_exec_mode(config, mode, res); error.empty())
+            error = std::move(sudo_failed);
         // Output that could not be saved fails the host, as its record says.
         if (!c.out_dir.empty()) {
             if (auto failed = write_out_dir(c.out_dir, host, res); error.empty())
                 error = std::move(failed);
         }
-        co_return exec_record(host, &res, std::move(error), ms_since(start));
+        co_return exec_record(host, &res, std::move(error), ms_since(start), config.pty);
     };
-    auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
-        return exec_record(h, nullptr, std::move(error), ms);
+    auto failed = [pty = shared->pty](const ssh::host_spec& h, std::string error, double ms) {
+        return exec_record(h, nullptr, std::move(error), ms, pty);
     };
     return host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
                     failed, failure_reason, "of output");

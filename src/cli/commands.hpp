@@ -37,6 +37,7 @@ void add_run_command(CLI::App& app, command_list& out);     // run
 void add_shared_commands(CLI::App& app, command_list& out); // enqueue, worker, collect
 void add_demo_command(CLI::App& app, command_list& out);    // demo
 void add_ssh_commands(CLI::App& app, command_list& out);    // ssh, put, get
+void add_local_command(CLI::App& app, command_list& out);   // local
 void add_report_command(CLI::App& app, command_list& out);  // report
 
 } // namespace asyncfetch::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     af::cli::add_shared_commands(app, commands);
     af::cli::add_demo_command(app, commands);
     af::cli::add_ssh_commands(app, commands);
+    af::cli::add_local_command(app, commands);
     af::cli::add_report_command(app, commands);
 
     // Set after the subcommands, so that only the top-level --help shows it.

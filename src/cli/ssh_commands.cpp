@@ -2,6 +2,8 @@
 #include "commands.hpp"
 #include "ssh_flags.hpp"
 
+#include "asyncfetch/core/secret_source.hpp"
+
 #include <tuple>
 
 namespace asyncfetch::cli {
@@ -50,6 +52,22 @@ public:
         app_->add_option("--stdin", exec_.stdin_path,
                          "Send FILE ('-': this stdin) to every command's stdin, then EOF "
                          "(default: EOF at once); up to 64 MiB");
+        app_->add_flag("--pty", exec_.pty,
+                       "Give the command a pseudo-terminal (as ssh -t): stdout and stderr arrive "
+                       "merged in stdout; a timeout hangs the command up");
+        app_->add_flag("--sudo", exec_.sudo,
+                       "Run the command through sudo (as root, or --sudo-user); sudo's own "
+                       "prompt is answered with the sudo password");
+        sudo_user_ = app_->add_option("--sudo-user", exec_.sudo_user,
+                                      "Run the command as USER through sudo (implies --sudo)");
+        // Secrets come from the environment, a file or the terminal, never argv.
+        add_parsed(*app_, "--sudo-password-env", exec_.sudo_password, secret_from_env,
+                   "Take the sudo password from this environment variable");
+        add_parsed(*app_, "--sudo-password-file", exec_.sudo_password, secret_from_file,
+                   "Take the sudo password from the first line of FILE")
+            ->check(CLI::ExistingFile);
+        app_->add_flag("--ask-sudo-password", ask_sudo_password_,
+                       "Prompt for the sudo password once, before connecting");
         app_->add_option("command", words_, "The command (after --)")->required();
     }
     void finish() override {
@@ -58,6 +76,12 @@ public:
         if (flags_.config.stream && flags_.run.output.empty())
             flags_.config.run.output.path = "none";
         exec_.ssh = flags_.config;
+        if (sudo_user_->count() > 0) exec_.sudo = true;
+        if (!exec_.sudo && (exec_.sudo_password || ask_sudo_password_))
+            throw CLI::ValidationError("--sudo-password-*", "a sudo password needs --sudo");
+        if (exec_.sudo && !exec_.stdin_path.empty())
+            throw CLI::ValidationError("--stdin", "not with --sudo (sudo's password goes there)");
+        if (ask_sudo_password_) exec_.sudo_password = ask_secret("sudo password: ");
         for (const auto& word : words_)
             exec_.command += (exec_.command.empty() ? "" : " ") + word;
     }
@@ -67,6 +91,8 @@ private:
     ssh_flags flags_;
     app::exec_config exec_;
     std::vector<std::string> words_;
+    CLI::Option* sudo_user_ = nullptr;
+    bool ask_sudo_password_ = false;
 };
 
 // put / get: SFTP copies to or from every host.

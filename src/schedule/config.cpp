@@ -37,8 +37,10 @@ const keys ssh_keys{
     "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
     "timeout",      "ssh_config",    "connect_retries", "compression", "keepalive",
     "keepalive_count"};
-const keys exec_keys{"command", "out_dir"};
+const keys exec_keys{"command",           "out_dir",           "pty", "sudo", "sudo_user",
+                     "sudo_password_env", "sudo_password_file"};
 const keys transfer_keys{"source", "destination", "recursive"};
+const keys local_keys{"command", "shell", "timeout", "kill_after"};
 
 keys allowed_keys(job_type t) {
     keys k = common_keys;
@@ -49,6 +51,7 @@ keys allowed_keys(job_type t) {
     if (t == job_type::ssh || t == job_type::put || t == job_type::get) add(ssh_keys);
     if (t == job_type::ssh) add(exec_keys);
     if (t == job_type::put || t == job_type::get) add(transfer_keys);
+    if (t == job_type::local) add(local_keys);
     return k;
 }
 
@@ -89,7 +92,8 @@ void read_schedule(checker& ck, const json& j, const std::string& path, schedule
 }
 
 std::optional<job_type> type_of(const std::string& kind) {
-    for (auto t : {job_type::fetch, job_type::crawl, job_type::ssh, job_type::put, job_type::get})
+    for (auto t : {job_type::fetch, job_type::crawl, job_type::ssh, job_type::put, job_type::get,
+                   job_type::local})
         if (kind == type_name(t)) return t;
     return std::nullopt;
 }
@@ -113,7 +117,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     if (!required(ck, j, path, "kind") || !ck.string(j, path, "kind", kind)) return;
     const auto type = type_of(kind);
     if (!type) {
-        ck.problem(path + ".kind", "'" + kind + "' is not fetch, crawl, ssh, put or get");
+        ck.problem(path + ".kind", "'" + kind + "' is not fetch, crawl, ssh, put, get or local");
         return;
     }
     job.type = *type;
@@ -153,6 +157,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
         break;
     case job_type::ssh:
         read_ssh(ck, j, path, job.exec.ssh);
+        read_exec_mode(ck, j, path, job.exec);
         if (required(ck, j, path, "command")) ck.string(j, path, "command", job.exec.command);
         ck.file_path(j, path, "out_dir", job.exec.ssh.out_dir);
         break;
@@ -178,7 +183,11 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
         ck.boolean(j, path, "recursive", t.recursive);
         break;
     }
+    case job_type::local:
+        read_local(ck, j, path, job.local);
+        break;
     }
+    job.local.keep_going = job.keep_going;
     job.exec.ssh.keep_going = job.transfer.ssh.keep_going = job.keep_going;
 }
 
@@ -209,14 +218,17 @@ const char* type_name(job_type t) {
         return "put";
     case job_type::get:
         return "get";
+    case job_type::local:
+        return "local";
     }
     return "?";
 }
 
 job_targets read_job_targets(const config& c, const job_spec& job) {
-    const auto validate = job.type == job_type::fetch || job.type == job_type::crawl
-                              ? target_validator(app::url_line_problem)
-                              : target_validator(app::host_line_problem);
+    auto validate = job.type == job_type::fetch || job.type == job_type::crawl
+                        ? target_validator(app::url_line_problem)
+                        : target_validator(app::host_line_problem);
+    if (job.type == job_type::local) validate = app::placeholder_fit(job.local);
     if (!job.targets_file.empty())
         return {read_targets_file(job.targets_file, validate), job.targets_file};
     std::string lines;
@@ -237,6 +249,8 @@ app::job_kind make_job_kind(const job_spec& job) {
     case job_type::put:
     case job_type::get:
         return app::transfer_job(std::make_shared<app::transfer_config>(job.transfer));
+    case job_type::local:
+        return app::local_job(std::make_shared<app::local_config>(job.local));
     }
     return {};
 }

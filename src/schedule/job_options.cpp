@@ -119,4 +119,30 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
     ck.take(path + ".ssh_config", app::load_ssh_config(ssh_config), c.config_files);
 }
 
+void read_exec_mode(checker& ck, const json& j, const std::string& path, app::exec_config& c) {
+    ck.boolean(j, path, "pty", c.pty);
+    ck.boolean(j, path, "sudo", c.sudo);
+    if (ck.string(j, path, "sudo_user", c.sudo_user)) c.sudo = true;
+    std::string source;
+    if (ck.string(j, path, "sudo_password_env", source))
+        ck.take(path + ".sudo_password_env", secret_from_env(source), c.sudo_password);
+    if (ck.file_path(j, path, "sudo_password_file", source))
+        ck.take(path + ".sudo_password_file", secret_from_file(source), c.sudo_password);
+    if (c.sudo_password && !c.sudo) ck.problem(path, "a sudo password needs \"sudo\": true");
+}
+
+// A local job: "command" as argv words (a string is one sh -c script),
+// "shell", "timeout", "kill_after".
+void read_local(checker& ck, const json& j, const std::string& path, app::local_config& c) {
+    if (!j.contains("command")) ck.problem(path, "missing \"command\"");
+    if (ck.strings(j, path, "command", c.command)) {
+        c.shell = j["command"].is_string();
+        if (auto p = app::command_problem(c.command)) ck.problem(path + ".command", *p);
+    }
+    ck.boolean(j, path, "shell", c.shell);
+    std::chrono::milliseconds d{};
+    if (ck.duration(j, path, "timeout", d)) c.timeout = d;
+    if (ck.timeout(j, path, "kill_after", d)) c.kill_grace = d;
+}
+
 } // namespace asyncfetch::schedule

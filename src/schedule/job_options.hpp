@@ -5,6 +5,7 @@
 
 #include "json_checker.hpp"
 
+#include "asyncfetch/app/local.hpp"
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/crawl/frontier.hpp"
 #include "asyncfetch/http/client.hpp"
@@ -14,5 +15,8 @@ namespace asyncfetch::schedule {
 void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c);
 void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c);
 void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c);
+// pty, sudo, sudo_user, sudo_password_env, sudo_password_file of an ssh job.
+void read_exec_mode(checker& ck, const json& j, const std::string& path, app::exec_config& c);
+void read_local(checker& ck, const json& j, const std::string& path, app::local_config& c);
 
 } // namespace asyncfetch::schedule

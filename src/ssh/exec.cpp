@@ -29,7 +29,8 @@ read_next after_round(long out_rc, long err_rc, bool channel_eof, input_state in
 
 input_feeder::call input_feeder::next() const {
     if (stopped_ || eof_sent_) return call::none;
-    return sent_ < input_.size() ? call::write : call::send_eof;
+    if (sent_ < input_.size()) return call::write;
+    return hold_eof_ ? call::none : call::send_eof;
 }
 
 std::string_view input_feeder::chunk() const {
@@ -93,6 +94,14 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
         }
     } guard{channel};
 
+    // A pseudo-terminal first, if asked for: the command then sees a tty.
+    if (options.pty) {
+        const long pty = co_await s.retry(
+            [&] { return static_cast<long>(libssh2_channel_request_pty(channel, "xterm")); });
+        if (pty != 0)
+            co_return ssh_failure{libssh2_error(static_cast<int>(pty)), "pty: " + s.last_error()};
+    }
+
     // Start the command.
     const long started = co_await s.retry(
         [&] { return static_cast<long>(libssh2_channel_exec(channel, command.c_str())); });
@@ -103,6 +112,7 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
     // together until EOF: one stream left unread fills the window and hangs
     // the command, and input it echoes back needs reading to be taken in.
     std::array<char, 32 * 1024> buf;
+    std::string answers; // what respond() gave, for stdin
     auto keep = [&](bool is_err, long n) {
         auto& text = is_err ? result.err : result.out;
         auto& total = is_err ? result.err_bytes : result.out_bytes;
@@ -111,8 +121,17 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
         if (text.size() < options.max_output)
             text.append(chunk.substr(0, options.max_output - text.size()));
         if (options.on_output) options.on_output(is_err, chunk);
+        if (options.respond) {
+            auto answer = options.respond(is_err, chunk);
+            answers += answer.reply;
+            result.stopped = result.stopped || answer.stop;
+        }
     };
-    input_feeder feeder(options.input ? std::string_view(*options.input) : std::string_view());
+    // stdin: the input, or (with respond) its answers and no EOF.
+    const std::string_view given =
+        options.input ? std::string_view(*options.input) : std::string_view();
+    input_feeder feeder(options.respond ? std::string_view(answers) : given,
+                        static_cast<bool>(options.respond));
     enum class call { input, out, err };
     // One libssh2 call; output is kept, input moved on.
     auto make = [&](call c) -> long {
@@ -146,6 +165,7 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
         }
     };
     for (;;) {
+        const auto answered_before = answers.size();
         auto in = input_state::idle;
         if (feeder.next() != input_feeder::call::none) {
             const auto sent_before = feeder.sent();
@@ -165,11 +185,13 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
         if (in == input_state::blocked && libssh2_channel_window_write(channel) > 0)
             in = input_state::can_send; // a read took in a window adjustment
         const auto next = after_round(out_rc, err_rc, libssh2_channel_eof(channel) == 1, in);
-        if (next == read_next::finished) break;
+        if (next == read_next::finished || result.stopped) break;
         if (next == read_next::failed) {
             co_return ssh_failure{libssh2_error(static_cast<int>(out_rc < 0 ? out_rc : err_rc)),
                                   "read: " + s.last_error()};
         }
+        if (options.respond) feeder.extend(answers);     // (appending may have moved it)
+        if (answers.size() != answered_before) continue; // a new answer: send it before waiting
         if (next == read_next::wait_socket) co_await s.wait_socket();
     }
 

@@ -32,6 +32,10 @@ struct exec_config {
     std::string command;
     std::string stdin_path;                   // --stdin FILE ('-': stdin); empty: none
     std::shared_ptr<const std::string> input; // what every command reads, then EOF
+    bool pty = false;                         // --pty: a tty, stdout and stderr merged
+    bool sudo = false;                        // --sudo: run through sudo
+    std::string sudo_user;                    // --sudo-user; empty: root
+    std::optional<std::string> sudo_password; // never from the command line
 };
 
 // The most --stdin sends (it is read once and kept for every host).

@@ -1,10 +1,11 @@
-// `asyncfetch run` configs: named jobs (fetch, crawl, ssh, put, get), each
+// `asyncfetch run` configs: named jobs (fetch, crawl, ssh, put, get, local), each
 // with its targets, the options of the matching command, an output path and
 // an optional schedule. Loading checks everything before anything runs and
 // names each mistake by its JSON path.
 #pragma once
 
 #include "asyncfetch/app/crawl.hpp"
+#include "asyncfetch/app/local.hpp"
 #include "asyncfetch/app/ssh.hpp"
 #include "asyncfetch/schedule/cron.hpp"
 
@@ -25,7 +26,7 @@ struct schedule_spec {
     overlap_policy overlap = overlap_policy::skip;
 };
 
-enum class job_type { fetch, crawl, ssh, put, get };
+enum class job_type { fetch, crawl, ssh, put, get, local };
 
 struct job_spec {
     std::string name;
@@ -40,6 +41,7 @@ struct job_spec {
     crawl::crawl_options crawl;    // crawl
     app::exec_config exec;         // ssh (exec.ssh holds the SSH options of put/get too)
     app::transfer_config transfer; // put, get
+    app::local_config local;       // local
 };
 
 struct config {

@@ -38,8 +38,12 @@ read_next after_round(long out_rc, long err_rc, bool channel_eof, input_state in
 class input_feeder {
 public:
     enum class call { write, send_eof, none };
-    explicit input_feeder(std::string_view input) : input_(input) {}
+    // hold_eof: no EOF (a watcher may still have an answer to send).
+    explicit input_feeder(std::string_view input, bool hold_eof = false)
+        : input_(input), hold_eof_(hold_eof) {}
     call next() const;
+    // More input: `input` starts as the one before and goes further.
+    void extend(std::string_view input) { input_ = input; }
     // The bytes for the next write: the same until some are taken (libssh2
     // wants the same buffer again after EAGAIN).
     std::string_view chunk() const;
@@ -50,7 +54,7 @@ public:
 private:
     std::string_view input_;
     std::uint64_t sent_ = 0;
-    bool eof_sent_ = false, stopped_ = false;
+    bool hold_eof_ = false, eof_sent_ = false, stopped_ = false;
 };
 
 // Splits streamed output into whole lines, so that lines of different hosts
@@ -73,6 +77,17 @@ struct exec_options {
     // Sent to the command's stdin, then EOF (nothing: EOF at once, so that a
     // command reading stdin ends instead of waiting forever).
     std::shared_ptr<const std::string> input;
+    // A pseudo-terminal for the command (as ssh -t): stdout and stderr then
+    // arrive merged on stdout.
+    bool pty = false;
+    // Optional: sees each chunk of output and may answer on the command's
+    // stdin (sudo's password on its prompt) or stop it. While set, stdin is
+    // kept open, never EOF.
+    struct answer {
+        std::string reply;
+        bool stop = false;
+    };
+    std::function<answer(bool, std::string_view)> respond;
 };
 
 struct exec_result {
@@ -80,6 +95,7 @@ struct exec_result {
     std::string signal;   // "TERM", "KILL", ... when it ended by a signal
     std::string out, err; // up to max_output each
     std::uint64_t out_bytes = 0, err_bytes = 0;
+    bool stopped = false; // respond() stopped the command
 };
 
 boost::asio::awaitable<ssh_failure> exec(session& s, const std::string& command,

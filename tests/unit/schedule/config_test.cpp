@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 using namespace asyncfetch;
@@ -106,7 +107,7 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         {one_job("", R"("name": "a b", "kind": "fetch", "targets": [])"),
          "jobs[0].name: 'a b' may use only letters, digits, '.', '_', '-'"},
         {one_job("", R"("name": "j", "kind": "scrape", "targets": [])"),
-         "jobs[0].kind: 'scrape' is not fetch, crawl, ssh, put or get"},
+         "jobs[0].kind: 'scrape' is not fetch, crawl, ssh, put, get or local"},
         {R"({"jobs": [{"name": "j", "kind": "fetch", "targets": []},
                       {"name": "j", "kind": "fetch", "targets": []}]})",
          "jobs[1].name: 'j' is already the name of another job"},
@@ -223,4 +224,27 @@ TEST_CASE("config: a number too large for JSON is a problem, not an exception") 
     temp_dir dir;
     CHECK(problems_of(dir, R"({"jobs": [{"name": "j", "concurrency": 5e9999}]})") ==
           dir.path() + "/c.json: number overflow parsing '5e9999'\n");
+}
+
+TEST_CASE("config: an ssh job's pty and sudo keys, the sudo password from the environment") {
+    temp_dir dir;
+    const std::string ssh_basics =
+        R"("name": "j", "kind": "ssh", "targets": ["h1"], "command": "uptime")";
+    ::setenv("AF_TEST_SUDO_PW", "s3cret", 1);
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << one_job(
+        R"("pty": true, "sudo_user": "web", "sudo_password_env": "AF_TEST_SUDO_PW")", ssh_basics);
+    auto loaded = load_config(path);
+    REQUIRE(loaded.value);
+    const auto& exec = loaded.value->jobs.at(0).exec;
+    CHECK(exec.pty);
+    CHECK(exec.sudo);
+    CHECK(exec.sudo_user == "web");
+    CHECK(exec.sudo_password == "s3cret");
+    CHECK(problems_of(dir, one_job(R"("sudo_password_env": "AF_TEST_SUDO_PW")", ssh_basics))
+              .find("jobs[0]: a sudo password needs \"sudo\": true") != std::string::npos);
+    CHECK(problems_of(dir, one_job(R"("sudo_password_env": "AF_NOT_SET_ANYWHERE")", ssh_basics))
+              .find("jobs[0].sudo_password_env: ") != std::string::npos);
+    CHECK(problems_of(dir, one_job(R"("pty": true)")).find("unknown key 'pty'") !=
+          std::string::npos);
 }
