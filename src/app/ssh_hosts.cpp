@@ -106,19 +106,21 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
         plan.problem = "ssh_config: ProxyCommand for " + line_spec.host +
                        " is not supported yet (asyncfetch would connect directly)";
     auto& s = plan.session;
-    // IdentityFile: after any -i, as ssh adds them, with ~ and tokens expanded
-    // for the host as resolved (its user and port included).
+    // IdentityFile (after any -i, as ssh adds them) and CertificateFile, with
+    // ~ and tokens expanded for the host as resolved (its user and port included).
     auto resolved = c;
     resolved.user = user;
     resolved.port = port;
-    for (const auto& path : c.identity_files) {
-        auto expanded = ssh::expand_config_path(path, resolved, files->context);
-        if (!expanded) {
-            plan.problem = "ssh_config for " + line_spec.host + ": " + expanded.problem();
-            return plan;
+    for (auto [paths, out] : {std::pair{&c.identity_files, &s.auth.identity_files},
+                              std::pair{&c.certificate_files, &s.auth.certificate_files}})
+        for (const auto& path : *paths) {
+            auto expanded = ssh::expand_config_path(path, resolved, files->context);
+            if (!expanded) {
+                plan.problem = "ssh_config for " + line_spec.host + ": " + expanded.problem();
+                return plan;
+            }
+            out->push_back(*expanded);
         }
-        s.auth.identity_files.push_back(*expanded);
-    }
     if (!given.connect_timeout && c.connect_timeout && c.connect_timeout->count() > 0)
         s.set_connect_timeouts(*c.connect_timeout);
     // "none" is no file, as in ssh (never a file named "none" in the current directory).

@@ -151,6 +151,7 @@ asio::awaitable<ssh_failure> session::authenticate(const host_spec& host,
                             "id_rsa)");
         for (const auto& given : files) {
             const auto key = expand_home(given);
+            if (co_await try_certificates(*this, user, key, auth, tried)) co_return ssh_failure{};
             const long rc = co_await try_key_file(*this, user, key, auth.passphrase);
             if (rc == 0) co_return ssh_failure{};
             if (rc == LIBSSH2_ERROR_FILE) {

@@ -1,5 +1,6 @@
 #include "auth_keys.hpp"
 
+#include "asyncfetch/core/text.hpp"
 #include "asyncfetch/ssh/keys.hpp"
 #include "asyncfetch/ssh/openssh_key.hpp"
 
@@ -9,6 +10,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -128,6 +130,46 @@ asio::awaitable<long> try_key_file(session& s, const std::string& user, const st
             s.raw(), user.c_str(), static_cast<unsigned>(user.size()), nullptr, key.c_str(),
             passphrase ? passphrase->c_str() : nullptr));
     });
+}
+
+asio::awaitable<bool> try_certificates(session& s, const std::string& user, const std::string& key,
+                                       const auth_options& auth, std::vector<std::string>& tried) {
+    std::vector<std::string> certs;
+    std::error_code ec;
+    if (std::filesystem::exists(key + "-cert.pub", ec)) certs.push_back(key + "-cert.pub");
+    for (const auto& given : auth.certificate_files) {
+        const auto cert = expand_home(given);
+        if (std::find(certs.begin(), certs.end(), cert) == certs.end()) certs.push_back(cert);
+    }
+    for (const auto& cert : certs) {
+        std::ifstream in(cert);
+        std::string type;
+        if (!(in >> type)) {
+            tried.push_back("certificate " + cert + " (cannot read it)");
+            continue;
+        }
+        if (!type.ends_with("-cert-v01@openssh.com")) {
+            tried.push_back("certificate " + cert + " (not an OpenSSH certificate)");
+            continue;
+        }
+        // libssh2 1.10 has certificate methods for ECDSA keys only.
+        if (!type.starts_with("ecdsa-sha2-nistp")) {
+            tried.push_back("certificate " + cert + " (libssh2 1.10 uses ECDSA user certificates " +
+                            "only, not " + printable(type.substr(0, 64)) + ")");
+            continue;
+        }
+        const long rc = co_await s.retry([&] {
+            return static_cast<long>(libssh2_userauth_publickey_fromfile_ex(
+                s.raw(), user.c_str(), static_cast<unsigned>(user.size()), cert.c_str(),
+                key.c_str(), auth.passphrase ? auth.passphrase->c_str() : nullptr));
+        });
+        if (rc == 0) co_return true;
+        tried.push_back("certificate " + cert + " with key " + key +
+                        (rc == LIBSSH2_ERROR_FILE ? " (cannot load them: not this key's "
+                                                    "certificate, or the key unreadable)"
+                                                  : " (refused)"));
+    }
+    co_return false;
 }
 
 } // namespace asyncfetch::ssh

@@ -26,6 +26,13 @@ bool is_rsa_key(const std::string& path);
 // Why libssh2 could not load a key file, in the user's terms.
 std::string why_unloadable(const std::string& path, bool have_passphrase);
 
+// Offers `key` with each user certificate for it: KEY-cert.pub when it
+// exists and every CertificateFile (as ssh does). True when one was
+// accepted; `tried` gets a line for each that was not.
+boost::asio::awaitable<bool> try_certificates(session& s, const std::string& user,
+                                              const std::string& key, const auth_options& auth,
+                                              std::vector<std::string>& tried);
+
 // Offers one key file to the server: libssh2's return code (0: accepted).
 boost::asio::awaitable<long> try_key_file(session& s, const std::string& user,
                                           const std::string& key,

@@ -361,3 +361,40 @@ TEST_CASE("ssh auth: -i accepts ~/ (in $HOME) and ~user/ (that user's home)") {
     ::setenv("HOME", old_home.c_str(), 1);
     CHECK_MESSAGE(by_home.status == 0, by_home.out << by_home.err);
 }
+
+TEST_CASE("ssh auth: an ECDSA user certificate (KEY-cert.pub, or CertificateFile) logs in with a "
+          "key the server knows only through its CA; another kind is refused, saying why") {
+    if (sshd_unavailable()) return;
+    auth_fixture f;
+    // Keys the server does not list in authorized_keys.
+    const auto ecdsa = f.dir.file("id_cert_ecdsa");
+    const auto ed25519 = f.dir.file("id_cert_ed25519");
+    for (const auto& [type, key] : {std::pair{"ecdsa", ecdsa}, std::pair{"ed25519", ed25519}})
+        REQUIRE(run({"ssh-keygen", "-q", "-t", type, "-N", "", "-f", key}).status == 0);
+    // Without a certificate: refused.
+    auto bare = f.ssh({"-i", ecdsa});
+    CHECK(bare.status == 1);
+    const auto sign = [&](const std::string& key) {
+        REQUIRE(run({"ssh-keygen", "-q", "-s", f.sshd.user_ca(), "-I", "asyncfetch-test", "-n",
+                     sshd_server::user(), key + ".pub"})
+                    .status == 0);
+    };
+    sign(ecdsa);
+    auto beside = f.ssh({"-i", ecdsa});
+    CHECK_MESSAGE(beside.status == 0, beside.out);
+    // Elsewhere, named by CertificateFile.
+    std::filesystem::rename(ecdsa + "-cert.pub", f.dir.file("elsewhere-cert.pub"));
+    const auto config =
+        f.dir.write("ssh_config", "CertificateFile " + f.dir.file("elsewhere-cert.pub") + "\n");
+    auto named = f.ssh({"-F", config, "-i", ecdsa});
+    CHECK_MESSAGE(named.status == 0, named.out);
+    // An ed25519 certificate: libssh2 1.10 cannot use it, and the refusal says so.
+    sign(ed25519);
+    auto other = f.ssh({"-i", ed25519});
+    CHECK(other.status == 1);
+    CHECK_MESSAGE(error_of(other).find("certificate " + ed25519 +
+                                       "-cert.pub (libssh2 1.10 uses ECDSA user certificates "
+                                       "only, not ssh-ed25519-cert-v01@openssh.com)") !=
+                      std::string::npos,
+                  error_of(other));
+}

@@ -91,6 +91,7 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
     keygen("ed25519", stranger_key());
     keygen("ecdsa", encrypted_pem_key(), key_passphrase(), "PEM");
     keygen("ecdsa", encrypted_pkcs8_key(), key_passphrase(), "PKCS8");
+    keygen("ed25519", user_ca()); // signs user certificates (TrustedUserCAKeys)
     dir_.write("authorized_keys",
                read_file(ed25519_key() + ".pub") + read_file(encrypted_key() + ".pub") +
                    read_file(rsa_key() + ".pub") + read_file(encrypted_pem_key() + ".pub") +
@@ -112,7 +113,7 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
         dir_.file("sshd.pid") +
         "\n"
         "AuthorizedKeysFile " +
-        dir_.file("authorized_keys") + "\n" +
+        dir_.file("authorized_keys") + "\nTrustedUserCAKeys " + user_ca() + ".pub\n" +
         std::string(
             pam_service.empty()
                 ? "UsePAM no\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\n"

@@ -46,6 +46,8 @@ public:
     std::string encrypted_pem_key() const { return dir_.file("id_pem_encrypted"); }
     std::string encrypted_pkcs8_key() const { return dir_.file("id_pkcs8_encrypted"); }
     std::string stranger_key() const { return dir_.file("id_stranger"); } // not authorized
+    // The CA the server trusts for user certificates (ssh-keygen -s user_ca()).
+    std::string user_ca() const { return dir_.file("user_ca"); }
     // "host key-type base64" lines as known_hosts wants them, for `host`.
     std::string known_hosts_line(const std::string& host) const;
     // "key-type base64" of a host key: "ed25519", or "ecdsa" (ecdsa_host_key).

@@ -29,6 +29,7 @@ enum class host_key_policy { strict, accept_new, off };
 
 struct auth_options {
     std::vector<std::string> identity_files; // -i; empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+    std::vector<std::string> certificate_files; // CertificateFile (and KEY-cert.pub, as ssh)
     std::optional<std::string> password;     // never from the command line
     std::optional<std::string> passphrase;   // for encrypted keys
     bool use_agent = true;                   // SSH_AUTH_SOCK
