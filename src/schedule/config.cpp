@@ -35,7 +35,7 @@ const keys crawl_keys{"depth",      "scope",         "include", "exclude",  "ass
 const keys ssh_keys{
     "user",         "port",          "identity",       "known_hosts", "host_key_policy",
     "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
-    "timeout",      "ssh_config"};
+    "timeout",      "ssh_config",    "jump"};
 const keys exec_keys{"command", "out_dir"};
 const keys transfer_keys{"source", "destination", "recursive"};
 

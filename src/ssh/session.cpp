@@ -73,7 +73,7 @@ session::~session() {
     // Abandoned mid-way (error, timeout, cancel): shut the socket first so
     // that libssh2's clean-up fails fast instead of waiting for the peer.
     boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(asio::socket_base::shutdown_both, ignored);
     for (int i = 0; i < 8 && libssh2_session_free(session_) == LIBSSH2_ERROR_EAGAIN; ++i) {
     }
     session_ = nullptr;
@@ -96,12 +96,12 @@ asio::awaitable<void> session::wait_socket(int dirs) {
     const bool in = dirs & LIBSSH2_SESSION_BLOCK_INBOUND;
     const bool out = dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND;
     if (in && out) {
-        co_await (socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable) ||
-                  socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable));
+        co_await (socket_.async_wait(asio::socket_base::wait_read, asio::use_awaitable) ||
+                  socket_.async_wait(asio::socket_base::wait_write, asio::use_awaitable));
     } else if (out) {
-        co_await socket_.async_wait(tcp::socket::wait_write, asio::use_awaitable);
+        co_await socket_.async_wait(asio::socket_base::wait_write, asio::use_awaitable);
     } else {
-        co_await socket_.async_wait(tcp::socket::wait_read, asio::use_awaitable);
+        co_await socket_.async_wait(asio::socket_base::wait_read, asio::use_awaitable);
     }
 }
 
@@ -133,14 +133,32 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
 
     // Connect.
     const auto connect_budget = budget(options.connect_timeout, deadline);
-    auto connecting = asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
+    tcp::socket tcp_socket(ex);
+    auto connecting =
+        asio::async_connect(tcp_socket, endpoints, asio::as_tuple(asio::use_awaitable));
     auto connected = co_await within(connect_budget, std::move(connecting));
     if (!connected)
         co_return timed_out("connect " + where, ssh_errc::connect_timeout, connect_budget);
     if (auto [cec, ep] = *connected; cec)
         co_return ssh_failure{cec, "connect " + where + ": " + cec.message()};
     // sshd sets no TCP_NODELAY without a pty: without it each exchange can wait for a delayed ACK.
-    socket_.set_option(tcp::no_delay(true));
+    tcp_socket.set_option(tcp::no_delay(true));
+    const asio::generic::stream_protocol protocol(tcp_socket.local_endpoint().protocol());
+    socket_.assign(protocol, tcp_socket.release());
+    co_return co_await start(host, options, hosts, deadline);
+}
+
+asio::awaitable<ssh_failure> session::open_over(asio::generic::stream_protocol::socket connected,
+                                                const host_spec& host,
+                                                const session_options& options, known_hosts& hosts,
+                                                clock_type::time_point deadline) {
+    socket_ = std::move(connected);
+    co_return co_await start(host, options, hosts, deadline);
+}
+
+asio::awaitable<ssh_failure> session::start(const host_spec& host, const session_options& options,
+                                            known_hosts& hosts, clock_type::time_point deadline) {
+    const auto where = host.display();
 
     // SSH handshake: key exchange, in non-blocking mode.
     session_ = libssh2_session_init();

@@ -9,6 +9,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -80,6 +81,14 @@ public:
                                              std::chrono::steady_clock::time_point deadline =
                                                  std::chrono::steady_clock::time_point::max());
 
+    // The same over a stream already connected to the server (a jump host's
+    // tunnel, a ProxyCommand's socket): handshake, host key and auth only.
+    boost::asio::awaitable<ssh_failure>
+    open_over(boost::asio::generic::stream_protocol::socket connected, const host_spec& host,
+              const session_options& options, known_hosts& hosts,
+              std::chrono::steady_clock::time_point deadline =
+                  std::chrono::steady_clock::time_point::max());
+
     // Says goodbye to the server and frees libssh2's state (bounded in time).
     boost::asio::awaitable<void> close();
 
@@ -107,7 +116,11 @@ private:
     boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host,
                                                      const auth_options& auth);
 
-    boost::asio::ip::tcp::socket socket_;
+    boost::asio::awaitable<ssh_failure> start(const host_spec& host, const session_options& options,
+                                              known_hosts& hosts,
+                                              std::chrono::steady_clock::time_point deadline);
+
+    boost::asio::generic::stream_protocol::socket socket_; // TCP, or a local stream
     _LIBSSH2_SESSION* session_ = nullptr;
     bool handshaken_ = false;
 };
