@@ -23,8 +23,6 @@ using stream = asio::generic::stream_protocol;
 namespace asyncfetch::ssh {
 namespace {
 
-constexpr std::size_t chunk = 16 * 1024;
-
 // A channel's own failure (the others end the session: the bastion is dead).
 bool channel_error(int rc) {
     return rc == LIBSSH2_ERROR_CHANNEL_FAILURE || rc == LIBSSH2_ERROR_CHANNEL_REQUEST_DENIED ||
@@ -33,67 +31,14 @@ bool channel_error(int rc) {
            rc == LIBSSH2_ERROR_CHANNEL_EOF_SENT;
 }
 
-// The target's session to the channel: only the local socket, never libssh2.
-asio::awaitable<void> pump_in(std::shared_ptr<tunnel_state> t, std::shared_ptr<bastion> b) {
-    char buf[chunk];
-    while (t->now == tunnel_state::phase::open && !t->local_eof) {
-        const auto room = tunnel_buffer - std::min(tunnel_buffer, t->to_channel.size());
-        if (room == 0) {
-            co_await t->changed.wait();
-            continue;
-        }
-        auto [ec, n] = co_await t->local.async_read_some(asio::buffer(buf, std::min(room, chunk)),
-                                                         asio::as_tuple(asio::use_awaitable));
-        if (t->now != tunnel_state::phase::open) co_return;
-        if (ec) t->local_eof = true; // the session closed its end (or it broke)
-        t->to_channel.append(buf, n);
-        b->wake();
-    }
-}
-
-// The channel to the target's session; its EOF passed on as a shutdown.
-asio::awaitable<void> pump_out(std::shared_ptr<tunnel_state> t, std::shared_ptr<bastion> b) {
-    char buf[chunk];
-    while (t->now == tunnel_state::phase::open) {
-        if (t->to_local.empty()) {
-            if (t->remote_eof) {
-                boost::system::error_code ignored;
-                t->local.shutdown(asio::socket_base::shutdown_send, ignored);
-                co_return;
-            }
-            co_await t->changed.wait();
-            continue;
-        }
-        // A copy: the driver may append to to_local while the write waits.
-        const auto n = std::min(chunk, t->to_local.size());
-        std::memcpy(buf, t->to_local.data(), n);
-        auto [ec, written] = co_await t->local.async_write_some(
-            asio::buffer(buf, n), asio::as_tuple(asio::use_awaitable));
-        if (t->now != tunnel_state::phase::open) co_return;
-        const bool was_full = t->to_local.size() >= tunnel_buffer;
-        if (ec) {
-            t->local_eof = true;
-            t->to_local.clear();
-        } else {
-            t->to_local.erase(0, written);
-        }
-        if (ec || was_full) b->wake(); // the driver stopped reading this channel
-    }
-}
-
-void swallow(std::exception_ptr) {}
-
 } // namespace
-
-tunnel_state::tunnel_state(const asio::any_io_executor& ex, std::string h, std::uint16_t p)
-    : host(std::move(h)), port(p), local(ex), changed(ex) {}
 
 bastion::bastion(asio::any_io_executor ex, std::string name, std::size_t max_channels)
     : ex_(ex), name_(std::move(name)), max_channels_(std::max<std::size_t>(1, max_channels)),
       session_(ex), wake_(ex) {}
 
 void bastion::start(opener open) {
-    asio::co_spawn(ex_, drive(std::move(open)), swallow);
+    asio::co_spawn(ex_, drive(std::move(open)), asio::detached);
 }
 
 void bastion::shutdown() {
@@ -245,8 +190,8 @@ bastion::outcome bastion::open_channel(const std::shared_ptr<tunnel_state>& t) {
 bastion::outcome bastion::read_channel(tunnel_state& t) {
     if (t.now != tunnel_state::phase::open || t.remote_eof || t.local_eof) return {};
     if (t.to_local.size() >= tunnel_buffer) return {};
-    char buf[chunk];
-    const auto room = std::min(chunk, tunnel_buffer - t.to_local.size());
+    char buf[tunnel_chunk];
+    const auto room = std::min(tunnel_chunk, tunnel_buffer - t.to_local.size());
     const auto rc = libssh2_channel_read(t.channel, buf, room);
     if (rc > 0) {
         t.to_local.append(buf, static_cast<std::size_t>(rc));
@@ -268,7 +213,7 @@ bastion::outcome bastion::read_channel(tunnel_state& t) {
 bastion::outcome bastion::write_channel(tunnel_state& t) {
     if (t.now != tunnel_state::phase::open || t.to_channel.empty()) return {};
     const auto rc = libssh2_channel_write(t.channel, t.to_channel.data(),
-                                          std::min(t.to_channel.size(), 2 * chunk));
+                                          std::min(t.to_channel.size(), 2 * tunnel_chunk));
     if (rc == LIBSSH2_ERROR_EAGAIN) return {false, true};
     if (rc < 0) {
         failed(t, static_cast<int>(rc), "write");
@@ -341,57 +286,6 @@ void bastion::die(boost::system::error_code ec, const std::string& why) {
     tunnels_.clear();
     blocked_ = call::none;
     blocked_tunnel_.reset();
-}
-
-void bastion::spawn_pumps(const std::shared_ptr<tunnel_state>& t) {
-    asio::co_spawn(ex_, pump_in(t, shared_from_this()), swallow);
-    asio::co_spawn(ex_, pump_out(t, shared_from_this()), swallow);
-}
-
-asio::awaitable<ssh_failure> bastion::request(std::string host, std::uint16_t port,
-                                              duration connect_limit, tunnel& out) {
-    if (state_ == state::dead) co_return failure_;
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) {
-        const boost::system::error_code ec(errno, boost::system::system_category());
-        co_return ssh_failure{ec, "jump " + name_ + ": socketpair: " + ec.message()};
-    }
-    const stream unix_stream(AF_UNIX, 0);
-    auto t = std::make_shared<tunnel_state>(ex_, host, port);
-    t->local.assign(unix_stream, fds[0]);
-    stream::socket mine(ex_, unix_stream, fds[1]);
-    // Gone before the channel is ours (a timeout, a cancel): the driver closes it.
-    struct leave_guard {
-        tunnel_state& t;
-        bastion& b;
-        bool taken = false;
-        ~leave_guard() {
-            if (taken) return;
-            t.abandoned = true;
-            b.wake();
-        }
-    } guard{*t, *this};
-    waiting_.push_back(t);
-    wake_.notify();
-    // Waiting for a free slot does not count against the connect timeout.
-    while (t->now == tunnel_state::phase::waiting || t->now == tunnel_state::phase::opening) {
-        if (t->now == tunnel_state::phase::waiting) {
-            co_await t->changed.wait();
-        } else if (!co_await t->changed.wait_until(t->opening_since + connect_limit)) {
-            char text[64];
-            std::snprintf(text, sizeof text, ": timed out after %.1f s",
-                          std::chrono::duration<double>(connect_limit).count());
-            co_return ssh_failure{make_error_code(ssh_errc::connect_timeout),
-                                  "jump " + name_ + ": channel to " + host + ":" +
-                                      std::to_string(port) + text};
-        }
-    }
-    if (t->failure) co_return t->failure;
-    if (!t->bastion_failure.empty()) co_return failure_;
-    guard.taken = true;
-    out.socket.emplace(std::move(mine));
-    out.state = t;
-    co_return ssh_failure{};
 }
 
 } // namespace asyncfetch::ssh

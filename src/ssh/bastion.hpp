@@ -30,6 +30,8 @@ namespace asyncfetch::ssh {
 // The most bytes held per direction per tunnel (libssh2's channel window,
 // 2 MiB, bounds what it holds itself).
 inline constexpr std::size_t tunnel_buffer = 64 * 1024;
+// The most one read or write moves at once.
+inline constexpr std::size_t tunnel_chunk = 16 * 1024;
 
 struct tunnel_state {
     enum class phase { waiting, opening, open, done };
