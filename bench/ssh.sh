@@ -86,3 +86,6 @@ print(f"sessions held: peak RSS {held / 1024:.1f} MB for {n_hold} sessions at on
 serial, conc = med("wan-serial", "asyncfetch", 2), med("wan", "asyncfetch", 2)
 print(f"WAN (+25 ms each way): serial {serial:.2f} s, concurrent {conc:.2f} s, speedup {serial / conc:.0f} x")
 PY
+
+# --- 4. through a jump host (its own sshd and table) ------------------------
+"$BENCH_ROOT/bench/ssh_jump.sh"

@@ -94,7 +94,7 @@ bool bastion::pass() {
         const auto c = blocked_;
         auto t = std::move(blocked_tunnel_);
         blocked_ = call::none;
-        progress = run(c, t).progress;
+        progress = run(c, t, true).progress;
         if (blocked_ != call::none || state_ == state::dead) return progress;
     }
     if (!opening_) {
@@ -126,14 +126,14 @@ bool bastion::pass() {
     return progress;
 }
 
-bastion::outcome bastion::run(call c, const std::shared_ptr<tunnel_state>& t) {
+bastion::outcome bastion::run(call c, const std::shared_ptr<tunnel_state>& t, bool again) {
     outcome o;
     switch (c) {
     case call::open:
         o = open_channel(t);
         break;
     case call::read:
-        o = read_channel(*t);
+        o = read_channel(*t, again);
         break;
     case call::write:
         o = write_channel(*t);
@@ -187,11 +187,16 @@ bastion::outcome bastion::open_channel(const std::shared_ptr<tunnel_state>& t) {
     return {true, false};
 }
 
-bastion::outcome bastion::read_channel(tunnel_state& t) {
-    if (t.now != tunnel_state::phase::open || t.remote_eof || t.local_eof) return {};
-    if (t.to_local.size() >= tunnel_buffer) return {};
+bastion::outcome bastion::read_channel(tunnel_state& t, bool again) {
+    // A read that left its window adjustment half sent runs again even when
+    // the tunnel no longer wants bytes (its buffer may then hold one chunk more).
+    if (!again) {
+        if (t.now != tunnel_state::phase::open || t.remote_eof || t.local_eof) return {};
+        if (t.to_local.size() >= tunnel_buffer) return {};
+    }
     char buf[tunnel_chunk];
-    const auto room = std::min(tunnel_chunk, tunnel_buffer - t.to_local.size());
+    const auto room =
+        again ? tunnel_chunk : std::min(tunnel_chunk, tunnel_buffer - t.to_local.size());
     const auto rc = libssh2_channel_read(t.channel, buf, room);
     if (rc > 0) {
         t.to_local.append(buf, static_cast<std::size_t>(rc));

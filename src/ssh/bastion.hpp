@@ -84,9 +84,10 @@ private:
     boost::asio::awaitable<void> serve();
     // One pass over every pending call; true when one made progress.
     bool pass();
-    outcome run(call c, const std::shared_ptr<tunnel_state>& t);
+    // `again`: c left a packet half sent; it runs whatever the tunnel's state now.
+    outcome run(call c, const std::shared_ptr<tunnel_state>& t, bool again = false);
     outcome open_channel(const std::shared_ptr<tunnel_state>& t);
-    outcome read_channel(tunnel_state& t);
+    outcome read_channel(tunnel_state& t, bool again);
     outcome write_channel(tunnel_state& t);
     outcome free_channel(tunnel_state& t);
     // After EAGAIN: was a packet left half sent? Then `c` runs first next time.

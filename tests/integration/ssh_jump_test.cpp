@@ -213,3 +213,24 @@ TEST_CASE("jump: ProxyCommand runs with a socketpair as its stdin and stdout, to
     CHECK(failed.status == 1);
     CHECK(records_of(failed.out).at(0)["error"].get<std::string>().find("handshake") == 0);
 }
+
+TEST_CASE("jump: megabytes both ways through the tunnels arrive whole") {
+    if (sshd_unavailable()) return;
+    jump_fixture f;
+    // 3 MiB to every command's stdin, 2 MB back from each: far more than one
+    // tunnel buffer (64 KiB) or libssh2's channel window (2 MiB).
+    std::string input;
+    for (int i = 0; input.size() < (3u << 20); ++i)
+        input += std::to_string(i) + "\n";
+    const auto input_file = f.dir.write("input.bin", input);
+    auto r = f.ssh({f.hosts(3), "-J", f.jump(), "--stdin", input_file},
+                   {"wc -c; yes | head -c 2000000"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 3);
+    for (const auto& record : records) {
+        const auto out = record["stdout"].get<std::string>();
+        CHECK(out.substr(0, out.find('\n')) == std::to_string(input.size()));
+        CHECK(out.size() == std::to_string(input.size()).size() + 1 + 2000000);
+    }
+}
