@@ -9,6 +9,8 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
@@ -94,6 +96,26 @@ TEST_CASE("jump: targets reachable only through the bastion, as both sshds' logs
     REQUIRE(failed.size() == 1);
     CHECK(failed[0]["error"].get<std::string>().find("resolve inner-web") == 0);
     CHECK(count(f.target.log(), "Accepted publickey") == 3);
+}
+
+TEST_CASE("jump: a target the bastion cannot reach is that target's error, the others run") {
+    if (sshd_unavailable()) return;
+    jump_fixture f;
+    const auto hosts = f.dir.write(
+        "hosts.txt", f.inner_line() + "\n" + std::string(sshd_server::user()) + "@inner-web:1\n");
+    auto r = f.ssh({hosts, "-J", f.jump()});
+    CHECK(r.status == 1);
+    std::size_t ok = 0, refused = 0;
+    for (const auto& record : records_of(r.out)) {
+        if (record["error"].is_null())
+            ++ok;
+        else
+            refused += record["error"].get<std::string>().find(
+                           "jump 127.0.0.1:" + std::to_string(f.bastion.port()) +
+                           ": channel to inner-web:1: ") == 0;
+    }
+    CHECK(ok == 1);
+    CHECK_MESSAGE(refused == 1, r.out);
 }
 
 TEST_CASE("jump: a bastion whose host key changed is refused and no target is contacted") {
@@ -207,6 +229,25 @@ TEST_CASE("jump: ProxyCommand runs with a socketpair as its stdin and stdout, to
     auto r = f.ssh({f.hosts(2), "-F", config});
     CHECK_MESSAGE(r.status == 0, r.err << r.out);
     CHECK(count(f.bastion.log(), f.direct_tcpip_to_target()) == 2);
+    // The command's process group is killed when the session ends: a child
+    // that would outlive it (a background sleep) is gone too.
+    const auto pid_file = f.dir.file("sleep.pid");
+    const auto lingering =
+        f.dir.write("lingering_config",
+                    "Host inner-*\n  ProxyCommand sleep 300 & echo $! > " + pid_file +
+                        "; exec ssh -F none -o BatchMode=yes -o StrictHostKeyChecking=no "
+                        "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -i " +
+                        f.bastion.ed25519_key() + " -p " + std::to_string(f.bastion.port()) +
+                        " -W %h:%p " + sshd_server::user() + "@127.0.0.1\n");
+    auto lingered = f.ssh({f.hosts(1), "-F", lingering});
+    CHECK_MESSAGE(lingered.status == 0, lingered.err << lingered.out);
+    const int sleeper = std::stoi(read_file(pid_file));
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        gone = ::kill(sleeper, 0) != 0;
+        if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(gone);
     // A command that fails is the host's error, not a hang.
     const auto broken = f.dir.write("broken_config", "Host inner-*\n  ProxyCommand exit 3\n");
     auto failed = f.ssh({f.hosts(1), "-F", broken, "--connect-timeout", "5s"});
