@@ -275,3 +275,22 @@ TEST_CASE("jump: megabytes both ways through the tunnels arrive whole") {
         CHECK(out.size() == std::to_string(input.size()).size() + 1 + 2000000);
     }
 }
+
+TEST_CASE("jump: a JSON config's SSH job reads its jump key") {
+    if (sshd_unavailable()) return;
+    jump_fixture f;
+    const auto out = f.dir.file("out.jsonl");
+    const auto job = f.dir.write(
+        "jobs.json",
+        R"({"jobs": [{"name": "hi", "kind": "ssh", "targets": ")" + f.hosts(2) +
+            R"(", "command": "echo hi", "agent": false, "ssh_config": "none", "identity": [")" +
+            f.bastion.ed25519_key() + R"(", ")" + f.target.ed25519_key() +
+            R"("], "known_hosts": ")" + f.dir.file("known_hosts") + R"(", "jump": ")" + f.jump() +
+            R"(", "output": ")" + out + R"("}]})");
+    auto r = run(asyncfetch_cmd({"run", job, "--once"}), "", 120);
+    CHECK_MESSAGE(r.status == 0, r.err);
+    const auto records = records_of(read_file(out));
+    REQUIRE(records.size() == 2);
+    CHECK(records[0]["stdout"] == "hi\n");
+    CHECK(count(f.bastion.log(), f.direct_tcpip_to_target()) == 2);
+}
