@@ -90,6 +90,7 @@ asio::awaitable<void> bastion::serve() {
 
 bool bastion::pass() {
     bool progress = false;
+    drained_ = false;
     if (blocked_ != call::none) {
         const auto c = blocked_;
         auto t = std::move(blocked_tunnel_);
@@ -193,6 +194,14 @@ bastion::outcome bastion::read_channel(tunnel_state& t, bool again) {
     if (!again) {
         if (t.now != tunnel_state::phase::open || t.remote_eof || t.local_eof) return {};
         if (t.to_local.size() >= tunnel_buffer) return {};
+        // Another read of this pass drained the socket: libssh2 holds all
+        // there was, so a channel with nothing queued would say EAGAIN too
+        // (without a recv per channel per pass).
+        if (drained_ && !libssh2_poll_channel_read(t.channel, 0) &&
+            !libssh2_channel_eof(t.channel)) {
+            any_again_ = true;
+            return {};
+        }
     }
     char buf[tunnel_chunk];
     const auto room =
@@ -212,6 +221,7 @@ bastion::outcome bastion::read_channel(tunnel_state& t, bool again) {
         t.changed.notify();
         return {true, rc == LIBSSH2_ERROR_EAGAIN};
     }
+    drained_ = drained_ || rc == LIBSSH2_ERROR_EAGAIN;
     return {false, rc == LIBSSH2_ERROR_EAGAIN};
 }
 

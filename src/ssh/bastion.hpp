@@ -110,6 +110,7 @@ private:
     ssh_failure failure_; // "jump HOST:PORT: why" once dead
     std::shared_ptr<tunnel> carrier_;
     bool any_again_ = false; // a call of this pass said EAGAIN
+    bool drained_ = false;   // a read of this pass found the socket empty
     std::deque<std::shared_ptr<tunnel_state>> waiting_;
     std::shared_ptr<tunnel_state> opening_; // the one channel open in flight
     std::vector<std::shared_ptr<tunnel_state>> tunnels_;
