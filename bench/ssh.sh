@@ -108,3 +108,6 @@ once = med("encrypted-key", "ssh-keygen", 3)
 print(f"encrypted key, {n_key} sessions: client CPU {enc:.2f} s vs {plain:.2f} s unencrypted "
       f"(+{(enc / plain - 1) * 100:.0f}%; one decryption by ssh-keygen: {once:.2f} s)")
 PY
+
+# --- 4. through a jump host (its own sshd and table) ------------------------
+"$BENCH_ROOT/bench/ssh_jump.sh"

@@ -1,6 +1,7 @@
 #include "asyncfetch/app/ssh.hpp"
 #include "ssh_exec_mode.hpp"
 
+#include "asyncfetch/app/ssh_connect.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
@@ -38,7 +39,7 @@ double ms_since(std::chrono::steady_clock::time_point start) {
 host_plan plan_of(const ssh_config& c, const std::string& line) {
     auto parsed = ssh::parse_host_line(line);
     return plan_host(parsed ? *parsed : ssh::host_spec{}, c.default_user, c.default_port, c.session,
-                     c.given, c.config_files.get());
+                     c.given, c.config_files.get(), c.jump);
 }
 
 // The host as records and console lines name it.
@@ -137,24 +138,30 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
 
     job_kind kind;
     kind.bytes_verb = bytes_verb;
-    kind.make_operation = [config, hosts, work, failed_record](asio::any_io_executor) {
-        operation on_host = [config, hosts, work,
-                             failed_record](const target& t) -> asio::awaitable<record> {
+    kind.make_operation = [config, hosts, work, failed_record](asio::any_io_executor ex) {
+        // The pass's bastion sessions, closed when the pass ends.
+        auto jumps = std::make_shared<ssh::jump_pool>(ex);
+        operation on_host = [config, hosts, work, failed_record,
+                             jumps](const target& t) -> asio::awaitable<record> {
             const auto& c = *config;
             const auto start = std::chrono::steady_clock::now();
             const auto plan = plan_of(c, t.text);
             if (!plan.problem.empty())
                 co_return failed_record(plan.shown, plan.problem, ms_since(start));
-            ssh::session s(co_await asio::this_coro::executor);
-            if (auto refused =
-                    co_await s.open(plan.connect, plan.session, known_hosts_for(*hosts, plan)))
+            host_connection connection(co_await asio::this_coro::executor);
+            if (auto refused = co_await connect_host(connection, plan, *hosts, *jumps))
                 co_return failed_record(plan.shown, refused.message, ms_since(start));
-            auto r = co_await work(s, plan.shown, start);
+            auto r = co_await work(connection.session, plan.shown, start);
             // A failed session is dropped rather than politely closed.
-            if (r.error.empty()) co_await s.close();
+            if (r.error.empty()) {
+                co_await connection.session.close();
+            } else if (auto why = connection.error_for(r.error); why != r.error) {
+                r.error = why; // the bastion died under it
+                r.fields["error"] = why;
+            }
             co_return r;
         };
-        return std::make_pair(std::move(on_host), std::shared_ptr<void>());
+        return std::make_pair(std::move(on_host), std::shared_ptr<void>(jumps));
     };
     kind.error_record = [config, failed_record](const std::string& text, std::string error,
                                                 outcome result) {

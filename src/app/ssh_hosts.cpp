@@ -29,6 +29,12 @@ ssh::host_key_policy policy_of(const std::string& value) {
     return ssh::host_key_policy::strict; // "true", "ask"
 }
 
+// A jump host's default user: the local one (ssh passes no -l to a hop).
+std::string local_user_name(const ssh_config_files* files) {
+    if (files && !files->context.local_user.empty()) return files->context.local_user;
+    return current_context().local_user;
+}
+
 } // namespace
 
 parsed<std::shared_ptr<const ssh_config_files>> load_ssh_config(const std::string& option) {
@@ -61,9 +67,51 @@ ssh::known_hosts& known_hosts_for(known_hosts_cache& all, const host_plan& plan)
     return *slot;
 }
 
-host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
-                    std::uint16_t default_port, const ssh::session_options& base,
-                    const ssh_flags_given& given, const ssh_config_files* files) {
+namespace {
+
+host_plan plan_one(const ssh::host_spec& line_spec, const std::string& default_user,
+                   std::uint16_t default_port, const ssh::session_options& base,
+                   const ssh_flags_given& given, const ssh_config_files* files,
+                   const std::optional<std::vector<ssh::host_spec>>& jump, std::size_t depth);
+
+// The bastions of a chain as ssh plans them: each hop is a host of its own
+// (its user and port from the spec, else from ssh_config for its name, not
+// -l/-p), the same auth options; only the first hop's own ProxyJump counts,
+// the later ones are reached through the hops before them.
+void plan_jumps(host_plan& plan, const std::vector<ssh::host_spec>& hops,
+                const ssh::session_options& base, ssh_flags_given given,
+                const ssh_config_files* files, std::size_t depth) {
+    given.user = given.port = false;
+    const auto user = local_user_name(files);
+    for (std::size_t i = 0; i < hops.size(); ++i) {
+        // The first hop: its own ProxyJump; the next: through the hops before (none of their own).
+        std::optional<std::vector<ssh::host_spec>> through;
+        if (i > 0) through.emplace();
+        auto hop = plan_one(hops[i], user, 22, base, given, files, through, depth + 1);
+        if (!hop.problem.empty()) {
+            plan.problem = "jump host " + hops[i].display() + ": " + hop.problem;
+            return;
+        }
+        if (!hop.proxy_command.empty()) {
+            plan.problem = "jump host " + hops[i].display() +
+                           ": a ProxyCommand for a jump host is not supported";
+            return;
+        }
+        // The first hop's own bastions come before it.
+        for (auto& before : hop.jumps)
+            plan.jumps.push_back(std::move(before));
+        hop.jumps.clear();
+        plan.jumps.push_back(std::move(hop));
+    }
+    if (plan.jumps.size() > ssh::max_jump_hops)
+        plan.problem =
+            "more than " + std::to_string(ssh::max_jump_hops) + " jump hosts (a ProxyJump loop?)";
+}
+
+host_plan plan_one(const ssh::host_spec& line_spec, const std::string& default_user,
+                   std::uint16_t default_port, const ssh::session_options& base,
+                   const ssh_flags_given& given, const ssh_config_files* files,
+                   const std::optional<std::vector<ssh::host_spec>>& jump, std::size_t depth) {
     host_plan plan;
     plan.session = base;
     plan.shown = line_spec;
@@ -95,22 +143,45 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
         config && config->port ? *config->port : port_given.value_or(default_port);
     plan.shown.user = plan.connect.user = user;
     plan.shown.port = plan.connect.port = port;
+    if (depth > ssh::max_jump_hops) {
+        plan.problem =
+            "more than " + std::to_string(ssh::max_jump_hops) + " jump hosts (a ProxyJump loop?)";
+        return plan;
+    }
+    // -J wins over the files, as in ssh; "none" in either is direct.
+    if (jump) {
+        plan_jumps(plan, *jump, base, given, files, depth);
+        if (!config || !plan.problem.empty()) return plan;
+    }
     if (!config) return plan;
 
     const auto& c = *config;
     plan.connect.host = c.hostname;
-    if (c.proxy_jump && *c.proxy_jump != "none")
-        plan.problem = "ssh_config: ProxyJump " + *c.proxy_jump + " for " + line_spec.host +
-                       " is not supported yet (asyncfetch would connect directly)";
-    if (c.proxy_command && *c.proxy_command != "none")
-        plan.problem = "ssh_config: ProxyCommand for " + line_spec.host +
-                       " is not supported yet (asyncfetch would connect directly)";
-    auto& s = plan.session;
-    // IdentityFile (after any -i, as ssh adds them) and CertificateFile, with
-    // ~ and tokens expanded for the host as resolved (its user and port included).
+    // For tokens (%h %p %r ...): the host as resolved, its user and port included.
     auto resolved = c;
     resolved.user = user;
     resolved.port = port;
+    if (!jump && c.proxy_jump && *c.proxy_jump != "none") {
+        auto hops = ssh::parse_jump_hosts(*c.proxy_jump);
+        if (!hops) {
+            plan.problem = "ssh_config: ProxyJump for " + line_spec.host + ": " + hops.problem();
+            return plan;
+        }
+        plan_jumps(plan, *hops, base, given, files, depth);
+        if (!plan.problem.empty()) return plan;
+    }
+    if (!jump && c.proxy_command && *c.proxy_command != "none") {
+        auto command = ssh::expand_config_path(*c.proxy_command, resolved, files->context);
+        if (!command) {
+            plan.problem =
+                "ssh_config: ProxyCommand for " + line_spec.host + ": " + command.problem();
+            return plan;
+        }
+        plan.proxy_command = *command;
+    }
+    auto& s = plan.session;
+    // IdentityFile (after any -i, as ssh adds them) and CertificateFile, with
+    // ~ and tokens expanded for the host as resolved.
     for (auto [paths, out] : {std::pair{&c.identity_files, &s.auth.identity_files},
                               std::pair{&c.certificate_files, &s.auth.certificate_files}})
         for (const auto& path : *paths) {
@@ -163,6 +234,15 @@ host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_
     if (!given.keepalive_count && c.server_alive_count_max)
         s.keepalive_count_max = *c.server_alive_count_max;
     return plan;
+}
+
+} // namespace
+
+host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
+                    std::uint16_t default_port, const ssh::session_options& base,
+                    const ssh_flags_given& given, const ssh_config_files* files,
+                    const std::optional<std::vector<ssh::host_spec>>& jump) {
+    return plan_one(line_spec, default_user, default_port, base, given, files, jump, 0);
 }
 
 } // namespace asyncfetch::app

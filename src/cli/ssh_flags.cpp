@@ -10,6 +10,10 @@ void add_ssh_session_options(CLI::App& cmd, app::ssh_config& c, ssh_session_flag
     cmd.add_option("-F,--ssh-config", f.ssh_config,
                    "ssh_config file ('none': none; default ~/.ssh/config, then "
                    "/etc/ssh/ssh_config); flags given here win over it");
+    add_parsed(cmd, "-J,--jump", c.jump, ssh::parse_jump_hosts,
+               "Reach the hosts through these jump hosts, the first first: "
+               "[user@]host[:port][,...] ('none': directly); wins over ProxyJump")
+        ->type_name("HOSTS");
     f.user = cmd.add_option("-l,--user", c.default_user,
                             "User for hosts lines without one (default: the local user)");
     f.port = add_count(cmd, "-p,--port", c.default_port, ssh::min_port, ssh::max_port,

@@ -36,7 +36,7 @@ const keys ssh_keys{
     "user",         "port",          "identity",       "known_hosts", "host_key_policy",
     "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
     "timeout",      "ssh_config",    "connect_retries", "compression", "keepalive",
-    "keepalive_count"};
+    "keepalive_count", "jump"};
 const keys exec_keys{"command",           "out_dir",           "pty", "sudo", "sudo_user",
                      "sudo_password_env", "sudo_password_file"};
 const keys transfer_keys{"source", "destination", "recursive"};

@@ -2,6 +2,7 @@
 
 #include "asyncfetch/core/secret_source.hpp"
 #include "asyncfetch/http/options_parse.hpp"
+#include "asyncfetch/ssh/hosts.hpp"
 #include "asyncfetch/ssh/options_parse.hpp"
 
 namespace asyncfetch::schedule {
@@ -113,6 +114,8 @@ void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_conf
                j.contains("compression"),
                j.contains("keepalive"),
                j.contains("keepalive_count")};
+    if (ck.string(j, path, "jump", text))
+        ck.take(path + ".jump", ssh::parse_jump_hosts(text), c.jump);
     std::string ssh_config;
     if (ck.string(j, path, "ssh_config", ssh_config) && ssh_config != "none")
         ssh_config = ck.resolve(ssh_config);

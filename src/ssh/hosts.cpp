@@ -109,4 +109,23 @@ std::string printable_host_line(std::string_view text) {
            std::string(text.substr(secret->second));
 }
 
+parsed<std::vector<host_spec>> parse_jump_hosts(std::string_view text) {
+    std::vector<host_spec> hops;
+    if (text == "none") return hops;
+    std::size_t start = 0;
+    for (;;) {
+        const auto comma = text.find(',', start);
+        const auto hop =
+            text.substr(start, comma == std::string_view::npos ? text.npos : comma - start);
+        auto spec = parse_host_line(hop);
+        if (!spec)
+            return problem("jump host '" + printable_host_line(hop) + "': " + spec.problem());
+        hops.push_back(std::move(spec).value());
+        if (hops.size() > max_jump_hops)
+            return problem("more than " + std::to_string(max_jump_hops) + " jump hosts");
+        if (comma == std::string_view::npos) return hops;
+        start = comma + 1;
+    }
+}
+
 } // namespace asyncfetch::ssh

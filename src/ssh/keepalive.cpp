@@ -16,22 +16,21 @@
 #include <string>
 
 namespace asio = boost::asio;
-using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
 namespace asyncfetch::ssh {
 
-asio::awaitable<void> wait_ready(tcp::socket& socket, int dirs) {
+asio::awaitable<void> wait_ready(asio::generic::stream_protocol::socket& socket, int dirs) {
     using namespace asio::experimental::awaitable_operators;
     const bool in = dirs & LIBSSH2_SESSION_BLOCK_INBOUND;
     const bool out = dirs & LIBSSH2_SESSION_BLOCK_OUTBOUND;
     if (in && out) {
-        co_await (socket.async_wait(tcp::socket::wait_read, asio::use_awaitable) ||
-                  socket.async_wait(tcp::socket::wait_write, asio::use_awaitable));
+        co_await (socket.async_wait(asio::socket_base::wait_read, asio::use_awaitable) ||
+                  socket.async_wait(asio::socket_base::wait_write, asio::use_awaitable));
     } else if (out) {
-        co_await socket.async_wait(tcp::socket::wait_write, asio::use_awaitable);
+        co_await socket.async_wait(asio::socket_base::wait_write, asio::use_awaitable);
     } else {
-        co_await socket.async_wait(tcp::socket::wait_read, asio::use_awaitable);
+        co_await socket.async_wait(asio::socket_base::wait_read, asio::use_awaitable);
     }
 }
 
@@ -58,7 +57,7 @@ asio::awaitable<void> session::wait_socket_alive(int dirs) {
                 " s): the server sent nothing for " + std::to_string(limit.count()) + " s";
             // Every libssh2 call on the session now fails, with that message.
             boost::system::error_code ignored;
-            socket_.shutdown(tcp::socket::shutdown_both, ignored);
+            socket_.shutdown(asio::socket_base::shutdown_both, ignored);
             co_return;
         }
         // Wake at the next whole interval of silence.

@@ -75,7 +75,7 @@ session::~session() {
     // Abandoned mid-way (error, timeout, cancel): shut the socket first so
     // that libssh2's clean-up fails fast instead of waiting for the peer.
     boost::system::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(asio::socket_base::shutdown_both, ignored);
     for (int i = 0; i < 8 && libssh2_session_free(session_) == LIBSSH2_ERROR_EAGAIN; ++i) {
     }
     session_ = nullptr;
@@ -127,9 +127,27 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
             endpoints.emplace_back(a, host.port);
     }
 
-    if (auto failed = co_await connect(endpoints, where, options, deadline)) co_return failed;
+    tcp::socket tcp_socket(ex);
+    if (auto failed = co_await connect(tcp_socket, endpoints, where, options, deadline))
+        co_return failed;
     // sshd sets no TCP_NODELAY without a pty: without it each exchange can wait for a delayed ACK.
-    socket_.set_option(tcp::no_delay(true));
+    tcp_socket.set_option(tcp::no_delay(true));
+    const asio::generic::stream_protocol protocol(tcp_socket.local_endpoint().protocol());
+    socket_.assign(protocol, tcp_socket.release());
+    co_return co_await start(host, options, hosts, deadline);
+}
+
+asio::awaitable<ssh_failure> session::open_over(asio::generic::stream_protocol::socket connected,
+                                                const host_spec& host,
+                                                const session_options& options, known_hosts& hosts,
+                                                clock_type::time_point deadline) {
+    socket_ = std::move(connected);
+    co_return co_await start(host, options, hosts, deadline);
+}
+
+asio::awaitable<ssh_failure> session::start(const host_spec& host, const session_options& options,
+                                            known_hosts& hosts, clock_type::time_point deadline) {
+    const auto where = host.display();
 
     // SSH handshake: key exchange, in non-blocking mode.
     session_ = libssh2_session_init();
@@ -176,7 +194,8 @@ asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_
     co_return *authed;
 }
 
-asio::awaitable<ssh_failure> session::connect(const std::vector<tcp::endpoint>& endpoints,
+asio::awaitable<ssh_failure> session::connect(tcp::socket& socket,
+                                              const std::vector<tcp::endpoint>& endpoints,
                                               const std::string& where,
                                               const session_options& options,
                                               clock_type::time_point deadline) {
@@ -185,7 +204,7 @@ asio::awaitable<ssh_failure> session::connect(const std::vector<tcp::endpoint>& 
     for (unsigned attempt = 1;; ++attempt) {
         const auto b = budget(options.connect_timeout, deadline);
         auto connecting =
-            asio::async_connect(socket_, endpoints, asio::as_tuple(asio::use_awaitable));
+            asio::async_connect(socket, endpoints, asio::as_tuple(asio::use_awaitable));
         auto connected = co_await within(b, std::move(connecting));
         if (connected && !std::get<0>(*connected)) co_return ssh_failure{};
         auto failure =
@@ -199,7 +218,7 @@ asio::awaitable<ssh_failure> session::connect(const std::vector<tcp::endpoint>& 
             co_return failure;
         }
         boost::system::error_code ignored;
-        socket_.close(ignored);
+        socket.close(ignored);
         co_await sleep_for(backoff);
         backoff = std::min(backoff * 2, clock_type::duration(std::chrono::seconds(4)));
     }

@@ -118,3 +118,18 @@ TEST_CASE("worker: --timeout is the request attempt's, --command-timeout the SSH
     CHECK(zero.status == 2);
     CHECK(has(zero.err, "--timeout: must be more than 0 seconds"));
 }
+
+TEST_CASE("-J/--jump is in the help of every SSH command and refuses a malformed hop list") {
+    for (const char* cmd : {"ssh", "put", "get", "worker"}) {
+        CAPTURE(cmd);
+        const auto help = run(asyncfetch_cmd({cmd, "--help"}));
+        CHECK(help.status == 0);
+        CHECK(has(help.out, "-J,--jump"));
+    }
+    temp_dir dir;
+    const auto hosts = dir.write("hosts.txt", "127.0.0.1:1\n");
+    const auto bad = run(asyncfetch_cmd({"ssh", hosts, "-J", "gw,,b", "--", "true"}));
+    CHECK(bad.status == 2);
+    CHECK(has(bad.err, "--jump: "));
+    CHECK(has(bad.err, "jump host ''"));
+}

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,7 +81,8 @@ std::string sshd_server::unavailable_reason() {
 }
 
 sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address,
-                         bool ecdsa_host_key, const std::string& pam_service) {
+                         bool ecdsa_host_key, const std::string& pam_service,
+                         const std::string& etc_hosts, const std::string& log_level) {
     ensure_test_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     std::filesystem::create_directories("/run/sshd");
@@ -102,7 +105,9 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
     must({"chown", std::string(user()) + ":", scratch_});
 
     port_ = free_port();
-    std::string config = "Port " + std::to_string(port_) + "\n";
+    // sshd takes the first value of a keyword: this one before the defaults below.
+    std::string config = log_level.empty() ? "" : "LogLevel " + log_level + "\n";
+    config += "Port " + std::to_string(port_) + "\n";
     for (const auto& a : addresses)
         config += "ListenAddress " + a + "\n";
     if (ecdsa_host_key) config += "HostKey " + dir_.file("host_ecdsa") + "\n";
@@ -145,11 +150,17 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
         program = dir_.file(pam_service);
         std::filesystem::create_symlink("/usr/sbin/sshd", program);
     }
+    const auto hosts_path = etc_hosts.empty() ? std::string() : dir_.write("etc_hosts", etc_hosts);
     pid_ = ::fork();
     if (pid_ == 0) {
         const int devnull = ::open("/dev/null", O_RDWR);
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
+        if (!hosts_path.empty() &&
+            (::unshare(CLONE_NEWNS) != 0 ||
+             ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+             ::mount(hosts_path.c_str(), "/etc/hosts", nullptr, MS_BIND, nullptr) != 0))
+            std::_Exit(126);
         ::execl(program.c_str(), program.c_str(), "-D", "-E", log_path.c_str(), "-f",
                 config_path.c_str(), nullptr);
         std::_Exit(127);

@@ -24,9 +24,13 @@ public:
     // ECDSA host key besides its ed25519 one (libssh2 asks for ECDSA first).
     // With a pam_service, users log in by keyboard-interactive through that
     // PAM service (/etc/pam.d/NAME; "sshd" is the system's), not by password.
+    // With etc_hosts, sshd runs in its own mount namespace with that text as
+    // /etc/hosts (names only it resolves: a target reachable only through it).
+    // log_level: sshd's LogLevel (e.g. "DEBUG1" shows direct-tcpip requests).
     explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"},
                          bool sftp_dir_per_address = false, bool ecdsa_host_key = false,
-                         const std::string& pam_service = "");
+                         const std::string& pam_service = "", const std::string& etc_hosts = "",
+                         const std::string& log_level = "");
     ~sshd_server();
     sshd_server(const sshd_server&) = delete;
     sshd_server& operator=(const sshd_server&) = delete;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace asyncfetch::app {
 
@@ -22,6 +23,7 @@ struct ssh_config {
     ssh::session_options session;
     ssh_flags_given given; // set on the command line: wins over ssh_config
     std::shared_ptr<const ssh_config_files> config_files; // -F; unset: no ssh_config read
+    std::optional<std::vector<ssh::host_spec>> jump;      // -J (empty: none); unset: ProxyJump
     ssh::duration command_timeout{};                      // --timeout; zero: none
     std::string out_dir;                                  // --out-dir: DIR/<host>.out and .err
     bool stream = false; // --stream: "host: line" on stdout as output arrives

@@ -42,12 +42,18 @@ struct host_plan {
     ssh::host_spec connect; // where the session goes: HostName, Port and User applied
     ssh::session_options session;
     std::string problem; // set: the host cannot be reached as configured (its error record)
+    // -J or ProxyJump: the bastions, first hop first, each planned as a host
+    // of its own (empty: direct). ProxyCommand: the command, tokens expanded.
+    std::vector<host_plan> jumps;
+    std::string proxy_command;
 };
 
 // `line_spec`: the hosts line as parsed (user and port 0 where it has none).
+// `jump`: -J (an empty list: "none", direct); unset: ssh_config's ProxyJump.
 host_plan plan_host(const ssh::host_spec& line_spec, const std::string& default_user,
                     std::uint16_t default_port, const ssh::session_options& base,
-                    const ssh_flags_given& given, const ssh_config_files* files);
+                    const ssh_flags_given& given, const ssh_config_files* files,
+                    const std::optional<std::vector<ssh::host_spec>>& jump = std::nullopt);
 
 // One known_hosts per distinct set of files and policy (ssh_config may give
 // hosts their own), each read once for the run.

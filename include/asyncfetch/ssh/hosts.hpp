@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace asyncfetch::ssh {
 
@@ -21,6 +22,11 @@ struct host_spec {
 // A password in the line ("user:password@host") is refused: it belongs in
 // --password-env or --password-file, never in a file read as plain text.
 parsed<host_spec> parse_host_line(std::string_view text);
+
+// -J and ProxyJump: "[user@]host[:port][,...]", the first hop first; "none"
+// is no jump host (an empty list). At most max_jump_hops hops.
+inline constexpr std::size_t max_jump_hops = 8;
+parsed<std::vector<host_spec>> parse_jump_hosts(std::string_view text);
 
 // The line as it may be shown in a message: a password masked ("user:***@host").
 std::string printable_host_line(std::string_view text);

@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 
@@ -96,6 +97,14 @@ public:
                                              std::chrono::steady_clock::time_point deadline =
                                                  std::chrono::steady_clock::time_point::max());
 
+    // The same over a stream already connected to the server (a jump host's
+    // tunnel, a ProxyCommand's socket): handshake, host key and auth only.
+    boost::asio::awaitable<ssh_failure>
+    open_over(boost::asio::generic::stream_protocol::socket connected, const host_spec& host,
+              const session_options& options, known_hosts& hosts,
+              std::chrono::steady_clock::time_point deadline =
+                  std::chrono::steady_clock::time_point::max());
+
     // Says goodbye to the server and frees libssh2's state (bounded in time).
     boost::asio::awaitable<void> close();
 
@@ -125,13 +134,18 @@ private:
                                                      const auth_options& auth);
     // Connects to one of `endpoints`, up to `attempts` times.
     boost::asio::awaitable<ssh_failure>
-    connect(const std::vector<boost::asio::ip::tcp::endpoint>& endpoints, const std::string& where,
+    connect(boost::asio::ip::tcp::socket& socket,
+            const std::vector<boost::asio::ip::tcp::endpoint>& endpoints, const std::string& where,
             const session_options& options, std::chrono::steady_clock::time_point deadline);
     // wait_socket with keep-alives: wakes every interval to send one (when no
     // packet is half sent) or to end a session whose server fell silent.
     boost::asio::awaitable<void> wait_socket_alive(int directions);
 
-    boost::asio::ip::tcp::socket socket_;
+    boost::asio::awaitable<ssh_failure> start(const host_spec& host, const session_options& options,
+                                              known_hosts& hosts,
+                                              std::chrono::steady_clock::time_point deadline);
+
+    boost::asio::generic::stream_protocol::socket socket_; // TCP, or a local stream
     _LIBSSH2_SESSION* session_ = nullptr;
     bool handshaken_ = false;
     // Keep-alives, armed once the session is open.

@@ -59,30 +59,83 @@ TEST_CASE("ssh hosts: the hosts line and flags given win over the file") {
     CHECK(plan.session.auth.identity_files == std::vector<std::string>{"/given", "/home/alice/k"});
 }
 
-TEST_CASE("ssh hosts: a host behind ProxyJump or ProxyCommand is refused, never reached directly") {
-    const auto jump = files_of("Host inner\n ProxyJump bastion\n");
-    CHECK(plan_host(line("inner"), "alice", 22, {}, {}, &jump).problem.find("ProxyJump bastion") !=
+TEST_CASE("ssh hosts: ProxyJump hops are planned as hosts of their own, users and ports from "
+          "their spec or their own Host block, never -l/-p") {
+    const auto files = files_of("Host inner\n ProxyJump bob@bastion:2200,gw\n"
+                                "Host gw\n HostName gw.example\n User gwuser\n Port 2022\n");
+    ssh_flags_given l;
+    l.user = l.port = true;
+    const auto plan = plan_host(line("inner"), "dave", 2222, {}, l, &files);
+    REQUIRE(plan.problem.empty());
+    CHECK(plan.connect.display() == "dave@inner:2222");
+    REQUIRE(plan.jumps.size() == 2);
+    CHECK(plan.jumps[0].connect.display() == "bob@bastion:2200");
+    CHECK(plan.jumps[1].connect.display() == "gwuser@gw.example:2022");
+    const auto direct = plan_host(line("outer"), "alice", 22, {}, {}, &files);
+    CHECK(direct.jumps.empty());
+    CHECK(direct.problem.empty());
+    // A hop without a user or a Host block of its own: the local user, port 22.
+    const std::vector<ssh::host_spec> j = {line("plain")};
+    const auto plain = plan_host(line("x"), "dave", 2222, {}, l, &files, j);
+    REQUIRE(plain.jumps.size() == 1);
+    CHECK(plain.jumps[0].connect.display() == "alice@plain:22");
+}
+
+TEST_CASE("ssh hosts: -J wins over ProxyJump and ProxyCommand, and none is direct") {
+    const auto files = files_of("Host inner\n ProxyJump bastion\nHost pc\n ProxyCommand nc %h %p\n"
+                                "Host nojump\n ProxyJump none\n");
+    const std::vector<ssh::host_spec> none;
+    const std::vector<ssh::host_spec> other = {line("other:2")};
+    CHECK(plan_host(line("inner"), "a", 22, {}, {}, &files, none).jumps.empty());
+    const auto over = plan_host(line("inner"), "a", 22, {}, {}, &files, other);
+    REQUIRE(over.jumps.size() == 1);
+    CHECK(over.jumps[0].connect.host == "other");
+    const auto pc = plan_host(line("pc"), "a", 22, {}, {}, &files, other);
+    CHECK(pc.proxy_command.empty());
+    CHECK(pc.jumps.size() == 1);
+    CHECK(plan_host(line("nojump"), "a", 22, {}, {}, &files).jumps.empty());
+}
+
+TEST_CASE("ssh hosts: the first hop's own ProxyJump comes before it, and a loop is refused") {
+    const auto files = files_of("Host a\n ProxyJump z\nHost b\n ProxyJump y\n"
+                                "Host loop\n ProxyJump loop\nHost c\n ProxyCommand nc %h %p\n");
+    const std::vector<ssh::host_spec> ab = {line("a"), line("b")};
+    const auto plan = plan_host(line("t"), "u", 22, {}, {}, &files, ab);
+    REQUIRE(plan.problem.empty());
+    REQUIRE(plan.jumps.size() == 3);
+    CHECK(plan.jumps[0].connect.host == "z");
+    CHECK(plan.jumps[1].connect.host == "a");
+    CHECK(plan.jumps[2].connect.host == "b"); // reached through a: its own ProxyJump unused
+    const std::vector<ssh::host_spec> loop = {line("loop")};
+    CHECK(plan_host(line("t"), "u", 22, {}, {}, &files, loop).problem.find("loop?") !=
           std::string::npos);
-    CHECK(plan_host(line("outer"), "alice", 22, {}, {}, &jump).problem.empty());
-    const auto command = files_of("ProxyCommand nc %h %p\n");
-    CHECK(plan_host(line("x"), "alice", 22, {}, {}, &command).problem.find("ProxyCommand") !=
+    const std::vector<ssh::host_spec> c = {line("c")};
+    CHECK(plan_host(line("t"), "u", 22, {}, {}, &files, c).problem.find("ProxyCommand") !=
           std::string::npos);
+}
+
+TEST_CASE("ssh hosts: ProxyCommand's tokens are expanded for the host as resolved") {
+    const auto files = files_of("Host x\n HostName x.example\n Port 2200\n"
+                                " ProxyCommand ssh -W %h:%p %r@gw %n %%\n");
+    const auto plan = plan_host(line("bob@x"), "alice", 22, {}, {}, &files);
+    REQUIRE(plan.problem.empty());
+    CHECK(plan.proxy_command == "ssh -W x.example:2200 bob@gw x %");
+    CHECK(plan.jumps.empty());
 }
 
 TEST_CASE(
     "ssh hosts: the hosts line's user and -l are seen by Match user and %r, as ssh sees them") {
     const auto files = files_of("Match user dave\n ProxyJump jumphost\n"
                                 "Host *\n User bob\n UserKnownHostsFile ~/kh_%r_%p\n");
-    // dave@ on the hosts line: the Match applies, so the host is refused.
-    CHECK(plan_host(line("dave@web1"), "carol", 22, {}, {}, &files).problem.find("ProxyJump") !=
-          std::string::npos);
+    // dave@ on the hosts line: the Match applies, so the host is behind jumphost.
+    CHECK(plan_host(line("dave@web1"), "carol", 22, {}, {}, &files).jumps.size() == 1);
     ssh_flags_given l;
     l.user = true;
-    CHECK(plan_host(line("web1"), "dave", 22, {}, l, &files).problem.find("ProxyJump") !=
-          std::string::npos);
+    CHECK(plan_host(line("web1"), "dave", 22, {}, l, &files).jumps.size() == 1);
     // No user given: the file's User (bob); %r and %p are the final ones.
     const auto plan = plan_host(line("web1:2222"), "carol", 22, {}, {}, &files);
     CHECK(plan.problem.empty());
+    CHECK(plan.jumps.empty());
     CHECK(plan.shown.user == "bob");
     CHECK(plan.session.known_hosts_path == "/home/alice/kh_bob_2222");
 }

@@ -152,6 +152,9 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": [],
                         "host_key_policy": "trusting")"),
          "jobs[0].host_key_policy: 'trusting' is not strict, accept-new or off"},
+        {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": [],
+                        "jump": "gw,,b")"),
+         "jobs[0].jump: jump host '': "},
         {one_job("", R"("name": "j", "kind": "put", "targets": [], "source": "a")"),
          "jobs[0]: missing \"destination\""},
     };
@@ -160,6 +163,24 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         const auto problems = problems_of(dir, text);
         CHECK_MESSAGE(problems.find(expected) != std::string::npos, problems);
     }
+}
+
+TEST_CASE("config: an SSH job's jump key is -J's list") {
+    temp_dir dir;
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << R"({"jobs": [
+        {"name": "a", "kind": "ssh", "command": "true", "targets": [], "jump": "ops@gw:2200,inner"},
+        {"name": "b", "kind": "ssh", "command": "true", "targets": [], "jump": "none"},
+        {"name": "c", "kind": "ssh", "command": "true", "targets": []}]})";
+    auto loaded = load_config(path);
+    REQUIRE(loaded.value);
+    const auto& a = loaded.value->jobs[0].exec.ssh.jump;
+    REQUIRE(a);
+    REQUIRE(a->size() == 2);
+    CHECK((*a)[0].display() == "ops@gw:2200");
+    REQUIRE(loaded.value->jobs[1].exec.ssh.jump);
+    CHECK(loaded.value->jobs[1].exec.ssh.jump->empty());
+    CHECK(!loaded.value->jobs[2].exec.ssh.jump);
 }
 
 TEST_CASE("config: a fetch job has no per-host limit by default, a crawl job a polite one") {

@@ -67,3 +67,20 @@ TEST_CASE("hosts lines: names that would name files elsewhere are refused") {
     CHECK_FALSE(parse_host_line("a b@host"));
     CHECK(parse_host_line("deploy.user-1@host"));
 }
+
+TEST_CASE("jump hosts: -J's list, the first hop first, none is no hop, each hop checked") {
+    auto hops = parse_jump_hosts("bob@gw:2200,[::1]:22,inner");
+    REQUIRE(hops);
+    REQUIRE(hops->size() == 3);
+    CHECK((*hops)[0].display() == "bob@gw:2200");
+    CHECK((*hops)[1].host == "::1");
+    CHECK((*hops)[2].port == 0);
+    REQUIRE(parse_jump_hosts("none"));
+    CHECK(parse_jump_hosts("none")->empty());
+    CHECK(parse_jump_hosts("").problem().find("jump host ''") != std::string::npos);
+    CHECK(parse_jump_hosts("a,,b").problem().find("jump host ''") != std::string::npos);
+    CHECK(parse_jump_hosts("a,b:0").problem().find("invalid port") != std::string::npos);
+    const auto secret = parse_jump_hosts("gw,u:hunter2@b").problem();
+    CHECK(secret.find("hunter2") == std::string::npos);
+    CHECK(parse_jump_hosts("a,b,c,d,e,f,g,h,i").problem().find("more than 8") != std::string::npos);
+}
