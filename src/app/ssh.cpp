@@ -1,5 +1,6 @@
 #include "asyncfetch/app/ssh.hpp"
 
+#include "asyncfetch/app/host_targets.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
@@ -182,7 +183,8 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
 // Reads the hosts file and runs the job on every host.
 int run_on_hosts(const ssh_config& c, const job_kind& kind) {
     input_file input;
-    if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
+    const host_selection hosts{c.hosts_file, c.host_sets, c.excluded, c.groups_file};
+    if (!read_hosts(hosts, host_line_problem, c.keep_going, input)) return exit_usage;
     return run_targets(c.run, kind, input.targets, input.problems);
 }
 

@@ -10,11 +10,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace asyncfetch::app {
 
 struct ssh_config {
-    std::string hosts_file = "-";
+    std::string hosts_file = "-";       // empty: the hosts come from host_sets only
+    std::vector<std::string> host_sets; // -H: node sets (app/host_targets.hpp)
+    std::vector<std::string> excluded;  // -x: node sets taken out
+    std::string groups_file;            // --groups; empty: the default file if it exists
     bool keep_going = false;
     run_settings run;
     std::string default_user;        // -l; empty: the local user
