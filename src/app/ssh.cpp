@@ -1,6 +1,7 @@
 #include "asyncfetch/app/ssh.hpp"
 
 #include "asyncfetch/app/host_targets.hpp"
+#include "asyncfetch/app/output_groups.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
@@ -260,8 +261,10 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     auto failed = [](const ssh::host_spec& h, std::string error, double ms) {
         return exec_record(h, nullptr, std::move(error), ms);
     };
-    return host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
-                    failed, failure_reason, "of output");
+    auto kind = host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
+                         failed, failure_reason, "of output");
+    if (shared->group) print_grouped_output(kind);
+    return kind;
 }
 
 std::optional<std::string> load_stdin_input(exec_config& config) {

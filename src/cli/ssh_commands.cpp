@@ -76,6 +76,9 @@ public:
                          "Write each host's stdout and stderr to DIR/HOST.out and .err");
         app_->add_flag("--stream", c.stream,
                        "Print output lines as they arrive, prefixed with the host");
+        app_->add_flag("--group", exec_.group,
+                       "After the run, print each distinct output once under its hosts "
+                       "folded (web[01-07,09]), as clush -b");
         app_->add_option("--stdin", exec_.stdin_path,
                          "Send FILE ('-': this stdin) to every command's stdin, then EOF "
                          "(default: EOF at once); up to 64 MiB");
@@ -89,8 +92,8 @@ public:
         }
         finish_ssh_options(flags_, {});
         if (words_.empty()) throw CLI::RequiredError("command");
-        // With --stream, stdout carries the output lines: records only with -o.
-        if (flags_.config.stream && flags_.run.output.empty())
+        // With --stream or --group, stdout carries the output: records only with -o.
+        if ((flags_.config.stream || exec_.group) && flags_.run.output.empty())
             flags_.config.run.output.path = "none";
         exec_.ssh = flags_.config;
         for (const auto& word : words_)

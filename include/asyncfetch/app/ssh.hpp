@@ -36,6 +36,7 @@ struct exec_config {
     std::string command;
     std::string stdin_path;                   // --stdin FILE ('-': stdin); empty: none
     std::shared_ptr<const std::string> input; // what every command reads, then EOF
+    bool group = false; // --group: identical outputs printed once after the run (output_groups)
 };
 
 // The most --stdin sends (it is read once and kept for every host).

@@ -1,0 +1,155 @@
+// Fan-out the way operators work, through the real binary against a real
+// sshd listening on 127.0.0.1-3: node sets (-H, -x, @groups, ranges in hosts
+// files) and grouped output (--group).
+#include "tools/process.hpp"
+#include "tools/small_fs.hpp"
+#include "tools/sshd.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+using namespace asyncfetch::testing;
+using json = nlohmann::json;
+
+namespace {
+
+struct fanout_fixture {
+    sshd_server sshd{{"127.0.0.1", "127.0.0.2", "127.0.0.3"}};
+    temp_dir dir;
+    // asyncfetch CMD with the test user, port, key and known_hosts; `tail`
+    // after the options (the hosts, then `--` and the command).
+    run_result run_cmd(const std::string& cmd, std::vector<std::string> args) const {
+        std::vector<std::string> argv = {cmd,
+                                         "--known-hosts",
+                                         dir.file("known_hosts"),
+                                         "--no-agent",
+                                         "-q",
+                                         "-i",
+                                         sshd.ed25519_key(),
+                                         "-l",
+                                         sshd_server::user(),
+                                         "-p",
+                                         std::to_string(sshd.port())};
+        argv.insert(argv.end(), args.begin(), args.end());
+        return run(asyncfetch_cmd(argv), "", 120);
+    }
+};
+
+std::set<std::string> hosts_of(const std::vector<json>& records) {
+    std::set<std::string> out;
+    for (const auto& r : records)
+        out.insert(r["host"].get<std::string>());
+    return out;
+}
+
+// The server address the session reached, as the command prints it.
+const std::vector<std::string> server_address = {"--",    "echo", "$SSH_CONNECTION", "|", "cut",
+                                                 "-d' '", "-f3"};
+
+} // namespace
+
+TEST_CASE("ssh fan-out: -H ranges reach every host of the set, -x takes hosts out") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    auto args = std::vector<std::string>{"-H", "127.0.0.[1-3]", "-x", "127.0.0.2"};
+    args.insert(args.end(), server_address.begin(), server_address.end());
+    auto r = f.run_cmd("ssh", args);
+    CHECK_MESSAGE(r.status == 0, r.err);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 2);
+    CHECK(hosts_of(records) == std::set<std::string>{"127.0.0.1", "127.0.0.3"});
+    for (const auto& rec : records)
+        CHECK(rec["stdout"] == rec["host"].get<std::string>() + "\n");
+}
+
+TEST_CASE("ssh fan-out: @groups from --groups, in a hosts file and on the command line") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    const auto groups = f.dir.write("groups", "# the lab\n"
+                                              "odd: 127.0.0.1 127.0.0.3\n"
+                                              "all: @odd,127.0.0.2\n");
+    const auto hosts = f.dir.write("hosts.txt", "@all\n");
+    auto from_file = f.run_cmd("ssh", {"--groups", groups, hosts, "-x", "@odd", "--", "true"});
+    CHECK_MESSAGE(from_file.status == 0, from_file.err);
+    CHECK(hosts_of(records_of(from_file.out)) == std::set<std::string>{"127.0.0.2"});
+
+    auto put = f.run_cmd("put", {"--groups", groups, "-H", "@odd", groups,
+                                 f.sshd.remote_scratch() + "/groups.copy"});
+    CHECK_MESSAGE(put.status == 0, put.err);
+    const auto records = records_of(put.out);
+    CHECK(hosts_of(records) == std::set<std::string>{"127.0.0.1", "127.0.0.3"});
+    for (const auto& rec : records)
+        CHECK(rec["destination"] == f.sshd.remote_scratch() + "/groups.copy");
+}
+
+TEST_CASE(
+    "ssh fan-out: a malformed range, an unknown group, or too many hosts: exit 2, nothing run") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    const auto hosts = f.dir.write("hosts.txt", "127.0.0.1\n127.0.0.[3-1]\n");
+    auto bad_line = f.run_cmd("ssh", {hosts, "--", "true"});
+    CHECK(bad_line.status == 2);
+    CHECK(bad_line.out.empty());
+    CHECK(bad_line.err.find(hosts + ":2: range '3-1' goes down (write 1-3)") != std::string::npos);
+
+    auto bad_arg = f.run_cmd("ssh", {"-H", "127.0.0.[1-", "--", "true"});
+    CHECK(bad_arg.status == 2);
+    CHECK(bad_arg.err.find("-H '127.0.0.[1-': missing ']' in '127.0.0.[1-'") != std::string::npos);
+
+    const auto groups = f.dir.write("groups", "lab: 127.0.0.[1-3]\n");
+    auto unknown = f.run_cmd("ssh", {"--groups", groups, "-H", "@labs", "--", "true"});
+    CHECK(unknown.status == 2);
+    CHECK(unknown.err.find("unknown group '@labs'") != std::string::npos);
+
+    // 10^18 names: refused at once, not after trying to make them.
+    const auto start = std::chrono::steady_clock::now();
+    auto huge = f.run_cmd("ssh", {"-H", "n[1-1000000][1-1000000][1-1000000]", "--", "true"});
+    CHECK(huge.status == 2);
+    CHECK(huge.err.find("expands to more than 1000000 names") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("ssh fan-out: --group prints each distinct output once under its folded hosts") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    const std::vector<std::string> command = {
+        "--",   "if",        "[",     "\"$(echo $SSH_CONNECTION | cut -d' ' -f3)\"",
+        "=",    "127.0.0.2", "];",    "then",
+        "echo", "odd;",      "exit",  "3;",
+        "fi;",  "echo",      "same;", "echo",
+        "warn", ">&2"};
+    auto args = std::vector<std::string>{"-H", "127.0.0.[1-3]", "--group", "-o",
+                                         f.dir.file("records.jsonl")};
+    args.insert(args.end(), command.begin(), command.end());
+    auto grouped = f.run_cmd("ssh", args);
+    CHECK(grouped.status == 1);
+    CHECK(grouped.out == "---------------- 127.0.0.[1,3] (2 hosts): exit status 0\n"
+                         "same\n"
+                         "--- stderr\n"
+                         "warn\n"
+                         "---------------- 127.0.0.2 (1 host): exit status 3\n"
+                         "odd\n");
+
+    // The records are those of a run without --group.
+    auto plain_args = std::vector<std::string>{"-H", "127.0.0.[1-3]", "--ordered"};
+    plain_args.insert(plain_args.end(), command.begin(), command.end());
+    auto plain = f.run_cmd("ssh", plain_args);
+    auto with_group = records_of(read_file(f.dir.file("records.jsonl")));
+    auto without = records_of(plain.out);
+    REQUIRE(with_group.size() == 3);
+    REQUIRE(without.size() == 3);
+    auto by_host = [](std::vector<json> records) {
+        std::map<std::string, json> out;
+        for (auto& r : records) {
+            r.erase("start_ms");
+            r.erase("elapsed_ms");
+            out[r["host"].get<std::string>()] = r;
+        }
+        return out;
+    };
+    CHECK(by_host(with_group) == by_host(without));
+}
