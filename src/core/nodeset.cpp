@@ -187,7 +187,7 @@ parsed<std::vector<std::string>> expand(std::string_view text, const group_map* 
         const auto found = groups ? groups->find(it.group) : group_map::const_iterator{};
         if (!groups || found == groups->end())
             return problem("unknown group '@" + printable(it.group) + "'" +
-                           (groups ? "" : " (no groups file: --groups FILE)"));
+                           (groups ? "" : " (no groups file was read)"));
         for (const auto& p : found->second)
             patterns.push_back(&p);
     }

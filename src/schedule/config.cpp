@@ -4,6 +4,7 @@
 #include "json_checker.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/app/host_targets.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/output_names.hpp"
 
@@ -221,16 +222,22 @@ const char* type_name(job_type t) {
 }
 
 job_targets read_job_targets(const config& c, const job_spec& job) {
-    const auto validate = job.type == job_type::fetch || job.type == job_type::crawl
-                              ? target_validator(app::url_line_problem)
-                              : target_validator(app::host_line_problem);
-    if (!job.targets_file.empty())
-        return {read_targets_file(job.targets_file, validate), job.targets_file};
-    std::string lines;
-    for (const auto& t : job.inline_targets)
-        lines += t + "\n";
-    std::istringstream in(lines);
-    return {read_targets(in, validate), c.path + ": jobs[" + job.name + "].targets"};
+    const bool urls = job.type == job_type::fetch || job.type == job_type::crawl;
+    // Hosts may be node sets (web[01-20]), expanded after the lines are read.
+    const auto validate = urls ? target_validator(app::url_line_problem) : target_validator();
+    job_targets out;
+    if (!job.targets_file.empty()) {
+        out = {read_targets_file(job.targets_file, validate), job.targets_file};
+    } else {
+        std::string lines;
+        for (const auto& t : job.inline_targets)
+            lines += t + "\n";
+        std::istringstream in(lines);
+        out = {read_targets(in, validate), c.path + ": jobs[" + job.name + "].targets"};
+    }
+    const bool unreadable = !out.input.problems.empty() && out.input.problems.front().line == 0;
+    if (!urls && !unreadable) app::expand_host_lines(out.input, nullptr, app::host_line_problem);
+    return out;
 }
 
 app::job_kind make_job_kind(const job_spec& job) {

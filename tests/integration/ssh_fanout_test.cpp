@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 using namespace asyncfetch::testing;
@@ -152,4 +153,41 @@ TEST_CASE("ssh fan-out: --group prints each distinct output once under its folde
         return out;
     };
     CHECK(by_host(with_group) == by_host(without));
+}
+
+TEST_CASE("ssh fan-out: --fail-fast starts no host after a failure, the rest are 'not started'") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    // One at a time: the refused port fails first, then nothing starts.
+    auto r = f.run_cmd("ssh",
+                       {"-c", "1", "--fail-fast", "-H", "127.0.0.1:1,127.0.0.[2-3]", "--", "true"});
+    CHECK(r.status == 1);
+    const auto records = records_of(r.out);
+    REQUIRE(records.size() == 3);
+    std::map<std::string, std::string> errors;
+    for (const auto& rec : records)
+        errors[rec["host"].get<std::string>()] = rec["error"].is_null() ? "" : rec["error"];
+    CHECK(errors["127.0.0.1"].find("Connection refused") != std::string::npos);
+    CHECK(errors["127.0.0.2"] == "not started: the failure limit (1 failure) was reached");
+    CHECK(errors["127.0.0.3"] == "not started: the failure limit (1 failure) was reached");
+}
+
+TEST_CASE("ssh fan-out: --max-failures with --on-failure cancel stops the hosts still running") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    const auto start = std::chrono::steady_clock::now();
+    // .1 and .2 sleep; .3 fails at once and reaches the limit of 1.
+    auto r = f.run_cmd("ssh", {"-c", "3", "--max-failures", "1", "--on-failure", "cancel", "-H",
+                               "127.0.0.[1-3]", "--", "case", "$SSH_CONNECTION", "in",
+                               "*127.0.0.3*)", "exit", "5;;", "esac;", "sleep", "20"});
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(r.status == 1);
+    CHECK(took < std::chrono::seconds(15));
+    std::map<std::string, json> by_host;
+    for (const auto& rec : records_of(r.out))
+        by_host[rec["host"].get<std::string>()] = rec;
+    REQUIRE(by_host.size() == 3);
+    CHECK(by_host["127.0.0.3"]["exit_status"] == 5);
+    for (const char* h : {"127.0.0.1", "127.0.0.2"})
+        CHECK(by_host[h]["error"] == "cancelled: the failure limit (1 failure) was reached");
 }

@@ -49,7 +49,7 @@ TEST_CASE("nodeset: malformed sets name the problem") {
     CHECK(problem_of("a,,b") == "empty name in 'a,,b' (two commas, or one at an end)");
     CHECK(problem_of("a,") == "empty name in 'a,' (two commas, or one at an end)");
     CHECK(problem_of("a[[1]]") == "'[' inside brackets in 'a[[1]]'");
-    CHECK(problem_of("@web") == "unknown group '@web' (no groups file: --groups FILE)");
+    CHECK(problem_of("@web") == "unknown group '@web' (no groups file was read)");
 }
 
 TEST_CASE("nodeset: an expansion past the limit is refused before any name is made") {
