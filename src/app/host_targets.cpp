@@ -87,6 +87,21 @@ std::optional<std::string> exclude_hosts(input_file& in, const std::vector<std::
     return std::nullopt;
 }
 
+std::string host_file_name(const ssh::host_spec& h, const std::string& default_user) {
+    std::string name = h.user.empty() || h.user == default_user ? "" : h.user + "@";
+    if (h.host.find(':') == std::string::npos) {
+        name += h.host;
+    } else {
+        // Only the address part: a scope (after '%') is an interface name, kept.
+        auto v6 = h.host;
+        for (std::size_t i = 0; i < v6.size() && v6[i] != '%'; ++i)
+            if (v6[i] == ':') v6[i] = '-';
+        name += "[" + v6 + "]";
+    }
+    if (h.port != 22 && h.port != 0) name += "+" + std::to_string(h.port);
+    return name;
+}
+
 bool read_hosts(const host_selection& s, const target_validator& validate, bool keep_going,
                 input_file& out) {
     const auto groups = load_groups(s.groups_file);

@@ -73,11 +73,11 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
 // pssh's --outdir/--errdir layout: DIR/<host>.out and DIR/<host>.err, each
 // complete or not replaced. Returns an empty string or why they could not be written.
 std::string write_out_dir(const std::string& dir, const ssh::host_spec& h,
-                          const ssh::exec_result& res) {
+                          const std::string& default_user, const ssh::exec_result& res) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return "--out-dir " + dir + ": cannot create: " + ec.message();
-    const auto name = host_file_name(h);
+    const auto name = host_file_name(h, default_user);
     auto failed = write_file_atomically(dir + "/" + name + ".out", res.out);
     if (failed.empty()) failed = write_file_atomically(dir + "/" + name + ".err", res.err);
     return failed.empty() ? failed : "--out-dir " + failed;
@@ -217,10 +217,6 @@ record transfer_record(const transfer_config& t, const ssh::host_spec& h,
 
 } // namespace
 
-std::string host_file_name(const ssh::host_spec& h) {
-    return h.port == 22 ? h.host : h.host + ":" + std::to_string(h.port);
-}
-
 job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     host_work work =
         [shared](ssh::session& s, const ssh::host_spec& host,
@@ -253,7 +249,7 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
         auto error = failure.message;
         // Output that could not be saved fails the host, as its record says.
         if (!c.out_dir.empty()) {
-            if (auto failed = write_out_dir(c.out_dir, host, res); error.empty())
+            if (auto failed = write_out_dir(c.out_dir, host, c.default_user, res); error.empty())
                 error = std::move(failed);
         }
         co_return exec_record(host, &res, std::move(error), ms_since(start));
@@ -309,7 +305,9 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
         const auto& config = *shared;
         return config.direction == transfer_config::put
                    ? config.destination
-                   : (std::filesystem::path(config.destination) / host_file_name(h)).string();
+                   : (std::filesystem::path(config.destination) /
+                      host_file_name(h, config.ssh.default_user))
+                         .string();
     };
     host_work work = [shared, destination_for](
                          ssh::session& s, const ssh::host_spec& host,

@@ -191,3 +191,28 @@ TEST_CASE("ssh fan-out: --max-failures with --on-failure cancel stops the hosts 
     for (const char* h : {"127.0.0.1", "127.0.0.2"})
         CHECK(by_host[h]["error"] == "cancelled: the failure limit (1 failure) was reached");
 }
+
+TEST_CASE("ssh fan-out: --out-dir and get name each host HOST+PORT, USER@ when not -l's") {
+    if (sshd_unavailable()) return;
+    fanout_fixture f;
+    const auto port = std::to_string(f.sshd.port());
+    const auto out_dir = f.dir.file("out");
+    auto r = f.run_cmd("ssh", {"-H", "127.0.0.[1-2]", "--out-dir", out_dir, "--", "echo", "hi"});
+    CHECK_MESSAGE(r.status == 0, r.err);
+    CHECK(read_file(out_dir + "/127.0.0.1+" + port + ".out") == "hi\n");
+    CHECK(read_file(out_dir + "/127.0.0.2+" + port + ".out") == "hi\n");
+
+    const auto remote = f.sshd.remote_scratch() + "/name.txt";
+    auto put = f.run_cmd("put", {"-H", "127.0.0.1", f.dir.write("name.txt", "x\n"), remote});
+    REQUIRE_MESSAGE(put.status == 0, put.err);
+    const auto local = f.dir.file("got");
+    // -l root: the test user is then not the default, and the name says so.
+    auto get = run(
+        asyncfetch_cmd({"get", "--known-hosts", f.dir.file("known_hosts"), "--no-agent", "-q", "-i",
+                        f.sshd.ed25519_key(), "-l", "root", "-H",
+                        std::string(sshd_server::user()) + "@127.0.0.3:" + port, remote, local}),
+        "", 120);
+    CHECK_MESSAGE(get.status == 0, get.err);
+    CHECK(read_file(local + "/" + sshd_server::user() + "@127.0.0.3+" + port + "/name.txt") ==
+          "x\n");
+}

@@ -6,6 +6,7 @@
 
 #include "asyncfetch/core/node_groups.hpp"
 #include "asyncfetch/core/target.hpp"
+#include "asyncfetch/ssh/hosts.hpp"
 
 #include <optional>
 #include <string>
@@ -45,5 +46,13 @@ std::optional<std::string> exclude_hosts(input_file& in, const std::vector<std::
 // unless the hosts were read; under keep_going, bad lines become problems.
 bool read_hosts(const host_selection& s, const target_validator& validate, bool keep_going,
                 input_file& out);
+
+// A host as a file or directory name (--out-dir's NAME.out, get's
+// LOCALDIR/NAME/): [USER@]HOST[+PORT], USER@ when the user is not
+// `default_user` (-l, else the local user), +PORT when the port is not 22
+// ('+' is in no host name; '_' is). An IPv6 address is bracketed with each
+// ':' written '-' (no ':' in any name: scp and rsync read "a:b" as remote):
+// [--1]+2222, [fe80--1%eth0]. Distinct user, host and port give distinct names.
+std::string host_file_name(const ssh::host_spec& h, const std::string& default_user);
 
 } // namespace asyncfetch::app

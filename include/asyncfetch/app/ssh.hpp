@@ -65,9 +65,6 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> config);
 int run_ssh(const exec_config& config);
 int run_transfer(const transfer_config& config);
 
-// A host as a file or directory name: "host", or "host:port" off port 22.
-std::string host_file_name(const ssh::host_spec& h);
-
 // The local login name ($USER, else the password database).
 std::string local_user();
 
