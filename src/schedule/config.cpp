@@ -142,14 +142,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     ck.integer(j, path, "concurrency", job.run.concurrency, 1, 1000000);
     ck.integer(j, path, "processes", job.run.processes, 1, 256);
     ck.boolean(j, path, "ordered", job.run.ordered);
-    ck.integer(j, path, "max_failures", job.run.max_failures, 1, 1000000);
-    if (bool fail_fast = false; ck.boolean(j, path, "fail_fast", fail_fast) && fail_fast) {
-        if (j.contains("max_failures"))
-            ck.problem(path + ".fail_fast", "give fail_fast or max_failures, not both");
-        job.run.max_failures = 1;
-    }
-    if (std::string text; ck.string(j, path, "on_failure", text))
-        ck.take(path + ".on_failure", parse_on_failure_limit(text), job.run.on_failure);
+    read_stop_early(ck, j, path, job.run);
 
     switch (job.type) {
     case job_type::crawl:
