@@ -71,6 +71,12 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
             co_await feed.send(i);
         feed.close();
     };
+    // Until the limit is reached (checked first: a notify before this wait
+    // began is not remembered).
+    auto until_limit = [&]() -> asio::awaitable<void> {
+        while (!stopping)
+            co_await limit_reached.wait();
+    };
     auto work = [&]() -> asio::awaitable<void> {
         while (auto i = co_await feed.receive()) {
             if (stopping) continue; // queued, never started: recorded below
@@ -82,7 +88,7 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
                 continue;
             }
             // The limit may cancel it: whichever ends first wins.
-            auto ended = co_await (run_to_record(op, targets[*i]) || limit_reached.wait());
+            auto ended = co_await (run_to_record(op, targets[*i]) || until_limit());
             if (ended.index() == 0)
                 finish(*i, std::move(std::get<0>(ended)));
             else
