@@ -1,6 +1,7 @@
 #include "asyncfetch/app/distributed.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/app/host_targets.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/event_loop.hpp"
@@ -57,9 +58,11 @@ int run_enqueue(const enqueue_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
     input_file input;
-    const auto validate =
-        config.hosts ? target_validator(host_line_problem) : target_validator(url_line_problem);
-    if (!read_input(config.input, validate, false, input)) return exit_usage;
+    // Hosts may be node sets (web[01-20], @group), as for `ssh`.
+    const bool read = config.hosts
+                          ? read_hosts({config.input, {}, {}, ""}, host_line_problem, false, input)
+                          : read_input(config.input, url_line_problem, false, input);
+    if (!read) return exit_usage;
     std::vector<std::string> texts;
     texts.reserve(input.targets.size());
     for (auto& t : input.targets)

@@ -24,7 +24,8 @@ namespace {
 // (processes > 1) in that many worker processes, `concurrency` in each.
 asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
                                     std::size_t concurrency, std::size_t processes, bool ordered,
-                                    report::output* records, report::output& console) {
+                                    report::output* records, report::output& console,
+                                    const run_settings& settings) {
     const auto ex = co_await asio::this_coro::executor;
     operation op;
     std::shared_ptr<void> keep_alive; // owns what `op` uses, the worker pool included
@@ -75,7 +76,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     if (kind.drive)
         co_await kind.drive(targets, concurrency, sink);
     else
-        co_await run_job(targets, op, run_options{concurrency}, sink);
+        co_await run_job(targets, op,
+                         run_options{concurrency, settings.max_failures, settings.on_failure},
+                         sink);
     const seconds_d wall = std::chrono::steady_clock::now() - start;
     if (pool && records) std::fprintf(stderr, "%s\n", pool->report().c_str());
     keep_alive.reset(); // workers stop here
@@ -100,7 +103,7 @@ asio::awaitable<double> run_recorded(const run_settings& settings, const job_kin
     write_problem_records(kind, problems, out);
     const auto wall = co_await run_pass(
         kind, targets, concurrency_that_fits(std::max<std::size_t>(1, settings.concurrency)),
-        std::max<std::size_t>(1, settings.processes), settings.ordered, &out, out);
+        std::max<std::size_t>(1, settings.processes), settings.ordered, &out, out, settings);
     out.finish();
     co_return wall.count();
 }
@@ -147,17 +150,17 @@ int run_targets(const run_settings& settings, const job_kind& kind,
         seconds_d serial{}, one_process{};
         if (settings.compare) {
             report::output quiet({"none", settings.output.console, false});
-            serial = co_await run_pass(kind, targets, 1, 1, false, nullptr, quiet);
+            serial = co_await run_pass(kind, targets, 1, 1, false, nullptr, quiet, settings);
             if (interrupted) co_return;
             if (processes > 1) {
-                one_process =
-                    co_await run_pass(kind, targets, concurrency, 1, false, nullptr, quiet);
+                one_process = co_await run_pass(kind, targets, concurrency, 1, false, nullptr,
+                                                quiet, settings);
                 if (interrupted) co_return;
             }
         }
         recording_started = true;
-        const auto wall =
-            co_await run_pass(kind, targets, concurrency, processes, settings.ordered, &out, out);
+        const auto wall = co_await run_pass(kind, targets, concurrency, processes, settings.ordered,
+                                            &out, out, settings);
         if (interrupted) co_return;
         out.finish();
         if (settings.compare) {

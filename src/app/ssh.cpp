@@ -2,6 +2,8 @@
 #include "ssh_exec_mode.hpp"
 
 #include "asyncfetch/app/ssh_connect.hpp"
+#include "asyncfetch/app/host_targets.hpp"
+#include "asyncfetch/app/output_groups.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
@@ -74,11 +76,11 @@ record exec_record(const ssh::host_spec& h, const ssh::exec_result* res, std::st
 // pssh's --outdir/--errdir layout: DIR/<host>.out and DIR/<host>.err, each
 // complete or not replaced. Returns an empty string or why they could not be written.
 std::string write_out_dir(const std::string& dir, const ssh::host_spec& h,
-                          const ssh::exec_result& res) {
+                          const std::string& default_user, const ssh::exec_result& res) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return "--out-dir " + dir + ": cannot create: " + ec.message();
-    const auto name = host_file_name(h);
+    const auto name = host_file_name(h, default_user);
     auto failed = write_file_atomically(dir + "/" + name + ".out", res.out);
     if (failed.empty()) failed = write_file_atomically(dir + "/" + name + ".err", res.err);
     return failed.empty() ? failed : "--out-dir " + failed;
@@ -191,7 +193,8 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
 // Reads the hosts file and runs the job on every host.
 int run_on_hosts(const ssh_config& c, const job_kind& kind) {
     input_file input;
-    if (!read_input(c.hosts_file, host_line_problem, c.keep_going, input)) return exit_usage;
+    const host_selection hosts{c.hosts_file, c.host_sets, c.excluded, c.groups_file};
+    if (!read_hosts(hosts, host_line_problem, c.keep_going, input)) return exit_usage;
     return run_targets(c.run, kind, input.targets, input.problems);
 }
 
@@ -222,10 +225,6 @@ record transfer_record(const transfer_config& t, const ssh::host_spec& h,
 }
 
 } // namespace
-
-std::string host_file_name(const ssh::host_spec& h) {
-    return h.port == 22 ? h.host : h.host + ":" + std::to_string(h.port);
-}
 
 job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     host_work work =
@@ -262,7 +261,7 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
             error = std::move(sudo_failed);
         // Output that could not be saved fails the host, as its record says.
         if (!c.out_dir.empty()) {
-            if (auto failed = write_out_dir(c.out_dir, host, res); error.empty())
+            if (auto failed = write_out_dir(c.out_dir, host, c.default_user, res); error.empty())
                 error = std::move(failed);
         }
         co_return exec_record(host, &res, std::move(error), ms_since(start), config.pty);
@@ -270,8 +269,10 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
     auto failed = [pty = shared->pty](const ssh::host_spec& h, std::string error, double ms) {
         return exec_record(h, nullptr, std::move(error), ms, pty);
     };
-    return host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
-                    failed, failure_reason, "of output");
+    auto kind = host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
+                         failed, failure_reason, "of output");
+    if (shared->group) print_grouped_output(kind);
+    return kind;
 }
 
 std::optional<std::string> load_stdin_input(exec_config& config) {
@@ -316,7 +317,9 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
         const auto& config = *shared;
         return config.direction == transfer_config::put
                    ? config.destination
-                   : (std::filesystem::path(config.destination) / host_file_name(h)).string();
+                   : (std::filesystem::path(config.destination) /
+                      host_file_name(h, config.ssh.default_user))
+                         .string();
     };
     host_work work = [shared, destination_for](
                          ssh::session& s, const ssh::host_spec& host,

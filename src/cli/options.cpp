@@ -28,6 +28,15 @@ void add_run_options(CLI::App& cmd, app::run_settings& run, run_flags& f, const 
                       "s in flight (1: no fork)");
         cmd.add_flag("--ordered", run.ordered,
                      "Write records in input order (default: as they finish)");
+        auto* max_failures =
+            add_count(cmd, "--max-failures", run.max_failures, 1, 1000000,
+                      "Once N " + noun + "s failed, start no more (the rest: 'not started')");
+        cmd.add_flag("--fail-fast", f.fail_fast, "Same as --max-failures 1")
+            ->excludes(max_failures);
+        add_parsed(cmd, "--on-failure", run.on_failure, parse_on_failure_limit,
+                   "At --max-failures, the " + noun + "s running: finish, or cancel them")
+            ->type_name("TEXT:{finish,cancel}")
+            ->default_str("finish");
     }
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
     cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
@@ -35,6 +44,7 @@ void add_run_options(CLI::App& cmd, app::run_settings& run, run_flags& f, const 
 
 void finish_run_options(app::run_settings& run, const run_flags& f) {
     if (f.serial) run.concurrency = 1;
+    if (f.fail_fast) run.max_failures = 1;
     run.output.path = f.output;
     run.output.console = !f.quiet;
 }

@@ -15,13 +15,27 @@ struct ssh_flags {
     run_flags run;
     ssh_session_flags session;
     CLI::Option* old_timeout = nullptr; // -t, kept for one release
+    CLI::Option* hosts = nullptr;       // the HOSTS argument
 };
 
 void add_ssh_options(CLI::App& cmd, ssh_flags& f, const std::string& timeout_help) {
     auto& c = f.config;
-    cmd.add_option("hosts", c.hosts_file,
-                   "File with one [user@]host[:port] per line ('-' for stdin)")
-        ->required();
+    f.hosts = cmd.add_option("hosts", c.hosts_file,
+                             "File with one [user@]host[:port] per line ('-' for stdin); "
+                             "lines may be node sets (web[01-20], @group). Left out with -H");
+    cmd.add_option("-H,--hosts", c.host_sets,
+                   "Hosts as a node set instead of a file: a,b,c, web[01-20], 10.0.0.[1-9], "
+                   "@group (repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("-x,--exclude", c.excluded,
+                   "Leave out these hosts (a node set: names, ranges, @group; repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--groups", c.groups_file,
+                   "Node groups file, 'NAME: NODESET...' lines, for @NAME (default "
+                   "~/.config/asyncfetch/groups if it exists)")
+        ->check(CLI::ExistingFile);
     add_run_options(cmd, c.run, f.run, "host");
     cmd.add_flag("--keep-going", c.keep_going,
                  "Record malformed hosts lines as errors and run the rest");
@@ -32,8 +46,23 @@ void add_ssh_options(CLI::App& cmd, ssh_flags& f, const std::string& timeout_hel
     f.old_timeout = add_duration(cmd, "-t", c.command_timeout, zero::allowed, "")->group("");
 }
 
-void finish_ssh_options(ssh_flags& f) {
+// With -H there is no HOSTS argument: the words CLI11 put there (positionals
+// fill in order) belong to the next ones. `rest`: those after HOSTS, in order.
+void finish_ssh_options(ssh_flags& f, const std::vector<std::string*>& rest) {
     if (f.old_timeout->count() > 0) deprecated_spelling("-t", "--timeout");
+    auto& c = f.config;
+    if (!c.host_sets.empty()) {
+        if (f.hosts->count() > 0) {
+            // Shift each value one place along; the last spills into the command.
+            std::string carry = c.hosts_file;
+            for (auto* next : rest)
+                std::swap(carry, *next);
+            if (!carry.empty()) throw CLI::ExtrasError({carry});
+        }
+        c.hosts_file.clear();
+    } else if (f.hosts->count() == 0) {
+        throw CLI::RequiredError("HOSTS (a hosts file) or -H");
+    }
     finish_run_options(f.config.run, f.run);
     finish_ssh_session_options(f.config, f.session);
 }
@@ -49,6 +78,9 @@ public:
                          "Write each host's stdout and stderr to DIR/HOST.out and .err");
         app_->add_flag("--stream", c.stream,
                        "Print output lines as they arrive, prefixed with the host");
+        app_->add_flag("--group", exec_.group,
+                       "After the run, print each distinct output once under its hosts "
+                       "folded (web[01-07,09]), as clush -b");
         app_->add_option("--stdin", exec_.stdin_path,
                          "Send FILE ('-': this stdin) to every command's stdin, then EOF "
                          "(default: EOF at once); up to 64 MiB");
@@ -68,12 +100,18 @@ public:
             ->check(CLI::ExistingFile);
         app_->add_flag("--ask-sudo-password", ask_sudo_password_,
                        "Prompt for the sudo password once, before connecting");
-        app_->add_option("command", words_, "The command (after --)")->required();
+        app_->add_option("command", words_, "The command (after --)");
     }
     void finish() override {
-        finish_ssh_options(flags_);
-        // With --stream, stdout carries the output lines: records only with -o.
-        if (flags_.config.stream && flags_.run.output.empty())
+        // With -H, the word taken for HOSTS is the command's first.
+        if (!flags_.config.host_sets.empty() && flags_.hosts->count() > 0) {
+            words_.insert(words_.begin(), flags_.config.hosts_file);
+            flags_.config.hosts_file.clear();
+        }
+        finish_ssh_options(flags_, {});
+        if (words_.empty()) throw CLI::RequiredError("command");
+        // With --stream or --group, stdout carries the output: records only with -o.
+        if ((flags_.config.stream || exec_.group) && flags_.run.output.empty())
             flags_.config.run.output.path = "none";
         exec_.ssh = flags_.config;
         if (sudo_user_->count() > 0) exec_.sudo = true;
@@ -108,23 +146,22 @@ public:
         config_.direction = direction;
         add_ssh_options(*app_, flags_, "How long the copy may take per host (0: no limit)");
         if (direction == app::transfer_config::put) {
-            app_->add_option("local", config_.source, "Local file, or directory with -r")
-                ->required();
+            app_->add_option("local", config_.source, "Local file, or directory with -r");
             app_->add_option("remote", config_.destination,
                              "Remote path; an existing remote directory receives LOCAL under "
-                             "its own name")
-                ->required();
+                             "its own name");
         } else {
-            app_->add_option("remote", config_.source, "Remote file, or directory with -r")
-                ->required();
+            app_->add_option("remote", config_.source, "Remote file, or directory with -r");
             app_->add_option("localdir", config_.destination,
-                             "Local directory; each host's copy goes in LOCALDIR/<host>/")
-                ->required();
+                             "Local directory; each host's copy goes in LOCALDIR/<host>/");
         }
         app_->add_flag("-r,--recursive", config_.recursive, "Copy directories and their contents");
     }
     void finish() override {
-        finish_ssh_options(flags_);
+        finish_ssh_options(flags_, {&config_.source, &config_.destination});
+        const bool put = config_.direction == app::transfer_config::put;
+        if (config_.source.empty()) throw CLI::RequiredError(put ? "local" : "remote");
+        if (config_.destination.empty()) throw CLI::RequiredError(put ? "remote" : "localdir");
         config_.ssh = flags_.config;
     }
     int run() override { return app::run_transfer(config_); }

@@ -4,6 +4,7 @@
 #include "json_checker.hpp"
 
 #include "asyncfetch/app/fetch.hpp"
+#include "asyncfetch/app/host_targets.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/schedule/output_names.hpp"
 
@@ -26,7 +27,7 @@ constexpr int max_config_depth = 32;
 
 const keys common_keys{"name",     "description", "kind",       "targets",
                        "schedule", "output",      "keep_going", "concurrency"};
-const keys process_keys{"processes", "ordered"};
+const keys process_keys{"processes", "ordered", "max_failures", "fail_fast", "on_failure"};
 const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
                      "tls_timeout", "retries",    "max_redirects",   "max_body",
                      "headers",     "user_agent", "cacert",          "insecure"};
@@ -146,6 +147,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     ck.integer(j, path, "concurrency", job.run.concurrency, 1, 1000000);
     ck.integer(j, path, "processes", job.run.processes, 1, 256);
     ck.boolean(j, path, "ordered", job.run.ordered);
+    read_stop_early(ck, j, path, job.run);
 
     switch (job.type) {
     case job_type::crawl:
@@ -225,17 +227,24 @@ const char* type_name(job_type t) {
 }
 
 job_targets read_job_targets(const config& c, const job_spec& job) {
-    auto validate = job.type == job_type::fetch || job.type == job_type::crawl
-                        ? target_validator(app::url_line_problem)
-                        : target_validator(app::host_line_problem);
+    const bool urls = job.type == job_type::fetch || job.type == job_type::crawl;
+    // Hosts may be node sets (web[01-20]), expanded after the lines are read.
+    auto validate = urls ? target_validator(app::url_line_problem) : target_validator();
     if (job.type == job_type::local) validate = app::placeholder_fit(job.local);
-    if (!job.targets_file.empty())
-        return {read_targets_file(job.targets_file, validate), job.targets_file};
-    std::string lines;
-    for (const auto& t : job.inline_targets)
-        lines += t + "\n";
-    std::istringstream in(lines);
-    return {read_targets(in, validate), c.path + ": jobs[" + job.name + "].targets"};
+    job_targets out;
+    if (!job.targets_file.empty()) {
+        out = {read_targets_file(job.targets_file, validate), job.targets_file};
+    } else {
+        std::string lines;
+        for (const auto& t : job.inline_targets)
+            lines += t + "\n";
+        std::istringstream in(lines);
+        out = {read_targets(in, validate), c.path + ": jobs[" + job.name + "].targets"};
+    }
+    const bool unreadable = !out.input.problems.empty() && out.input.problems.front().line == 0;
+    if (!urls && job.type != job_type::local && !unreadable)
+        app::expand_host_lines(out.input, nullptr, app::host_line_problem);
+    return out;
 }
 
 app::job_kind make_job_kind(const job_spec& job) {

@@ -70,6 +70,17 @@ void read_crawl(checker& ck, const json& j, const std::string& path, crawl::craw
     }
 }
 
+void read_stop_early(checker& ck, const json& j, const std::string& path, app::run_settings& run) {
+    ck.integer(j, path, "max_failures", run.max_failures, 1, 1000000);
+    if (bool fail_fast = false; ck.boolean(j, path, "fail_fast", fail_fast) && fail_fast) {
+        if (j.contains("max_failures"))
+            ck.problem(path + ".fail_fast", "give fail_fast or max_failures, not both");
+        run.max_failures = 1;
+    }
+    if (std::string text; ck.string(j, path, "on_failure", text))
+        ck.take(path + ".on_failure", parse_on_failure_limit(text), run.on_failure);
+}
+
 void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c) {
     c.default_user = app::local_user();
     ck.string(j, path, "user", c.default_user);

@@ -14,6 +14,8 @@ namespace asyncfetch::schedule {
 
 void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c);
 void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c);
+// max_failures, fail_fast, on_failure (--max-failures, --fail-fast, --on-failure).
+void read_stop_early(checker& ck, const json& j, const std::string& path, app::run_settings& run);
 void read_ssh(checker& ck, const json& j, const std::string& path, app::ssh_config& c);
 // pty, sudo, sudo_user, sudo_password_env, sudo_password_file of an ssh job.
 void read_exec_mode(checker& ck, const json& j, const std::string& path, app::exec_config& c);

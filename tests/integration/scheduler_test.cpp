@@ -318,7 +318,9 @@ TEST_CASE("run --once: ssh, put and get jobs from a config against a real sshd")
     CHECK(read_file(remote) == "pushed by a config job\n");
     res = run(asyncfetch_cmd({"run", config, "--once", "--job", "pull"}), "", 120);
     CHECK_MESSAGE(res.status == 0, res.err);
-    CHECK(read_file(dir.file("got/127.0.0.1:" + std::to_string(sshd.port()) + "/pushed.txt")) ==
+    // get names each host's directory [USER@]HOST[+PORT] (the user is not the local one).
+    CHECK(read_file(dir.file("got/" + std::string(sshd_server::user()) + "@127.0.0.1+" +
+                             std::to_string(sshd.port()) + "/pushed.txt")) ==
           "pushed by a config job\n");
 
     res = run(asyncfetch_cmd({"run", config, "--once", "--job", "password"}), "", 120);

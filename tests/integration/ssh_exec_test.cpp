@@ -269,10 +269,13 @@ TEST_CASE("ssh: --out-dir writes pssh-style files, --stream prefixes whole lines
     auto r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--out-dir", out_dir, "--stream"},
                    {"printf 'one\\ntwo\\nthree'; echo err >&2"});
     CHECK(r.status == 0);
-    const auto name = "127.0.0.1:" + std::to_string(f.sshd.port());
+    // USER@HOST+PORT: the user is not the local one, the port not 22.
+    const auto name =
+        std::string(sshd_server::user()) + "@127.0.0.1+" + std::to_string(f.sshd.port());
     CHECK(read_file(out_dir + "/" + name + ".out") == "one\ntwo\nthree");
     CHECK(read_file(out_dir + "/" + name + ".err") == "err\n");
-    const auto prefix = std::string(sshd_server::user()) + "@" + name + ": ";
+    const auto prefix =
+        std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(f.sshd.port()) + ": ";
     CHECK(r.out == prefix + "one\n" + prefix + "two\n" + prefix + "three\n");
     CHECK(r.err.find(prefix + "err\n") != std::string::npos);
 }
@@ -417,7 +420,8 @@ TEST_CASE("ssh: --out-dir on a full disk fails the host, names the file, keeps t
     if (!disk.mounted()) return;
     ssh_fixture f;
     const auto hosts = f.hosts({f.host_line("127.0.0.1")});
-    const auto name = "127.0.0.1:" + std::to_string(f.sshd.port());
+    const auto name =
+        std::string(sshd_server::user()) + "@127.0.0.1+" + std::to_string(f.sshd.port());
     auto r = f.ssh({hosts, "-i", f.sshd.ed25519_key(), "--out-dir", disk.path()}, {"echo old"});
     REQUIRE_MESSAGE(r.status == 0, r.err);
     REQUIRE(read_file(disk.file(name + ".out")) == "old\n");

@@ -136,8 +136,10 @@ TEST_CASE("sftp: a tree goes to two hosts and comes back byte for byte with its 
     CHECK_MESSAGE(get.status == 0, get.out << get.err);
     REQUIRE(records_of(get.out).size() == 2);
     for (const auto* address : {"127.0.0.1", "127.0.0.2"}) {
-        const auto copy =
-            back / (std::string(address) + ":" + std::to_string(f.sshd.port())) / "tree";
+        const auto copy = back /
+                          (std::string(sshd_server::user()) + "@" + address + "+" +
+                           std::to_string(f.sshd.port())) /
+                          "tree";
         CHECK_MESSAGE(tree_facts(copy) == original, copy);
     }
 
@@ -184,7 +186,8 @@ TEST_CASE("sftp: get never writes outside LOCALDIR (dot-dot paths, links, plante
 
     const fs::path sandbox = fs::path(f.dir.path()) / "sandbox";
     const fs::path localdir = sandbox / "localdir";
-    const auto host_dir = localdir / ("127.0.0.1:" + std::to_string(f.sshd.port()));
+    const auto host_dir = localdir / (std::string(sshd_server::user()) + "@127.0.0.1+" +
+                                      std::to_string(f.sshd.port()));
     // A symlink planted where a downloaded file will go must be replaced, not followed.
     const fs::path victim = sandbox / "victim";
     write_file(victim, "untouched\n", 0644);
@@ -242,7 +245,8 @@ TEST_CASE("sftp: get onto a full disk is the host's error and keeps the old loca
     const auto hosts = f.hosts({"127.0.0.1"});
     const fs::path remote = fs::path(f.sshd.remote_scratch()) / "data.bin";
     write_file(remote, random_bytes(256 * 1024, 5), 0644); // four times the disk
-    const auto local = fs::path(disk.path()) / ("127.0.0.1:" + std::to_string(f.sshd.port()));
+    const auto local = fs::path(disk.path()) / (std::string(sshd_server::user()) + "@127.0.0.1+" +
+                                                std::to_string(f.sshd.port()));
     write_file(local / "data.bin", "the previous version\n", 0644);
     auto r = f.run_af("get", {hosts, remote.string(), disk.path()});
     CHECK(r.status == 1);

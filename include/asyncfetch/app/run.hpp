@@ -23,6 +23,8 @@ struct run_settings {
     std::size_t processes = 1;     // -j: worker processes (1: no fork)
     bool compare = false;          // a serial pass, then the concurrent one
     bool ordered = false;          // records in input order, not completion order
+    std::size_t max_failures = 0;  // --max-failures (--fail-fast: 1); 0: run every target
+    on_failure_limit on_failure = on_failure_limit::finish; // then, the running targets
     report::output_options output;
 };
 

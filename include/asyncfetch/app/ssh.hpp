@@ -15,7 +15,10 @@
 namespace asyncfetch::app {
 
 struct ssh_config {
-    std::string hosts_file = "-";
+    std::string hosts_file = "-";       // empty: the hosts come from host_sets only
+    std::vector<std::string> host_sets; // -H: node sets (app/host_targets.hpp)
+    std::vector<std::string> excluded;  // -x: node sets taken out
+    std::string groups_file;            // --groups; empty: the default file if it exists
     bool keep_going = false;
     run_settings run;
     std::string default_user;        // -l; empty: the local user
@@ -38,6 +41,7 @@ struct exec_config {
     bool sudo = false;                        // --sudo: run through sudo
     std::string sudo_user;                    // --sudo-user; empty: root
     std::optional<std::string> sudo_password; // never from the command line
+    bool group = false; // --group: identical outputs printed once after the run (output_groups)
 };
 
 // The most --stdin sends (it is read once and kept for every host).
@@ -65,9 +69,6 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> config);
 
 int run_ssh(const exec_config& config);
 int run_transfer(const transfer_config& config);
-
-// A host as a file or directory name: "host", or "host:port" off port 22.
-std::string host_file_name(const ssh::host_spec& h);
 
 // The local login name ($USER, else the password database).
 std::string local_user();

@@ -1,10 +1,12 @@
 // The runner: executes a job's operation over all its targets, serially or
 // concurrently under an in-flight limit, on the calling coroutine's executor.
 // Every target yields exactly one record: an operation that throws yields an
-// error record, and targets not finished when the run is cancelled (Ctrl-C)
-// yield "cancelled" records.
+// error record, targets not finished when the run is cancelled (Ctrl-C)
+// yield "cancelled" records, and those a failure limit kept from starting
+// "not started" ones.
 #pragma once
 
+#include "asyncfetch/core/parsed.hpp"
 #include "asyncfetch/core/target.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <span>
+#include <string_view>
 
 namespace asyncfetch {
 
@@ -22,9 +25,20 @@ struct record_sink {
     std::function<void(const target&, record&&)> finished; // required
 };
 
+// What to do with the targets running when the failure limit is reached.
+enum class on_failure_limit { finish, cancel };
+
 struct run_options {
     std::size_t concurrency = 100; // targets in flight at once; 1 runs serially
+    // Stop early: once this many targets failed (0: never), no target starts
+    // any more; those running finish or are cancelled ("cancelled: ..."), and
+    // those never started get "not started: ..." records (outcome cancelled).
+    std::size_t max_failures = 0;
+    on_failure_limit running = on_failure_limit::finish;
 };
+
+// Reads "finish" or "cancel" (--on-failure, the JSON config's on_failure).
+parsed<on_failure_limit> parse_on_failure_limit(std::string_view text);
 
 boost::asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                                      run_options options, const record_sink& sink);

@@ -118,7 +118,7 @@ TEST_CASE("config: each kind of mistake is named by its JSON path") {
         {one_job("", R"("name": "j", "kind": "fetch", "targets": "missing.txt")"),
          "cannot open: No such file or directory (jobs[0].targets)"},
         {one_job("", R"("name": "j", "kind": "ssh", "command": "true", "targets": ["@host"])"),
-         "jobs[0].targets[0]: invalid host '@host'"},
+         "jobs[0].targets[0]: unknown group '@host' (no groups file was read)"},
         {one_job("", R"("name": "j", "kind": "ssh", "targets": ["127.0.0.1"])"),
          "jobs[0]: missing \"command\""},
         // Schedules.
@@ -268,4 +268,29 @@ TEST_CASE("config: an ssh job's pty and sudo keys, the sudo password from the en
               .find("jobs[0].sudo_password_env: ") != std::string::npos);
     CHECK(problems_of(dir, one_job(R"("pty": true)")).find("unknown key 'pty'") !=
           std::string::npos);
+}
+
+TEST_CASE("config: stop-early keys and host ranges in an ssh job") {
+    temp_dir dir;
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << R"({"jobs": [{"name": "j", "kind": "ssh", "command": "true",
+        "targets": ["web[01-03]", "root@db[1-2]:2222"], "max_failures": 2,
+        "on_failure": "cancel"}]})";
+    auto loaded = load_config(path);
+    REQUIRE(loaded.value);
+    const auto& job = loaded.value->jobs.at(0);
+    CHECK(job.run.max_failures == 2);
+    CHECK(job.run.on_failure == on_failure_limit::cancel);
+    const auto targets = read_job_targets(*loaded.value, job);
+    REQUIRE(targets.input.targets.size() == 5);
+    CHECK(targets.input.targets[3].text == "root@db1:2222");
+    CHECK(targets.input.targets[3].line == 2);
+
+    CHECK(problems_of(dir, one_job(R"("fail_fast": true, "max_failures": 3)")) ==
+          path + ": jobs[0].fail_fast: give fail_fast or max_failures, not both\n");
+    CHECK(problems_of(dir, one_job(R"("on_failure": "stop")")) ==
+          path + ": jobs[0].on_failure: 'stop' is not finish or cancel\n");
+    CHECK(problems_of(dir, one_job("", R"("name": "j", "kind": "ssh", "command": "true",
+        "targets": ["web[3-1]"])")) ==
+          path + ": jobs[0].targets[0]: range '3-1' goes down (write 1-3)\n");
 }
