@@ -57,8 +57,9 @@ int run_enqueue(const enqueue_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
     input_file input;
-    const auto validate =
+    auto validate =
         config.hosts ? target_validator(host_line_problem) : target_validator(url_line_problem);
+    if (!config.hosts && !config.crawl) validate = request_line_problem; // JSON requests too
     if (!read_input(config.input, validate, false, input)) return exit_usage;
     std::vector<std::string> texts;
     texts.reserve(input.targets.size());
