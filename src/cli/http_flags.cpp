@@ -1,5 +1,6 @@
 #include "http_flags.hpp"
 
+#include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/header_file.hpp"
 #include "asyncfetch/http/options_parse.hpp"
 #include "asyncfetch/http/request_line.hpp"
@@ -36,6 +37,14 @@ void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h) {
                    "(repeatable)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--user-env", h.user_env,
+                   "Basic auth: 'user:password' in environment variable VAR, sent only to each "
+                   "URL's own origin")
+        ->type_name("VAR");
+    cmd.add_option("--bearer-env", h.bearer_env,
+                   "Authorization: Bearer TOKEN, the token in environment variable VAR, sent "
+                   "only to each URL's own origin")
+        ->type_name("VAR");
     cmd.add_flag("--location-trusted", c.location_trusted,
                  "Send credentials (Authorization, Cookie, secret headers) along redirects to "
                  "other hosts too (never from https to http)");
@@ -76,6 +85,16 @@ void finish_http_options(http::client_options& c, const header_flags& h) {
         c.secret_headers.push_back(header->first);
         c.headers.push_back(std::move(*header));
     }
+    // Authorization is a credential header: it stays with the URL's origin.
+    if (!h.user_env.empty()) {
+        const auto pair = env_secret(h.user_env, "--user-env");
+        if (pair.find(':') == std::string::npos)
+            throw CLI::ValidationError("--user-env", h.user_env + " holds no 'user:password'");
+        c.headers.emplace_back("Authorization", http::basic_authorization(pair));
+    }
+    if (!h.bearer_env.empty())
+        c.headers.emplace_back("Authorization",
+                               "Bearer " + env_secret(h.bearer_env, "--bearer-env"));
     finish_dns_flags(c.dns);
     auto proxies = http::choose_proxies(h.proxy_given->count() ? h.proxy.c_str() : nullptr,
                                         h.noproxy_given->count() ? h.noproxy.c_str() : nullptr);

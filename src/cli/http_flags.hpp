@@ -16,6 +16,7 @@ namespace asyncfetch::cli {
 struct header_flags {
     std::vector<std::string> headers;    // -H "Name: value" or -H @FILE
     std::vector<std::string> header_env; // NAME=VAR
+    std::string user_env, bearer_env;    // VAR: user:password / a token
     std::string proxy, noproxy;          // read with the environment's
     CLI::Option* proxy_given = nullptr;
     CLI::Option* noproxy_given = nullptr;

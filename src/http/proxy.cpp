@@ -1,9 +1,9 @@
 #include "asyncfetch/http/proxy.hpp"
 
+#include "asyncfetch/http/credentials.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,15 +16,6 @@ std::string lower(std::string_view s) {
     std::string out(s);
     for (auto& c : out)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
     return out;
 }
 
@@ -66,7 +57,7 @@ parsed<proxy> parse_proxy_url(std::string_view text) {
     if (u.has_userinfo()) {
         const std::string credentials = std::string(u.user()) + ":" + std::string(u.password());
         p.authorization =
-            p.type == proxy::kind::http ? "Basic " + base64(credentials) : credentials;
+            p.type == proxy::kind::http ? basic_authorization(credentials) : credentials;
     }
     const std::string shown_host =
         u.host_type() == boost::urls::host_type::ipv6 ? "[" + p.host + "]" : p.host;

@@ -30,7 +30,7 @@ const keys process_keys{"processes", "ordered"};
 const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
                      "tls_timeout", "retries",    "max_redirects",   "max_body",
                      "headers",     "user_agent", "cacert",          "insecure"};
-const keys proxy_keys{"proxy", "noproxy"};
+const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
 const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",
                         "save",   "continue", "body",      "record_headers"};
 const keys crawl_keys{"depth",      "scope",         "include", "exclude",  "assets",

@@ -1,6 +1,7 @@
 #include "job_options.hpp"
 
 #include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/options_parse.hpp"
 #include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/ssh/options_parse.hpp"
@@ -45,6 +46,21 @@ void read_http(checker& ck, const json& j, const std::string& path, http::client
         ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
     bool insecure = false;
     if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
+    // Authorization from the environment, never from the config itself.
+    std::string var;
+    if (ck.string(j, path, "user_env", var)) {
+        std::string pair;
+        if (ck.take(path + ".user_env", secret_from_env(var), pair)) {
+            if (pair.find(':') == std::string::npos)
+                ck.problem(path + ".user_env", var + " holds no 'user:password'");
+            else
+                c.headers.emplace_back("Authorization", http::basic_authorization(pair));
+        }
+    }
+    std::string token;
+    if (ck.string(j, path, "bearer_env", var) &&
+        ck.take(path + ".bearer_env", secret_from_env(var), token))
+        c.headers.emplace_back("Authorization", "Bearer " + token);
     std::string proxy, noproxy;
     const bool has_proxy = ck.string(j, path, "proxy", proxy);
     const bool has_noproxy = ck.string(j, path, "noproxy", noproxy);
