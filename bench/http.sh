@@ -4,18 +4,20 @@
 #   2. throughput: N_THROUGHPUT small keep-alive GETs from nginx (1 worker),
 #      with wrk's requests/s on the same nginx as the ceiling
 #   3. connections held: N_HOLD concurrent slow responses, client peak RSS
+#   4. POST: N_POST requests with a 1 KB JSON body to nginx, 100 in flight
 # Medians of RUNS runs (default 5). SMOKE=1 runs tiny sizes once (CI).
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 if [ "${SMOKE:-0}" = 1 ]; then
-  RUNS=1 N_LATENCY=50 N_SERIAL=5 N_THROUGHPUT=500 N_HOLD=200 WRK_SECONDS=1
+  RUNS=1 N_LATENCY=50 N_SERIAL=5 N_THROUGHPUT=500 N_HOLD=200 N_POST=500 WRK_SECONDS=1
 fi
 N_LATENCY=${N_LATENCY:-1000}
 N_SERIAL=${N_SERIAL:-50}
 N_THROUGHPUT=${N_THROUGHPUT:-20000}
 N_HOLD=${N_HOLD:-10000}
+N_POST=${N_POST:-20000}
 WRK_SECONDS=${WRK_SECONDS:-5}
 PEERS=$BENCH_ROOT/bench/peers
 
@@ -45,7 +47,15 @@ echo "$TESTSERVER_URL/bytes/1" > "$WORK/one.txt"
 measure hold-baseline "asyncfetch (1 URL)" "$ASYNCFETCH" "$WORK/one.txt" -q -o /dev/null
 measure_runs hold "asyncfetch -c $N_HOLD" "$ASYNCFETCH" "$WORK/hold.txt" -q -c "$N_HOLD" --per-host 0 -o /dev/null
 
-report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD"
+# --- 4. POST of a 1 KB JSON body --------------------------------------------
+python3 -c 'import json; print(json.dumps({"id": 1, "pad": "x" * 1000}))' > "$WORK/body.json"
+for i in $(seq "$N_POST"); do echo "$NGINX_URL/post?i=$i"; done > "$WORK/post.txt"
+awk '{print "url = \"" $0 "\"\noutput = \"/dev/null\""}' "$WORK/post.txt" > "$WORK/post.curl"
+measure_runs post "asyncfetch -c 100 --json" "$ASYNCFETCH" "$WORK/post.txt" -q -c 100 --json --data "@$WORK/body.json" -o /dev/null
+measure_runs post "curl -Z --parallel-max 100 --json" curl -s --parallel --parallel-immediate --parallel-max 100 --json "@$WORK/body.json" -K "$WORK/post.curl"
+measure_runs post "aiohttp limit 100 (POST)" /usr/bin/python3 "$PEERS/aiohttp_fetch.py" "$WORK/post.txt" 100 "$WORK/body.json"
+
+report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD" post="$N_POST"
 serial_wall=$(awk -F'|' '$1=="latency-serial" {print $3}' "$RESULTS")
 python3 - "$RESULTS" "$N_SERIAL" "$N_LATENCY" "$N_HOLD" "$N_THROUGHPUT" "$wrk_rate" <<'PY'
 import statistics, sys

@@ -54,7 +54,7 @@ http {
   keepalive_requests 1000000;
   keepalive_timeout 60s;
 $(nginx_temp_paths)
-  server { listen 127.0.0.1:$port; root $WORK/www; }
+  server { listen 127.0.0.1:$port; root $WORK/www; location = /post { return 200 "ok\\n"; } }
 }
 CONF
   nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &

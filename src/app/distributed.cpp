@@ -58,10 +58,13 @@ int run_enqueue(const enqueue_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
     input_file input;
-    // Hosts may be node sets (web[01-20], @group), as for `ssh`.
+    // Hosts may be node sets (web[01-20], @group), as for `ssh`; URL lines
+    // may be JSON requests (not for a crawl).
+    auto validate = target_validator(url_line_problem);
+    if (!config.crawl) validate = request_line_problem;
     const bool read = config.hosts
                           ? read_hosts({config.input, {}, {}, ""}, host_line_problem, false, input)
-                          : read_input(config.input, url_line_problem, false, input);
+                          : read_input(config.input, validate, false, input);
     if (!read) return exit_usage;
     std::vector<std::string> texts;
     texts.reserve(input.targets.size());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/http/url.hpp"
 
 #include <chrono>
@@ -16,18 +17,81 @@ std::optional<std::string> url_line_problem(std::string_view text) {
     return "invalid URL '" + std::string(text) + "': " + parsed.problem();
 }
 
+std::optional<std::string> request_line_problem(std::string_view text) {
+    if (http::is_request_line(text)) {
+        auto line = http::parse_request_line(text);
+        if (!line) return line.problem();
+        // A body file that cannot be read is the input's mistake, found now.
+        if (!line->body_file.empty())
+            if (auto body = http::read_body_file(line->body_file); !body)
+                return "body_file: " + body.problem();
+        return std::nullopt;
+    }
+    return url_line_problem(text);
+}
+
+namespace {
+
+// One target's request: a URL line gets the flags' method and body; a
+// request line its own (falling back to the flags').
+struct fetch_target {
+    http::request req;
+    nlohmann::json id;
+    std::string problem; // the body file could not be read after all
+};
+
+fetch_target target_request(const std::string& text, const http::client_options& options) {
+    fetch_target out;
+    if (!http::is_request_line(text)) {
+        out.req.url = text;
+        out.req.method.clear();
+        out.req.body = options.body;
+        return out;
+    }
+    auto line = http::parse_request_line(text); // checked when the input was read
+    if (!line) {
+        out.req.url = text;
+        out.problem = "request: " + line.problem();
+        return out;
+    }
+    out.req = std::move(line->req);
+    out.id = std::move(line->id);
+    if (!line->body_file.empty()) {
+        auto body = http::read_body_file(line->body_file);
+        if (!body)
+            out.problem = "body_file: " + body.problem();
+        else
+            out.req.body = std::move(*body);
+    } else if (!line->has_body) {
+        out.req.body = options.body;
+    }
+    return out;
+}
+
+} // namespace
+
 job_kind fetch_job(const http::client_options& options) {
     job_kind kind;
     kind.make_operation = [options](asio::any_io_executor ex) {
         auto client = std::make_shared<http::client>(ex, options);
         operation fetch_one = [c = client.get()](const target& t) -> asio::awaitable<record> {
             const auto start = std::chrono::steady_clock::now();
-            auto res = co_await c->fetch(t.text);
+            auto wanted = target_request(t.text, c->options());
+            if (!wanted.problem.empty()) {
+                auto r = fetch_record(wanted.req.url, nullptr, wanted.problem, outcome::failed, 0);
+                if (!wanted.id.is_null()) r.fields["id"] = wanted.id;
+                co_return r;
+            }
+            const std::string url = wanted.req.url;
+            auto res = co_await c->fetch(std::move(wanted.req));
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
-            co_return fetch_record(t.text, &res, res.error, res.ec ? outcome::failed : outcome::ok,
-                                   ms);
+            auto r = fetch_record(url, &res, res.error, res.ec ? outcome::failed : outcome::ok, ms);
+            if (!wanted.id.is_null()) r.fields["id"] = wanted.id;
+            if (res.method != "GET") r.fields["method"] = res.method;
+            http::add_kept_fields(r, res, c->options().keep_body);
+            co_return r;
         };
         return std::make_pair(std::move(fetch_one), std::shared_ptr<void>(client));
     };
@@ -67,7 +131,8 @@ job_kind fetch_job(const http::client_options& options) {
 
 int run_fetch(const fetch_config& config) {
     input_file input;
-    if (!read_input(config.input, url_line_problem, config.keep_going, input)) return exit_usage;
+    if (!read_input(config.input, request_line_problem, config.keep_going, input))
+        return exit_usage;
     return run_targets(config.run, fetch_job(config.client), input.targets, input.problems);
 }
 

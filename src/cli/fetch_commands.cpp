@@ -16,8 +16,10 @@ template <class Config>
 void add_url_job_options(CLI::App& cmd, Config& c, run_flags& run, header_flags& headers,
                          bool crawling) {
     cmd.add_option("file", c.input,
-                   crawling ? "File with one seed URL per line ('-' for stdin; '#' comments)"
-                            : "File with one URL per line ('-' for stdin; '#' comments)")
+                   crawling
+                       ? "File with one seed URL per line ('-' for stdin; '#' comments)"
+                       : "File with one URL or JSON request object per line ('-' for stdin; '#' "
+                         "comments)")
         ->required();
     add_run_options(cmd, c.run, run, "URL", crawling);
     cmd.add_flag("--keep-going", c.keep_going,
@@ -38,14 +40,19 @@ public:
         : command(app.add_subcommand(
               "fetch", "Fetch every URL in FILE concurrently (the default command)")) {
         add_url_job_options(*app_, config_, run_, headers_, false);
+        add_request_options(*app_, config_.client, request_);
     }
-    void finish() override { finish_url_job_options(config_, run_, headers_); }
+    void finish() override {
+        finish_url_job_options(config_, run_, headers_);
+        finish_request_options(config_.client, request_, config_.input);
+    }
     int run() override { return app::run_fetch(config_); }
 
 private:
     app::fetch_config config_;
     run_flags run_;
     header_flags headers_;
+    request_flags request_;
 };
 
 class crawl_command : public command {

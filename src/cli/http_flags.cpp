@@ -1,7 +1,9 @@
 #include "http_flags.hpp"
 
+#include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/header_file.hpp"
 #include "asyncfetch/http/options_parse.hpp"
+#include "asyncfetch/http/request_line.hpp"
 
 namespace asyncfetch::cli {
 
@@ -35,6 +37,14 @@ void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h) {
                    "(repeatable)")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd.add_option("--user-env", h.user_env,
+                   "Basic auth: 'user:password' in environment variable VAR, sent only to each "
+                   "URL's own origin")
+        ->type_name("VAR");
+    cmd.add_option("--bearer-env", h.bearer_env,
+                   "Authorization: Bearer TOKEN, the token in environment variable VAR, sent "
+                   "only to each URL's own origin")
+        ->type_name("VAR");
     cmd.add_flag("--location-trusted", c.location_trusted,
                  "Send credentials (Authorization, Cookie, secret headers) along redirects to "
                  "other hosts too (never from https to http)");
@@ -46,6 +56,16 @@ void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h) {
         "-k,--insecure", [&c](std::int64_t) { c.verify_tls = false; },
         "Do not verify TLS certificates or host names (unsafe)");
     add_dns_options(cmd, c.dns);
+    h.proxy_given = cmd.add_option("--proxy", h.proxy,
+                                   "Proxy for every URL: http://HOST:PORT (CONNECT for https), "
+                                   "socks5://, socks5h:// (default: http_proxy, HTTPS_PROXY, "
+                                   "ALL_PROXY as curl; \"\": none); credentials only in those "
+                                   "variables")
+                        ->type_name("URL");
+    h.noproxy_given = cmd.add_option("--noproxy", h.noproxy,
+                                     "Hosts reached directly, comma-separated (a name covers its "
+                                     "subdomains; '*': all); default NO_PROXY")
+                          ->type_name("LIST");
 }
 
 void finish_http_options(http::client_options& c, const header_flags& h) {
@@ -65,13 +85,70 @@ void finish_http_options(http::client_options& c, const header_flags& h) {
         c.secret_headers.push_back(header->first);
         c.headers.push_back(std::move(*header));
     }
+    // Authorization is a credential header: it stays with the URL's origin.
+    if (!h.user_env.empty()) {
+        const auto pair = env_secret(h.user_env, "--user-env");
+        if (pair.find(':') == std::string::npos)
+            throw CLI::ValidationError("--user-env", h.user_env + " holds no 'user:password'");
+        c.headers.emplace_back("Authorization", http::basic_authorization(pair));
+    }
+    if (!h.bearer_env.empty())
+        c.headers.emplace_back("Authorization",
+                               "Bearer " + env_secret(h.bearer_env, "--bearer-env"));
     finish_dns_flags(c.dns);
+    auto proxies = http::choose_proxies(h.proxy_given->count() ? h.proxy.c_str() : nullptr,
+                                        h.noproxy_given->count() ? h.noproxy.c_str() : nullptr);
+    if (!proxies) throw CLI::ValidationError("--proxy", proxies.problem());
+    c.proxies = std::move(*proxies);
     for (const auto& spec : h.headers) {
         if (spec.starts_with('@')) continue; // a file, read above
         auto header = http::parse_header_line(spec);
         if (!header) throw CLI::ValidationError("--header", header.problem());
         c.headers.push_back(std::move(*header));
     }
+}
+
+void add_request_options(CLI::App& cmd, http::client_options& c, request_flags& r,
+                         bool short_names) {
+    add_parsed(cmd, short_names ? "-X,--request" : "--request", c.method, http::parse_method,
+               "Request method (default: POST with --data or --json, else GET)")
+        ->type_name("METHOD");
+    cmd.add_option(short_names ? "-d,--data" : "--data", r.data,
+                   "Request body: TEXT, @FILE or @- (standard input), sent as is")
+        ->type_name("DATA");
+    cmd.add_flag("--json", r.json,
+                 "The body is JSON: Content-Type and Accept application/json (as curl --json)");
+    cmd.add_flag("--retry-all", c.retry_all,
+                 "Retry every method, not only idempotent ones (a POST may then act twice)");
+    // What is kept of each response.
+    cmd.add_option("--save", c.save_dir,
+                   "Stream each 2xx body to DIR/HOST/PATH (as wget -x; '/' is index.html, a "
+                   "query stays in the name), atomically; file and sha256 in the record")
+        ->type_name("DIR");
+    cmd.add_flag("--continue", c.resume,
+                 "With --save: keep a failed download as FILE.part and ask for the rest "
+                 "(Range) next time; a server that ignores it sends the whole");
+    cmd.add_flag("--body", c.keep_body,
+                 "Copy the body into the record (64 KiB at most; text, else base64)");
+    add_parsed(cmd, "--record-headers", c.record_headers, http::parse_header_names,
+               "Copy these response headers into the record (e.g. ETag,Last-Modified)")
+        ->type_name("LIST");
+    r.max_body = cmd.get_option_no_throw("--max-body"); // none in worker
+}
+
+void finish_request_options(http::client_options& c, const request_flags& r,
+                            const std::string& input) {
+    if (r.data == "@-" && input == "-")
+        throw CLI::ValidationError("--data", "@- reads standard input, which the URL list uses");
+    if (!r.data.empty()) {
+        auto body = http::read_data(r.data);
+        if (!body) throw CLI::ValidationError("--data", body.problem());
+        c.body = std::move(*body);
+    }
+    if (r.json) http::add_json_headers(c.headers);
+    if (c.resume && c.save_dir.empty())
+        throw CLI::ValidationError("--continue", "resumes downloads: give --save DIR too");
+    if (r.max_body && r.max_body->count() > 0) c.max_saved_body = c.max_body;
 }
 
 // What to follow and how politely.

@@ -89,6 +89,7 @@ public:
                        "URLs to the shared job; the --delay between requests to a host holds "
                        "across all the job's workers");
         add_crawl_options(*app_, crawl_);
+        add_request_options(*app_, w.client, request_, false);
         app_->add_option("command", command_, "With --ssh: the command (after --)");
     }
 
@@ -96,12 +97,19 @@ public:
         auto& w = config_;
         // --resolver and --dns-servers come with the SSH session options.
         finish_dns_flags(ssh_.session.dns);
+        finish_request_options(w.client, request_, "");
+        // Proxies from the environment, as fetch without --proxy.
+        auto proxies = http::choose_proxies(nullptr, nullptr);
+        if (!proxies) throw CLI::ValidationError("worker", proxies.problem());
+        w.client.proxies = std::move(*proxies);
         w.client.dns = w.redis.options.dns = ssh_.session.dns;
         if (is_ssh_ != !command_.empty())
             throw CLI::ValidationError("--ssh", "--ssh needs a command after --, and a "
                                                 "command needs --ssh");
         if (is_crawl_) {
             if (is_ssh_) throw CLI::ValidationError("--crawl", "not with --ssh");
+            if (!w.client.method.empty() || !w.client.body.empty())
+                throw CLI::ValidationError("--crawl", "a crawl GETs pages: not with -X or --data");
             if (per_host_->count() == 0) w.client.per_host = crawl::polite_per_host;
             finish_crawl_options(crawl_);
             w.crawl = streams::crawl_mode{crawl_.options, w.client};
@@ -135,6 +143,7 @@ private:
     }();
     ssh_session_flags session_;
     crawl_flags crawl_;
+    request_flags request_;
     bool is_ssh_ = false, is_crawl_ = false;
     std::vector<std::string> command_;
     CLI::Option *per_host_ = nullptr, *timeout_ = nullptr, *command_timeout_ = nullptr;

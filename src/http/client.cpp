@@ -6,6 +6,7 @@
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/decode.hpp"
+#include "asyncfetch/http/save_path.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,23 +20,68 @@ bool is_redirect(unsigned status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
+// --continue: a 416 whose Content-Range says the whole is the part we kept.
+bool kept_part_is_whole(const detail::download& save, const detail::response& resp) {
+    if (resp.status != 416 || save.offset() == 0) return false;
+    const auto total = detail::unsatisfied_total(resp.content_range);
+    return total && *total == save.offset();
+}
+
+// The body is all in the file (or was already): it takes its name.
+attempt_outcome finish_download(detail::download& save, const detail::response& resp,
+                                fetch_result& res) {
+    if ((!resp.saved && !save.go_on()) || !save.commit()) {
+        res.ec = make_error_code(boost::system::errc::io_error);
+        res.error = "save: " + save.error();
+        return {res.ec, false, resp.status, std::nullopt};
+    }
+    res.saved_file = save.path();
+    res.sha256 = save.sha256_hex();
+    res.bytes = save.bytes();
+    res.resumed = save.resumed();
+    res.content_type = resp.content_type;
+    return {{}, false, resp.status, std::nullopt};
+}
+
 } // namespace
 
-asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
+asio::awaitable<fetch_result> client::impl::fetch(request req) {
     fetch_result res;
-    res.final_url = url;
-    auto parsed = parse_url(url);
+    res.final_url = req.url;
+    if (req.method.empty()) req.method = options.method;
+    if (req.method.empty()) req.method = req.body.empty() ? "GET" : "POST";
+    res.method = req.method;
+    auto parsed = parse_url(req.url);
     if (!parsed) {
         res.ec = make_error_code(errc::bad_url);
         res.error = "url: " + parsed.problem();
         co_return res;
     }
+    // --save: the file is named after the URL asked for, wherever it redirects.
+    std::optional<detail::download> save;
+    if (!options.save_dir.empty()) {
+        auto where = save_path(*parsed);
+        if (!where) {
+            res.ec = make_error_code(boost::system::errc::invalid_argument);
+            res.error = where.problem();
+            co_return res;
+        }
+        save.emplace(options.save_dir + "/" + *where, options.resume, options.max_saved_body);
+        if (!save->error().empty()) {
+            res.ec = make_error_code(boost::system::errc::io_error);
+            res.error = "save: " + save->error();
+            co_return res;
+        }
+    }
+    detail::download* saving = save ? &*save : nullptr;
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     for (int attempt = 1;; ++attempt) {
         res.attempts = attempt;
-        const auto outcome = co_await follow_redirects(*parsed, res);
+        const auto outcome = co_await follow_redirects(*parsed, req, saving, res);
         // Timeouts arrive as their own codes, so an abort is the user's cancel.
         if (res.ec == asio::error::operation_aborted) throw boost::system::system_error(res.ec);
+        // Sent twice, a POST may do its work twice (RFC 9110 9.2.2).
+        if (!is_idempotent(req.method) && !options.retry_all) break;
         const auto delay = retry_delay(options.retry, attempt, outcome, jitter(rng));
         if (!delay) break;
         // Back off before the next attempt (a user cancel interrupts the wait).
@@ -46,18 +92,40 @@ asio::awaitable<fetch_result> client::impl::fetch(std::string url) {
 }
 
 asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& start,
+                                                                const request& first,
+                                                                detail::download* save,
                                                                 fetch_result& res) {
     http_url current = start;
+    request hop = first;
+    bool range_asked_again = false;
     for (int redirects = 0;; ++redirects) {
         response resp;
         const bool with_credentials =
             credentials_may_follow(start, current, options.location_trusted);
-        const auto failed = co_await request_once(current, with_credentials, resp, res);
+        const auto failed = co_await request_once(current, hop, with_credentials, save, resp, res);
         res.final_url = current.text;
         res.status = resp.status;
         res.ec = failed.ec;
         res.error = failed.message;
+        res.headers = std::move(resp.recorded);
         if (failed) co_return attempt_outcome{failed.ec, failed.connect_failed, 0, std::nullopt};
+
+        // --continue: a 206 for bytes we did not ask for. The kept part is
+        // dropped and the whole body asked for, once.
+        if (resp.range_rejected && !range_asked_again && save && save->start_over()) {
+            range_asked_again = true;
+            --redirects;
+            continue;
+        }
+        if (resp.range_rejected) {
+            res.ec = make_error_code(errc::unasked_response);
+            res.error = "save: a 206 with Content-Range '" + resp.content_range +
+                        "' for a request without a Range";
+            co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
+        }
+        if (save && (resp.saved || kept_part_is_whole(*save, resp))) {
+            co_return finish_download(*save, resp, res);
+        }
 
         if (is_redirect(resp.status) && !resp.location.empty()) {
             if (redirects >= options.max_redirects) {
@@ -73,6 +141,7 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
             current = std::move(*next);
+            follow_redirect_method(resp.status, hop.method, hop.body);
             continue;
         }
 
@@ -103,7 +172,15 @@ client::client(asio::any_io_executor ex, client_options options)
 client::~client() = default;
 
 asio::awaitable<fetch_result> client::fetch(std::string url) {
-    return impl_->fetch(std::move(url));
+    request req;
+    req.url = std::move(url);
+    req.method.clear();
+    req.body = impl_->options.body;
+    return impl_->fetch(std::move(req));
+}
+
+asio::awaitable<fetch_result> client::fetch(request req) {
+    return impl_->fetch(std::move(req));
 }
 
 const client_stats& client::stats() const noexcept {

@@ -39,10 +39,15 @@ struct client::impl {
         return *tls;
     }
 
-    boost::asio::awaitable<fetch_result> fetch(std::string url);
+    boost::asio::awaitable<fetch_result> fetch(request req);
+    // `req` is the first hop's request: method, body and headers as sent.
+    // `save`: where a 2xx body goes (--save), or null.
     boost::asio::awaitable<attempt_outcome> follow_redirects(const http_url& start,
+                                                             const request& req,
+                                                             detail::download* save,
                                                              fetch_result& res);
-    boost::asio::awaitable<failure> request_once(const http_url& url, bool with_credentials,
+    boost::asio::awaitable<failure> request_once(const http_url& url, const request& req,
+                                                 bool with_credentials, detail::download* save,
                                                  response& resp, fetch_result& res);
     boost::asio::awaitable<failure> open_connection(const http_url& url,
                                                     clock_type::time_point deadline,
@@ -50,12 +55,24 @@ struct client::impl {
     boost::asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
                                             std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
     boost::asio::awaitable<failure> exchange(connection& conn, const http_url& url,
-                                             bool with_credentials, clock_type::time_point deadline,
-                                             response& resp);
+                                             const request& req, bool with_credentials,
+                                             detail::download* save,
+                                             clock_type::time_point deadline, response& resp);
     template <class Stream>
-    boost::asio::awaitable<failure> exchange_on(Stream& stream, boost::beast::flat_buffer& buffer,
-                                                const http_url& url, bool with_credentials,
+    boost::asio::awaitable<failure> exchange_on(Stream& stream, connection& conn,
+                                                const http_url& url, const request& req,
+                                                bool with_credentials, detail::download* save,
                                                 clock_type::time_point deadline, response& resp);
+    // proxy_tunnel.cpp: on a connection to `via`, a tunnel to `url`'s
+    // host; `resolved` is the address a socks5:// proxy is given (null:
+    // the name, socks5h://).
+    boost::asio::awaitable<failure> connect_tunnel(connection& conn, const http_url& url,
+                                                   const proxy& via,
+                                                   clock_type::time_point deadline);
+    boost::asio::awaitable<failure> socks5_connect(connection& conn, const http_url& url,
+                                                   const proxy& via,
+                                                   const boost::asio::ip::address* resolved,
+                                                   clock_type::time_point deadline);
     host_pool& pool_for(const http_url& url);
     // Closes the longest-kept idle connection of some origin; false when none is idle.
     bool close_one_idle();

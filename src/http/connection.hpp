@@ -30,6 +30,10 @@ struct connection {
 
     std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream;
     beast::flat_buffer buffer{detail::read_buffer_bytes}; // bounded: see response_reader.hpp
+    // Through an http:// proxy to an http:// URL: requests in absolute form,
+    // with this Proxy-Authorization (empty: none).
+    bool via_http_proxy = false;
+    std::string proxy_authorization;
 };
 
 // An idle connection on which anything arrived (bytes, EOF, a TLS record)

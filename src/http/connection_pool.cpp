@@ -51,7 +51,8 @@ client::impl::host_pool& client::impl::pool_for(const http_url& url) {
     return *pool;
 }
 
-asio::awaitable<failure> client::impl::request_once(const http_url& url, bool with_credentials,
+asio::awaitable<failure> client::impl::request_once(const http_url& url, const request& req,
+                                                    bool with_credentials, detail::download* save,
                                                     response& resp, fetch_result& res) {
     auto& pool = pool_for(url);
     // Wait for a free slot for this host (--per-host); the summary reports the wait.
@@ -79,8 +80,9 @@ asio::awaitable<failure> client::impl::request_once(const http_url& url, bool wi
         }
 
         resp = response{};
-        auto failed = co_await exchange(*conn, url, with_credentials, deadline, resp);
-        // An idle connection the server had closed: send again on another.
+        auto failed = co_await exchange(*conn, url, req, with_credentials, save, deadline, resp);
+        // An idle connection the server had closed: send again on another,
+        // whatever the method (nothing came back; curl does the same).
         if (failed && reused && !resp.got_some && detail::is_stale_connection(failed.ec)) continue;
         // After a failure the stream's state is unknown: the connection closes.
         if (!failed && resp.keep_alive) pool.idle.push_back(std::move(conn));

@@ -12,6 +12,8 @@
 
 #include <openssl/x509v3.h>
 
+#include <optional>
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
@@ -81,9 +83,19 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
 asio::awaitable<failure> client::impl::open_connection(const http_url& url,
                                                        clock_type::time_point deadline,
                                                        std::unique_ptr<connection>& conn) {
+    // Through a proxy, the TCP connection is the proxy's.
+    const proxy* via = proxy_for(options.proxies, url);
+    http_url peer = url;
+    if (via) {
+        peer.host = via->host;
+        peer.host_is_ip = via->host_is_ip;
+        peer.port = via->port;
+        peer.host_header = via->name;
+    }
+
     // Resolve the host name (cached for the run).
     std::vector<tcp::endpoint> endpoints;
-    if (auto failed = co_await resolve(url, deadline, endpoints)) co_return failed;
+    if (auto failed = co_await resolve(peer, deadline, endpoints)) co_return failed;
 
     // Connect: the addresses raced by Happy Eyeballs (RFC 8305), the first to
     // answer wins. Each attempt's socket is opened here, so running out of
@@ -94,7 +106,7 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
                    : std::make_unique<connection>(ex);
     auto& tcp_stream = conn->tcp();
     const auto connect_budget = budget(options.limits.connect, deadline);
-    const std::string where = url.host_header;
+    const std::string where = via ? "proxy " + via->name : url.host_header;
     auto open = [this](tcp::socket& socket, const tcp::endpoint& endpoint) {
         error_code ec;
         socket.open(endpoint.protocol(), ec);
@@ -113,6 +125,28 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     // Small requests must not wait for Nagle / delayed ACKs.
     error_code ignored;
     tcp_stream.socket().set_option(tcp::no_delay(true), ignored);
+
+    // Through the proxy to the target: a tunnel (CONNECT, SOCKS5), or, for
+    // an http URL via an http proxy, requests in absolute form.
+    if (via && via->type == proxy::kind::http && !url.tls) {
+        conn->via_http_proxy = true;
+        conn->proxy_authorization = via->authorization;
+    } else if (via && via->type == proxy::kind::http) {
+        if (auto failed = co_await connect_tunnel(*conn, url, *via, deadline)) co_return failed;
+    } else if (via) {
+        // socks5://: the name is resolved here, socks5h:// by the proxy.
+        std::optional<asio::ip::address> address;
+        if (url.host_is_ip || via->type == proxy::kind::socks5) {
+            std::vector<tcp::endpoint> target;
+            if (auto failed = co_await resolve(url, deadline, target)) co_return failed;
+            // One address goes to the proxy: IPv4 first (a proxy may have no IPv6).
+            for (const auto& ep : target)
+                if (!address || (ep.address().is_v4() && !address->is_v4())) address = ep.address();
+        }
+        const asio::ip::address* given = address ? &*address : nullptr;
+        auto tunnel = co_await socks5_connect(*conn, url, *via, given, deadline);
+        if (tunnel) co_return tunnel;
+    }
     if (!url.tls) co_return failure{};
 
     // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
@@ -123,9 +157,10 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     tcp_stream.expires_after(tls_budget.limit);
     auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
     if (hs_ec == beast::error::timeout)
-        co_return fail("tls " + where, timeout_code(tls_budget, errc::tls_timeout));
+        co_return fail("tls " + url.host_header, timeout_code(tls_budget, errc::tls_timeout));
     if (hs_ec)
-        co_return failure{hs_ec, false, "tls " + where + ": " + tls_failure_reason(ssl, hs_ec)};
+        co_return failure{hs_ec, false,
+                          "tls " + url.host_header + ": " + tls_failure_reason(ssl, hs_ec)};
     co_return failure{};
 }
 

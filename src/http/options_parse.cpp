@@ -1,6 +1,7 @@
 #include "asyncfetch/http/options_parse.hpp"
 
 #include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/http/request.hpp"
 
 namespace asyncfetch::http {
 
@@ -20,6 +21,30 @@ parsed<header> parse_header_env(std::string_view spec) {
     auto value = secret_from_env(std::string(spec.substr(eq + 1)));
     if (!value) return problem(value.problem());
     return header{std::string(spec.substr(0, eq)), std::move(*value)};
+}
+
+parsed<std::vector<std::string>> parse_header_names(std::string_view list) {
+    std::vector<std::string> names;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        auto name = list.substr(0, comma);
+        while (!name.empty() && name.front() == ' ')
+            name.remove_prefix(1);
+        while (!name.empty() && name.back() == ' ')
+            name.remove_suffix(1);
+        // Header names are tokens, as methods are.
+        if (auto token = parse_method(name); !token)
+            return problem("'" + std::string(name) + "' is not a header name");
+        names.emplace_back(name);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    if (names.empty()) return problem("no header names (e.g. ETag,Last-Modified)");
+    return names;
+}
+
+void add_json_headers(std::vector<header>& headers) {
+    headers.insert(headers.begin(),
+                   {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
 }
 
 } // namespace asyncfetch::http

@@ -4,6 +4,8 @@
 // grow memory without limit or hand a response to the wrong request.
 #pragma once
 
+#include "download.hpp"
+
 #include "asyncfetch/core/error.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -51,8 +53,12 @@ inline failure fail(const std::string& phase, error_code ec, bool connect_failed
 struct response {
     unsigned status = 0;
     std::string reason, location, content_encoding, content_type, retry_after, body;
-    bool keep_alive = false; // the connection may carry the next request
-    bool got_some = false;   // any byte of a response arrived
+    std::string content_range;
+    std::vector<std::pair<std::string, std::string>> recorded; // --record-headers
+    bool keep_alive = false;     // the connection may carry the next request
+    bool got_some = false;       // any byte of a response arrived
+    bool saved = false;          // the body went to the download, not `body`
+    bool range_rejected = false; // a 206 for other bytes than asked: not read
 };
 
 // Errors that mean a reused keep-alive connection had been closed by the
@@ -100,6 +106,39 @@ struct guarded_string_body {
 
 using response_parser = bhttp::response_parser<guarded_string_body>;
 
+// A body that goes to a download as it arrives (--save): only the read
+// buffer is ever in memory.
+struct download_body {
+    using value_type = download*;
+
+    class reader {
+    public:
+        template <bool isRequest, class Fields>
+        // Made with the parser, before the download is set: it is read at put().
+        reader(bhttp::header<isRequest, Fields>&, value_type& d) : d_(d) {}
+
+        void init(const boost::optional<std::uint64_t>&, error_code& ec) { ec = {}; }
+        template <class ConstBufferSequence>
+        std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+            ec = {};
+            std::size_t used = 0;
+            for (const auto b : beast::buffers_range_ref(buffers)) {
+                if (!d_->write({static_cast<const char*>(b.data()), b.size()})) {
+                    ec = d_->too_large() ? error_code(bhttp::error::body_limit)
+                                         : make_error_code(boost::system::errc::io_error);
+                    return used;
+                }
+                used += b.size();
+            }
+            return used;
+        }
+        void finish(error_code& ec) { ec = {}; }
+
+    private:
+        value_type& d_;
+    };
+};
+
 // A failed read, phrased for the record. After any of these the stream's
 // state is unknown: the connection is never reused.
 inline failure read_failure(const error_code& ec, bool got_some) {
@@ -125,19 +164,29 @@ inline failure read_failure(const error_code& ec, bool got_some) {
     return fail("response", ec);
 }
 
-// Reads the final response to one GET on `stream`: interim 1xx responses
+// Reads the final response to one request on `stream`: interim 1xx responses
 // are read past (each is a complete message to Beast, so a fresh parser
-// reads on from the same buffer), bounded in number and size.
+// reads on from the same buffer), bounded in number and size. The response
+// to a HEAD has no body, whatever its Content-Length says.
+// With `save`, a 2xx body goes to it instead (a 206 only when it answers
+// the Range we sent for its offset).
 template <class Stream>
-asio::awaitable<failure> read_response(Stream& stream, beast::flat_buffer& buffer,
-                                       std::uint64_t max_body, response& resp) {
+asio::awaitable<failure>
+read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body, bool head_request,
+              download* save, const std::vector<std::string>& record_headers, response& resp) {
     constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
     std::optional<response_parser> parser;
     std::size_t interim_bytes = 0;
     for (int interim = 0;; ++interim) {
         parser.emplace();
         parser->header_limit(max_header_bytes);
-        parser->body_limit(max_body);
+        // A body that may be saved has the download's limit, checked as it
+        // streams; Beast would refuse its Content-Length at the header.
+        if (save)
+            parser->body_limit(boost::none);
+        else
+            parser->body_limit(max_body);
+        parser->skip(head_request);
         auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, *parser, use_tuple);
         resp.got_some = resp.got_some || parser->got_some();
         if (ec) co_return read_failure(ec, resp.got_some);
@@ -165,7 +214,47 @@ asio::awaitable<failure> read_response(Stream& stream, beast::flat_buffer& buffe
     resp.content_encoding = std::string(head[bhttp::field::content_encoding]);
     resp.content_type = std::string(head[bhttp::field::content_type]);
     resp.retry_after = std::string(head[bhttp::field::retry_after]);
+    resp.content_range = std::string(head[bhttp::field::content_range]);
+    for (const auto& name : record_headers) {
+        const auto [first, last] = head.equal_range(name);
+        if (first == last) continue;
+        std::string value;
+        for (auto it = first; it != last; ++it)
+            value += (value.empty() ? "" : ", ") + std::string(it->value());
+        resp.recorded.emplace_back(name, std::move(value));
+    }
     const bool header_keep_alive = parser->keep_alive();
+
+    if (save && resp.status / 100 == 2 && !head_request) {
+        const auto start = range_start(resp.content_range);
+        const bool answers_range =
+            resp.status == 206 && save->offset() > 0 && start && *start == save->offset();
+        if (resp.status == 206 && !answers_range) {
+            // Bytes we did not ask for: unread, the connection closes.
+            resp.range_rejected = true;
+            co_return failure{};
+        }
+        if (!(answers_range ? save->go_on() : save->start_over()))
+            co_return failure{make_error_code(boost::system::errc::io_error), false,
+                              "save: " + save->error()};
+        bhttp::response_parser<download_body> to_file(std::move(*parser));
+        to_file.body_limit(boost::none); // the download's own limit
+        to_file.get().body() = save;
+        auto [ec, read] = co_await bhttp::async_read(stream, buffer, to_file, use_tuple);
+        if (ec && !save->error().empty()) co_return failure{ec, false, "save: " + save->error()};
+        if (ec == bhttp::error::body_limit)
+            co_return failure{make_error_code(errc::body_too_large), false,
+                              "save: body larger than --max-body"};
+        if (ec) co_return read_failure(ec, true);
+        resp.keep_alive = header_keep_alive && to_file.keep_alive() && buffer.size() == 0;
+        resp.saved = true;
+        co_return failure{};
+    }
+    // A body read into memory: --max-body. Beast checks a Content-Length
+    // against it only at the header, so that check is made here too.
+    parser->body_limit(max_body);
+    if (save && parser->content_length() && *parser->content_length() > max_body)
+        co_return read_failure(bhttp::error::body_limit, true);
 
     auto [ec, read] = co_await bhttp::async_read(stream, buffer, *parser, use_tuple);
     if (ec) co_return read_failure(ec, true);

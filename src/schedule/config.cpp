@@ -31,6 +31,9 @@ const keys process_keys{"processes", "ordered", "max_failures", "fail_fast", "on
 const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
                      "tls_timeout", "retries",    "max_redirects",   "max_body",
                      "headers",     "user_agent", "cacert",          "insecure"};
+const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
+const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",
+                        "save",   "continue", "body",      "record_headers"};
 const keys crawl_keys{"depth",      "scope",         "include", "exclude",  "assets",
                       "sort_query", "ignore_robots", "delay",   "max_pages"};
 const keys ssh_keys{
@@ -48,6 +51,8 @@ keys allowed_keys(job_type t) {
     auto add = [&k](const keys& more) { k.insert(more.begin(), more.end()); };
     if (t != job_type::crawl) add(process_keys);
     if (t == job_type::fetch || t == job_type::crawl) add(http_keys);
+    if (t == job_type::fetch) add(request_keys);
+    if (t == job_type::fetch || t == job_type::crawl) add(proxy_keys);
     if (t == job_type::crawl) add(crawl_keys);
     if (t == job_type::ssh || t == job_type::put || t == job_type::get) add(ssh_keys);
     if (t == job_type::ssh) add(exec_keys);
@@ -156,6 +161,7 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
         [[fallthrough]];
     case job_type::fetch:
         read_http(ck, j, path, job.client);
+        if (job.type == job_type::fetch) read_request(ck, j, path, job.client);
         break;
     case job_type::ssh:
         read_ssh(ck, j, path, job.exec.ssh);
@@ -230,6 +236,7 @@ job_targets read_job_targets(const config& c, const job_spec& job) {
     const bool urls = job.type == job_type::fetch || job.type == job_type::crawl;
     // Hosts may be node sets (web[01-20]), expanded after the lines are read.
     auto validate = urls ? target_validator(app::url_line_problem) : target_validator();
+    if (job.type == job_type::fetch) validate = app::request_line_problem;
     if (job.type == job_type::local) validate = app::placeholder_fit(job.local);
     job_targets out;
     if (!job.targets_file.empty()) {

@@ -1,7 +1,9 @@
 #include "job_options.hpp"
 
 #include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/options_parse.hpp"
+#include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/ssh/hosts.hpp"
 #include "asyncfetch/ssh/options_parse.hpp"
 
@@ -45,6 +47,54 @@ void read_http(checker& ck, const json& j, const std::string& path, http::client
         ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
     bool insecure = false;
     if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
+    // Authorization from the environment, never from the config itself.
+    std::string var;
+    if (ck.string(j, path, "user_env", var)) {
+        std::string pair;
+        if (ck.take(path + ".user_env", secret_from_env(var), pair)) {
+            if (pair.find(':') == std::string::npos)
+                ck.problem(path + ".user_env", var + " holds no 'user:password'");
+            else
+                c.headers.emplace_back("Authorization", http::basic_authorization(pair));
+        }
+    }
+    std::string token;
+    if (ck.string(j, path, "bearer_env", var) &&
+        ck.take(path + ".bearer_env", secret_from_env(var), token))
+        c.headers.emplace_back("Authorization", "Bearer " + token);
+    std::string proxy, noproxy;
+    const bool has_proxy = ck.string(j, path, "proxy", proxy);
+    const bool has_noproxy = ck.string(j, path, "noproxy", noproxy);
+    ck.take(path + (has_proxy ? ".proxy" : ""),
+            http::choose_proxies(has_proxy ? proxy.c_str() : nullptr,
+                                 has_noproxy ? noproxy.c_str() : nullptr),
+            c.proxies);
+}
+
+void read_request(checker& ck, const json& j, const std::string& path, http::client_options& c) {
+    std::string text;
+    if (ck.string(j, path, "method", text))
+        ck.take(path + ".method", http::parse_method(text), c.method);
+    if (j.contains("data") && j.contains("data_file"))
+        ck.problem(path + ".data_file", "give data or data_file, not both");
+    ck.string(j, path, "data", c.body); // as written: no @FILE here, data_file says so
+    if (ck.file_path(j, path, "data_file", text))
+        ck.take(path + ".data_file", http::read_body_file(text), c.body);
+    bool json_body = false;
+    if (ck.boolean(j, path, "json", json_body) && json_body) http::add_json_headers(c.headers);
+    ck.boolean(j, path, "retry_all", c.retry_all);
+    ck.file_path(j, path, "save", c.save_dir);
+    if (ck.boolean(j, path, "continue", c.resume) && c.resume && c.save_dir.empty())
+        ck.problem(path + ".continue", "resumes downloads: give \"save\" too");
+    ck.boolean(j, path, "body", c.keep_body);
+    std::vector<std::string> names;
+    if (ck.strings(j, path, "record_headers", names)) {
+        std::string list;
+        for (const auto& n : names)
+            list += (list.empty() ? "" : ",") + n;
+        ck.take(path + ".record_headers", http::parse_header_names(list), c.record_headers);
+    }
+    if (j.contains("max_body")) c.max_saved_body = c.max_body; // given: saved bodies too
 }
 
 void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c) {

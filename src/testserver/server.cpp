@@ -1,6 +1,8 @@
 // The test server's I/O: a Beast coroutine per connection, on its own thread.
 #include "asyncfetch/testserver/server.hpp"
 
+#include "request_endpoints.hpp"
+
 #include "asyncfetch/http/decode.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -41,6 +43,8 @@ const char* const index_text =
     "/delay/D /gather/N /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
     "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close /site/N /robots.txt\n";
 
+using detail::text_of_size;
+
 std::uint64_t to_number(std::string_view s, std::uint64_t fallback) {
     std::uint64_t v = 0;
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -63,13 +67,6 @@ std::chrono::milliseconds parse_delay(std::string_view s) {
 
 // Pages of the /site/N crawl site: 0 (the top) to site_pages - 1.
 constexpr std::uint64_t site_pages = 40;
-
-std::string text_of_size(std::uint64_t n) {
-    std::string body(n, 'x');
-    for (std::uint64_t i = 0; i < n; ++i)
-        body[i] = static_cast<char>('a' + i % 26);
-    return body;
-}
 
 // What to do with a request beyond answering it.
 enum class action { respond, reset, close };
@@ -165,7 +162,9 @@ struct server::impl {
         };
         {
             std::lock_guard lock(log_mutex);
-            log.push_back({std::chrono::steady_clock::now(), std::string(req.target())});
+            log.push_back({std::chrono::steady_clock::now(), std::string(req.target()),
+                           std::string(req.method_string()), req.body(),
+                           std::string(req[bhttp::field::content_type])});
         }
         if (auto page = options.pages.find(std::string(req.target()));
             page != options.pages.end()) {
@@ -174,11 +173,12 @@ struct server::impl {
             res.body() = page->second.body;
             co_return action::respond;
         }
+        if (detail::answer_request_endpoint(req, url, res)) co_return action::respond;
         const std::string first = seg.empty() ? "" : seg[0];
         const std::string arg = seg.size() > 1 ? seg[1] : "";
 
         if (first.empty()) {
-            res.body() = index_text;
+            res.body() = std::string(index_text) + detail::request_endpoints_index;
         } else if (first == "delay") {
             asio::steady_timer timer(io, parse_delay(arg));
             co_await timer.async_wait(use_tuple);
@@ -196,8 +196,6 @@ struct server::impl {
             }
             if (peak_in_flight < want) res.result(bhttp::status::gateway_timeout);
             res.body() = "gathered " + std::to_string(peak_in_flight.load()) + "\n";
-        } else if (first == "bytes") {
-            res.body() = text_of_size(to_number(arg, 0));
         } else if (first == "status") {
             res.result(static_cast<unsigned>(to_number(arg, 500)));
             res.body() = "status " + arg + "\n";

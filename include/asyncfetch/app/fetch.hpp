@@ -24,6 +24,9 @@ using http::fetch_record;
 
 // Checks a URL line for input files (the message names the problem).
 std::optional<std::string> url_line_problem(std::string_view text);
+// The same for a fetch's input, where a line may also be a JSON request
+// object (http/request_line.hpp); its problem names the key.
+std::optional<std::string> request_line_problem(std::string_view text);
 
 // The fetch job kind for run_targets.
 job_kind fetch_job(const http::client_options& options);

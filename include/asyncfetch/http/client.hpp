@@ -5,6 +5,8 @@
 #pragma once
 
 #include "asyncfetch/core/dns_options.hpp"
+#include "asyncfetch/http/proxy.hpp"
+#include "asyncfetch/http/request.hpp"
 #include "asyncfetch/http/retry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -46,18 +48,33 @@ struct client_options {
     bool verify_tls = true; // --insecure turns it off
     std::string ca_file;    // --cacert; empty: the system's trust store
     bool keep_body = false; // return the decoded body in the result
+    // The request every URL line makes (a request line may say otherwise):
+    std::string method;     // -X; empty: POST when there is a body, else GET
+    std::string body;       // --data, --json: sent with every request
+    bool retry_all = false; // --retry-all: retry POST, PATCH... too (not idempotent)
+    // Bodies kept (http/save_path.hpp names the file under save_dir):
+    std::string save_dir;                    // --save: a 2xx body streamed to a file
+    bool resume = false;                     // --continue: PATH.part kept, resumed with Range
+    std::uint64_t max_saved_body = 0;        // 0: none (--max-body, when given, also here)
+    std::vector<std::string> record_headers; // --record-headers: copied into the result
     dns::dns_options dns;   // names resolve on the loop's resolver for these options
+    proxy_settings proxies; // --proxy, --noproxy, the *_proxy environment
 };
 
 struct fetch_result {
     std::string final_url;
+    std::string method;      // the first request's
     unsigned status = 0;     // last response's status; 0 when none arrived
     std::uint64_t bytes = 0; // decoded body size
     int attempts = 0;
     boost::system::error_code ec; // empty on success (2xx/3xx without Location)
     std::string error;            // "phase: message" when ec is set
     std::string content_type;
-    std::string body;                   // only with keep_body
+    std::string body;       // only with keep_body
+    std::string saved_file; // with save_dir: where the body is
+    std::string sha256;     // of the saved file, hex
+    bool resumed = false;   // the file was completed from a kept part
+    std::vector<std::pair<std::string, std::string>> headers; // record_headers found
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
 };
@@ -82,6 +99,9 @@ public:
     // HTTP failures (they are in the result); a user cancel throws
     // operation_aborted.
     boost::asio::awaitable<fetch_result> fetch(std::string url);
+    // The same for a request with its own method, headers and body (an empty
+    // method: options' method, else POST with a body, else GET).
+    boost::asio::awaitable<fetch_result> fetch(request req);
 
     const client_stats& stats() const noexcept;
     const client_options& options() const noexcept;

@@ -18,6 +18,10 @@ namespace asyncfetch::http {
 // headers the user marked secret); names compare case-insensitively.
 bool is_credential_header(std::string_view name, const std::vector<std::string>& secret_names);
 
+// "Basic BASE64(user:password)" (RFC 7617), for Authorization and
+// Proxy-Authorization.
+std::string basic_authorization(std::string_view user_password);
+
 // Whether credentials given for `first`, the URL a redirect chain started
 // at, may be sent to `next`, a URL along that chain.
 bool credentials_may_follow(const http_url& first, const http_url& next, bool location_trusted);

@@ -13,4 +13,13 @@ namespace asyncfetch::http {
 record fetch_record(const std::string& url, const fetch_result* res, std::string error,
                     outcome result, double elapsed_ms);
 
+// The most of a body --body copies into the record.
+inline constexpr std::size_t max_record_body = 64 * 1024;
+
+// Adds what --save, --body and --record-headers kept to a fetch's record:
+// "file" and "sha256"; "body" (UTF-8 text as is, anything else base64, with
+// "body_encoding" saying which, cut at max_record_body with "body_truncated");
+// "headers" {name: value}.
+void add_kept_fields(record& r, const fetch_result& res, bool with_body);
+
 } // namespace asyncfetch::http

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace asyncfetch::http {
 
@@ -18,6 +19,13 @@ parsed<header> parse_header_line(std::string_view text);
 
 // "NAME=VAR": header NAME, its (secret) value in environment variable VAR.
 parsed<header> parse_header_env(std::string_view spec);
+
+// --json, a config's "json": the body is JSON and so is the answer wanted
+// (as curl --json); put first, so -H and a request's headers may replace them.
+void add_json_headers(std::vector<header>& headers);
+
+// --record-headers "ETag,Last-Modified": header names, each a token.
+parsed<std::vector<std::string>> parse_header_names(std::string_view list);
 
 // Bounds of the counted options.
 inline constexpr long long max_per_host = 100000; // 0: no limit

@@ -7,7 +7,11 @@
 //   /delay/D               answers after D (e.g. 200ms, 1.5s; a bare number is ms)
 //   /gather/N              answers once N requests were in the server at once
 //                          (504 after 10 s if they never were)
-//   /bytes/N               N bytes of text
+//   /bytes/N               N bytes of text; a Range is honoured (206,
+//                          Content-Range) unless ?range=ignore (200, all) or
+//                          ?range=wrong (206 with a Content-Range not asked for)
+//   /echo                  the request as JSON: method, target, headers, body
+//   /redirect-code/N?url=U a redirect with status N (301, 302, 303, 307, 308) to U
 //   /status/N              status N
 //   /redirect/N            N redirects, then 200
 //   /redirect-to?url=U     one redirect to U (absolute or relative)
@@ -45,6 +49,9 @@ struct static_page {
 struct logged_request {
     std::chrono::steady_clock::time_point at;
     std::string target;
+    std::string method;
+    std::string body;
+    std::string content_type;
 };
 
 struct server_options {

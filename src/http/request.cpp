@@ -1,0 +1,40 @@
+#include "asyncfetch/http/request.hpp"
+
+#include <algorithm>
+
+namespace asyncfetch::http {
+namespace {
+
+// RFC 9110 5.6.2 tchar.
+bool is_tchar(char c) {
+    static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           extra.find(c) != std::string_view::npos;
+}
+
+} // namespace
+
+parsed<std::string> parse_method(std::string_view text) {
+    if (text.empty()) return problem("the method is empty");
+    if (text.size() > 64) return problem("the method is longer than 64 characters");
+    if (!std::all_of(text.begin(), text.end(), is_tchar))
+        return problem("'" + std::string(text) +
+                       "' is not a method (letters, digits, !#$%&'*+-.^_`|~)");
+    return std::string(text);
+}
+
+bool is_idempotent(std::string_view method) {
+    for (std::string_view m : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+        if (method == m) return true;
+    return false;
+}
+
+void follow_redirect_method(unsigned status, std::string& method, std::string& body) {
+    const bool to_get = (status == 303 && method != "HEAD") ||
+                        ((status == 301 || status == 302) && method == "POST");
+    if (!to_get) return;
+    method = "GET";
+    body.clear();
+}
+
+} // namespace asyncfetch::http
