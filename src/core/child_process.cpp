@@ -84,7 +84,9 @@ std::error_code child_process::start(const spawn_request& request) {
     std::array<owned_fd, 3> ours, theirs;
     const std::array<child_stream, 3> wanted = {request.in, request.out, request.err};
     for (int n = 0; n < 3; ++n) {
-        if (wanted[n] == child_stream::null) {
+        if (n < 2 && request.stdio_socket >= 0) {
+            posix_spawn_file_actions_adddup2(&setup.actions, request.stdio_socket, n);
+        } else if (wanted[n] == child_stream::null) {
             posix_spawn_file_actions_addopen(&setup.actions, n, "/dev/null",
                                              n == 0 ? O_RDONLY : O_WRONLY, 0);
         } else if (wanted[n] == child_stream::pipe) {

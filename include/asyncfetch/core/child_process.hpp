@@ -23,6 +23,9 @@ enum class child_stream { null, pipe, inherit };
 struct spawn_request {
     std::vector<std::string> argv; // argv[0] is looked up in PATH when it has no '/'
     child_stream in = child_stream::null, out = child_stream::pipe, err = child_stream::pipe;
+    // Set: the child's stdin and stdout are this descriptor (one end of a
+    // socketpair: a ProxyCommand), whatever `in` and `out` say.
+    int stdio_socket = -1;
 };
 
 // How the child ended: an exit status, or the signal that killed it.
