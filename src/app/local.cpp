@@ -1,5 +1,7 @@
 #include "asyncfetch/app/local.hpp"
 
+#include "asyncfetch/app/failed_targets.hpp"
+
 #include "asyncfetch/core/run_command.hpp"
 #include "asyncfetch/core/text.hpp"
 #include "asyncfetch/http/url.hpp"
@@ -111,13 +113,6 @@ record local_record(std::string_view target, const std::vector<std::string>& arg
     return r;
 }
 
-std::string failure_reason(const record& r) {
-    if (!r.error.empty()) return r.error;
-    if (!r.fields["signal"].is_null())
-        return "killed by signal " + r.fields["signal"].get<std::string>();
-    return "exit status " + std::to_string(r.fields["exit_status"].get<int>());
-}
-
 std::string timeout_text(const local_config& c, const command_result& res) {
     char text[160];
     std::snprintf(text, sizeof text,
@@ -176,7 +171,6 @@ target_validator placeholder_fit(const local_config& config) {
 }
 
 job_kind local_job(std::shared_ptr<const local_config> config) {
-    auto failed = std::make_shared<std::vector<std::string>>();
     job_kind kind;
     kind.bytes_verb = "of output";
     kind.make_operation = [config](asio::any_io_executor) {
@@ -207,22 +201,8 @@ job_kind local_job(std::shared_ptr<const local_config> config) {
         r.result = result;
         return r;
     };
-    kind.finished_line = [](const target& t, const record& r) {
-        return r.result == outcome::ok
-                   ? "[SUCCESS] " + printable(t.text)
-                   : "[FAILURE] " + printable(t.text) + ": " + failure_reason(r);
-    };
-    kind.observe = [failed](const target& t, const record& r) {
-        if (r.result != outcome::ok)
-            failed->push_back(printable(t.text) + ": " + failure_reason(r));
-    };
-    kind.epilogue = [failed]() {
-        std::string text;
-        if (!failed->empty()) text = std::to_string(failed->size()) + " target(s) failed:\n";
-        for (const auto& f : *failed)
-            text += "  " + f + "\n";
-        return text;
-    };
+    report_failed_targets(
+        kind, [](const target& t) { return printable(t.text); }, command_failure_reason, "target");
     return kind;
 }
 

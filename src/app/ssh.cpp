@@ -1,9 +1,10 @@
 #include "asyncfetch/app/ssh.hpp"
 #include "ssh_exec_mode.hpp"
 
-#include "asyncfetch/app/ssh_connect.hpp"
+#include "asyncfetch/app/failed_targets.hpp"
 #include "asyncfetch/app/host_targets.hpp"
 #include "asyncfetch/app/output_groups.hpp"
+#include "asyncfetch/app/ssh_connect.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/ssh/error.hpp"
@@ -86,14 +87,6 @@ std::string write_out_dir(const std::string& dir, const ssh::host_spec& h,
     return failed.empty() ? failed : "--out-dir " + failed;
 }
 
-// Why a host failed, for the list after the summary.
-std::string failure_reason(const record& r) {
-    if (!r.error.empty()) return r.error;
-    if (!r.fields["signal"].is_null())
-        return "killed by signal " + r.fields["signal"].get<std::string>();
-    return "exit status " + std::to_string(r.fields["exit_status"].get<int>());
-}
-
 } // namespace
 
 std::string local_user() {
@@ -136,7 +129,6 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
                   failure_record failed_record,
                   std::function<std::string(const record&)> why_failed, const char* bytes_verb) {
     auto hosts = std::make_shared<known_hosts_cache>();
-    auto failed = std::make_shared<std::vector<std::string>>();
 
     job_kind kind;
     kind.bytes_verb = bytes_verb;
@@ -171,22 +163,9 @@ job_kind host_job(std::shared_ptr<const ssh_config> config, host_work work,
         r.result = result;
         return r;
     };
-    kind.finished_line = [config, why_failed](const target& t, const record& r) {
-        const auto name = host_of(*config, t.text).display();
-        return r.result == outcome::ok ? "[SUCCESS] " + name
-                                       : "[FAILURE] " + name + ": " + why_failed(r);
-    };
-    kind.observe = [config, failed, why_failed](const target& t, const record& r) {
-        if (r.result != outcome::ok)
-            failed->push_back(host_of(*config, t.text).display() + ": " + why_failed(r));
-    };
-    kind.epilogue = [failed]() {
-        std::string text;
-        if (!failed->empty()) text = std::to_string(failed->size()) + " host(s) failed:\n";
-        for (const auto& f : *failed)
-            text += "  " + f + "\n";
-        return text;
-    };
+    report_failed_targets(
+        kind, [config](const target& t) { return host_of(*config, t.text).display(); },
+        std::move(why_failed), "host");
     return kind;
 }
 
@@ -270,7 +249,7 @@ job_kind exec_job(std::shared_ptr<const exec_config> shared) {
         return exec_record(h, nullptr, std::move(error), ms, pty);
     };
     auto kind = host_job(std::shared_ptr<const ssh_config>(shared, &shared->ssh), std::move(work),
-                         failed, failure_reason, "of output");
+                         failed, command_failure_reason, "of output");
     if (shared->group) print_grouped_output(kind);
     return kind;
 }
