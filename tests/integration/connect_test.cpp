@@ -41,13 +41,6 @@ tcp::endpoint loopback(std::uint16_t port) {
     return {asio::ip::make_address("127.0.0.1"), port};
 }
 
-// A port nothing listens on (connects are refused at once).
-std::uint16_t closed_port() {
-    asio::io_context ctx;
-    tcp::acceptor a(ctx, loopback(0));
-    return a.local_endpoint().port();
-}
-
 } // namespace
 
 TEST_CASE("happy eyeballs: an unanswered address costs the attempt delay, not the timeout") {
@@ -65,14 +58,16 @@ TEST_CASE("happy eyeballs: an unanswered address costs the attempt delay, not th
 TEST_CASE("happy eyeballs: a refused address moves on at once") {
     asio::io_context ctx;
     tcp::acceptor live(ctx, loopback(0));
-    const auto out = connect_to({loopback(closed_port()), loopback(live.local_endpoint().port())});
+    const auto out = connect_to(
+        {loopback(asyncfetch::testing::free_port()), loopback(live.local_endpoint().port())});
     CHECK_MESSAGE(!out.result.ec, out.result.ec.message());
     CHECK(out.result.endpoint.port() == live.local_endpoint().port());
     CHECK(out.ms < 200);
 }
 
 TEST_CASE("happy eyeballs: when every address fails, the last error comes back") {
-    const auto out = connect_to({loopback(closed_port()), loopback(closed_port())});
+    const auto out = connect_to(
+        {loopback(asyncfetch::testing::free_port()), loopback(asyncfetch::testing::free_port())});
     CHECK(out.result.ec == asio::error::connection_refused);
     CHECK(!out.connected);
     const auto none = connect_to({});

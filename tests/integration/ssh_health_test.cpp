@@ -59,19 +59,6 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-// A loopback port nothing listens on (bound, read, closed): connects are refused.
-std::uint16_t closed_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
-
 // Starts listening on `port` after `delay`, then for `open_for` accepts every
 // connection, writes a line that is no SSH banner and closes it, counting them.
 class late_listener {
@@ -162,7 +149,7 @@ TEST_CASE("ssh --connect-retries: a refused host is tried again with a backoff, 
           "says how many times") {
     if (sshd_unavailable()) return;
     health_fixture f;
-    const auto port = closed_port();
+    const auto port = free_port();
     const auto start = clock_type::now();
     auto r = run(f.ssh_argv({f.hosts(port), "--connect-retries", "2"}, {"true"}), "", 60);
     const double took = seconds_since(start);
@@ -180,7 +167,7 @@ TEST_CASE("ssh --connect-retries: a host that comes up is reached, a failed hand
           "retried (ConnectionAttempts from ssh_config too)") {
     if (sshd_unavailable()) return;
     health_fixture f;
-    const auto port = closed_port();
+    const auto port = free_port();
     // Refused for 1.2 s, then a listener that is no SSH server.
     late_listener late(port, std::chrono::milliseconds(1200), std::chrono::seconds(8));
     const auto config = f.dir.write("ssh_config", "Host *\n  ConnectionAttempts 6\n");

@@ -21,6 +21,10 @@ private:
     std::vector<int> fillers_;
 };
 
+// A loopback port nothing listens on (bound, read, closed): a connect to it
+// is refused, and a server can take it.
+std::uint16_t free_port();
+
 // Connections complete (the kernel queues them) but nothing is ever read or
 // written: TLS handshakes and requests wait forever.
 listener silent_listener();

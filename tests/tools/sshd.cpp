@@ -1,5 +1,6 @@
 #include "tools/sshd.hpp"
 
+#include "tools/listeners.hpp"
 #include "tools/process.hpp"
 
 #include <arpa/inet.h>
@@ -26,18 +27,6 @@ namespace {
 void must(const std::vector<std::string>& argv) {
     auto r = run(argv, "", 60);
     if (r.status != 0) throw std::runtime_error(argv[0] + " failed: " + r.err);
-}
-
-std::uint16_t free_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
 }
 
 bool accepts(const std::string& address, std::uint16_t port) {
