@@ -93,26 +93,43 @@ TEST_CASE("ssh auth: KbdInteractiveAuthentication no in ssh_config leaves the me
                   error_of(r));
 }
 
+namespace {
+
+// A PAM service (/etc/pam.d/NAME, removed with this object) whose auth ends
+// with a TOTP code through Debian's libpam-google-authenticator, after
+// `before` (more auth lines, or none); the secret is "JBSWY3DPEHPK3PXP".
+struct totp_service {
+    static bool available() {
+        if (std::filesystem::exists("/lib/x86_64-linux-gnu/security/pam_google_authenticator.so"))
+            return true;
+        MESSAGE("skipped: no pam_google_authenticator (libpam-google-authenticator)");
+        return false;
+    }
+    totp_service(std::string service, const std::string& before) : name(std::move(service)) {
+        std::filesystem::permissions(secret_dir.path(), std::filesystem::perms(0755));
+        const auto secret = secret_dir.write("totp", "JBSWY3DPEHPK3PXP\n\" TOTP_AUTH\n");
+        run({"chown", std::string(sshd_server::user()) + ":", secret});
+        std::filesystem::permissions(secret, std::filesystem::perms(0400));
+        std::ofstream("/etc/pam.d/" + name)
+            << before << "auth required pam_google_authenticator.so secret=" << secret
+            << "\naccount required pam_permit.so\nsession required pam_permit.so\n";
+    }
+    ~totp_service() { std::filesystem::remove("/etc/pam.d/" + name); }
+    totp_service(const totp_service&) = delete;
+    totp_service& operator=(const totp_service&) = delete;
+    std::string name;
+    temp_dir secret_dir;
+};
+
+} // namespace
+
 TEST_CASE("ssh auth: a one-time code prompt fails the host, naming the prompt") {
     if (sshd_unavailable()) return;
-    const std::string module = "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so";
-    if (!std::filesystem::exists(module)) {
-        MESSAGE("skipped: no pam_google_authenticator (libpam-google-authenticator)");
-        return;
-    }
+    if (!totp_service::available()) return;
     // A PAM service that asks only for a TOTP code, as an OTP-protected server does.
-    const std::string service = "asyncfetch-test-otp";
-    temp_dir secret_dir;
-    std::filesystem::permissions(secret_dir.path(), std::filesystem::perms(0755));
-    const auto secret = secret_dir.write("totp", "JBSWY3DPEHPK3PXP\n\" TOTP_AUTH\n");
-    run({"chown", std::string(sshd_server::user()) + ":", secret});
-    std::filesystem::permissions(secret, std::filesystem::perms(0400));
-    std::ofstream("/etc/pam.d/" + service)
-        << "auth required pam_google_authenticator.so secret=" << secret
-        << "\naccount required pam_permit.so\nsession required pam_permit.so\n";
-    auth_fixture f(service);
+    const totp_service service("asyncfetch-test-otp", "");
+    auth_fixture f(service.name);
     auto r = f.ssh({"-i", "/nonexistent"}, sshd_server::password());
-    std::filesystem::remove("/etc/pam.d/" + service);
     CHECK(r.status == 1);
     CHECK_MESSAGE(error_of(r).find("keyboard-interactive (the server asks \"Verification code:\", "
                                    "which a run over many hosts cannot answer)") !=
@@ -184,22 +201,10 @@ std::string run_on_terminal(const std::vector<std::string>& argv,
 
 TEST_CASE("ssh auth: --askpass asks for a one-time code at the terminal once, for every host") {
     if (sshd_unavailable()) return;
-    const std::string module = "/lib/x86_64-linux-gnu/security/pam_google_authenticator.so";
-    if (!std::filesystem::exists(module)) {
-        MESSAGE("skipped: no pam_google_authenticator (libpam-google-authenticator)");
-        return;
-    }
+    if (!totp_service::available()) return;
     // The password, then a TOTP code, as a server with two factors asks them.
-    const std::string service = "asyncfetch-test-otp2";
-    temp_dir secret_dir;
-    std::filesystem::permissions(secret_dir.path(), std::filesystem::perms(0755));
-    const auto secret = secret_dir.write("totp", "JBSWY3DPEHPK3PXP\n\" TOTP_AUTH\n");
-    run({"chown", std::string(sshd_server::user()) + ":", secret});
-    std::filesystem::permissions(secret, std::filesystem::perms(0400));
-    std::ofstream("/etc/pam.d/" + service)
-        << "auth required pam_unix.so\nauth required pam_google_authenticator.so secret=" << secret
-        << "\naccount required pam_permit.so\nsession required pam_permit.so\n";
-    auth_fixture f(service);
+    const totp_service service("asyncfetch-test-otp2", "auth required pam_unix.so\n");
+    auth_fixture f(service.name);
     const std::string line =
         std::string(sshd_server::user()) + "@127.0.0.1:" + std::to_string(f.sshd.port()) + "\n";
     const auto hosts = f.dir.write("hosts3.txt", line + line + line);
@@ -210,7 +215,6 @@ TEST_CASE("ssh auth: --askpass asks for a one-time code at the terminal once, fo
         {ASYNCFETCH_BINARY, "ssh", "--known-hosts", f.dir.file("known_hosts"), "--no-agent", "-q",
          "-o", records, hosts, "--askpass", "--", "echo", "in"},
         {{"Password: ", sshd_server::password()}, {"Verification code:", totp_now(key)}});
-    std::filesystem::remove("/etc/pam.d/" + service);
     const auto out = records_of(read_file(records));
     REQUIRE_MESSAGE(out.size() == 3, shown);
     for (const auto& r : out)
