@@ -41,7 +41,7 @@ check_put() {
 }
 check_get() {
   for a in "${ADDRS[@]}"; do
-    [ "$(sha256sum < "$WORK/got/$a:$PORT/big.bin")" = "$SUM" ] || { echo "bad download from $a ($1)" >&2; exit 1; }
+    [ "$(sha256sum < "$WORK/got/$USER@$a+$PORT/big.bin")" = "$SUM" ] || { echo "bad download from $a ($1)" >&2; exit 1; }
   done
   rm -rf "$WORK/got"
 }
@@ -55,11 +55,11 @@ tool=\$1 op=\$2
 for a in ${ADDRS[*]}; do
   if [ "\$tool" = sftp ]; then
     if [ "\$op" = put ]; then echo "put $WORK/big.bin big.bin" > "$WORK/batch-\$a"
-    else mkdir -p "$WORK/got/\$a:$PORT"; echo "get big.bin $WORK/got/\$a:$PORT/big.bin" > "$WORK/batch-\$a"; fi
+    else mkdir -p "$WORK/got/$USER@\$a+$PORT"; echo "get big.bin $WORK/got/$USER@\$a+$PORT/big.bin" > "$WORK/batch-\$a"; fi
     sftp -q -b "$WORK/batch-\$a" -P $PORT ${SSH_OPTS[*]} $USER@\$a > /dev/null &
   else
     if [ "\$op" = put ]; then scp -q -P $PORT ${SSH_OPTS[*]} "$WORK/big.bin" $USER@\$a:big.bin &
-    else mkdir -p "$WORK/got/\$a:$PORT"; scp -q -P $PORT ${SSH_OPTS[*]} $USER@\$a:big.bin "$WORK/got/\$a:$PORT/big.bin" & fi
+    else mkdir -p "$WORK/got/$USER@\$a+$PORT"; scp -q -P $PORT ${SSH_OPTS[*]} $USER@\$a:big.bin "$WORK/got/$USER@\$a+$PORT/big.bin" & fi
   fi
 done
 fail=0; for job in \$(jobs -p); do wait "\$job" || fail=1; done; exit \$fail

@@ -4,6 +4,7 @@ host in a hosts file ([user@]host:port lines) with asyncssh's SFTP client,
 all hosts at once on one asyncio event loop. Host keys are checked against
 KNOWN_HOSTS. get writes LOCAL_DIR/<host>[:<port>]/<name>, as asyncfetch does."""
 import asyncio
+import getpass
 import os
 import sys
 import warnings
@@ -28,7 +29,9 @@ async def main(hosts_path, key, known_hosts, op, source, destination):
                 if op == "put":
                     await sftp.put(source, destination)
                 else:
-                    local = os.path.join(destination, host if port == 22 else f"{host}:{port}")
+                    # Same directory names as asyncfetch get: [USER@]HOST[+PORT].
+                    name = (f"{user}@" if user and user != getpass.getuser() else "") + host
+                    local = os.path.join(destination, name if port == 22 else f"{name}+{port}")
                     os.makedirs(local, exist_ok=True)
                     await sftp.get(source, os.path.join(local, os.path.basename(source)))
 
