@@ -56,7 +56,7 @@ fuzz: fuzz-build
 	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_S)
 
 fuzz-smoke:
-	$(MAKE) fuzz FUZZ_S=20
+	$(MAKE) fuzz FUZZ_S=10
 
 bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
