@@ -41,7 +41,8 @@ using response = bhttp::response<bhttp::string_body>;
 const char* const index_text =
     "asyncfetch test server\n"
     "/delay/D /gather/N /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
-    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close /site/N /robots.txt\n";
+    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /br/N /zstd/N /headers /reset /close\n"
+    "/site/N /robots.txt\n";
 
 using detail::text_of_size;
 
@@ -170,6 +171,8 @@ struct server::impl {
             page != options.pages.end()) {
             res.result(page->second.status);
             res.set(bhttp::field::content_type, page->second.content_type);
+            for (const auto& [name, value] : page->second.headers)
+                res.insert(name, value);
             res.body() = page->second.body;
             co_return action::respond;
         }
@@ -227,6 +230,12 @@ struct server::impl {
         } else if (first == "gzip") {
             res.body() = http::gzip_compress(text_of_size(to_number(arg, 0)));
             res.set(bhttp::field::content_encoding, "gzip");
+        } else if (first == "br") {
+            res.body() = http::brotli_compress(text_of_size(to_number(arg, 0)));
+            res.set(bhttp::field::content_encoding, "br");
+        } else if (first == "zstd") {
+            res.body() = http::zstd_compress(text_of_size(to_number(arg, 0)));
+            res.set(bhttp::field::content_encoding, "zstd");
         } else if (first == "headers") {
             for (const auto& field : req) {
                 res.body() +=
