@@ -82,6 +82,12 @@ struct server::impl {
             tls.use_private_key_file(options.key_file, asio::ssl::context::pem);
             use_tls = true;
         }
+        if (!options.client_ca_file.empty()) {
+            tls.load_verify_file(options.client_ca_file);
+            tls.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+        }
+        if (options.tls_max_version != 0)
+            SSL_CTX_set_max_proto_version(tls.native_handle(), options.tls_max_version);
         const tcp::endpoint ep(asio::ip::make_address(options.address), options.port);
         acceptor.open(ep.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));

@@ -62,6 +62,8 @@ struct server_options {
     std::uint16_t port = 0; // 0: any free port
     std::string cert_file;  // PEM; TLS when cert and key are both set
     std::string key_file;
+    std::string client_ca_file; // with TLS: a client certificate from this CA is required
+    int tls_max_version = 0;    // with TLS: e.g. TLS1_2_VERSION; 0: OpenSSL's highest
     std::map<std::string, static_page> pages; // e.g. a small site for crawl tests
 };
 
