@@ -1,4 +1,5 @@
 #include "http_flags.hpp"
+#include "tls_flags.hpp"
 
 #include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/header_file.hpp"
@@ -55,6 +56,7 @@ void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h) {
     cmd.add_flag(
         "-k,--insecure", [&c](std::int64_t) { c.verify_tls = false; },
         "Do not verify TLS certificates or host names (unsafe)");
+    add_tls_flags(cmd, c.tls, h.key_passphrase_env);
     add_dns_options(cmd, c.dns);
     h.proxy_given = cmd.add_option("--proxy", h.proxy,
                                    "Proxy for every URL: http://HOST:PORT (CONNECT for https), "
@@ -96,6 +98,7 @@ void finish_http_options(http::client_options& c, const header_flags& h) {
         c.headers.emplace_back("Authorization",
                                "Bearer " + env_secret(h.bearer_env, "--bearer-env"));
     finish_dns_flags(c.dns);
+    finish_tls_flags(c.tls, h.key_passphrase_env);
     auto proxies = http::choose_proxies(h.proxy_given->count() ? h.proxy.c_str() : nullptr,
                                         h.noproxy_given->count() ? h.noproxy.c_str() : nullptr);
     if (!proxies) throw CLI::ValidationError("--proxy", proxies.problem());

@@ -20,6 +20,7 @@ struct header_flags {
     std::string proxy, noproxy;          // read with the environment's
     CLI::Option* proxy_given = nullptr;
     CLI::Option* noproxy_given = nullptr;
+    std::string key_passphrase_env; // --key-passphrase-env VAR
 };
 
 void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h);

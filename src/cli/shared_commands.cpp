@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "http_flags.hpp"
 #include "ssh_flags.hpp"
+#include "tls_flags.hpp"
 
 #include "asyncfetch/app/distributed.hpp"
 #include "asyncfetch/app/run_limits.hpp"
@@ -74,6 +75,7 @@ public:
         app_->add_flag(
             "-k,--insecure", [&w](std::int64_t) { w.client.verify_tls = false; },
             "Do not verify TLS certificates (unsafe)");
+        add_tls_flags(*app_, w.client.tls, key_passphrase_env_);
         add_duration(*app_, "--claim-idle", w.claim_idle, zero::refused,
                      "How long a URL another worker took and did not finish waits before it is "
                      "taken over");
@@ -98,6 +100,7 @@ public:
         // --resolver and --dns-servers come with the SSH session options.
         finish_dns_flags(ssh_.session.dns);
         finish_request_options(w.client, request_, "");
+        finish_tls_flags(w.client.tls, key_passphrase_env_);
         // Proxies from the environment, as fetch without --proxy.
         auto proxies = http::choose_proxies(nullptr, nullptr);
         if (!proxies) throw CLI::ValidationError("worker", proxies.problem());
@@ -144,6 +147,7 @@ private:
     ssh_session_flags session_;
     crawl_flags crawl_;
     request_flags request_;
+    std::string key_passphrase_env_; // --key-passphrase-env VAR
     bool is_ssh_ = false, is_crawl_ = false;
     std::vector<std::string> command_;
     CLI::Option *per_host_ = nullptr, *timeout_ = nullptr, *command_timeout_ = nullptr;

@@ -145,10 +145,11 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
             continue;
         }
 
-        if (auto ec = decode_body(resp.content_encoding, resp.body, options.max_body)) {
+        std::string why;
+        if (auto ec = decode_body(resp.content_encoding, resp.body, options.max_body, &why)) {
             res.ec = ec;
-            res.error =
-                "decode: " + ec.message() + " (Content-Encoding: " + resp.content_encoding + ")";
+            res.error = "decode: " + (why.empty() ? ec.message() : why) +
+                        " (Content-Encoding: " + resp.content_encoding + ")";
             co_return attempt_outcome{ec, false, resp.status, std::nullopt};
         }
         res.bytes = resp.body.size();

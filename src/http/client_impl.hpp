@@ -9,6 +9,7 @@
 
 #include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/tls.hpp"
+#include "asyncfetch/core/tls_client_options.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/http/url.hpp"
 
@@ -35,7 +36,7 @@ struct client::impl {
     // Made on the first https URL: loading the system's CA store costs ~50 ms
     // of CPU, which a run of plain http URLs should not pay.
     boost::asio::ssl::context& tls_context() {
-        if (!tls) tls.emplace(client_tls_context(options.verify_tls, options.ca_file));
+        if (!tls) tls.emplace(client_tls_context(options.verify_tls, options.ca_file, options.tls));
         return *tls;
     }
 

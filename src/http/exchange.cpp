@@ -5,6 +5,7 @@
 #include "client_impl.hpp"
 
 #include "asyncfetch/http/credentials.hpp"
+#include "asyncfetch/http/decode.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -57,7 +58,7 @@ client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
     req.set(bhttp::field::accept, "*/*");
     // A saved body is kept as sent: none is asked for encoded (as curl -o
     // and wget do); the rest of a kept part is asked for by its offset.
-    req.set(bhttp::field::accept_encoding, save ? "identity" : "gzip, deflate");
+    req.set(bhttp::field::accept_encoding, save ? "identity" : accepted_encodings);
     if (save && save->offset() > 0)
         req.set(bhttp::field::range, "bytes=" + std::to_string(save->offset()) + "-");
     // As curl -d: a body says what it is unless a header does.

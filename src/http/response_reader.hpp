@@ -211,7 +211,11 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
     resp.status = head.result_int();
     resp.reason = std::string(head.reason());
     resp.location = std::string(head[bhttp::field::location]);
-    resp.content_encoding = std::string(head[bhttp::field::content_encoding]);
+    // Codings may come in several fields: they are one list (RFC 9110 5.3).
+    const auto [first_coding, end_coding] = head.equal_range(bhttp::field::content_encoding);
+    for (auto it = first_coding; it != end_coding; ++it)
+        resp.content_encoding +=
+            (resp.content_encoding.empty() ? "" : ", ") + std::string(it->value());
     resp.content_type = std::string(head[bhttp::field::content_type]);
     resp.retry_after = std::string(head[bhttp::field::retry_after]);
     resp.content_range = std::string(head[bhttp::field::content_range]);

@@ -31,6 +31,7 @@ const keys process_keys{"processes", "ordered", "max_failures", "fail_fast", "on
 const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
                      "tls_timeout", "retries",    "max_redirects",   "max_body",
                      "headers",     "user_agent", "cacert",          "insecure"};
+const keys tls_keys{"cert", "key", "key_passphrase_env", "tls_min"};
 const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
 const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",
                         "save",   "continue", "body",      "record_headers"};
@@ -53,6 +54,7 @@ keys allowed_keys(job_type t) {
     if (t == job_type::fetch || t == job_type::crawl) add(http_keys);
     if (t == job_type::fetch) add(request_keys);
     if (t == job_type::fetch || t == job_type::crawl) add(proxy_keys);
+    if (t == job_type::fetch || t == job_type::crawl) add(tls_keys);
     if (t == job_type::crawl) add(crawl_keys);
     if (t == job_type::ssh || t == job_type::put || t == job_type::get) add(ssh_keys);
     if (t == job_type::ssh) add(exec_keys);

@@ -1,6 +1,7 @@
 #include "job_options.hpp"
 
 #include "asyncfetch/core/secret_source.hpp"
+#include "asyncfetch/core/tls_client_options.hpp"
 #include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/options_parse.hpp"
 #include "asyncfetch/http/request_line.hpp"
@@ -8,6 +9,29 @@
 #include "asyncfetch/ssh/options_parse.hpp"
 
 namespace asyncfetch::schedule {
+namespace {
+
+// A client certificate, its key's passphrase (from the environment only),
+// the lowest TLS version: as --cert, --key, --key-passphrase-env, --tls-min.
+void read_tls(checker& ck, const json& j, const std::string& path, tls_client_options& t) {
+    for (auto [key, file] : {std::pair{"cert", &t.cert_file}, std::pair{"key", &t.key_file}})
+        if (ck.file_path(j, path, key, *file) && !fs::exists(*file))
+            ck.problem(path + "." + key, "no such file '" + *file + "'");
+    std::string var, text;
+    if (ck.string(j, path, "key_passphrase_env", var))
+        ck.take(path + ".key_passphrase_env", secret_from_env(var), t.key_passphrase);
+    if (ck.string(j, path, "tls_min", text))
+        ck.take(path + ".tls_min", parse_tls_version(text), t.min_version);
+    if (j.contains("cert") || j.contains("key")) {
+        // Named by the key that holds what is wrong: a key problem with "key" given is its.
+        auto usable = check_tls_client_options(t);
+        const bool about_cert =
+            !j.contains("key") || usable.problem().starts_with("no usable cert");
+        if (!usable) ck.problem(path + (about_cert ? ".cert" : ".key"), usable.problem());
+    }
+}
+
+} // namespace
 
 void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c) {
     ck.integer(j, path, "per_host", c.per_host, 0, http::max_per_host);
@@ -47,6 +71,7 @@ void read_http(checker& ck, const json& j, const std::string& path, http::client
         ck.problem(path + ".cacert", "no such file '" + c.ca_file + "'");
     bool insecure = false;
     if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
+    read_tls(ck, j, path, c.tls);
     // Authorization from the environment, never from the config itself.
     std::string var;
     if (ck.string(j, path, "user_env", var)) {

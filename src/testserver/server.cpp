@@ -41,7 +41,8 @@ using response = bhttp::response<bhttp::string_body>;
 const char* const index_text =
     "asyncfetch test server\n"
     "/delay/D /gather/N /bytes/N /status/N /redirect/N /redirect-to?url=U /loop\n"
-    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /headers /reset /close /site/N /robots.txt\n";
+    "/flaky/N?key=K&status=S&retry_after=R /gzip/N /br/N /zstd/N /headers /reset /close\n"
+    "/site/N /robots.txt\n";
 
 using detail::text_of_size;
 
@@ -81,6 +82,12 @@ struct server::impl {
             tls.use_private_key_file(options.key_file, asio::ssl::context::pem);
             use_tls = true;
         }
+        if (!options.client_ca_file.empty()) {
+            tls.load_verify_file(options.client_ca_file);
+            tls.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+        }
+        if (options.tls_max_version != 0)
+            SSL_CTX_set_max_proto_version(tls.native_handle(), options.tls_max_version);
         const tcp::endpoint ep(asio::ip::make_address(options.address), options.port);
         acceptor.open(ep.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -170,6 +177,8 @@ struct server::impl {
             page != options.pages.end()) {
             res.result(page->second.status);
             res.set(bhttp::field::content_type, page->second.content_type);
+            for (const auto& [name, value] : page->second.headers)
+                res.insert(name, value);
             res.body() = page->second.body;
             co_return action::respond;
         }
@@ -227,6 +236,12 @@ struct server::impl {
         } else if (first == "gzip") {
             res.body() = http::gzip_compress(text_of_size(to_number(arg, 0)));
             res.set(bhttp::field::content_encoding, "gzip");
+        } else if (first == "br") {
+            res.body() = http::brotli_compress(text_of_size(to_number(arg, 0)));
+            res.set(bhttp::field::content_encoding, "br");
+        } else if (first == "zstd") {
+            res.body() = http::zstd_compress(text_of_size(to_number(arg, 0)));
+            res.set(bhttp::field::content_encoding, "zstd");
         } else if (first == "headers") {
             for (const auto& field : req) {
                 res.body() +=

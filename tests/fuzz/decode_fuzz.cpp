@@ -10,8 +10,23 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
-    static constexpr std::array<std::string_view, 8> codings{
-        "gzip", "deflate", "x-gzip", "identity", "GZip", "", "br", "gzip, deflate"};
+    // 16: a first byte with the cap's bit (0x80) picks the same coding as without.
+    static constexpr std::array<std::string_view, 16> codings{"gzip",
+                                                              "deflate",
+                                                              "x-gzip",
+                                                              "identity",
+                                                              "GZip",
+                                                              "",
+                                                              "br",
+                                                              "gzip, deflate",
+                                                              "zstd",
+                                                              "br, zstd",
+                                                              "gzip, br",
+                                                              "ZSTD",
+                                                              "x-gzip, deflate, br",
+                                                              "identity, zstd",
+                                                              "compress",
+                                                              "br, br"};
     const std::string_view coding = codings[data[0] % codings.size()];
     const std::uint64_t cap = (data[0] & 0x80) ? 64u << 20 : 1000;
     std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);

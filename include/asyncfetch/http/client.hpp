@@ -5,6 +5,7 @@
 #pragma once
 
 #include "asyncfetch/core/dns_options.hpp"
+#include "asyncfetch/core/tls_client_options.hpp"
 #include "asyncfetch/http/proxy.hpp"
 #include "asyncfetch/http/request.hpp"
 #include "asyncfetch/http/retry.hpp"
@@ -47,6 +48,7 @@ struct client_options {
     std::string user_agent = "asyncfetch/0.1";
     bool verify_tls = true; // --insecure turns it off
     std::string ca_file;    // --cacert; empty: the system's trust store
+    tls_client_options tls; // --cert, --key, --key-passphrase-env, --tls-min
     bool keep_body = false; // return the decoded body in the result
     // The request every URL line makes (a request line may say otherwise):
     std::string method;     // -X; empty: POST when there is a body, else GET

@@ -20,6 +20,7 @@
 //                          first N requests for key K get status S (default 503)
 //                          with Retry-After: R (seconds) when given, then 200
 //   /gzip/N                N bytes, gzip-encoded
+//   /br/N, /zstd/N         N bytes, brotli- or zstd-encoded
 //   /headers               echoes the request's headers
 //   /reset                 promises 100000 bytes, sends 1000, then resets
 //   /close                 closes the connection without answering
@@ -34,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace asyncfetch::testserver {
@@ -43,6 +45,7 @@ struct static_page {
     unsigned status = 200;
     std::string content_type = "text/html";
     std::string body;
+    std::vector<std::pair<std::string, std::string>> headers = {}; // e.g. Content-Encoding
 };
 
 // One request as the server saw it.
@@ -59,6 +62,8 @@ struct server_options {
     std::uint16_t port = 0; // 0: any free port
     std::string cert_file;  // PEM; TLS when cert and key are both set
     std::string key_file;
+    std::string client_ca_file; // with TLS: a client certificate from this CA is required
+    int tls_max_version = 0;    // with TLS: e.g. TLS1_2_VERSION; 0: OpenSSL's highest
     std::map<std::string, static_page> pages; // e.g. a small site for crawl tests
 };
 
