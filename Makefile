@@ -68,6 +68,7 @@ bench: build
 	bench/distributed.sh
 	bench/dns.sh
 	bench/local.sh
+	bench/crawl.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -80,6 +81,7 @@ bench-smoke: build
 	SMOKE=1 bench/distributed.sh
 	SMOKE=1 bench/dns.sh
 	SMOKE=1 bench/local.sh
+	SMOKE=1 bench/crawl.sh
 
 # Builds the docker image on a private dockerd and runs the demo in it
 # (skips, saying why, where dockerd cannot start).

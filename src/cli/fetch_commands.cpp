@@ -65,6 +65,10 @@ public:
         // default (crawl_config's client).
         add_url_job_options(*app_, config_, run_, headers_, true);
         add_crawl_options(*app_, crawl_);
+        app_->add_option("--state", crawl_.options.state,
+                         "Keep the crawl's progress in DIR: a crawl stopped or killed and started "
+                         "again with the same DIR resumes (removed once the crawl ends)")
+            ->type_name("DIR");
     }
     void finish() override {
         finish_url_job_options(config_, run_, headers_);

@@ -160,8 +160,8 @@ void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
     add_count(cmd, "-d,--depth", c.depth, 0, crawl::max_depth,
               "Links to follow from the seeds (0: the seeds only)");
     cmd.add_option("--scope", f.scope,
-                   "Which links to follow: same-host (as the seeds), same-domain (last two "
-                   "labels of the seeds' hosts), or prefix:URL")
+                   "Which links to follow: same-host (as the seeds), same-domain (the seeds' "
+                   "registrable domains, by the Public Suffix List), or prefix:URL")
         ->default_str("same-host");
     cmd.add_option("--include", c.include,
                    "Follow only URLs matching this regex (repeatable: any may match)")
@@ -178,6 +178,19 @@ void add_crawl_options(CLI::App& cmd, crawl_flags& f) {
                  "Pause between requests to one host (robots.txt Crawl-delay, if longer, wins)");
     add_count(cmd, "--max-pages", c.max_pages, 0, crawl::max_max_pages,
               "Fetch at most N pages, seeds included (0: no cap)");
+    cmd.add_flag("--sitemaps", c.sitemaps,
+                 "Also crawl the URLs of the seeds' sitemaps (robots.txt Sitemap: lines, "
+                 "/sitemap.xml)");
+    cmd.add_flag(
+        "--ignore-meta-robots", c.ignore_meta_robots,
+        "Follow links of <meta name=robots content=nofollow> pages and rel=nofollow links");
+    cmd.add_flag("--links", c.links,
+                 "Put each HTML page's links (absolute, each once) in its record");
+    cmd.add_option("--extract", f.extract,
+                   "NAME=XPATH: the XPath's text on each HTML page into the record's extract.NAME "
+                   "(repeatable)")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 void finish_crawl_options(crawl_flags& f) {
@@ -186,6 +199,11 @@ void finish_crawl_options(crawl_flags& f) {
         auto scope = crawl::parse_scope(f.scope, c.sort_query);
         if (!scope) throw CLI::ValidationError("--scope", scope.problem());
         c.scope = std::move(scope).value();
+    }
+    for (const auto& text : f.extract) {
+        auto x = crawl::parse_extraction(text);
+        if (!x) throw CLI::ValidationError("--extract", x.problem());
+        c.extract.push_back(std::move(x).value());
     }
     for (const auto* list : {&c.include, &c.exclude})
         for (const auto& re : *list)

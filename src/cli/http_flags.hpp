@@ -45,7 +45,8 @@ void finish_request_options(http::client_options& c, const request_flags& r,
 // --sort-query says.
 struct crawl_flags {
     crawl::crawl_options options;
-    std::string scope; // empty: options' own
+    std::string scope;                // empty: options' own
+    std::vector<std::string> extract; // NAME=XPATH
 };
 
 void add_crawl_options(CLI::App& cmd, crawl_flags& f);

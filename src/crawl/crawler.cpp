@@ -4,6 +4,7 @@
 #include "asyncfetch/core/runner.hpp"
 #include "asyncfetch/crawl/links.hpp"
 #include "asyncfetch/crawl/robots.hpp"
+#include "asyncfetch/crawl/sitemap_seeds.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -84,6 +85,14 @@ page_fetcher::page_fetcher(asio::any_io_executor ex, http::client& client,
 
 page_fetcher::~page_fetcher() = default;
 
+asio::awaitable<const robots_rules*> page_fetcher::rules_for(const http::http_url& url) {
+    static const auto everything = robots_rules::allow_all();
+    if (impl_->options.ignore_robots) co_return &everything;
+    auto& h = impl_->hosts[url.origin()];
+    co_await impl_->ensure_robots(h, url);
+    co_return &h.rules;
+}
+
 asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string>& links,
                                           std::function<void()> starting) {
     auto& m = *impl_;
@@ -109,9 +118,17 @@ asio::awaitable<page> page_fetcher::fetch(crawl_entry e, std::vector<std::string
             const auto& res = p.result;
             const auto final_url = http::parse_url(res.final_url);
             if (!res.ec && is_html(res.content_type) && final_url) {
-                links =
-                    extract_links(res.body, *final_url, {m.options.assets, m.options.sort_query});
-                p.links = links.size();
+                const auto& o = m.options;
+                p.html = read_html(res.body, *final_url, {o.assets, o.sort_query, o.extract});
+                p.links = p.html->links.size();
+                // Meta robots nofollow: none of the links; rel=nofollow: not that one.
+                if (o.ignore_meta_robots)
+                    links = p.html->links;
+                else if (!p.html->nofollow)
+                    links = p.html->follow;
+                p.with_links = o.links;
+                if (!o.links) p.html->links = {};
+                p.html->follow = {};
             }
             p.result.body = std::string();
         }
@@ -132,14 +149,29 @@ public:
         : options_(options), sinks_(sinks), frontier_(options), fetcher_(ex, client, options),
           wake_(ex) {}
 
+    // What an earlier run with the same --state left.
+    void restore() {
+        if (!sinks_.state) return;
+        for (const auto& url : sinks_.state->seen)
+            frontier_.mark_seen(url);
+        for (const auto& e : sinks_.state->queued) {
+            frontier_.restore(e, sinks_.state->done(e.index));
+            if (e.parent.empty()) // a seed: it sets the scope
+                if (const auto url = http::parse_url(e.url)) frontier_.add_scope_host(url->host);
+        }
+    }
+
     void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
         for (const auto& [index, text] : seeds) {
             const auto parsed = http::parse_url(text);
             if (!parsed) continue; // seeds are checked when the input is read
+            if (sinks_.state && sinks_.state->known(index)) continue; // restored
             const auto url = normalize_url(parsed->text, options_.sort_query).value();
-            if (frontier_.add_seed(index, url, parsed->host) == frontier::verdict::seen) {
+            const auto verdict = frontier_.add_seed(index, url, parsed->host);
+            if (verdict == frontier::verdict::queued) note_queued();
+            if (verdict == frontier::verdict::seen) {
                 page p;
-                p.entry = {index, url, 0, ""};
+                p.entry = {index, url, 0, "", ""};
                 p.refused = "duplicate seed: this URL is already in the crawl";
                 sinks_.finished(std::move(p));
             }
@@ -178,6 +210,17 @@ public:
 
     const crawl_counts& counts() const { return counts_; }
 
+    asio::awaitable<void>
+    read_sitemaps(http::client& client,
+                  const std::vector<std::pair<std::size_t, std::string>>& seeds) {
+        std::vector<std::string> seed_urls;
+        for (const auto& s : seeds)
+            seed_urls.push_back(s.second);
+        const sitemap_context context{client, fetcher_, frontier_, options_, counts_, sinks_.state};
+        co_await seed_from_sitemaps(context, seed_urls);
+        wake_.notify();
+    }
+
 private:
     // Waits until another worker changes something; false once cancelled.
     asio::awaitable<bool> wait_for_change() {
@@ -197,7 +240,7 @@ private:
         std::function<void()> starting;
         if (sinks_.started) starting = [this, &e] { sinks_.started(e); };
         auto p = co_await fetcher_.fetch(e, links, starting);
-        if (!p.refused.empty() && p.entry.depth > 0) {
+        if (!p.refused.empty() && !p.entry.parent.empty()) { // not a seed
             ++counts_.robots_refused;
             co_return;
         }
@@ -206,11 +249,16 @@ private:
     }
 
     void queue_links(const page& p, const std::vector<std::string>& links) {
-        if (const auto final_url = normalize_url(p.result.final_url, options_.sort_query))
+        if (const auto final_url = normalize_url(p.result.final_url, options_.sort_query)) {
             frontier_.mark_seen(*final_url);
+            if (sinks_.state && *final_url != p.entry.url) sinks_.state->note_seen(*final_url);
+        }
         for (const auto& link : links) {
             const auto host = http::parse_url(link).value().host;
             switch (frontier_.offer(link, host, p.entry.depth + 1, p.entry.url)) {
+            case frontier::verdict::queued:
+                note_queued();
+                break;
             case frontier::verdict::out_of_scope:
                 ++counts_.out_of_scope;
                 break;
@@ -230,6 +278,10 @@ private:
         if (!links.empty()) wake_.notify(); // new work for idle workers
     }
 
+    void note_queued() {
+        if (sinks_.state) sinks_.state->note_queued(frontier_.last_queued());
+    }
+
     const crawl_options& options_;
     const crawl_sinks& sinks_;
     frontier frontier_;
@@ -246,7 +298,10 @@ asio::awaitable<crawl_counts> crawl(http::client& client,
                                     const crawl_options& options, std::size_t workers,
                                     const crawl_sinks& sinks) {
     crawl_run run(co_await asio::this_coro::executor, client, options, sinks);
+    run.restore();
     run.add_seeds(seeds);
+    if (options.sitemaps) co_await run.read_sitemaps(client, seeds);
+    if (sinks.state) sinks.state->flush();
     co_await run_all(std::max<std::size_t>(1, workers), [&run] { return run.work(); });
     run.cancel_queued();
     co_return run.counts();

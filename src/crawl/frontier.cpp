@@ -1,6 +1,8 @@
 #include "asyncfetch/crawl/frontier.hpp"
 
+#include "asyncfetch/crawl/domain.hpp"
 #include "asyncfetch/crawl/links.hpp"
+#include "asyncfetch/crawl/xpath.hpp"
 
 #include <algorithm>
 
@@ -17,22 +19,20 @@ parsed<crawl_scope> parse_scope(const std::string& text, bool sort_query) {
     return problem("unknown scope '" + text + "' (use same-host, same-domain or prefix:URL)");
 }
 
+parsed<extraction> parse_extraction(const std::string& text) {
+    const auto eq = text.find('=');
+    if (eq == std::string::npos || eq == 0) return problem("'" + text + "' is not NAME=XPATH");
+    extraction x{text.substr(0, eq), text.substr(eq + 1)};
+    if (auto why = xpath_problem(x.xpath); !why.empty()) return problem(why);
+    return x;
+}
+
 parsed<std::regex> parse_regex(const std::string& pattern) {
     try {
         return std::regex(pattern);
     } catch (const std::regex_error& e) {
         return problem("invalid regex '" + pattern + "': " + e.what());
     }
-}
-
-std::string domain_of(const std::string& host) {
-    const bool address = host.find(':') != std::string::npos ||
-                         host.find_first_not_of("0123456789.") == std::string::npos;
-    if (address) return host;
-    const auto last = host.rfind('.');
-    if (last == std::string::npos || last == 0) return host;
-    const auto before = host.rfind('.', last - 1);
-    return before == std::string::npos ? host : host.substr(before + 1);
 }
 
 frontier::frontier(const crawl_options& options) : options_(options) {
@@ -61,7 +61,7 @@ frontier::verdict frontier::add_seed(std::size_t index, const std::string& url,
     next_index_ = std::max(next_index_, index + 1);
     if (!seen_.insert(url).second) return verdict::seen;
     ++accepted_;
-    queue_.push_back({index, url, 0, ""});
+    queue_.push_back({index, url, 0, "", ""});
     return verdict::queued;
 }
 
@@ -78,7 +78,7 @@ void frontier::add_scope_host(const std::string& host) {
 }
 
 frontier::verdict frontier::offer(const std::string& url, const std::string& host, int depth,
-                                  const std::string& parent) {
+                                  const std::string& parent, const std::string& lastmod) {
     if (depth > options_.depth) return verdict::too_deep;
     if (seen_.count(url)) return verdict::seen;
     if (!in_scope(url, host)) return verdict::out_of_scope;
@@ -89,8 +89,15 @@ frontier::verdict frontier::offer(const std::string& url, const std::string& hos
     if (options_.max_pages > 0 && accepted_ >= options_.max_pages) return verdict::capped;
     seen_.insert(url);
     ++accepted_;
-    queue_.push_back({next_index_++, url, depth, parent});
+    queue_.push_back({next_index_++, url, depth, parent, lastmod});
     return verdict::queued;
+}
+
+void frontier::restore(const crawl_entry& e, bool done) {
+    seen_.insert(e.url);
+    ++accepted_;
+    next_index_ = std::max(next_index_, e.index + 1);
+    if (!done) queue_.push_back(e);
 }
 
 std::optional<crawl_entry> frontier::next() {

@@ -1,6 +1,7 @@
 #include "asyncfetch/crawl/robots.hpp"
 
 #include "asyncfetch/core/text.hpp"
+#include "asyncfetch/crawl/normalize.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -49,6 +50,7 @@ robots_rules robots_rules::disallow_all() {
 
 robots_rules robots_rules::parse(std::string_view text, std::string_view product) {
     std::vector<group> groups;
+    std::vector<std::string> sitemaps;
     bool in_agent_lines = false; // consecutive User-agent lines share one group
     while (!text.empty()) {
         const auto eol = text.find_first_of("\r\n");
@@ -60,6 +62,11 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view product
         if (colon == std::string_view::npos) continue;
         const auto key = lower(trim(line.substr(0, colon)));
         const auto value = trim(line.substr(colon + 1));
+        if (key == "sitemap") { // outside the groups (RFC 9309 2.2.4)
+            if (!value.empty() && sitemaps.size() < max_robots_sitemaps)
+                sitemaps.emplace_back(value);
+            continue;
+        }
         if (key == "user-agent") {
             if (!in_agent_lines) groups.emplace_back();
             groups.back().agents.push_back(lower(value));
@@ -70,7 +77,7 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view product
         if (groups.empty()) continue; // rules before any User-agent line
         if (key == "allow" || key == "disallow") {
             if (!value.empty())
-                groups.back().rules.emplace_back(std::string(value), key == "allow");
+                groups.back().rules.emplace_back(percent_normal(value), key == "allow");
         } else if (key == "crawl-delay") {
             double seconds = 0;
             const auto* end = value.data() + value.size();
@@ -89,6 +96,7 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view product
     for (const auto& g : groups)
         specific = specific || std::any_of(g.agents.begin(), g.agents.end(), names_us);
     robots_rules out;
+    out.sitemaps_ = std::move(sitemaps);
     for (const auto& g : groups) {
         const bool applies =
             specific ? std::any_of(g.agents.begin(), g.agents.end(), names_us)
@@ -101,7 +109,8 @@ robots_rules robots_rules::parse(std::string_view text, std::string_view product
     return out;
 }
 
-bool robots_rules::allows(std::string_view target) const {
+bool robots_rules::allows(std::string_view raw_target) const {
+    const auto target = percent_normal(raw_target);
     if (target == "/robots.txt") return true;
     const rule* best = nullptr;
     for (const auto& r : rules_) {

@@ -35,13 +35,26 @@ const keys tls_keys{"cert", "key", "key_passphrase_env", "tls_min"};
 const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
 const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",
                         "save",   "continue", "body",      "record_headers"};
-const keys crawl_keys{"depth",      "scope",         "include", "exclude",  "assets",
-                      "sort_query", "ignore_robots", "delay",   "max_pages"};
-const keys ssh_keys{
-    "user",         "port",          "identity",       "known_hosts", "host_key_policy",
-    "password_env", "password_file", "passphrase_env", "agent",       "connect_timeout",
-    "timeout",      "ssh_config",    "connect_retries", "compression", "keepalive",
-    "keepalive_count", "jump"};
+const keys crawl_keys{"depth",      "scope",         "include",  "exclude",   "assets",
+                      "sort_query", "ignore_robots", "delay",    "max_pages", "ignore_meta_robots",
+                      "links",      "extract",       "sitemaps", "state"};
+const keys ssh_keys{"user",
+                    "port",
+                    "identity",
+                    "known_hosts",
+                    "host_key_policy",
+                    "password_env",
+                    "password_file",
+                    "passphrase_env",
+                    "agent",
+                    "connect_timeout",
+                    "timeout",
+                    "ssh_config",
+                    "connect_retries",
+                    "compression",
+                    "keepalive",
+                    "keepalive_count",
+                    "jump"};
 const keys exec_keys{"command",           "out_dir",           "pty", "sudo", "sudo_user",
                      "sudo_password_env", "sudo_password_file"};
 const keys transfer_keys{"source", "destination", "recursive"};

@@ -129,6 +129,23 @@ void read_crawl(checker& ck, const json& j, const std::string& path, crawl::craw
     ck.boolean(j, path, "sort_query", c.sort_query);
     ck.boolean(j, path, "ignore_robots", c.ignore_robots);
     ck.duration(j, path, "delay", c.delay);
+    ck.boolean(j, path, "sitemaps", c.sitemaps);
+    ck.file_path(j, path, "state", c.state); // one directory per job
+    ck.boolean(j, path, "ignore_meta_robots", c.ignore_meta_robots);
+    ck.boolean(j, path, "links", c.links);
+    if (const auto* x = ck.find(j, "extract"); x && !x->is_object()) {
+        ck.problem(path + ".extract", "expected an object of NAME: XPATH");
+    } else if (x) {
+        for (const auto& [name, xpath] : x->items()) {
+            const auto at = path + ".extract." + name;
+            if (!xpath.is_string())
+                ck.problem(at, "expected an XPath string");
+            else if (auto parsed_x = crawl::parse_extraction(name + "=" + xpath.get<std::string>()))
+                c.extract.push_back(std::move(parsed_x).value());
+            else
+                ck.problem(at, parsed_x.problem());
+        }
+    }
     std::string scope;
     if (ck.string(j, path, "scope", scope)) {
         if (auto parsed_scope = crawl::parse_scope(scope, c.sort_query))

@@ -44,7 +44,7 @@ struct crawl_state {
 // once for the whole job) before its record is stored.
 asio::awaitable<record> crawl_page(crawl_state& s, connection& writes, const entry& e) {
     std::vector<std::string> links;
-    crawl::crawl_entry page_entry{e.id, e.text, e.depth, e.parent};
+    crawl::crawl_entry page_entry{e.id, e.text, e.depth, e.parent, ""};
     auto p = co_await s.fetcher->fetch(page_entry, links);
     if (p.cancelled) throw boost::system::system_error(asio::error::operation_aborted);
     if (const auto page = http::parse_url(e.text)) s.filter.add_scope_host(page->host);

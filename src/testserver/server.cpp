@@ -171,7 +171,8 @@ struct server::impl {
             std::lock_guard lock(log_mutex);
             log.push_back({std::chrono::steady_clock::now(), std::string(req.target()),
                            std::string(req.method_string()), req.body(),
-                           std::string(req[bhttp::field::content_type])});
+                           std::string(req[bhttp::field::content_type]),
+                           std::string(req[bhttp::field::host])});
         }
         if (auto page = options.pages.find(std::string(req.target()));
             page != options.pages.end()) {

@@ -6,6 +6,9 @@
 #pragma once
 
 #include "asyncfetch/crawl/frontier.hpp"
+#include "asyncfetch/crawl/html_page.hpp"
+#include "asyncfetch/crawl/journal.hpp"
+#include "asyncfetch/crawl/robots.hpp"
 #include "asyncfetch/http/client.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +16,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,20 +28,26 @@ inline constexpr std::size_t polite_per_host = 8;
 
 struct page {
     crawl_entry entry;
-    http::fetch_result result; // body dropped before it reaches the sink
-    std::size_t links = 0;     // http(s) links found on the page
-    bool cancelled = false;    // the crawl stopped before this page was done
-    std::string refused;       // why it was not fetched (robots.txt, duplicate seed)
+    http::fetch_result result;     // body dropped before it reaches the sink
+    std::size_t links = 0;         // http(s) links found on the page
+    std::optional<html_page> html; // an HTML page's data (links only with options.links)
+    bool with_links = false;       // options.links: html->links go into the record
+    bool cancelled = false;        // the crawl stopped before this page was done
+    std::string refused;           // why it was not fetched (robots.txt, duplicate seed)
     double elapsed_ms = 0;
 };
 
 struct crawl_counts {
     std::size_t robots_refused = 0, out_of_scope = 0, filtered = 0, too_deep = 0, capped = 0;
+    std::size_t sitemaps_read = 0, sitemap_urls = 0; // with options.sitemaps
+    std::vector<std::string> sitemap_problems;       // the first few
+    std::string state_problem;                       // --state files could not be written
 };
 
 struct crawl_sinks {
     std::function<void(const crawl_entry&)> started; // optional
     std::function<void(page&&)> finished;            // required
+    journal* state = nullptr; // --state: restored from, and queued URLs noted in
 };
 
 // One page, politely: robots.txt read once per origin (and obeyed unless
@@ -63,13 +73,14 @@ public:
     boost::asio::awaitable<page> fetch(crawl_entry e, std::vector<std::string>& links,
                                        std::function<void()> starting = {});
 
+    // The robots.txt of `url`'s origin, read once (allow-all with
+    // ignore_robots); valid as long as the fetcher.
+    boost::asio::awaitable<const robots_rules*> rules_for(const http::http_url& url);
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };
-
-// The product token matched against robots.txt User-agent lines.
-inline constexpr const char* robots_token = "asyncfetch";
 
 // Crawls from `seeds` (index, text) with `workers` fetches in flight at most.
 // The client must keep bodies (client_options::keep_body). A cancel stops the

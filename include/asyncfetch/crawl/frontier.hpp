@@ -4,6 +4,7 @@
 #pragma once
 
 #include "asyncfetch/core/parsed.hpp"
+#include "asyncfetch/crawl/html_page.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -33,6 +34,11 @@ struct crawl_options {
     bool ignore_robots = false;                // robots.txt is not fetched nor obeyed
     std::chrono::milliseconds delay{0};        // between requests to one host
     std::size_t max_pages = 1000;              // pages fetched at most, seeds included (0: no cap)
+    bool sitemaps = false;                     // seed from the seeds' origins' sitemaps
+    bool ignore_meta_robots = false;           // follow nofollow pages and rel=nofollow links
+    bool links = false;                        // the page's links in its record
+    std::vector<extraction> extract;           // XPath text into the record
+    std::string state;                         // --state DIR (journal.hpp); "" for none
 };
 
 // Bounds of the counted options (flags and config keys alike).
@@ -42,6 +48,8 @@ inline constexpr long long max_max_pages = 1000000000;
 // "same-host", "same-domain" or "prefix:URL" (the URL normalised as
 // --sort-query says).
 parsed<crawl_scope> parse_scope(const std::string& text, bool sort_query);
+// NAME=XPATH (--extract), the XPath checked.
+parsed<extraction> parse_extraction(const std::string& text);
 // An ECMAScript regex, compiled.
 parsed<std::regex> parse_regex(const std::string& pattern);
 
@@ -49,7 +57,8 @@ struct crawl_entry {
     std::size_t index = 0; // 0.. for the seeds, then in order of discovery
     std::string url;       // normalised
     int depth = 0;
-    std::string parent; // the page that linked here; empty for a seed
+    std::string parent;  // the page that linked here; empty for a seed
+    std::string lastmod; // a sitemap's <lastmod> for this URL, if any
 };
 
 class frontier {
@@ -61,13 +70,19 @@ public:
     // Seeds are always queued (unless already seen): they set the scope.
     verdict add_seed(std::size_t index, const std::string& url, const std::string& host);
     verdict offer(const std::string& url, const std::string& host, int depth,
-                  const std::string& parent);
+                  const std::string& parent, const std::string& lastmod = {});
     // The checks of offer() without the queue, dedup and cap (for workers
     // whose dedup is shared elsewhere); scope hosts come from add_scope_host.
     bool admits(const std::string& url, const std::string& host, int depth) const;
     void add_scope_host(const std::string& host);
     // A URL fetched under another name (a redirect's target) is not fetched again.
     void mark_seen(const std::string& url) { seen_.insert(url); }
+
+    // An entry an earlier run queued (journal.hpp): seen, counted, and
+    // queued again unless `done`.
+    void restore(const crawl_entry& e, bool done);
+    // The entry the last add_seed() or offer() that said `queued` queued.
+    const crawl_entry& last_queued() const { return queue_.back(); }
 
     std::optional<crawl_entry> next();
     bool empty() const noexcept { return queue_.empty(); }
@@ -84,8 +99,5 @@ private:
     std::size_t accepted_ = 0;   // entries ever queued
     std::size_t next_index_ = 0; // for discovered entries, after the seeds
 };
-
-// "a.b.example.com" -> "example.com"; addresses and one-label names as they are.
-std::string domain_of(const std::string& host);
 
 } // namespace asyncfetch::crawl

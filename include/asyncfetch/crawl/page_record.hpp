@@ -7,7 +7,9 @@
 
 namespace asyncfetch::crawl {
 
-// A fetch record plus where the page was found: {..., "depth", "parent", "links"}.
+// A fetch record plus where the page was found: {..., "depth", "parent",
+// "links", "content_type"}, and for an HTML page "title", "canonical",
+// "noindex", "nofollow", with --links "outlinks", with --extract "extract".
 record page_record(page&& p);
 
 } // namespace asyncfetch::crawl

@@ -55,6 +55,7 @@ struct logged_request {
     std::string method;
     std::string body;
     std::string content_type;
+    std::string host; // the Host header
 };
 
 struct server_options {

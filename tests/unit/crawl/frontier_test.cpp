@@ -72,7 +72,13 @@ TEST_CASE("frontier: include and exclude patterns, prefix and domain scopes") {
 
     CHECK(parse_scope("everywhere", false).problem().find("unknown scope 'everywhere'") == 0);
     CHECK(parse_regex("(").problem().find("invalid regex '('") == 0);
-    CHECK(domain_of("a.b.example.com") == "example.com");
-    CHECK(domain_of("127.0.0.1") == "127.0.0.1");
-    CHECK(domain_of("localhost") == "localhost");
+
+    // The Public Suffix List, not the last two labels.
+    frontier uk(d);
+    uk.add_seed(0, "http://a.example.co.uk/", "a.example.co.uk");
+    CHECK(uk.offer("http://b.example.co.uk/", "b.example.co.uk", 1, "") == verdict::queued);
+    CHECK(uk.offer("http://b.other.co.uk/", "b.other.co.uk", 1, "") == verdict::out_of_scope);
+    frontier ip(d);
+    ip.add_seed(0, "http://127.0.0.1/", "127.0.0.1");
+    CHECK(ip.offer("http://127.0.1.1/", "127.0.1.1", 1, "") == verdict::out_of_scope);
 }

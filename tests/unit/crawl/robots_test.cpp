@@ -1,5 +1,7 @@
 #include "asyncfetch/crawl/robots.hpp"
 
+#include "asyncfetch/crawl/normalize.hpp"
+
 #include <doctest/doctest.h>
 
 using namespace asyncfetch::crawl;
@@ -67,4 +69,22 @@ TEST_CASE("robots: pattern matching") {
     CHECK(robots_pattern_matches("/*.php$", "/x/y.php"));
     CHECK_FALSE(robots_pattern_matches("/*.php$", "/x/y.php5"));
     CHECK_FALSE(robots_pattern_matches("/abc", "/ab"));
+}
+
+TEST_CASE("robots: percent-encoding normalised on both sides (RFC 9309 2.2.2)") {
+    CHECK(percent_normal("/%7efoo/%2f/%aB/ä") == "/~foo/%2F/%AB/%C3%A4");
+    const auto rules = robots_rules::parse("User-agent: *\n"
+                                           "Disallow: /%7Ejoe/\n"
+                                           "Disallow: /ä/\n"
+                                           "Disallow: /a%2fb\n"
+                                           "Allow: /%41llowed\n"
+                                           "Disallow: /Allowed\n",
+                                           "asyncfetch");
+    CHECK_FALSE(rules.allows("/~joe/index.html"));
+    CHECK_FALSE(rules.allows("/%7ejoe/index.html"));
+    CHECK_FALSE(rules.allows("/%C3%A4/x"));
+    CHECK_FALSE(rules.allows("/%c3%a4/x"));
+    CHECK_FALSE(rules.allows("/a%2Fb"));
+    CHECK(rules.allows("/a/b"));     // an encoded '/' is not a '/'
+    CHECK(rules.allows("/Allowed")); // Allow wins the tie once both read "/Allowed"
 }
