@@ -313,6 +313,7 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
         options.update = config.update;
         options.checksum = config.checksum;
         options.resume = config.resume;
+        options.fsync = config.fsync;
         ssh::transfer_stats stats;
         const auto to = destination_for(host);
         // (No ?: between the two awaitables: GCC 12 miscompiles that in a coroutine.)

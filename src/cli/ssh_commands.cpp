@@ -166,6 +166,9 @@ public:
                        "Go on from the partial copy (.NAME.af-part-resume) an interrupted run "
                        "left, if it is a prefix of the source (its SHA-256 checked with "
                        "--checksum)");
+        app_->add_flag("--fsync", config_.fsync,
+                       "Flush each file to disk before it takes its name (put: fsync@openssh.com "
+                       "when the server offers it), as rsync --fsync");
     }
     void finish() override {
         finish_ssh_options(flags_, {&config_.source, &config_.destination});

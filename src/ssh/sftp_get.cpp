@@ -153,7 +153,8 @@ public:
             [&] { return file.error_message(); });
         co_await ch_.close(handle);
         if (failed) co_return failed; // `file` removes its temp file
-        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }))
+        // No fsync unless asked (--fsync): a bulk download, as scp and rsync write files.
+        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, o.fsync))
             co_return local_file_fail(file.error_message());
         ++ch_.stats().files;
         co_return ssh_failure{};
@@ -215,7 +216,7 @@ private:
             [&] { return part.error_message(); });
         co_await ch_.close(handle);
         if (failed) co_return failed; // the partial file stays for the next run
-        if (part.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }))
+        if (part.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, ch_.options().fsync))
             co_return local_file_fail(part.error_message());
         ++ch_.stats().files;
         co_return ssh_failure{};

@@ -56,12 +56,13 @@ std::error_code local_part::write(std::string_view bytes) {
     return {};
 }
 
-std::error_code local_part::commit(const std::function<void(int fd)>& before_rename) {
+std::error_code local_part::commit(const std::function<void(int fd)>& before_rename, bool sync) {
     if (before_rename) before_rename(fd_);
-    if (::fsync(fd_) != 0) return fail("fsync", errno);
+    if (sync && ::fsync(fd_) != 0) return fail("fsync", errno);
     ::close(fd_);
     fd_ = -1;
     if (::rename(temp_.c_str(), target_.c_str()) != 0) return fail("rename", errno);
+    if (!sync) return {};
     const auto dir = fs::path(target_).parent_path();
     const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {

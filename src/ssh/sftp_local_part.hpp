@@ -27,8 +27,9 @@ public:
     // Empties it (a prefix that does not match the source).
     std::error_code restart();
     std::error_code write(std::string_view bytes);
-    // `before_rename` on the descriptor, fsync, rename over the target, fsync the directory.
-    std::error_code commit(const std::function<void(int fd)>& before_rename);
+    // `before_rename` on the descriptor, fsync (`sync`), rename over the
+    // target, fsync the directory (`sync`).
+    std::error_code commit(const std::function<void(int fd)>& before_rename, bool sync);
     // "DIR/.NAME.af-part-resume: cannot write: No space left on device"
     const std::string& error_message() const noexcept { return message_; }
 

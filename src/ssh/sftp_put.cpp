@@ -191,8 +191,9 @@ public:
                 co_await ch_.retry([&] { return libssh2_sftp_fsetstat(handle, &attrs); });
             if (set != 0) failed = ch_.fail(set, "put", "set mode and times of " + remote);
         }
-        // On disk before it takes the name: a crash leaves the old file or the new one.
-        if (!failed) {
+        // --fsync: on disk before it takes the name, so a crash leaves the old
+        // file or the new one (it costs a disk flush per file: not by default).
+        if (!failed && o.fsync) {
             const long synced = co_await ch_.fsync(handle);
             if (synced != 0) failed = ch_.fail(synced, "put", "fsync " + temp);
         }

@@ -169,8 +169,9 @@ TEST_CASE("sftp sync: a second put --update sends nothing, then only the changed
     CHECK(fourth["files"] == 1);
     CHECK(fourth["bytes"] == 6);
 
-    // Without --update everything goes again.
-    CHECK(f.put({})["files"] == 4);
+    // Without --update everything goes again (--fsync: each flushed by fsync@openssh.com).
+    CHECK(f.put({"--fsync"})["files"] == 4);
+    CHECK(read_file(f.remote() / "local/sub/c.txt") == "gamma, longer\n");
 }
 
 TEST_CASE("sftp sync: put --checksum catches a change of the same size and mtime") {
@@ -302,7 +303,7 @@ TEST_CASE("sftp sync: get --update, --checksum and --resume") {
     sync_fixture f;
     make_tree(f.remote() / "local");
     give_to_user(f.remote() / "local");
-    auto first = f.get({"--update"});
+    auto first = f.get({"--update", "--fsync"});
     CHECK(first["files"] == 4);
     auto second = f.get({"--update"});
     CHECK(second["files"] == 0);

@@ -19,6 +19,7 @@ struct transfer_options {
     bool update = false;    // --update: skip a file whose copy has its size and mtime (1 s)
     bool checksum = false;  // --checksum: skip a file whose copy has its size and SHA-256
     bool resume = false;    // --resume: a partial copy (.NAME.af-part-resume) goes on from its end
+    bool fsync = false;     // --fsync: each file on disk before it takes its name (put and get)
     std::size_t buffer_size = 4u << 20; // bytes handed to libssh2 per call (pipelined)
 };
 
