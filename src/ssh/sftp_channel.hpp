@@ -104,6 +104,8 @@ private:
                                                                    std::uint64_t length);
     boost::asio::awaitable<std::optional<std::string>> read_sha256(const std::string& path,
                                                                    std::uint64_t length);
+    boost::asio::awaitable<ssh_failure> posix_rename(const std::string& temp,
+                                                     const std::string& target);
     boost::asio::awaitable<bool> exec_move(const std::string& from, const std::string& to);
 
 private:

@@ -227,7 +227,10 @@ private:
     template <class Write, class Why>
     asio::awaitable<ssh_failure> read_all(LIBSSH2_SFTP_HANDLE* handle, const std::string& remote,
                                           Write write, Why why) {
-        std::vector<char> buf(ch_.options().buffer_size);
+        // One buffer for every file of the host (zeroing megabytes per small
+        // file cost more CPU than receiving it).
+        if (buf_.empty()) buf_.resize(ch_.options().buffer_size);
+        auto& buf = buf_;
         for (;;) {
             const long n = co_await ch_.retry([&] {
                 return static_cast<long>(libssh2_sftp_read(handle, buf.data(), buf.size()));
@@ -246,6 +249,7 @@ private:
     }
 
     sftp_channel& ch_;
+    std::vector<char> buf_;
 };
 
 } // namespace

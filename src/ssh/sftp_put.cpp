@@ -246,7 +246,7 @@ private:
                                            const std::string& remote) {
         if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0)
             co_return ch_.local_fail(local, errno_code());
-        std::vector<char> buf(ch_.options().buffer_size);
+        auto& buf = buffer();
         for (;;) {
             const ssize_t got = ::read(fd, buf.data(), buf.size());
             if (got < 0) {
@@ -280,7 +280,15 @@ private:
         co_return ssh_failure{};
     }
 
+    // One buffer for every file of the host (zeroing megabytes per small file
+    // cost more CPU than sending it).
+    std::vector<char>& buffer() {
+        if (buf_.empty()) buf_.resize(ch_.options().buffer_size);
+        return buf_;
+    }
+
     sftp_channel& ch_;
+    std::vector<char> buf_;
 };
 
 } // namespace

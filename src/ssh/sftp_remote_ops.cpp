@@ -82,6 +82,10 @@ std::optional<std::string> local_sha256(int fd, std::uint64_t length) {
 
 asio::awaitable<ssh_failure> sftp_channel::replace(const std::string& temp,
                                                    const std::string& target) {
+    // Once a replace opened the side channel, posix-rename serves every file
+    // in one round trip.
+    if (side_ && side_->offers("posix-rename@openssh.com"))
+        co_return co_await posix_rename(temp, target);
     // SFTP v3 rename: done when nothing is at the target (OpenSSH refuses to
     // replace; libssh2 sends the flags only to v5+ servers, which honour them).
     long rc = co_await retry([&] {
@@ -97,13 +101,8 @@ asio::awaitable<ssh_failure> sftp_channel::replace(const std::string& temp,
         const bool started = co_await side_->start();
         if (!started) side_.reset();
     }
-    if (side_ && side_->offers("posix-rename@openssh.com")) {
-        const long status = co_await side_->posix_rename(temp, target);
-        if (status == 0) co_return ssh_failure{};
-        co_return transfer_fail("rename into " + target + ": " +
-                                (status < 0 ? std::string("the SFTP channel failed")
-                                            : fx_text(static_cast<unsigned long>(status))));
-    }
+    if (side_ && side_->offers("posix-rename@openssh.com"))
+        co_return co_await posix_rename(temp, target);
     const bool moved = co_await exec_move(temp, target);
     if (moved) co_return ssh_failure{};
     // Neither offered: the target is missing between these two steps.
@@ -114,6 +113,15 @@ asio::awaitable<ssh_failure> sftp_channel::replace(const std::string& temp,
     });
     if (rc != 0) co_return fail(rc, "put", "rename into " + target);
     co_return ssh_failure{};
+}
+
+asio::awaitable<ssh_failure> sftp_channel::posix_rename(const std::string& temp,
+                                                        const std::string& target) {
+    const long status = co_await side_->posix_rename(temp, target);
+    if (status == 0) co_return ssh_failure{};
+    co_return transfer_fail("put rename into " + target + ": " +
+                            (status < 0 ? std::string("the second SFTP channel failed")
+                                        : fx_text(static_cast<unsigned long>(status))));
 }
 
 asio::awaitable<long> sftp_channel::fsync(LIBSSH2_SFTP_HANDLE* handle) {
