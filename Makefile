@@ -65,6 +65,7 @@ bench: build
 	bench/launcher.sh
 	bench/gevent_demo.sh
 	bench/sftp.sh
+	bench/sftp_sync.sh
 	bench/distributed.sh
 	bench/dns.sh
 	bench/local.sh
@@ -78,6 +79,7 @@ bench-smoke: build
 	SMOKE=1 bench/launcher.sh
 	SMOKE=1 bench/gevent_demo.sh
 	SMOKE=1 bench/sftp.sh
+	SMOKE=1 bench/sftp_sync.sh
 	SMOKE=1 bench/distributed.sh
 	SMOKE=1 bench/dns.sh
 	SMOKE=1 bench/local.sh

@@ -63,6 +63,22 @@ CONF
   NGINX_URL="http://127.0.0.1:$port"
 }
 
+# start_test_sshd [--sftp-dirs|--command-dirs]: the tests' sshd on 127.0.0.1-4
+# (ADDRS), each address its own start directory (sftp_dir ADDRESS). Sets
+# PORT USER KEY KH (known_hosts) and writes $WORK/hosts.txt.
+ADDRS=(127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4)
+start_test_sshd() {
+  "${TEST_SSHD:-$BUILD_DIR/asyncfetch-test-sshd}" --addresses "$(IFS=,; echo "${ADDRS[*]}")" "$@" > "$WORK/sshd.txt" &
+  PIDS+=($!)
+  local lines=1; [ $# -gt 0 ] && lines=$((${#ADDRS[@]} + 1)) # "PORT USER KEY", then the directories
+  for _ in $(seq 200); do [ "$(wc -l < "$WORK/sshd.txt")" -ge "$lines" ] && break; sleep 0.05; done
+  read -r PORT USER KEY < <(head -n 1 "$WORK/sshd.txt")
+  KH=$WORK/known_hosts
+  ssh-keyscan -t ed25519 -p "$PORT" "${ADDRS[@]}" > "$KH" 2>/dev/null
+  for a in "${ADDRS[@]}"; do echo "$USER@$a:$PORT"; done > "$WORK/hosts.txt"
+}
+sftp_dir() { awk -v a="$1" '$1 == a {print $2}' "$WORK/sshd.txt"; }
+
 # measure WORKLOAD TOOL CMD...: runs CMD once under /usr/bin/time and appends
 # "WORKLOAD|TOOL|wall_s|cpu_s|rss_kb|exit" to the results.
 measure() {

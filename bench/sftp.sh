@@ -13,17 +13,7 @@ if [ "${SMOKE:-0}" = 1 ]; then
 fi
 SIZE_MB=${SIZE_MB:-200}
 PEERS=$BENCH_ROOT/bench/peers
-TEST_SSHD=${TEST_SSHD:-$BUILD_DIR/asyncfetch-test-sshd}
-ADDRS=(127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4)
-
-"$TEST_SSHD" --addresses "$(IFS=,; echo "${ADDRS[*]}")" --sftp-dirs > "$WORK/sshd.txt" &
-PIDS+=($!)
-for _ in $(seq 200); do [ "$(wc -l < "$WORK/sshd.txt")" -ge 5 ] && break; sleep 0.05; done
-read -r PORT USER KEY < <(head -n 1 "$WORK/sshd.txt")
-KH=$WORK/known_hosts
-ssh-keyscan -t ed25519 -p "$PORT" "${ADDRS[@]}" > "$KH" 2>/dev/null
-for a in "${ADDRS[@]}"; do echo "$USER@$a:$PORT"; done > "$WORK/hosts.txt"
-sftp_dir() { awk -v a="$1" '$1 == a {print $2}' "$WORK/sshd.txt"; }
+start_test_sshd --sftp-dirs
 
 head -c "$((SIZE_MB * 1024 * 1024))" /dev/urandom > "$WORK/big.bin"
 SUM=$(sha256sum < "$WORK/big.bin")

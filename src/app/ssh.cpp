@@ -177,7 +177,8 @@ int run_on_hosts(const ssh_config& c, const job_kind& kind) {
     return run_targets(c.run, kind, input.targets, input.problems);
 }
 
-// {"host","port","user","op","source","destination","files","directories","bytes","skipped","elapsed_ms","error"}
+// {"host","port","user","op","source","destination","files","files_unchanged","files_resumed",
+//  "directories","bytes","skipped","elapsed_ms","error"} (+ "checksum_via" with --checksum)
 record transfer_record(const transfer_config& t, const ssh::host_spec& h,
                        const std::string& destination, const ssh::transfer_stats* stats,
                        std::string error, double elapsed_ms) {
@@ -193,7 +194,10 @@ record transfer_record(const transfer_config& t, const ssh::host_spec& h,
     f["op"] = t.direction == transfer_config::put ? "put" : "get";
     f["source"] = t.source;
     f["destination"] = destination;
-    f["files"] = stats ? stats->files : 0;
+    f["files"] = stats ? stats->files : 0;                     // sent (put) or received (get)
+    f["files_unchanged"] = stats ? stats->files_unchanged : 0; // --update / --checksum
+    f["files_resumed"] = stats ? stats->files_resumed : 0;     // --resume
+    if (stats && !stats->checksum_via.empty()) f["checksum_via"] = stats->checksum_via;
     f["directories"] = stats ? stats->directories : 0;
     f["bytes"] = r.bytes;
     f["skipped"] = stats ? json(stats->skipped) : json::array();
@@ -306,6 +310,10 @@ job_kind transfer_job(std::shared_ptr<const transfer_config> shared) {
         const auto& config = *shared;
         ssh::transfer_options options;
         options.recursive = config.recursive;
+        options.update = config.update;
+        options.checksum = config.checksum;
+        options.resume = config.resume;
+        options.fsync = config.fsync;
         ssh::transfer_stats stats;
         const auto to = destination_for(host);
         // (No ?: between the two awaitables: GCC 12 miscompiles that in a coroutine.)

@@ -156,6 +156,19 @@ public:
                              "Local directory; each host's copy goes in LOCALDIR/<host>/");
         }
         app_->add_flag("-r,--recursive", config_.recursive, "Copy directories and their contents");
+        app_->add_flag("-u,--update", config_.update,
+                       "Skip files whose copy has the same size and modification time (rsync's "
+                       "quick check; times are kept on every copy)");
+        app_->add_flag("--checksum", config_.checksum,
+                       "Skip files whose copy has the same size and SHA-256 (remote side: "
+                       "sha256sum over exec, else read back through SFTP)");
+        app_->add_flag("--resume", config_.resume,
+                       "Go on from the partial copy (.NAME.af-part-resume) an interrupted run "
+                       "left, if it is a prefix of the source (its SHA-256 checked with "
+                       "--checksum)");
+        app_->add_flag("--fsync", config_.fsync,
+                       "Flush each file to disk before it takes its name (put: fsync@openssh.com "
+                       "when the server offers it), as rsync --fsync");
     }
     void finish() override {
         finish_ssh_options(flags_, {&config_.source, &config_.destination});

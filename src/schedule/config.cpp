@@ -57,7 +57,8 @@ const keys ssh_keys{"user",
                     "jump"};
 const keys exec_keys{"command",           "out_dir",           "pty", "sudo", "sudo_user",
                      "sudo_password_env", "sudo_password_file"};
-const keys transfer_keys{"source", "destination", "recursive"};
+const keys transfer_keys{"source", "destination", "recursive", "update", "checksum", "resume",
+                         "fsync"};
 const keys local_keys{"command", "shell", "timeout", "kill_after"};
 
 keys allowed_keys(job_type t) {
@@ -204,6 +205,10 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
                 ck.string(j, path, "destination", t.destination);
         }
         ck.boolean(j, path, "recursive", t.recursive);
+        ck.boolean(j, path, "update", t.update);
+        ck.boolean(j, path, "checksum", t.checksum);
+        ck.boolean(j, path, "resume", t.resume);
+        ck.boolean(j, path, "fsync", t.fsync);
         break;
     }
     case job_type::local:

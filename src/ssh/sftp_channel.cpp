@@ -1,9 +1,13 @@
 #include "sftp_channel.hpp"
 
+#include "sftp_side_channel.hpp"
+
+#include <algorithm>
+#include <array>
+
 namespace asio = boost::asio;
 
 namespace asyncfetch::ssh::detail {
-namespace {
 
 const char* fx_text(unsigned long fx) {
     switch (fx) {
@@ -40,7 +44,10 @@ const char* fx_text(unsigned long fx) {
     }
 }
 
-} // namespace
+sftp_channel::sftp_channel(session& s, const transfer_options& options, transfer_stats& stats)
+    : s_(s), raw_(s.raw()), options_(options), stats_(stats) {}
+
+sftp_channel::~sftp_channel() = default;
 
 asio::awaitable<ssh_failure> sftp_channel::start() {
     const long rc = co_await s_.retry([&] {
@@ -52,6 +59,7 @@ asio::awaitable<ssh_failure> sftp_channel::start() {
 }
 
 asio::awaitable<void> sftp_channel::finish() {
+    if (side_) co_await side_->finish();
     if (!sftp_) co_return;
     const long rc =
         co_await s_.retry([&] { return static_cast<long>(libssh2_sftp_shutdown(sftp_)); });
@@ -74,6 +82,37 @@ asio::awaitable<long> sftp_channel::stat(const std::string& path, int type,
 
 asio::awaitable<long> sftp_channel::close(LIBSSH2_SFTP_HANDLE* handle) {
     co_return co_await retry([&] { return libssh2_sftp_close_handle(handle); });
+}
+
+asio::awaitable<long> sftp_channel::unlink(const std::string& path) {
+    co_return co_await retry(
+        [&] { return libssh2_sftp_unlink_ex(sftp_, path.data(), path_len(path)); });
+}
+
+asio::awaitable<long> sftp_channel::list(const std::string& path, std::vector<dir_entry>& entries) {
+    LIBSSH2_SFTP_HANDLE* dir = nullptr;
+    const long opened = co_await open(path, 0, 0, LIBSSH2_SFTP_OPENDIR, dir);
+    if (!dir) co_return opened;
+    std::array<char, 1024> name_buf;
+    for (;;) {
+        LIBSSH2_SFTP_ATTRIBUTES attrs{};
+        const long n = co_await retry([&] {
+            return static_cast<long>(
+                libssh2_sftp_readdir_ex(dir, name_buf.data(), name_buf.size(), nullptr, 0, &attrs));
+        });
+        if (n < 0) {
+            co_await close(dir);
+            co_return n;
+        }
+        if (n == 0) break;
+        std::string name(name_buf.data(), static_cast<std::size_t>(n));
+        if (name == "." || name == "..") continue;
+        entries.push_back({std::move(name), attrs});
+    }
+    co_await close(dir);
+    std::sort(entries.begin(), entries.end(),
+              [](const dir_entry& a, const dir_entry& b) { return a.name < b.name; });
+    co_return 0;
 }
 
 ssh_failure sftp_channel::fail(long rc, const std::string& op, const std::string& what) const {

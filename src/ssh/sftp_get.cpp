@@ -2,6 +2,7 @@
 // lists never choose a local path outside it; each file is written under a
 // temporary name beside its target and renamed into place when complete.
 #include "sftp_channel.hpp"
+#include "sftp_local_part.hpp"
 
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/ssh/sftp_names.hpp"
@@ -87,33 +88,9 @@ public:
                 co_return ch_.local_fail(local, std::make_error_code(std::errc::not_a_directory));
         }
         ++ch_.stats().directories;
-        struct entry {
-            std::string name;
-            LIBSSH2_SFTP_ATTRIBUTES attrs;
-        };
-        std::vector<entry> entries;
-        LIBSSH2_SFTP_HANDLE* dir = nullptr;
-        const long opened = co_await ch_.open(remote, 0, 0, LIBSSH2_SFTP_OPENDIR, dir);
-        if (!dir) co_return ch_.fail(opened, "get", "list " + remote);
-        std::array<char, 1024> name_buf;
-        for (;;) {
-            LIBSSH2_SFTP_ATTRIBUTES attrs{};
-            const long n = co_await ch_.retry([&] {
-                return static_cast<long>(libssh2_sftp_readdir_ex(
-                    dir, name_buf.data(), name_buf.size(), nullptr, 0, &attrs));
-            });
-            if (n < 0) {
-                co_await ch_.close(dir);
-                co_return ch_.fail(n, "get", "list " + remote);
-            }
-            if (n == 0) break;
-            std::string name(name_buf.data(), static_cast<std::size_t>(n));
-            if (name == "." || name == "..") continue;
-            entries.push_back({std::move(name), attrs});
-        }
-        co_await ch_.close(dir);
-        std::sort(entries.begin(), entries.end(),
-                  [](const entry& a, const entry& b) { return a.name < b.name; });
+        std::vector<sftp_channel::dir_entry> entries;
+        const long listed = co_await ch_.list(remote, entries);
+        if (listed != 0) co_return ch_.fail(listed, "get", "list " + remote);
 
         ssh_failure refused;
         for (auto& e : entries) {
@@ -150,10 +127,18 @@ public:
 
     asio::awaitable<ssh_failure> get_file(const std::string& remote, const std::string& local,
                                           const LIBSSH2_SFTP_ATTRIBUTES& attrs) {
+        const auto& o = ch_.options();
+        // --update / --checksum: is the local copy there already?
+        const auto source = facts_of(attrs);
+        if (source && (o.update || o.checksum)) {
+            const auto done = co_await already_there(remote, local, *source, attrs);
+            if (done) co_return ssh_failure{};
+        }
         LIBSSH2_SFTP_HANDLE* handle = nullptr;
         const long opened =
             co_await ch_.open(remote, LIBSSH2_FXF_READ, 0, LIBSSH2_SFTP_OPENFILE, handle);
         if (!handle) co_return ch_.fail(opened, "get", "open " + remote);
+        if (o.resume) co_return co_await get_resumable(handle, remote, local, attrs);
 
         // Written beside `local` under a temporary name, then renamed over it:
         // rename(2) replaces whatever is at `local` (a link itself, not its
@@ -161,21 +146,91 @@ public:
         atomic_file file;
         if (file.open(local, 0600)) {
             co_await ch_.close(handle);
-            co_return local_file_fail(file);
+            co_return local_file_fail(file.error_message());
         }
-        ssh_failure failed = co_await read_all(handle, file, remote);
+        ssh_failure failed = co_await read_all(
+            handle, remote, [&](std::string_view b) { return !file.write(b); },
+            [&] { return file.error_message(); });
         co_await ch_.close(handle);
         if (failed) co_return failed; // `file` removes its temp file
-        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, false))
-            co_return local_file_fail(file);
+        // No fsync unless asked (--fsync): a bulk download, as scp and rsync write files.
+        if (file.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, o.fsync))
+            co_return local_file_fail(file.error_message());
         ++ch_.stats().files;
         co_return ssh_failure{};
     }
 
 private:
-    asio::awaitable<ssh_failure> read_all(LIBSSH2_SFTP_HANDLE* handle, atomic_file& file,
-                                          const std::string& remote) {
-        std::vector<char> buf(ch_.options().buffer_size);
+    // True when the local copy matches (counted as unchanged, its time set
+    // to the remote one if only that differed).
+    asio::awaitable<bool> already_there(const std::string& remote, const std::string& local,
+                                        file_facts source, const LIBSSH2_SFTP_ATTRIBUTES& attrs) {
+        const int fd = ::open(local.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) co_return false;
+        struct closer {
+            int fd;
+            ~closer() { ::close(fd); }
+        } close_fd{fd};
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) co_return false;
+        const file_facts copy{static_cast<std::uint64_t>(st.st_size),
+                              static_cast<std::int64_t>(st.st_mtime)};
+        auto action = decide_copy(ch_.options(), source, copy);
+        if (action == copy_action::compare_content) {
+            const auto ours = local_sha256(fd, copy.size);
+            const auto theirs = co_await ch_.remote_sha256(remote, source.size);
+            action = ours && theirs == ours ? copy_action::unchanged : copy_action::copy;
+        }
+        if (action != copy_action::unchanged) co_return false;
+        ++ch_.stats().files_unchanged;
+        if (copy.mtime != source.mtime) set_local_times_and_mode(fd, attrs);
+        co_return true;
+    }
+
+    // --resume: into the fixed partial file, from its end when it is a prefix.
+    asio::awaitable<ssh_failure> get_resumable(LIBSSH2_SFTP_HANDLE* handle,
+                                               const std::string& remote, const std::string& local,
+                                               const LIBSSH2_SFTP_ATTRIBUTES& attrs) {
+        local_part part;
+        const auto source = facts_of(attrs);
+        bool ok = !part.open(local);
+        std::uint64_t keep = 0;
+        if (ok && source) keep = resumable_length(file_facts{part.length(), 0}, source->size);
+        if (ok && keep > 0 && ch_.options().checksum) {
+            // --checksum: the kept prefix must be the remote file's.
+            const auto ours = local_sha256(part.fd(), keep);
+            const auto theirs = co_await ch_.remote_sha256(remote, keep);
+            if (!ours || theirs != ours) keep = 0;
+        }
+        if (ok && keep != part.length()) ok = !part.restart();
+        if (!ok) {
+            co_await ch_.close(handle);
+            co_return local_file_fail(part.error_message());
+        }
+        if (keep > 0) {
+            libssh2_sftp_seek64(handle, keep);
+            ++ch_.stats().files_resumed;
+        }
+        ssh_failure failed = co_await read_all(
+            handle, remote, [&](std::string_view b) { return !part.write(b); },
+            [&] { return part.error_message(); });
+        co_await ch_.close(handle);
+        if (failed) co_return failed; // the partial file stays for the next run
+        if (part.commit([&](int fd) { set_local_times_and_mode(fd, attrs); }, ch_.options().fsync))
+            co_return local_file_fail(part.error_message());
+        ++ch_.stats().files;
+        co_return ssh_failure{};
+    }
+
+    // Reads the remote file to its end into `write` (false: a local failure,
+    // worded by `why`).
+    template <class Write, class Why>
+    asio::awaitable<ssh_failure> read_all(LIBSSH2_SFTP_HANDLE* handle, const std::string& remote,
+                                          Write write, Why why) {
+        // One buffer for every file of the host (zeroing megabytes per small
+        // file cost more CPU than receiving it).
+        if (buf_.empty()) buf_.resize(ch_.options().buffer_size);
+        auto& buf = buf_;
         for (;;) {
             const long n = co_await ch_.retry([&] {
                 return static_cast<long>(libssh2_sftp_read(handle, buf.data(), buf.size()));
@@ -183,17 +238,18 @@ private:
             if (n < 0) co_return ch_.fail(n, "get", "read " + remote);
             if (n == 0) co_return ssh_failure{};
             ch_.stats().bytes += static_cast<std::uint64_t>(n);
-            if (file.write({buf.data(), static_cast<std::size_t>(n)}))
-                co_return local_file_fail(file);
+            if (!write(std::string_view(buf.data(), static_cast<std::size_t>(n))))
+                co_return local_file_fail(why());
         }
     }
 
     // "local DIR/NAME: cannot write: No space left on device"
-    static ssh_failure local_file_fail(const atomic_file& file) {
-        return {make_error_code(ssh_errc::transfer_failed), "local " + file.error_message()};
+    static ssh_failure local_file_fail(const std::string& message) {
+        return {make_error_code(ssh_errc::transfer_failed), "local " + message};
     }
 
     sftp_channel& ch_;
+    std::vector<char> buf_;
 };
 
 } // namespace

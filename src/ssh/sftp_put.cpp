@@ -70,7 +70,7 @@ public:
         }
         // (No co_await inside ?: : GCC 12 destroys the frame under the result.)
         if (is_dir) co_return co_await put_tree(local, target);
-        co_return co_await put_file(local, target);
+        co_return co_await put_file(local, target, nullptr);
     }
 
     asio::awaitable<ssh_failure> put_tree(const std::string& local, const std::string& remote) {
@@ -80,11 +80,19 @@ public:
         const long made = co_await ch_.retry([&] {
             return libssh2_sftp_mkdir_ex(ch_.sftp(), remote.data(), path_len(remote), 0700);
         });
+        // One listing of an existing directory answers every file's check
+        // (rather than a stat per file).
+        std::vector<sftp_channel::dir_entry> listing;
         if (made != 0) {
             LIBSSH2_SFTP_ATTRIBUTES attrs{};
             const bool is_dir = co_await ch_.stat(remote, LIBSSH2_SFTP_STAT, attrs) == 0 &&
                                 LIBSSH2_SFTP_S_ISDIR(attrs.permissions);
             if (!is_dir) co_return ch_.fail(made, "put", "mkdir " + remote);
+            const auto& o = ch_.options();
+            if (o.update || o.checksum || o.resume) {
+                const long listed = co_await ch_.list(remote, listing);
+                if (listed != 0) co_return ch_.fail(listed, "put", "list " + remote);
+            }
         }
         ++ch_.stats().directories;
         std::vector<fs::directory_entry> entries;
@@ -108,7 +116,7 @@ public:
             if (e.is_directory(ec))
                 failed = co_await put_tree(from, to);
             else if (e.is_regular_file(ec))
-                failed = co_await put_file(from, to);
+                failed = co_await put_file(from, to, &listing);
             else
                 ch_.stats().skipped.push_back(from + ": not a regular file or directory");
             if (failed) co_return failed;
@@ -116,7 +124,9 @@ public:
         co_return co_await set_remote_times_and_mode(remote, st);
     }
 
-    asio::awaitable<ssh_failure> put_file(const std::string& local, const std::string& remote) {
+    // `listing`: the target directory's entries, when it was listed.
+    asio::awaitable<ssh_failure> put_file(const std::string& local, const std::string& remote,
+                                          const std::vector<sftp_channel::dir_entry>* listing) {
         const int fd = ::open(local.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) co_return ch_.local_fail(local, errno_code());
         struct closer {
@@ -125,16 +135,55 @@ public:
         } close_fd{fd};
         struct stat st {};
         if (::fstat(fd, &st) != 0) co_return ch_.local_fail(local, errno_code());
+        const auto& o = ch_.options();
+        const file_facts source{static_cast<std::uint64_t>(st.st_size),
+                                static_cast<std::int64_t>(st.st_mtime)};
+        const auto name = last_component(remote);
 
-        const auto temp = join_remote(remote_parent(remote),
-                                      temp_name_for(last_component(remote), random_suffix()));
+        // --update / --checksum: is the copy there already?
+        std::optional<file_facts> existing;
+        if (o.update || o.checksum) existing = co_await remote_facts(remote, name, listing);
+        auto action = decide_copy(o, source, existing);
+        if (action == copy_action::compare_content) {
+            const auto ours = local_sha256(fd, source.size);
+            if (!ours) co_return ch_.local_fail(local, errno_code());
+            const auto theirs = co_await ch_.remote_sha256(remote, source.size);
+            action = theirs == ours ? copy_action::unchanged : copy_action::copy;
+        }
+        if (action == copy_action::unchanged) {
+            ++ch_.stats().files_unchanged;
+            // Same content, other time (--checksum): the time too, so that
+            // --update agrees next time.
+            if (existing->mtime == source.mtime) co_return ssh_failure{};
+            co_return co_await set_remote_times_and_mode(remote, st);
+        }
+
+        const auto temp = join_remote(
+            remote_parent(remote),
+            temp_name_for(name, o.resume ? std::string(resume_suffix) : random_suffix()));
         LIBSSH2_SFTP_HANDLE* handle = nullptr;
-        const long opened =
-            co_await ch_.open(temp, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL, 0600,
-                              LIBSSH2_SFTP_OPENFILE, handle);
-        if (!handle) co_return ch_.fail(opened, "put", "open " + temp);
+        std::uint64_t offset = 0;
+        if (o.resume) {
+            offset = co_await resume_point(fd, source, temp, listing);
+            if (offset > 0) {
+                co_await ch_.open(temp, LIBSSH2_FXF_WRITE, 0600, LIBSSH2_SFTP_OPENFILE, handle);
+                if (handle) {
+                    libssh2_sftp_seek64(handle, offset);
+                    ++ch_.stats().files_resumed;
+                }
+            }
+            // Not resumable: whatever is at the fixed name goes.
+            if (!handle) co_await ch_.unlink(temp);
+        }
+        if (!handle) {
+            offset = 0;
+            const long opened =
+                co_await ch_.open(temp, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_EXCL,
+                                  0600, LIBSSH2_SFTP_OPENFILE, handle);
+            if (!handle) co_return ch_.fail(opened, "put", "open " + temp);
+        }
 
-        ssh_failure failed = co_await write_all(fd, handle, local, remote);
+        ssh_failure failed = co_await write_all(fd, offset, handle, local, remote);
         if (!failed) {
             // Mode and times while the handle is open (no path lookups, no umask).
             auto attrs = mode_and_times(st);
@@ -142,12 +191,18 @@ public:
                 co_await ch_.retry([&] { return libssh2_sftp_fsetstat(handle, &attrs); });
             if (set != 0) failed = ch_.fail(set, "put", "set mode and times of " + remote);
         }
+        // --fsync: on disk before it takes the name, so a crash leaves the old
+        // file or the new one (it costs a disk flush per file: not by default).
+        if (!failed && o.fsync) {
+            const long synced = co_await ch_.fsync(handle);
+            if (synced != 0) failed = ch_.fail(synced, "put", "fsync " + temp);
+        }
         const long closed = co_await ch_.close(handle);
         if (!failed && closed != 0) failed = ch_.fail(closed, "put", "close " + remote);
-        if (!failed) failed = co_await rename_into_place(temp, remote);
+        if (!failed) failed = co_await ch_.replace(temp, remote);
         if (failed) {
-            co_await ch_.retry(
-                [&] { return libssh2_sftp_unlink_ex(ch_.sftp(), temp.data(), path_len(temp)); });
+            // --resume keeps the partial copy for the next run.
+            if (!o.resume) co_await ch_.unlink(temp);
             co_return failed;
         }
         ++ch_.stats().files;
@@ -155,9 +210,43 @@ public:
     }
 
 private:
-    asio::awaitable<ssh_failure> write_all(int fd, LIBSSH2_SFTP_HANDLE* handle,
-                                           const std::string& local, const std::string& remote) {
-        std::vector<char> buf(ch_.options().buffer_size);
+    // What a regular remote file at `path` is, from `listing` when given.
+    asio::awaitable<std::optional<file_facts>>
+    remote_facts(const std::string& path, const std::string& name,
+                 const std::vector<sftp_channel::dir_entry>* listing) {
+        if (listing) {
+            const auto it = std::lower_bound(
+                listing->begin(), listing->end(), name,
+                [](const sftp_channel::dir_entry& e, const std::string& n) { return e.name < n; });
+            if (it == listing->end() || it->name != name) co_return std::nullopt;
+            co_return facts_of(it->attrs);
+        }
+        LIBSSH2_SFTP_ATTRIBUTES attrs{};
+        const long rc = co_await ch_.stat(path, LIBSSH2_SFTP_LSTAT, attrs);
+        if (rc != 0) co_return std::nullopt;
+        co_return facts_of(attrs);
+    }
+
+    // --resume: how much of the partial copy at `temp` to keep (0: none).
+    asio::awaitable<std::uint64_t>
+    resume_point(int fd, file_facts source, const std::string& temp,
+                 const std::vector<sftp_channel::dir_entry>* listing) {
+        const auto partial = co_await remote_facts(temp, last_component(temp), listing);
+        const auto keep = resumable_length(partial, source.size);
+        if (keep == 0 || !ch_.options().checksum) co_return keep;
+        // --checksum: the kept prefix must be the source's.
+        const auto ours = local_sha256(fd, keep);
+        const auto theirs = co_await ch_.remote_sha256(temp, keep);
+        if (!ours || theirs != ours) co_return 0;
+        co_return keep;
+    }
+
+    asio::awaitable<ssh_failure> write_all(int fd, std::uint64_t offset,
+                                           LIBSSH2_SFTP_HANDLE* handle, const std::string& local,
+                                           const std::string& remote) {
+        if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0)
+            co_return ch_.local_fail(local, errno_code());
+        auto& buf = buffer();
         for (;;) {
             const ssize_t got = ::read(fd, buf.data(), buf.size());
             if (got < 0) {
@@ -180,29 +269,6 @@ private:
         }
     }
 
-    // SFTP v3 (OpenSSH) has no overwriting rename: when the target exists,
-    // remove it and rename again. The final name never holds a partial file.
-    asio::awaitable<ssh_failure> rename_into_place(const std::string& temp,
-                                                   const std::string& target) {
-        auto rename = [&] {
-            return ch_.retry([&] {
-                return libssh2_sftp_rename_ex(
-                    ch_.sftp(), temp.data(), path_len(temp), target.data(), path_len(target),
-                    LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC |
-                        LIBSSH2_SFTP_RENAME_NATIVE);
-            });
-        };
-        long rc = co_await rename();
-        if (rc != 0) {
-            co_await ch_.retry([&] {
-                return libssh2_sftp_unlink_ex(ch_.sftp(), target.data(), path_len(target));
-            });
-            rc = co_await rename();
-        }
-        if (rc != 0) co_return ch_.fail(rc, "put", "rename into " + target);
-        co_return ssh_failure{};
-    }
-
     asio::awaitable<ssh_failure> set_remote_times_and_mode(const std::string& remote,
                                                            const struct stat& st) {
         auto attrs = mode_and_times(st);
@@ -214,7 +280,15 @@ private:
         co_return ssh_failure{};
     }
 
+    // One buffer for every file of the host (zeroing megabytes per small file
+    // cost more CPU than sending it).
+    std::vector<char>& buffer() {
+        if (buf_.empty()) buf_.resize(ch_.options().buffer_size);
+        return buf_;
+    }
+
     sftp_channel& ch_;
+    std::vector<char> buf_;
 };
 
 } // namespace

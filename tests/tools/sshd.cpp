@@ -71,7 +71,8 @@ std::string sshd_server::unavailable_reason() {
 
 sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_address,
                          bool ecdsa_host_key, const std::string& pam_service,
-                         const std::string& etc_hosts, const std::string& log_level) {
+                         const std::string& etc_hosts, const std::string& log_level,
+                         bool commands_in_dirs) {
     ensure_test_user();
     std::filesystem::permissions(dir_.path(), std::filesystem::perms(0755));
     std::filesystem::create_directories("/run/sshd");
@@ -126,8 +127,15 @@ sshd_server::sshd_server(std::vector<std::string> addresses, bool sftp_dir_per_a
         if (!sftp_dir_per_address) break;
         std::filesystem::create_directories(sftp_dir(a));
         must({"chown", std::string(user()) + ":", sftp_dir(a)});
-        config +=
-            "Match LocalAddress " + a + "\n  ForceCommand internal-sftp -d " + sftp_dir(a) + "\n";
+        // A forced command also replaces the sftp subsystem (then named in
+        // SSH_ORIGINAL_COMMAND); the rest line is taken as is by sshd.
+        const auto forced = commands_in_dirs
+                                ? "cd " + sftp_dir(a) +
+                                      " && if [ \"$SSH_ORIGINAL_COMMAND\" = internal-sftp ]; then "
+                                      "exec /usr/lib/openssh/sftp-server; else eval "
+                                      "\"$SSH_ORIGINAL_COMMAND\"; fi"
+                                : "internal-sftp -d " + sftp_dir(a);
+        config += "Match LocalAddress " + a + "\n  ForceCommand " + forced + "\n";
     }
     const auto config_path = dir_.write("sshd_config", config);
 

@@ -27,10 +27,12 @@ public:
     // With etc_hosts, sshd runs in its own mount namespace with that text as
     // /etc/hosts (names only it resolves: a target reachable only through it).
     // log_level: sshd's LogLevel (e.g. "DEBUG1" shows direct-tcpip requests).
+    // commands_in_dirs (with sftp_dir_per_address): commands run too (rsync,
+    // sha256sum), started in that directory, and SFTP is sftp-server there.
     explicit sshd_server(std::vector<std::string> addresses = {"127.0.0.1"},
                          bool sftp_dir_per_address = false, bool ecdsa_host_key = false,
                          const std::string& pam_service = "", const std::string& etc_hosts = "",
-                         const std::string& log_level = "");
+                         const std::string& log_level = "", bool commands_in_dirs = false);
     ~sshd_server();
     sshd_server(const sshd_server&) = delete;
     sshd_server& operator=(const sshd_server&) = delete;

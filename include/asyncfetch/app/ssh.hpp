@@ -58,6 +58,10 @@ struct transfer_config {
     kind direction = put;
     std::string source, destination;
     bool recursive = false;
+    bool update = false;   // --update: skip files whose copy has the same size and mtime
+    bool checksum = false; // --checksum: skip files whose copy has the same SHA-256
+    bool resume = false;   // --resume: go on from a partial copy an interrupted run left
+    bool fsync = false;    // --fsync: each file flushed to disk before its rename
 };
 
 // Checks a hosts line (the message names the problem).

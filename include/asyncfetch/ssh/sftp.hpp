@@ -15,12 +15,19 @@
 namespace asyncfetch::ssh {
 
 struct transfer_options {
-    bool recursive = false;             // -r: directories and their contents
+    bool recursive = false; // -r: directories and their contents
+    bool update = false;    // --update: skip a file whose copy has its size and mtime (1 s)
+    bool checksum = false;  // --checksum: skip a file whose copy has its size and SHA-256
+    bool resume = false;    // --resume: a partial copy (.NAME.af-part-resume) goes on from its end
+    bool fsync = false;     // --fsync: each file on disk before it takes its name (put and get)
     std::size_t buffer_size = 4u << 20; // bytes handed to libssh2 per call (pipelined)
 };
 
 struct transfer_stats {
-    std::uint64_t files = 0, directories = 0, bytes = 0;
+    std::uint64_t files = 0, directories = 0, bytes = 0; // files and bytes sent or received
+    std::uint64_t files_unchanged = 0;                   // left alone by --update / --checksum
+    std::uint64_t files_resumed = 0;                     // --resume went on from a partial copy
+    std::string checksum_via;         // "sha256sum" (exec) or "sftp" (read back): --checksum
     std::vector<std::string> skipped; // "path: why" for entries left alone
 };
 

@@ -294,3 +294,25 @@ TEST_CASE("config: stop-early keys and host ranges in an ssh job") {
         "targets": ["web[3-1]"])")) ==
           path + ": jobs[0].targets[0]: range '3-1' goes down (write 1-3)\n");
 }
+
+TEST_CASE("config: put and get jobs take update, checksum and resume") {
+    temp_dir dir;
+    const auto path = dir.path() + "/c.json";
+    std::ofstream(path) << R"({"jobs": [
+        {"name": "push", "kind": "put", "targets": ["127.0.0.1"], "source": "conf",
+         "destination": "/etc/app", "recursive": true, "update": true, "resume": true},
+        {"name": "pull", "kind": "get", "targets": ["127.0.0.1"], "source": "/var/log/app",
+         "destination": "logs", "checksum": true}]})";
+    auto loaded = load_config(path);
+    REQUIRE_MESSAGE(loaded.value, loaded.problems.front());
+    const auto& push = loaded.value->jobs[0].transfer;
+    CHECK(push.update);
+    CHECK(push.resume);
+    CHECK_FALSE(push.checksum);
+    const auto& pull = loaded.value->jobs[1].transfer;
+    CHECK(pull.checksum);
+    CHECK_FALSE(pull.update);
+    const auto wrong = problems_of(dir, one_job("", R"("name": "j", "kind": "put", "targets": [],
+        "source": "a", "destination": "b", "update": "yes")"));
+    CHECK_MESSAGE(wrong.find("jobs[0].update: expected true or false") != std::string::npos, wrong);
+}
