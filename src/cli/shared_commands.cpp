@@ -98,6 +98,9 @@ public:
         // --resolver and --dns-servers come with the SSH session options.
         finish_dns_flags(ssh_.session.dns);
         finish_request_options(w.client, request_, "");
+        if (!w.client.cookie_jar.empty())
+            throw CLI::ValidationError("--cookie-jar", "a worker keeps cookies per process "
+                                                       "and writes no jar");
         // Proxies from the environment, as fetch without --proxy.
         auto proxies = http::choose_proxies(nullptr, nullptr);
         if (!proxies) throw CLI::ValidationError("worker", proxies.problem());
