@@ -65,7 +65,10 @@ void client::impl::remember_validators(const std::string& url,
     // Validators belong to the URL that gave them, not to a redirect's.
     const auto asked = parse_url(url);
     if (res.status / 100 != 2 || !asked || asked->text != res.final_url) return;
-    cache_entry fresh{url, res.etag, res.last_modified, res.saved_file, res.sha256, res.bytes};
+    cache_entry fresh{url, res.etag, res.last_modified, res.saved_file, res.sha256, 0};
+    std::error_code ec;
+    if (!fresh.file.empty()) fresh.size = std::filesystem::file_size(fresh.file, ec);
+    if (ec) return; // the file went already: nothing to keep
     // A cache that cannot be written costs the next run a full fetch, not this one's record.
     (void)cache->store(fresh);
 }

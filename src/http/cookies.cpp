@@ -69,6 +69,12 @@ bool is_public_suffix(const std::string& domain) {
     return !list || psl_is_public_suffix(list, domain.c_str()) == 1;
 }
 
+// Where Secure cookies may be set and sent: https, and (as curl and RFC
+// 6265bis's "potentially trustworthy" origins) localhost over plain http.
+bool secure_context(const http_url& url) {
+    return url.tls || url.host == "localhost" || url.host == "127.0.0.1" || url.host == "::1";
+}
+
 bool is_delimiter(unsigned char c) {
     return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) ||
            (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
@@ -216,9 +222,9 @@ std::optional<cookie> parse_set_cookie(std::string_view header, const http_url& 
         if (!domain_matches(url, c)) return std::nullopt; // step 6
     }
     if (c.path.empty()) c.path = default_path(url_path(url));
-    // Secure cookies come only over https (RFC 6265bis 5.6 step 14), and
-    // the name prefixes promise how they were set (step 20).
-    if (c.secure && !url.tls) return std::nullopt;
+    // Secure cookies come only from a secure context (RFC 6265bis 5.6
+    // step 14), and the name prefixes promise how they were set (step 20).
+    if (c.secure && !secure_context(url)) return std::nullopt;
     if (c.name.starts_with("__Secure-") && !c.secure) return std::nullopt;
     if (c.name.starts_with("__Host-") && (!c.secure || !c.host_only || c.path != "/"))
         return std::nullopt;
@@ -265,7 +271,7 @@ std::string cookie_store::header_for(const http_url& url, std::int64_t now) cons
     const auto path = url_path(url);
     for (const auto& k : kept_) {
         if (k.c.expires != 0 && k.c.expires <= now) continue;
-        if (k.c.secure && !url.tls) continue;
+        if (k.c.secure && !secure_context(url)) continue;
         if (domain_matches(url, k.c) && path_matches(path.empty() ? "/" : path, k.c.path))
             matching.push_back(&k);
     }

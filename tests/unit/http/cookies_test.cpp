@@ -51,6 +51,7 @@ TEST_CASE("Set-Cookie refused: another domain, a public suffix, Secure over http
     CHECK_FALSE(parse_set_cookie("a=1; Domain=co.uk", url("http://x.co.uk/"), now));
     CHECK_FALSE(parse_set_cookie("a=1; Secure", www, now));
     CHECK(parse_set_cookie("a=1; Secure", url("https://www.example.com/"), now));
+    CHECK(parse_set_cookie("a=1; Secure", url("http://127.0.0.1:8080/"), now)); // as curl
     CHECK_FALSE(parse_set_cookie("__Secure-a=1", url("https://www.example.com/"), now));
     CHECK_FALSE(parse_set_cookie("__Host-a=1; Secure; Path=/; Domain=example.com",
                                  url("https://www.example.com/"), now));
