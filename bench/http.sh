@@ -6,7 +6,9 @@
 #   3. connections held: N_HOLD concurrent slow responses, client peak RSS
 #   4. POST: N_POST requests with a 1 KB JSON body to nginx, 100 in flight
 #   5. --save: N_SAVE 100 KB bodies from nginx written to files, against the
-#      same run without --save (goal: within 20%)
+#      same run without --save (goal: within 20%); to $WORK (the disk) and,
+#      when there, to /dev/shm (tmpfs: the client's cost without the file
+#      system's: ext4 file creation dominates the disk case under perf)
 #   6. proxy: N_PROXY small GETs through a local forward proxy (nginx taking
 #      absolute-form requests, keep-alive to the origin) against direct
 # Medians of RUNS runs (default 5). SMOKE=1 runs tiny sizes once (CI).
@@ -69,6 +71,11 @@ for _ in $(seq "$RUNS"); do
   measure save-none "asyncfetch -c 100" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 -o /dev/null
   rm -rf "$WORK/saved"
   measure save "asyncfetch -c 100 --save" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 --save "$WORK/saved" -o /dev/null
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    shm=$(mktemp -d /dev/shm/asyncfetch-bench-XXXXXX)
+    measure save-tmpfs "asyncfetch -c 100 --save tmpfs" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 --save "$shm" -o /dev/null
+    rm -rf "$shm"
+  fi
 done
 saved_files=$(find "$WORK/saved" -type f | wc -l)
 rm -rf "$WORK/saved"
@@ -82,7 +89,7 @@ for _ in $(seq "$RUNS"); do
 done
 
 report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD" post="$N_POST" \
-  save-none="$N_SAVE" save="$N_SAVE" proxy-direct="$N_PROXY" proxy="$N_PROXY"
+  save-none="$N_SAVE" save="$N_SAVE" save-tmpfs="$N_SAVE" proxy-direct="$N_PROXY" proxy="$N_PROXY"
 python3 - "$RESULTS" "$N_SAVE" "$saved_files" "$N_PROXY" <<'PY'
 import statistics, sys
 rows = [l.strip().split("|") for l in open(sys.argv[1])]
@@ -93,6 +100,10 @@ without, with_save = med("save-none", 2), med("save", 2)
 print(f"\n--save: {n_save} x 100 KB in {with_save:.2f} s ({n_save * 100 / 1024 / with_save:.0f} MB/s, "
       f"{saved} files) vs {without:.2f} s without: {with_save / without:.2f} x the time "
       f"(goal <= 1.20), client CPU {med('save', 3):.2f} s vs {med('save-none', 3):.2f} s")
+if any(r[0] == "save-tmpfs" for r in rows):
+    tmpfs = med("save-tmpfs", 2)
+    print(f"--save to tmpfs: {tmpfs:.2f} s, {tmpfs / without:.2f} x the time without --save, "
+          f"client CPU {med('save-tmpfs', 3):.2f} s")
 direct, proxied = med("proxy-direct", 2), med("proxy", 2)
 print(f"forward proxy: {n_proxy / proxied:,.0f} req/s through nginx vs {n_proxy / direct:,.0f} direct; "
       f"{(proxied - direct) / n_proxy * 1e6:.1f} us wall and "
