@@ -82,8 +82,10 @@ struct fetch_result {
     std::string saved_file; // with save_dir: where the body is
     std::string sha256;     // of the saved file, hex
     bool resumed = false;   // the file was completed from a kept part
-    bool not_modified = false; // --cache: a 304 to our conditional request
-    std::string etag, last_modified; // of the final response
+
+    // --cache: a 304 to our conditional request; the final response's validators.
+    bool not_modified = false;
+    std::string etag, last_modified;
     std::vector<std::pair<std::string, std::string>> headers; // record_headers found
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent

@@ -78,7 +78,8 @@ public:
     std::string base_url() const; // e.g. http://127.0.0.1:PORT
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
-    std::uint64_t body_bytes_served() const noexcept; // response bodies written, all requests
+    // Bytes of response bodies written, all requests together.
+    std::uint64_t body_bytes_served() const noexcept;
     std::uint64_t peak_requests_in_flight() const noexcept; // most requests handled at once
     std::vector<logged_request> request_log() const;        // every request, in arrival order
     void stop();
