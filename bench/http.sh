@@ -5,6 +5,12 @@
 #      with wrk's requests/s on the same nginx as the ceiling
 #   3. connections held: N_HOLD concurrent slow responses, client peak RSS
 #   4. POST: N_POST requests with a 1 KB JSON body to nginx, 100 in flight
+#   5. --save: N_SAVE 100 KB bodies from nginx written to files, against the
+#      same run without --save (goal: within 20%); to $WORK (the disk) and,
+#      when there, to /dev/shm (tmpfs: the client's cost without the file
+#      system's: ext4 file creation dominates the disk case under perf)
+#   6. proxy: N_PROXY small GETs through a local forward proxy (nginx taking
+#      absolute-form requests, keep-alive to the origin) against direct
 # Medians of RUNS runs (default 5). SMOKE=1 runs tiny sizes once (CI).
 # Everything stays on 127.0.0.1.
 set -euo pipefail
@@ -12,6 +18,7 @@ source "$(dirname "$0")/lib.sh"
 
 if [ "${SMOKE:-0}" = 1 ]; then
   RUNS=1 N_LATENCY=50 N_SERIAL=5 N_THROUGHPUT=500 N_HOLD=200 N_POST=500 WRK_SECONDS=1
+  N_SAVE=200 N_PROXY=500
 fi
 N_LATENCY=${N_LATENCY:-1000}
 N_SERIAL=${N_SERIAL:-50}
@@ -19,6 +26,8 @@ N_THROUGHPUT=${N_THROUGHPUT:-20000}
 N_HOLD=${N_HOLD:-10000}
 N_POST=${N_POST:-20000}
 WRK_SECONDS=${WRK_SECONDS:-5}
+N_SAVE=${N_SAVE:-10000}
+N_PROXY=${N_PROXY:-20000}
 PEERS=$BENCH_ROOT/bench/peers
 
 start_testserver
@@ -55,7 +64,51 @@ measure_runs post "asyncfetch -c 100 --json" "$ASYNCFETCH" "$WORK/post.txt" -q -
 measure_runs post "curl -Z --parallel-max 100 --json" curl -s --parallel --parallel-immediate --parallel-max 100 --json "@$WORK/body.json" -K "$WORK/post.curl"
 measure_runs post "aiohttp limit 100 (POST)" /usr/bin/python3 "$PEERS/aiohttp_fetch.py" "$WORK/post.txt" 100 "$WORK/body.json"
 
-report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD" post="$N_POST"
+# --- 5. --save of 100 KB bodies ---------------------------------------------
+head -c 102400 /dev/urandom > "$WORK/www/100k.bin"
+for i in $(seq "$N_SAVE"); do echo "$NGINX_URL/100k.bin?i=$i"; done > "$WORK/save.txt"
+for _ in $(seq "$RUNS"); do
+  measure save-none "asyncfetch -c 100" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 -o /dev/null
+  rm -rf "$WORK/saved"
+  measure save "asyncfetch -c 100 --save" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 --save "$WORK/saved" -o /dev/null
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    shm=$(mktemp -d /dev/shm/asyncfetch-bench-XXXXXX)
+    measure save-tmpfs "asyncfetch -c 100 --save tmpfs" "$ASYNCFETCH" "$WORK/save.txt" -q -c 100 --save "$shm" -o /dev/null
+    rm -rf "$shm"
+  fi
+done
+saved_files=$(find "$WORK/saved" -type f | wc -l)
+rm -rf "$WORK/saved"
+
+# --- 6. through a forward proxy ---------------------------------------------
+start_nginx_proxy "$NGINX_URL"
+for i in $(seq "$N_PROXY"); do echo "$NGINX_URL/small.txt?i=$i"; done > "$WORK/proxy.txt"
+for _ in $(seq "$RUNS"); do
+  measure proxy-direct "asyncfetch -c 100 direct" "$ASYNCFETCH" "$WORK/proxy.txt" -q -c 100 --proxy "" -o /dev/null
+  measure proxy "asyncfetch -c 100 --proxy" "$ASYNCFETCH" "$WORK/proxy.txt" -q -c 100 --proxy "$PROXY_URL" -o /dev/null
+done
+
+report latency="$N_LATENCY" throughput="$N_THROUGHPUT" hold="$N_HOLD" post="$N_POST" \
+  save-none="$N_SAVE" save="$N_SAVE" save-tmpfs="$N_SAVE" proxy-direct="$N_PROXY" proxy="$N_PROXY"
+python3 - "$RESULTS" "$N_SAVE" "$saved_files" "$N_PROXY" <<'PY'
+import statistics, sys
+rows = [l.strip().split("|") for l in open(sys.argv[1])]
+n_save, saved, n_proxy = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+def med(workload, col):
+    return statistics.median(float(r[col]) for r in rows if r[0] == workload)
+without, with_save = med("save-none", 2), med("save", 2)
+print(f"\n--save: {n_save} x 100 KB in {with_save:.2f} s ({n_save * 100 / 1024 / with_save:.0f} MB/s, "
+      f"{saved} files) vs {without:.2f} s without: {with_save / without:.2f} x the time "
+      f"(goal <= 1.20), client CPU {med('save', 3):.2f} s vs {med('save-none', 3):.2f} s")
+if any(r[0] == "save-tmpfs" for r in rows):
+    tmpfs = med("save-tmpfs", 2)
+    print(f"--save to tmpfs: {tmpfs:.2f} s, {tmpfs / without:.2f} x the time without --save, "
+          f"client CPU {med('save-tmpfs', 3):.2f} s")
+direct, proxied = med("proxy-direct", 2), med("proxy", 2)
+print(f"forward proxy: {n_proxy / proxied:,.0f} req/s through nginx vs {n_proxy / direct:,.0f} direct; "
+      f"{(proxied - direct) / n_proxy * 1e6:.1f} us wall and "
+      f"{(med('proxy', 3) - med('proxy-direct', 3)) / n_proxy * 1e6:.1f} us client CPU more per request")
+PY
 serial_wall=$(awk -F'|' '$1=="latency-serial" {print $3}' "$RESULTS")
 python3 - "$RESULTS" "$N_SERIAL" "$N_LATENCY" "$N_HOLD" "$N_THROUGHPUT" "$wrk_rate" <<'PY'
 import statistics, sys

@@ -78,6 +78,35 @@ start_test_sshd() {
   for a in "${ADDRS[@]}"; do echo "$USER@$a:$PORT"; done > "$WORK/hosts.txt"
 }
 sftp_dir() { awk -v a="$1" '$1 == a {print $2}' "$WORK/sshd.txt"; }
+# start_nginx_proxy ORIGIN_URL: nginx (1 worker) as a forward proxy on a free
+# port, taking absolute-form requests and sending them on to ORIGIN_URL over
+# kept-alive connections; sets PROXY_URL.
+start_nginx_proxy() {
+  local origin=${1#http://} port
+  port=$(free_port)
+  mkdir -p "$WORK/nginx-proxy"
+  cat > "$WORK/nginx-proxy/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx-proxy/nginx.pid;
+error_log $WORK/nginx-proxy/error.log;
+user root;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+$(nginx_temp_paths)
+  upstream origin { server $origin; keepalive 200; }
+  server {
+    listen 127.0.0.1:$port;
+    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+  nginx -c "$WORK/nginx-proxy/nginx.conf" -g 'daemon off;' &
+  PIDS+=($!)
+  PROXY_URL="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -sf -x "$PROXY_URL" "http://$origin/small.txt" >/dev/null && break; sleep 0.05; done
+}
 
 # measure WORKLOAD TOOL CMD...: runs CMD once under /usr/bin/time and appends
 # "WORKLOAD|TOOL|wall_s|cpu_s|rss_kb|exit" to the results.

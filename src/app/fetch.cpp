@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "asyncfetch/http/cookie_jar.hpp"
 #include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/http/url.hpp"
 
 #include <chrono>
+#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -68,6 +70,18 @@ fetch_target target_request(const std::string& text, const http::client_options&
     return out;
 }
 
+// The run's client; with --cookie-jar, its cookies are written when the run
+// is over (a failure is said on stderr: the records are already out).
+struct client_owner {
+    std::shared_ptr<http::client> client;
+    ~client_owner() {
+        const auto& jar = client->options().cookie_jar;
+        if (jar.empty()) return;
+        if (auto error = http::write_cookie_jar(jar, client->cookies()); !error.empty())
+            std::cerr << "asyncfetch: --cookie-jar: " << error << "\n";
+    }
+};
+
 } // namespace
 
 job_kind fetch_job(const http::client_options& options) {
@@ -93,7 +107,8 @@ job_kind fetch_job(const http::client_options& options) {
             http::add_kept_fields(r, res, c->options().keep_body);
             co_return r;
         };
-        return std::make_pair(std::move(fetch_one), std::shared_ptr<void>(client));
+        return std::make_pair(std::move(fetch_one),
+                              std::shared_ptr<void>(std::make_shared<client_owner>(client)));
     };
     kind.error_record = [](const std::string& text, std::string error, outcome result) {
         return fetch_record(text, nullptr, std::move(error), result, 0);

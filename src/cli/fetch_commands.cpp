@@ -45,6 +45,10 @@ public:
     void finish() override {
         finish_url_job_options(config_, run_, headers_);
         finish_request_options(config_.client, request_, config_.input);
+        // Each process has its own cookie store: one jar could hold only one's.
+        if (!config_.client.cookie_jar.empty() && config_.run.processes > 1)
+            throw CLI::ValidationError("--cookie-jar", "not with -j above 1 (each process keeps "
+                                                       "its own cookies)");
     }
     int run() override { return app::run_fetch(config_); }
 

@@ -1,10 +1,14 @@
 #include "http_flags.hpp"
 #include "tls_flags.hpp"
 
+#include "asyncfetch/http/cache.hpp"
+#include "asyncfetch/http/cookie_jar.hpp"
 #include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/header_file.hpp"
 #include "asyncfetch/http/options_parse.hpp"
 #include "asyncfetch/http/request_line.hpp"
+
+#include <filesystem>
 
 namespace asyncfetch::cli {
 
@@ -137,6 +141,23 @@ void add_request_options(CLI::App& cmd, http::client_options& c, request_flags& 
                "Copy these response headers into the record (e.g. ETag,Last-Modified)")
         ->type_name("LIST");
     r.max_body = cmd.get_option_no_throw("--max-body"); // none in worker
+    // What the run remembers, and credentials kept in files.
+    cmd.add_option("--cache", c.cache_dir,
+                   "Keep each URL's ETag and Last-Modified in DIR and ask next time whether it "
+                   "changed (a 304 is \"not_modified\"; --save keeps the file)")
+        ->type_name("DIR");
+    cmd.add_flag("--netrc", r.netrc,
+                 "Basic auth from ~/.netrc for each URL's host (as curl; not sent after a "
+                 "redirect to another origin)");
+    cmd.add_option("--netrc-file", r.netrc_file, "As --netrc, from FILE")->type_name("FILE");
+    r.cookie_given = cmd.add_option(short_names ? "-b,--cookie" : "--cookie", r.cookie_file,
+                                    "Keep cookies through the run (RFC 6265), starting with "
+                                    "those in FILE (curl's Netscape format; \"\": none)")
+                         ->type_name("FILE");
+    cmd.add_option("--cookie-jar", c.cookie_jar,
+                   "Keep cookies through the run and write them to FILE at its end (curl's "
+                   "format, atomically; not with -j above 1)")
+        ->type_name("FILE");
 }
 
 void finish_request_options(http::client_options& c, const request_flags& r,
@@ -152,6 +173,26 @@ void finish_request_options(http::client_options& c, const request_flags& r,
     if (c.resume && c.save_dir.empty())
         throw CLI::ValidationError("--continue", "resumes downloads: give --save DIR too");
     if (r.max_body && r.max_body->count() > 0) c.max_saved_body = c.max_body;
+    if (r.netrc && !r.netrc_file.empty())
+        throw CLI::ValidationError("--netrc", "give --netrc or --netrc-file, not both");
+    // ~/.netrc may be missing (curl then sends none); a file named must be there.
+    const auto netrc_path = r.netrc ? http::default_netrc_path() : r.netrc_file;
+    if (!netrc_path.empty() && (!r.netrc || std::filesystem::exists(netrc_path))) {
+        auto entries = http::read_netrc(netrc_path);
+        if (!entries)
+            throw CLI::ValidationError(r.netrc ? "--netrc" : "--netrc-file", entries.problem());
+        c.netrc_entries = std::move(*entries);
+    }
+    c.use_cookies = r.cookie_given->count() > 0 || !c.cookie_jar.empty();
+    if (!r.cookie_file.empty()) {
+        auto jar = http::read_cookie_jar(r.cookie_file);
+        if (!jar) throw CLI::ValidationError("--cookie", jar.problem());
+        c.cookies = std::move(*jar);
+    }
+    if (!c.cache_dir.empty()) {
+        auto dir = http::prepare_cache_dir(c.cache_dir);
+        if (!dir) throw CLI::ValidationError("--cache", dir.problem());
+    }
 }
 
 // What to follow and how politely.

@@ -32,6 +32,10 @@ struct request_flags {
     std::string data; // TEXT, @FILE or @-
     bool json = false;
     CLI::Option* max_body = nullptr; // given: saved bodies are bounded too
+    // Files read once every flag is in (a problem is FILE:LINE, exit 2).
+    bool netrc = false;
+    std::string netrc_file, cookie_file;
+    CLI::Option* cookie_given = nullptr;
 };
 
 // `short_names`: -X and -d too (not where -d is the crawl's --depth).

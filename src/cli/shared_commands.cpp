@@ -101,6 +101,9 @@ public:
         finish_dns_flags(ssh_.session.dns);
         finish_request_options(w.client, request_, "");
         finish_tls_flags(w.client.tls, key_passphrase_env_);
+        if (!w.client.cookie_jar.empty())
+            throw CLI::ValidationError("--cookie-jar", "a worker keeps cookies per process "
+                                                       "and writes no jar");
         // Proxies from the environment, as fetch without --proxy.
         auto proxies = http::choose_proxies(nullptr, nullptr);
         if (!proxies) throw CLI::ValidationError("worker", proxies.problem());

@@ -74,6 +74,7 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
         }
     }
     detail::download* saving = save ? &*save : nullptr;
+    const auto cached = make_conditional(req, saving);
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     for (int attempt = 1;; ++attempt) {
         res.attempts = attempt;
@@ -88,6 +89,7 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
         asio::steady_timer pause(ex, *delay);
         co_await pause.async_wait(asio::use_awaitable);
     }
+    remember_validators(req.url, cached, res);
     co_return res;
 }
 
@@ -109,6 +111,9 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
         res.error = failed.message;
         res.headers = std::move(resp.recorded);
         if (failed) co_return attempt_outcome{failed.ec, failed.connect_failed, 0, std::nullopt};
+        take_cookies(current, resp.set_cookies); // redirects' too, as browsers and curl
+        res.etag = std::move(resp.etag);
+        res.last_modified = std::move(resp.last_modified);
 
         // --continue: a 206 for bytes we did not ask for. The kept part is
         // dropped and the whole body asked for, once.
@@ -142,6 +147,7 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
             }
             current = std::move(*next);
             follow_redirect_method(resp.status, hop.method, hop.body);
+            if (cache) remove_conditional_headers(hop.headers); // another resource
             continue;
         }
 

@@ -10,6 +10,7 @@
 #include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/tls.hpp"
 #include "asyncfetch/core/tls_client_options.hpp"
+#include "asyncfetch/http/cache.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/http/url.hpp"
 
@@ -31,7 +32,19 @@ struct client::impl {
 
     impl(boost::asio::any_io_executor executor, client_options opts)
         : ex(std::move(executor)), options(std::move(opts)),
-          resolver(dns::loop_resolver(ex, options.dns)), rng(std::random_device{}()) {}
+          resolver(dns::loop_resolver(ex, options.dns)), rng(std::random_device{}()) {
+        start_stores();
+    }
+    // cookies_and_cache.cpp: the cookie store and the validator cache, if asked for.
+    void start_stores();
+    // The Cookie header for `url` (empty: none), and a response's Set-Cookie.
+    std::string cookie_header(const http_url& url) const;
+    void take_cookies(const http_url& url, const std::vector<std::string>& set_cookies);
+    // --cache: makes `req` conditional when a usable entry is kept for it.
+    std::optional<cache_entry> make_conditional(request& req, const detail::download* save) const;
+    // --cache: a 304 completes `res` from the entry; a 2xx updates it.
+    void remember_validators(const std::string& url, const std::optional<cache_entry>& entry,
+                             fetch_result& res) const;
 
     // Made on the first https URL: loading the system's CA store costs ~50 ms
     // of CPU, which a run of plain http URLs should not pay.
@@ -85,6 +98,8 @@ struct client::impl {
     std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
     std::minstd_rand rng;
+    std::optional<cookie_store> cookies;
+    std::optional<validator_cache> cache;
 };
 
 } // namespace asyncfetch::http

@@ -6,6 +6,7 @@
 
 #include "asyncfetch/http/credentials.hpp"
 #include "asyncfetch/http/decode.hpp"
+#include "asyncfetch/http/netrc.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -72,6 +73,16 @@ client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
                 req.set(name, value);
         }
     }
+    // Stored cookies go by their own scope (domain, path, Secure), not the
+    // origin's; a Cookie given with -H wins.
+    if (auto cookie = cookie_header(url); !cookie.empty() && req[bhttp::field::cookie].empty())
+        req.set(bhttp::field::cookie, cookie);
+    // --netrc: this host's entry where credentials may go, unless an
+    // Authorization was given (curl's -u wins over --netrc too).
+    if (with_credentials && req[bhttp::field::authorization].empty())
+        if (auto entry = netrc_for(options.netrc_entries, url.host))
+            req.set(bhttp::field::authorization,
+                    basic_authorization(entry->login + ":" + entry->password));
     req.body() = boost::span<const char>(wanted.body.data(), wanted.body.size());
     // A body goes with its length; a POST without one says it is empty.
     if (!wanted.body.empty() || !is_idempotent(wanted.method)) req.prepare_payload();

@@ -81,6 +81,7 @@ void add_kept_fields(record& r, const fetch_result& res, bool with_body) {
         f["sha256"] = res.sha256;
         if (res.resumed) f["resumed"] = true;
     }
+    if (res.not_modified) f["not_modified"] = true; // --cache: a 304, the body kept as it was
     if (with_body && res.status) {
         std::string_view body = res.body;
         const bool cut = body.size() > max_record_body;

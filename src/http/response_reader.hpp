@@ -54,6 +54,8 @@ struct response {
     unsigned status = 0;
     std::string reason, location, content_encoding, content_type, retry_after, body;
     std::string content_range;
+    std::string etag, last_modified;      // the validators (--cache)
+    std::vector<std::string> set_cookies; // bounded by the header section's cap
     std::vector<std::pair<std::string, std::string>> recorded; // --record-headers
     bool keep_alive = false;     // the connection may carry the next request
     bool got_some = false;       // any byte of a response arrived
@@ -219,6 +221,10 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
     resp.content_type = std::string(head[bhttp::field::content_type]);
     resp.retry_after = std::string(head[bhttp::field::retry_after]);
     resp.content_range = std::string(head[bhttp::field::content_range]);
+    resp.etag = std::string(head[bhttp::field::etag]);
+    resp.last_modified = std::string(head[bhttp::field::last_modified]);
+    for (auto [it, end] = head.equal_range(bhttp::field::set_cookie); it != end; ++it)
+        resp.set_cookies.emplace_back(it->value());
     for (const auto& name : record_headers) {
         const auto [first, last] = head.equal_range(name);
         if (first == last) continue;

@@ -35,6 +35,7 @@ const keys tls_keys{"cert", "key", "key_passphrase_env", "tls_min"};
 const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
 const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",
                         "save",   "continue", "body",      "record_headers"};
+const keys kept_state_keys{"cache", "netrc", "netrc_file", "cookies", "cookie_jar"};
 const keys crawl_keys{"depth",      "scope",         "include",  "exclude",   "assets",
                       "sort_query", "ignore_robots", "delay",    "max_pages", "ignore_meta_robots",
                       "links",      "extract",       "sitemaps", "state"};
@@ -67,6 +68,7 @@ keys allowed_keys(job_type t) {
     if (t != job_type::crawl) add(process_keys);
     if (t == job_type::fetch || t == job_type::crawl) add(http_keys);
     if (t == job_type::fetch) add(request_keys);
+    if (t == job_type::fetch) add(kept_state_keys);
     if (t == job_type::fetch || t == job_type::crawl) add(proxy_keys);
     if (t == job_type::fetch || t == job_type::crawl) add(tls_keys);
     if (t == job_type::crawl) add(crawl_keys);
@@ -178,6 +180,9 @@ void read_job(checker& ck, const json& j, const std::string& path, job_spec& job
     case job_type::fetch:
         read_http(ck, j, path, job.client);
         if (job.type == job_type::fetch) read_request(ck, j, path, job.client);
+        if (!job.client.cookie_jar.empty() && job.run.processes > 1)
+            ck.problem(path + ".cookie_jar", "not with processes above 1 (each process keeps "
+                                             "its own cookies)");
         break;
     case job_type::ssh:
         read_ssh(ck, j, path, job.exec.ssh);

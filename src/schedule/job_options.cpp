@@ -2,7 +2,10 @@
 
 #include "asyncfetch/core/secret_source.hpp"
 #include "asyncfetch/core/tls_client_options.hpp"
+#include "asyncfetch/http/cache.hpp"
+#include "asyncfetch/http/cookie_jar.hpp"
 #include "asyncfetch/http/credentials.hpp"
+#include "asyncfetch/http/netrc.hpp"
 #include "asyncfetch/http/options_parse.hpp"
 #include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/ssh/hosts.hpp"
@@ -120,6 +123,25 @@ void read_request(checker& ck, const json& j, const std::string& path, http::cli
         ck.take(path + ".record_headers", http::parse_header_names(list), c.record_headers);
     }
     if (j.contains("max_body")) c.max_saved_body = c.max_body; // given: saved bodies too
+    read_kept_state(ck, j, path, c);
+}
+
+void read_kept_state(checker& ck, const json& j, const std::string& path, http::client_options& c) {
+    std::string made, file;
+    if (ck.file_path(j, path, "cache", c.cache_dir))
+        ck.take(path + ".cache", http::prepare_cache_dir(c.cache_dir), made);
+    bool netrc = false;
+    if (ck.boolean(j, path, "netrc", netrc) && netrc) file = http::default_netrc_path();
+    if (ck.file_path(j, path, "netrc_file", file) && netrc)
+        ck.problem(path + ".netrc_file", "give netrc or netrc_file, not both");
+    // ~/.netrc may be missing (curl then sends none); a file named must be there.
+    if (!file.empty() && (!netrc || fs::exists(file)))
+        ck.take(path + (netrc ? ".netrc" : ".netrc_file"), http::read_netrc(file), c.netrc_entries);
+    if (std::string jar; ck.file_path(j, path, "cookies", jar)) {
+        c.use_cookies = true;
+        if (!jar.empty()) ck.take(path + ".cookies", http::read_cookie_jar(jar), c.cookies);
+    }
+    if (ck.file_path(j, path, "cookie_jar", c.cookie_jar)) c.use_cookies = true;
 }
 
 void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c) {

@@ -15,6 +15,8 @@ namespace asyncfetch::schedule {
 void read_http(checker& ck, const json& j, const std::string& path, http::client_options& c);
 // A fetch job's request: method, data or data_file, json, retry_all.
 void read_request(checker& ck, const json& j, const std::string& path, http::client_options& c);
+// --cache, --netrc, --netrc-file, -b and --cookie-jar as config keys.
+void read_kept_state(checker& ck, const json& j, const std::string& path, http::client_options& c);
 void read_crawl(checker& ck, const json& j, const std::string& path, crawl::crawl_options& c);
 // max_failures, fail_fast, on_failure (--max-failures, --fail-fast, --on-failure).
 void read_stop_early(checker& ck, const json& j, const std::string& path, app::run_settings& run);

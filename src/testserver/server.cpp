@@ -2,6 +2,7 @@
 #include "asyncfetch/testserver/server.hpp"
 
 #include "request_endpoints.hpp"
+#include "state_endpoints.hpp"
 
 #include "asyncfetch/http/decode.hpp"
 
@@ -148,6 +149,7 @@ struct server::impl {
                 co_return;
             }
             res.prepare_payload();
+            body_bytes += res.body().size();
             auto [wec, written] = co_await bhttp::async_write(stream, res, use_tuple);
             if (wec || !res.keep_alive()) co_return;
         }
@@ -184,11 +186,13 @@ struct server::impl {
             co_return action::respond;
         }
         if (detail::answer_request_endpoint(req, url, res)) co_return action::respond;
+        if (detail::answer_state_endpoint(req, url, state, res)) co_return action::respond;
         const std::string first = seg.empty() ? "" : seg[0];
         const std::string arg = seg.size() > 1 ? seg[1] : "";
 
         if (first.empty()) {
-            res.body() = std::string(index_text) + detail::request_endpoints_index;
+            res.body() = std::string(index_text) + detail::request_endpoints_index +
+                         detail::state_endpoints_index;
         } else if (first == "delay") {
             asio::steady_timer timer(io, parse_delay(arg));
             co_await timer.async_wait(use_tuple);
@@ -292,6 +296,8 @@ struct server::impl {
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> in_flight{0}, peak_in_flight{0};
     std::map<std::string, std::uint64_t> flaky_counts; // only touched on the server thread
+    detail::endpoint_state state;                      // the same
+    std::atomic<std::uint64_t> body_bytes{0};
     mutable std::mutex log_mutex;
     std::vector<logged_request> log; // guarded by log_mutex
     std::atomic<bool> stopped{false};
@@ -321,6 +327,9 @@ std::vector<logged_request> server::request_log() const {
 }
 std::uint64_t server::requests_served() const noexcept {
     return impl_->requests;
+}
+std::uint64_t server::body_bytes_served() const noexcept {
+    return impl_->body_bytes;
 }
 std::uint64_t server::peak_requests_in_flight() const noexcept {
     return impl_->peak_in_flight;

@@ -6,6 +6,8 @@
 
 #include "asyncfetch/core/dns_options.hpp"
 #include "asyncfetch/core/tls_client_options.hpp"
+#include "asyncfetch/http/cookies.hpp"
+#include "asyncfetch/http/netrc.hpp"
 #include "asyncfetch/http/proxy.hpp"
 #include "asyncfetch/http/request.hpp"
 #include "asyncfetch/http/retry.hpp"
@@ -61,6 +63,12 @@ struct client_options {
     std::vector<std::string> record_headers; // --record-headers: copied into the result
     dns::dns_options dns;   // names resolve on the loop's resolver for these options
     proxy_settings proxies; // --proxy, --noproxy, the *_proxy environment
+    // What a run remembers and where credentials come from:
+    netrc netrc_entries;         // --netrc, --netrc-file: basic auth for each entry's host
+    bool use_cookies = false;    // a cookie store (on with -b or --cookie-jar, as in curl)
+    std::vector<cookie> cookies; // -b FILE: the store starts with these
+    std::string cookie_jar;      // --cookie-jar: where the run's cookies go at its end
+    std::string cache_dir;       // --cache: validators per URL, conditional requests
 };
 
 struct fetch_result {
@@ -76,6 +84,10 @@ struct fetch_result {
     std::string saved_file; // with save_dir: where the body is
     std::string sha256;     // of the saved file, hex
     bool resumed = false;   // the file was completed from a kept part
+
+    // --cache: a 304 to our conditional request; the final response's validators.
+    bool not_modified = false;
+    std::string etag, last_modified;
     std::vector<std::pair<std::string, std::string>> headers; // record_headers found
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
@@ -107,6 +119,8 @@ public:
 
     const client_stats& stats() const noexcept;
     const client_options& options() const noexcept;
+    // The cookie store's unexpired cookies now (for --cookie-jar).
+    std::vector<cookie> cookies() const;
 
 private:
     struct impl;

@@ -27,6 +27,11 @@
 //   /site/N                page N (0-39) of a linked site, 100 ms each: links
 //                          to pages 3N+1..3N+3, the top, /bytes/100, /private/N
 //   /robots.txt            keeps crawlers out of /private/
+//   /set-cookie?c=SPEC&to=U each c a Set-Cookie; with to, a 302 to U
+//   /cached/N?key=K&only=etag|lm
+//                          N bytes with an ETag and a Last-Modified for K's
+//                          version; 304 to a conditional request that matches
+//   /touch?key=K           /cached's K changes (new ETag and Last-Modified)
 // Pages given in server_options::pages are served first, by exact target.
 #pragma once
 
@@ -79,6 +84,8 @@ public:
     std::string base_url() const; // e.g. http://127.0.0.1:PORT
     std::uint64_t connections_accepted() const noexcept;
     std::uint64_t requests_served() const noexcept;
+    // Bytes of response bodies written, all requests together.
+    std::uint64_t body_bytes_served() const noexcept;
     std::uint64_t peak_requests_in_flight() const noexcept; // most requests handled at once
     std::vector<logged_request> request_log() const;        // every request, in arrival order
     void stop();
