@@ -3,6 +3,7 @@
 // --no-progress) not one byte of it is written.
 #include "asyncfetch/testserver/server.hpp"
 #include "tools/process.hpp"
+#include "tools/sshd.hpp"
 #include "tools/tls_files.hpp"
 
 #include <doctest/doctest.h>
@@ -147,6 +148,41 @@ TEST_CASE("progress: fetch and crawl on a terminal: a crawl's line has no total 
     CHECK(frames.back().starts_with("[1] 1 ok, 0 failed"));
     for (const auto& f : frames)
         CHECK(f.find("ETA") == std::string::npos);
+}
+
+TEST_CASE("progress: ssh and put on a terminal count every host") {
+    if (sshd_unavailable()) return;
+    sshd_server sshd({"127.0.0.1", "127.0.0.2", "127.0.0.3"});
+    temp_dir dir;
+    std::string known, hosts;
+    for (const std::string a : {"127.0.0.1", "127.0.0.2", "127.0.0.3"}) {
+        known += sshd.known_hosts_line(a);
+        hosts += a + "\n";
+    }
+    const std::vector<std::string> common = {"--known-hosts",
+                                             dir.write("known_hosts", known),
+                                             "--no-agent",
+                                             "-q",
+                                             "-i",
+                                             sshd.ed25519_key(),
+                                             "-l",
+                                             sshd_server::user(),
+                                             "-p",
+                                             std::to_string(sshd.port())};
+    const auto list = dir.write("hosts.txt", hosts);
+    auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin() + 1, common.begin(), common.end());
+        return run_on_terminal(asyncfetch_cmd(args), 60);
+    };
+    auto ssh = with({"ssh", "-c", "1", "-o", dir.file("ssh.jsonl"), list, "--", "sleep 0.3"});
+    CHECK(ssh.status == 0);
+    check_progress(ssh.err, "[3/3] 3 ok, 0 failed | ", 2);
+    auto put = with({"put", "-o", dir.file("put.jsonl"), list, dir.write("f.txt", "x\n"),
+                     sshd.remote_scratch() + "/f.txt"});
+    CHECK(put.status == 0);
+    const auto frames = frames_of(put.err);
+    REQUIRE_FALSE(frames.empty());
+    CHECK(frames.back().starts_with("[3/3] 3 ok, 0 failed"));
 }
 
 TEST_CASE("progress: with stderr a pipe, or --no-progress, no progress byte is written") {
