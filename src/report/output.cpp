@@ -4,6 +4,9 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 namespace asyncfetch::report {
 
 output::output(output_options options) : options_(std::move(options)) {
@@ -69,6 +72,12 @@ void output::draw_progress() {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - progress_start_).count();
     f.p50_ms = summary_.latency_percentile(50);
     progress_line_ = format_progress(f);
+    // A line wider than the terminal wraps, and "\r" + erase would then clear
+    // only its last row: cut it to the width (read each time: it can change).
+    winsize size{};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
+        progress_line_.size() >= size.ws_col)
+        progress_line_.resize(size.ws_col - 1u);
     put_progress();
 }
 

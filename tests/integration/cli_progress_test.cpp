@@ -27,10 +27,11 @@ const std::string erase = "\r\033[K";
 
 // Runs argv with stdin, stdout and stderr on a new pseudo-terminal; returns
 // all it wrote there. Killed after `timeout_s`.
-run_result run_on_terminal(const std::vector<std::string>& argv, int timeout_s = 30) {
+run_result run_on_terminal(const std::vector<std::string>& argv, int timeout_s = 30,
+                           unsigned short columns = 200) {
     winsize size{};
     size.ws_row = 24;
-    size.ws_col = 200;
+    size.ws_col = columns;
     int master = -1;
     const pid_t pid = ::forkpty(&master, nullptr, nullptr, &size);
     REQUIRE(pid >= 0);
@@ -183,6 +184,20 @@ TEST_CASE("progress: ssh and put on a terminal count every host") {
     const auto frames = frames_of(put.err);
     REQUIRE_FALSE(frames.empty());
     CHECK(frames.back().starts_with("[3/3] 3 ok, 0 failed"));
+}
+
+TEST_CASE("progress: a terminal narrower than the line gets it cut, never wrapped") {
+    temp_dir dir;
+    auto r =
+        run_on_terminal(asyncfetch_cmd({"local", "-q", "-c", "2", "-o", dir.file("out.jsonl"),
+                                        local_targets(dir), "--", "sh", "-c", "sleep 0.2", "sh"}),
+                        30, 30);
+    CHECK(r.status == 0);
+    const auto frames = frames_of(r.err);
+    REQUIRE_FALSE(frames.empty());
+    for (const auto& f : frames)
+        CHECK(f.size() <= 29);
+    CHECK(frames.back().starts_with("[6/6] 6 ok, 0 failed"));
 }
 
 TEST_CASE("progress: with stderr a pipe, or --no-progress, no progress byte is written") {
