@@ -177,7 +177,8 @@ TEST_CASE("run --listen: /metrics during runs parses as Prometheus text and its 
     CHECK_MESSAGE(res.status == 0, res.err);
 }
 
-TEST_CASE("run --listen: oversize requests, bodies and other methods are refused") {
+TEST_CASE(
+    "run --listen: oversize requests, bodies, other methods and the 33rd connection are refused") {
     temp_dir dir;
     const auto port = free_port();
     child scheduler(asyncfetch_cmd({"run", service_config(dir, "http://127.0.0.1:1"), "-q",
@@ -193,6 +194,22 @@ TEST_CASE("run --listen: oversize requests, bodies and other methods are refused
     CHECK(post.rfind("HTTP/1.1 405", 0) == 0);
     CHECK(exchange("127.0.0.1", port, "not http at all\r\n\r\n").find("200") == std::string::npos);
     CHECK(wait_up(port)); // still serving
+
+    // At most 32 connections: the 33rd is closed unanswered, until one ends.
+    std::vector<int> idle;
+    for (int i = 0; i < 32; ++i) {
+        idle.push_back(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::connect(idle.back(), reinterpret_cast<sockaddr*>(&to), sizeof to) == 0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // all accepted
+    CHECK(get(port, "/healthz").empty());
+    for (const int fd : idle)
+        ::close(fd);
+    CHECK(wait_up(port));
     scheduler.signal(SIGTERM);
     CHECK(scheduler.wait(30).status == 0);
 }
