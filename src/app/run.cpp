@@ -4,15 +4,19 @@
 #include "asyncfetch/core/open_files.hpp"
 #include "asyncfetch/launcher/pool.hpp"
 #include "asyncfetch/report/limits.hpp"
+#include "asyncfetch/report/progress.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <iostream>
 #include <map>
 #include <tuple>
+#include <unordered_set>
 
 namespace asio = boost::asio;
 using seconds_d = std::chrono::duration<double>;
@@ -45,9 +49,14 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     std::size_t next = 0;               // the index whose record goes out next
     const auto start = std::chrono::steady_clock::now();
     record_sink sink;
-    if (console.console() && kind.started_line)
-        sink.started = [&](const target& t) { console.say(kind.started_line(t)); };
+    std::unordered_set<std::size_t> running; // started, not finished: by target index
+    sink.started = [&](const target& t) {
+        running.insert(t.index);
+        if (records) records->note_started();
+        if (console.console() && kind.started_line) console.say(kind.started_line(t));
+    };
     sink.finished = [&](const target& t, record&& r) {
+        if (running.erase(t.index) && records) records->note_ended();
         // Records the operation did not make (cancelled, or an exception) get their fields here.
         if (r.fields.empty()) {
             const auto elapsed = r.elapsed_ms;
@@ -73,14 +82,34 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
             held.erase(it);
         }
     };
-    if (kind.drive)
-        co_await kind.drive(targets, concurrency, sink);
-    else
-        co_await run_job(targets, op,
-                         run_options{concurrency, settings.max_failures, settings.on_failure},
-                         sink);
+    const run_options limits{concurrency, settings.max_failures, settings.on_failure};
+    auto pass = [&]() -> asio::awaitable<void> {
+        if (kind.drive)
+            co_await kind.drive(targets, concurrency, sink);
+        else
+            co_await run_job(targets, op, limits, sink);
+    };
+    if (records && records->progress()) {
+        // The progress line is redrawn on a timer beside the pass, until it
+        // ends; a failure is rethrown once the timer stopped (`||` would
+        // otherwise wait on the timer forever).
+        records->start_progress();
+        std::exception_ptr failure;
+        auto guarded = [&]() -> asio::awaitable<void> {
+            try {
+                co_await pass();
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        };
+        using namespace asio::experimental::awaitable_operators;
+        co_await (guarded() || report::keep_progress_drawn(*records));
+        if (failure) std::rethrow_exception(failure);
+    } else {
+        co_await pass();
+    }
     const seconds_d wall = std::chrono::steady_clock::now() - start;
-    if (pool && records) std::fprintf(stderr, "%s\n", pool->report().c_str());
+    if (pool && records) console.say(pool->report());
     keep_alive.reset(); // workers stop here
     co_return wall;
 }

@@ -6,8 +6,6 @@
 #include "asyncfetch/app/crawl.hpp"
 #include "asyncfetch/app/fetch.hpp"
 
-#include <unistd.h>
-
 namespace asyncfetch::cli {
 namespace {
 
@@ -31,7 +29,6 @@ template <class Config>
 void finish_url_job_options(Config& c, const run_flags& run, const header_flags& headers) {
     finish_http_options(c.client, headers);
     finish_run_options(c.run, run);
-    c.run.output.progress = !run.quiet && isatty(STDERR_FILENO) && !c.run.compare;
 }
 
 class fetch_command : public command {

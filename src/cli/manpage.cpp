@@ -99,8 +99,9 @@ such lines as errors and runs the rest.
 Every target yields exactly one record: a JSON object a line on standard
 output (or \fB\-o\fR \fIFILE\fR), in completion order; \fBerror\fR is null on
 success, otherwise \fIphase\fR: \fImessage\fR.
-Messages, a progress line (when standard error is a terminal) and a summary
-go to standard error.
+Messages, a progress line (when standard error is a terminal: done/total,
+ok/failed, rate, p50 latency, ETA; kept with \fB\-q\fR, dropped with
+\fB\-\-no\-progress\fR) and a summary go to standard error.
 Secrets (passwords, passphrases, header values) are never taken from the
 command line: they come from files, the environment or a prompt.
 )";

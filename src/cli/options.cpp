@@ -39,7 +39,9 @@ void add_run_options(CLI::App& cmd, app::run_settings& run, run_flags& f, const 
             ->default_str("finish");
     }
     cmd.add_option("-o,--output", f.output, "Write JSON lines records to FILE instead of stdout");
-    cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines and no progress line on stderr");
+    cmd.add_flag("-q,--quiet", f.quiet, "No per-" + noun + " lines on stderr");
+    cmd.add_flag("--no-progress", f.no_progress,
+                 "No progress line on stderr (drawn only when stderr is a terminal)");
 }
 
 void finish_run_options(app::run_settings& run, const run_flags& f) {
@@ -47,6 +49,8 @@ void finish_run_options(app::run_settings& run, const run_flags& f) {
     if (f.fail_fast) run.max_failures = 1;
     run.output.path = f.output;
     run.output.console = !f.quiet;
+    // Kept with -q: the progress line is one redrawn line, not a line per target.
+    run.output.progress = !f.no_progress && ::isatty(STDERR_FILENO);
 }
 
 void add_dns_options(CLI::App& cmd, dns::dns_options& o) {

@@ -66,7 +66,7 @@ CLI::Option* add_duration(CLI::App& cmd, const std::string& names, Duration& out
 // The flags every job has: how many in flight, serial or compared, where
 // records go, how chatty.
 struct run_flags {
-    bool serial = false, quiet = false, fail_fast = false;
+    bool serial = false, quiet = false, fail_fast = false, no_progress = false;
     std::string output;
 };
 

@@ -24,6 +24,14 @@ public:
         add_duration(*app_, "--grace", o.grace, zero::allowed,
                      "How long running jobs may go on after SIGTERM before they are cancelled");
         app_->add_flag("-q,--quiet", o.quiet, "No line per run on stderr");
+        app_->add_option("--listen", o.listen,
+                         "Serve /metrics (Prometheus), /healthz and a status page on "
+                         "ADDRESS:PORT (e.g. 127.0.0.1:9100)")
+            ->type_name("ADDRESS:PORT");
+        app_->add_option("--listen-token-env", o.listen_token_env,
+                         "Require 'Authorization: Bearer TOKEN' on --listen, TOKEN from this "
+                         "environment variable (required off loopback)")
+            ->type_name("VAR");
     }
     int run() override { return schedule::run_scheduler(options_); }
 

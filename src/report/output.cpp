@@ -4,6 +4,9 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 namespace asyncfetch::report {
 
 output::output(output_options options) : options_(std::move(options)) {
@@ -28,10 +31,12 @@ output::~output() {
 }
 
 void output::say(const std::string& line) {
+    // Clear the progress line, print above it, put it back as it was (the
+    // figures are redrawn by the timer, not per line: a p50 costs a sort).
     if (options_.progress) std::fputs("\r\033[K", stderr);
     std::fputs(line.c_str(), stderr);
     std::fputc('\n', stderr);
-    if (options_.progress) draw_progress();
+    if (options_.progress) put_progress();
 }
 
 void output::write_failed(const char* step, int error) {
@@ -42,6 +47,7 @@ void output::write_failed(const char* step, int error) {
 
 void output::write_record(const record& r) {
     summary_.add(r);
+    if (watch_.finished) watch_.finished(r);
     // After a failed write, nothing more is written: the file would have a hole.
     if (write_error_.empty() && !finished_ && (records_ || options_.atomic)) {
         auto line = r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -52,29 +58,42 @@ void output::write_record(const record& r) {
             write_failed("write", errno);
         }
     }
-    if (options_.progress) {
-        // Redraw at most every 100 ms: a terminal is slower than the fetches.
-        const auto now = std::chrono::steady_clock::now();
-        if (now - last_draw_ > std::chrono::milliseconds(100) || summary_.total() == total_) {
-            last_draw_ = now;
-            draw_progress();
-        }
-    }
 }
 
 void output::draw_progress() {
-    if (total_ == 0) // not known ahead (a crawl)
-        std::fprintf(stderr, "\r\033[K[%zu] %zu ok, %zu failed", summary_.total(), summary_.ok(),
-                     summary_.failed());
-    else
-        std::fprintf(stderr, "\r\033[K[%zu/%zu] %zu ok, %zu failed", summary_.total(), total_,
-                     summary_.ok(), summary_.failed());
+    if (!options_.progress || finished_) return;
+    progress_figures f;
+    f.done = summary_.total();
+    f.total = total_;
+    f.ok = summary_.ok();
+    f.failed = summary_.failed();
+    f.cancelled = summary_.cancelled();
+    f.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - progress_start_).count();
+    f.p50_ms = summary_.latency_percentile(50);
+    progress_line_ = format_progress(f);
+    // A line wider than the terminal wraps, and "\r" + erase would then clear
+    // only its last row: cut it to the width (read each time: it can change).
+    winsize size{};
+    if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 &&
+        progress_line_.size() >= size.ws_col)
+        progress_line_.resize(size.ws_col - 1u);
+    put_progress();
+}
+
+void output::put_progress() {
+    std::fprintf(stderr, "\r\033[K%s", progress_line_.c_str());
     std::fflush(stderr);
 }
 
 bool output::finish() {
-    if (options_.progress) std::fputs("\r\033[K", stderr);
-    if (std::exchange(finished_, true)) return write_error_.empty();
+    if (finished_) return write_error_.empty();
+    // The final figures stay on the screen, the summary below them.
+    if (options_.progress) {
+        draw_progress();
+        std::fputc('\n', stderr);
+    }
+    finished_ = true;
     if (options_.atomic) {
         if (write_error_.empty() && atomic_.commit()) write_error_ = atomic_.error_message();
         atomic_.discard(); // after a failure: the temp file goes, the old output stays

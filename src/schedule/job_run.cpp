@@ -61,6 +61,7 @@ asio::awaitable<void> run_to_file(const run_context& ctx, const job_spec& spec, 
         // Records go to a temp file beside the output, renamed over it
         // only when complete and on disk: a failed run keeps the old one.
         report::output out({final_path.string(), false, false, true});
+        out.watch(ctx.watch);
         const auto kind = make_job_kind(spec);
         std::exception_ptr failure;
         auto work = [&]() -> asio::awaitable<void> {

@@ -1,11 +1,17 @@
+// Over 350 lines: the scheduler class is one piece of state (jobs, timers,
+// signals, the run log, the service monitor) that does not split without
+// passing all of it around.
 #include "asyncfetch/schedule/scheduler.hpp"
 
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/event.hpp"
 #include "asyncfetch/core/text.hpp"
+#include "asyncfetch/core/units.hpp"
 #include "asyncfetch/schedule/config.hpp"
 #include "asyncfetch/schedule/dry_run.hpp"
 #include "asyncfetch/schedule/job_run.hpp"
+#include "asyncfetch/schedule/listener_setup.hpp"
+#include "asyncfetch/schedule/monitor.hpp"
 #include "asyncfetch/schedule/plan.hpp"
 #include "asyncfetch/schedule/run_log.hpp"
 
@@ -131,6 +137,22 @@ public:
     }
 
     void stop_watching() { signals_.cancel(); }
+    service_monitor& monitor() { return monitor_; }
+
+    // The jobs as the status page shows them.
+    std::vector<job_status> job_statuses() const {
+        std::vector<job_status> out;
+        for (const auto& [name, s] : jobs_) {
+            auto& j = out.emplace_back(
+                job_status{name, type_name(s->spec.type), "", s->running, s->runs, std::nullopt});
+            if (const auto& when = s->spec.schedule) {
+                j.schedule =
+                    when->cron ? when->cron->text() : "every " + format_duration(when->every);
+                if (s->due != sys_clock::time_point::max()) j.next = s->due;
+            }
+        }
+        return out;
+    }
     bool any_failed() const { return any_failed_; }
     bool write_failed() const { return write_failed_; }
 
@@ -186,8 +208,12 @@ private:
     asio::awaitable<void> run(std::shared_ptr<job_state> s) {
         const auto spec = s->spec; // a reload during the run does not change it
         const auto number = ++s->runs;
-        const run_context context{config_, stop_runs_, runs_cancelled_, write_failed_,
-                                  [this](const std::string& text) { say(text); }};
+        const run_context context{config_,
+                                  stop_runs_,
+                                  runs_cancelled_,
+                                  write_failed_,
+                                  [this](const std::string& text) { say(text); },
+                                  monitor_.watch(spec.name)};
         const auto line = co_await run_job(context, spec, number);
         if (line["status"] != "ok") any_failed_ = true;
         log(line);
@@ -244,6 +270,7 @@ private:
     // A run-log line that cannot be written is said on stderr (whatever
     // --quiet says) and fails the scheduler's exit status.
     void log(const json& line) {
+        monitor_.logged(line);
         const auto error = log_.append(line);
         if (error.empty()) return;
         write_failed_ = true;
@@ -262,6 +289,7 @@ private:
     asio::steady_timer grace_; // after a stop: how long running jobs may go on
     asio::signal_set signals_;
     std::mt19937_64 rng_;
+    service_monitor monitor_{options_.config_path};
     std::size_t active_ = 0;
     bool stopping_ = false, any_failed_ = false, grace_started_ = false, runs_cancelled_ = false;
     bool write_failed_ = false; // a run output or a run-log line could not be written
@@ -299,6 +327,18 @@ int run_scheduler(const scheduler_options& options) {
                      options.config_path.c_str());
         return 2;
     }
+    std::unique_ptr<http_listener> listener;
+    if (!options.listen.empty()) {
+        auto opened = open_listener(ctx.get_executor(), options, [&s](std::string_view path) {
+            return s.monitor().reply(path, s.job_statuses());
+        });
+        if (!opened) {
+            std::fprintf(stderr, "asyncfetch: %s\n", printable(opened.problem()).c_str());
+            return 2;
+        }
+        listener = std::move(*opened);
+        asio::co_spawn(ctx, listener->serve(), asio::detached);
+    }
     asio::co_spawn(ctx, s.watch_signals(), asio::detached);
     asio::co_spawn(
         ctx,
@@ -308,6 +348,7 @@ int run_scheduler(const scheduler_options& options) {
             else
                 co_await s.serve();
             s.stop_watching();
+            if (listener) listener->close();
         },
         asio::detached);
     ctx.run();

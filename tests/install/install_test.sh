@@ -25,7 +25,7 @@ done
 [[ ! -e /opt/af ]] || fail "installed outside DESTDIR: /opt/af"
 [[ ! -e $root/share/doc/asyncfetch/examples/asyncfetch-run.service ]] ||
     fail "the unit is among the examples"
-grep -qx 'ExecStart=/opt/af/bin/asyncfetch run /etc/asyncfetch/config.json' \
+grep -qx 'ExecStart=/opt/af/bin/asyncfetch run /etc/asyncfetch/config.json --listen 127.0.0.1:9100' \
     "$root/lib/systemd/system/asyncfetch-run.service" || fail "ExecStart does not name /opt/af/bin"
 "$root/bin/asyncfetch" --version | grep -q '^asyncfetch ' || fail "installed binary: --version"
 

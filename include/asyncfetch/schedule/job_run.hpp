@@ -4,6 +4,7 @@
 #pragma once
 
 #include "asyncfetch/core/event.hpp"
+#include "asyncfetch/report/output.hpp"
 #include "asyncfetch/schedule/config.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -26,6 +27,7 @@ struct run_context {
     const bool& cancelled;                       // set before `stop` is notified
     bool& write_failed;                          // set when the output cannot be written
     std::function<void(const std::string&)> say; // a progress line on stderr
+    report::output_watch watch;                  // optional: the service's metrics
 };
 
 // Runs `spec` as run `number` and returns its run-log line: job, run, start,

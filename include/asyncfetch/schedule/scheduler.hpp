@@ -18,6 +18,11 @@ struct scheduler_options {
     std::string only_job; // --job NAME
     std::chrono::milliseconds grace{std::chrono::seconds(10)}; // after SIGTERM
     bool quiet = false;                                        // no line per run on stderr
+    // --listen ADDRESS:PORT: /metrics, /healthz and a status page (empty: none).
+    std::string listen;
+    // --listen-token-env VAR: the bearer token every request must carry;
+    // required when `listen` is not a loopback address.
+    std::string listen_token_env;
 };
 
 // Returns the exit status: 0 done (or stopped by a signal), 1 some run had
