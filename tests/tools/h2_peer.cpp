@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-namespace asyncfetch::testtools {
+namespace asyncfetch::testing {
 namespace {
 
 h2_peer& self(void* p) {
@@ -61,10 +61,15 @@ std::string h2_request::field(std::string_view name) const {
 h2_peer::h2_peer(script answer, h2_peer_settings settings) : answer_(std::move(answer)) {
     nghttp2_session_callbacks* cbs = nullptr;
     nghttp2_session_callbacks_new(&cbs);
-    nghttp2_session_callbacks_set_on_header_callback(cbs, testtools::on_header);
-    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, testtools::on_data);
+    nghttp2_session_callbacks_set_on_header_callback(cbs, testing::on_header);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cbs, testing::on_data);
     nghttp2_session_callbacks_set_on_frame_recv_callback(cbs, on_frame_recv);
-    nghttp2_session_server_new(&ng_, cbs, this);
+    // Header blocks past nghttp2's 64 KiB sending limit: the client's bound is under test.
+    nghttp2_option* option = nullptr;
+    nghttp2_option_new(&option);
+    nghttp2_option_set_max_send_header_block_length(option, 1 << 20);
+    nghttp2_session_server_new2(&ng_, cbs, this, option);
+    nghttp2_option_del(option);
     nghttp2_session_callbacks_del(cbs);
     const nghttp2_settings_entry entries[] = {
         {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, settings.max_concurrent_streams},
@@ -144,4 +149,4 @@ std::string* h2_peer::body_of(std::int32_t id) {
     return it == bodies_.end() ? nullptr : &it->second;
 }
 
-} // namespace asyncfetch::testtools
+} // namespace asyncfetch::testing

@@ -15,7 +15,7 @@
 
 struct nghttp2_session;
 
-namespace asyncfetch::testtools {
+namespace asyncfetch::testing {
 
 using h2_fields = std::vector<std::pair<std::string, std::string>>;
 
@@ -73,4 +73,4 @@ private:
     std::int32_t last_stream_ = 0;
 };
 
-} // namespace asyncfetch::testtools
+} // namespace asyncfetch::testing

@@ -30,6 +30,10 @@ struct timeouts {
     duration request = std::chrono::seconds(30); // one attempt: connect to last body byte
 };
 
+// Which HTTP version a request goes over: HTTP/2 where TLS's ALPN offers
+// it (else HTTP/1.1), or one forced by --http1.1 / --http2.
+enum class http_version { automatic, http1_1, http2 };
+
 struct client_options {
     // Requests in flight per origin; 0 = no limit. A fetch's -c alone bounds
     // it (as curl -Z and aiohttp do); a crawl is polite (crawl::polite_per_host).
@@ -59,6 +63,8 @@ struct client_options {
     std::vector<std::string> record_headers; // --record-headers: copied into the result
     dns::dns_options dns;   // names resolve on the loop's resolver for these options
     proxy_settings proxies; // --proxy, --noproxy, the *_proxy environment
+    http_version version = http_version::automatic;
+    bool http2_prior_knowledge = false; // --http2-prior-knowledge: http:// URLs over HTTP/2 too
 };
 
 struct fetch_result {
@@ -77,6 +83,7 @@ struct fetch_result {
     std::vector<std::pair<std::string, std::string>> headers; // record_headers found
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
+    std::string http_version;           // of the last response: "1.1" or "2"; empty: none
 };
 
 // Counters for tests and summaries.

@@ -8,9 +8,9 @@
 using asyncfetch::http::h2::header_list;
 using asyncfetch::http::h2::session;
 using asyncfetch::http::h2::stream;
-using asyncfetch::testtools::h2_peer;
-using asyncfetch::testtools::h2_reply;
-using asyncfetch::testtools::h2_request;
+using asyncfetch::testing::h2_peer;
+using asyncfetch::testing::h2_reply;
+using asyncfetch::testing::h2_request;
 
 namespace {
 
