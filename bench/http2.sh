@@ -38,7 +38,8 @@ http {
   access_log $WORK/nginx/access.log conn;
   keepalive_requests 1000000;
   keepalive_timeout 60s;
-  http2_max_concurrent_streams 128;
+  # One connection can carry the latency-bound run's 1,000 streams.
+  http2_max_concurrent_streams 1000;
 $(nginx_temp_paths)
   upstream slow { server ${TESTSERVER_URL#http://}; keepalive 1000; }
   server {

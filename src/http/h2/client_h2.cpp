@@ -161,7 +161,13 @@ client::impl::exchange_h2(h2::connection& conn, const http_url& url, const reque
     s->request_body = req.body;
     const auto fields = request_fields(options, url, req, with_credentials);
     const bool taken = co_await conn.exchange(fields, s, deadline);
-    if (!taken) co_return h2_attempt{{}, true};
+    if (!taken) {
+        const failure refused{
+            make_error_code(errc::connection_closed), false,
+            "request: the HTTP/2 connection took no new stream (" +
+                (conn.close_reason().empty() ? std::string("GOAWAY") : conn.close_reason()) + ")"};
+        co_return h2_attempt{refused, true};
+    }
     // Never processed by the server: REFUSED_STREAM (a GOAWAY refuses those
     // above its last stream id so), or never sent.
     if (s->ending == h2::stream::end::not_sent ||

@@ -7,6 +7,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <poll.h>
+
 namespace asio = boost::asio;
 
 namespace asyncfetch::http::h2 {
@@ -47,6 +49,17 @@ asio::awaitable<bool> connection::exchange(const header_list& request_headers,
         throw;
     }
     co_return true;
+}
+
+bool connection::takes_requests() {
+    // Frames that arrived meanwhile (a SETTINGS ack, a PING) are read with
+    // the next response; a FIN means the server is gone.
+    if (!closed_ && !reading_ && session_.open_streams() == 0) {
+        pollfd p{transport_->tcp().socket().native_handle(), POLLRDHUP, 0};
+        if (::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+            close("closed by the server while idle");
+    }
+    return !closed_ && session_.has_room();
 }
 
 void connection::flush() {

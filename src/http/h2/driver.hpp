@@ -44,8 +44,9 @@ public:
                                           std::shared_ptr<waited_stream> s,
                                           clock_type::time_point deadline);
 
-    // A new request may go on this connection now.
-    bool takes_requests() const { return !closed_ && session_.has_room(); }
+    // A new request may go on this connection now. An idle one the server
+    // has closed is closed here instead: a request sent there would be lost.
+    bool takes_requests();
     // Nothing more will go on it: the pool forgets it.
     bool finished() const { return closed_ || session_.goaway_received(); }
     std::size_t open_streams() const { return session_.open_streams(); }
