@@ -219,8 +219,11 @@ TEST_CASE("a request body behind a window never opened ends in a timeout record"
     o.answer = [](const h2_request& r, std::size_t) { return ok_reply(r); };
     o.settings.initial_window = 0;
     h2_server server(o);
+    // Past the 64 KiB a client may send before the server's SETTINGS arrive.
+    temp_dir dir;
+    const auto body = dir.write("body", std::string(200000, 'b'));
     auto records = fetch(server.base_url() + "/post\n",
-                         {"--http2-prior-knowledge", "--data", "x", "--timeout", "1"});
+                         {"--http2-prior-knowledge", "--data", "@" + body, "--timeout", "1"});
     REQUIRE(records.size() == 1);
     CHECK(records[0]["error"].get<std::string>().find("timed out") != std::string::npos);
 }
@@ -242,4 +245,28 @@ TEST_CASE("an oversize header block resets that stream, the connection serves th
     CHECK(records[0]["error"].get<std::string>().find("headers too large") != std::string::npos);
     CHECK(records[1]["status"] == 200);
     CHECK(server.connections() == 1);
+}
+
+TEST_CASE("a connection lost with streams open: GETs go again on a new one, a POST is its error") {
+    h2_server_options o;
+    o.answer = [](const h2_request& r, std::size_t) { return ok_reply(r); };
+    o.close_after = 3;
+    h2_server server(o);
+    const auto base = server.base_url();
+    auto records =
+        fetch(base + "/a\n" + base + "/b\n{\"url\": \"" + base + "/post\", \"method\": \"POST\"}\n",
+              {"--http2-prior-knowledge", "-c", "3"});
+    REQUIRE(records.size() == 3);
+    int ok = 0, failed = 0;
+    for (const auto& r : records) {
+        if (r["status"] == 200) ++ok;
+        if (r.value("method", "GET") == "POST") {
+            ++failed;
+            CHECK(r["status"].is_null());
+            CHECK(r["error"].get<std::string>().find("connection closed") != std::string::npos);
+        }
+    }
+    CHECK(ok == 2);
+    CHECK(failed == 1);
+    CHECK(server.connections() == 2);
 }

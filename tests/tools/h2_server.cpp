@@ -44,12 +44,15 @@ struct h2_server::impl {
 
     void serve(int fd, std::size_t index) {
         const bool goaway_here = index == 0 && options.goaway_after > 0;
+        const bool drop_here = index == 0 && options.close_after > 0;
+        std::size_t arrived = 0;
         std::size_t answered = 0;
         std::int32_t last_answered = 0;
         h2_peer peer(
             [&](const h2_request& r) {
                 ++requests;
-                if (goaway_here && answered == options.goaway_after) {
+                ++arrived;
+                if (drop_here || (goaway_here && answered == options.goaway_after)) {
                     h2_reply silent;
                     silent.what = h2_reply::kind::silent;
                     return silent;
@@ -69,6 +72,7 @@ struct h2_server::impl {
             if (!wait_readable(fd)) break;
             const auto n = ::recv(fd, buf, sizeof buf, 0);
             if (n <= 0 || !peer.receive({buf, static_cast<std::size_t>(n)})) break;
+            if (drop_here && arrived >= options.close_after) break;
             if (goaway_here && requests > options.goaway_after && !goaway_sent) {
                 peer.goaway(last_answered);
                 goaway_sent = true;

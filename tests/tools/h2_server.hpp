@@ -20,6 +20,9 @@ struct h2_server_options {
     // On the first connection: after this many requests, GOAWAY naming the
     // last of them, later ones unanswered, and the connection closed. 0: never.
     std::size_t goaway_after = 0;
+    // On the first connection: once this many requests arrived, unanswered,
+    // the connection is closed (no GOAWAY). 0: never.
+    std::size_t close_after = 0;
 };
 
 class h2_server {

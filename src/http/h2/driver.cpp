@@ -31,23 +31,16 @@ asio::awaitable<bool> connection::exchange(const header_list& request_headers,
                                            std::shared_ptr<waited_stream> s,
                                            clock_type::time_point deadline) {
     if (closed_ || !session_.submit(request_headers, s)) co_return false;
+    s->done.expires_at(deadline);
     flush();
     keep_reading();
-    try {
-        while (!s->finished()) {
-            const bool woken = co_await s->done.wait_until(deadline);
-            // The deadline: the server is told to stop (RST_STREAM CANCEL).
-            if (!woken && !s->finished()) {
-                session_.cancel(s);
-                flush();
-            }
-        }
-    } catch (...) {
-        // A user cancel: the stream is reset too, then the cancel goes on.
-        session_.cancel(s);
-        flush();
-        throw;
-    }
+    auto [ec] = co_await s->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (s->finished()) co_return true;
+    // The deadline, or a user cancel: the server is told to stop
+    // (RST_STREAM CANCEL); a cancel then goes on as the exception it is.
+    session_.cancel(s);
+    flush();
+    if (ec) throw boost::system::system_error(asio::error::operation_aborted);
     co_return true;
 }
 
@@ -158,7 +151,7 @@ connection::watchdog(std::shared_ptr<connection> /*kept alive while it runs*/) {
 
 void connection::wake_finished() {
     for (const auto& s : session_.take_finished())
-        static_cast<waited_stream&>(*s).done.notify();
+        static_cast<waited_stream&>(*s).done.cancel();
 }
 
 void connection::close(const std::string& why) {

@@ -12,6 +12,7 @@
 #include "asyncfetch/core/event.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -20,10 +21,12 @@
 
 namespace asyncfetch::http::h2 {
 
-// A stream its request waits on.
+// A stream its request waits on: a timer that expires at the request's
+// deadline and is cancelled when the stream ends. (Not with_timeout: the
+// losing timer of `||` ends in an exception, ~10 us a request.)
 struct waited_stream : stream {
     explicit waited_stream(const boost::asio::any_io_executor& ex) : done(ex) {}
-    asyncfetch::event done;
+    boost::asio::steady_timer done;
 };
 
 class connection : public std::enable_shared_from_this<connection> {
