@@ -270,3 +270,17 @@ TEST_CASE("a connection lost with streams open: GETs go again on a new one, a PO
     CHECK(failed == 1);
     CHECK(server.connections() == 2);
 }
+
+TEST_CASE("a connection that stops answering, PINGs included, is taken for dead") {
+    h2_server_options o;
+    o.answer = [](const h2_request& r, std::size_t) { return ok_reply(r); };
+    o.deaf_after = 1;
+    h2_server server(o);
+    // A POST is not sent again: its record tells what happened. The PING
+    // goes out after 10 s of silence, the connection is given up 10 s later.
+    auto records = fetch("{\"url\": \"" + server.base_url() + "/post\", \"method\": \"POST\"}\n",
+                         {"--http2-prior-knowledge", "--timeout", "60"});
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["error"].get<std::string>().find("no answer to PING") != std::string::npos);
+    CHECK(records[0]["elapsed_ms"].get<double>() < 40000);
+}

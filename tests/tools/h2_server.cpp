@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -45,6 +46,7 @@ struct h2_server::impl {
     void serve(int fd, std::size_t index) {
         const bool goaway_here = index == 0 && options.goaway_after > 0;
         const bool drop_here = index == 0 && options.close_after > 0;
+        const bool deaf_here = index == 0 && options.deaf_after > 0;
         std::size_t arrived = 0;
         std::size_t answered = 0;
         std::int32_t last_answered = 0;
@@ -52,7 +54,7 @@ struct h2_server::impl {
             [&](const h2_request& r) {
                 ++requests;
                 ++arrived;
-                if (drop_here || (goaway_here && answered == options.goaway_after)) {
+                if (drop_here || deaf_here || (goaway_here && answered == options.goaway_after)) {
                     h2_reply silent;
                     silent.what = h2_reply::kind::silent;
                     return silent;
@@ -73,6 +75,11 @@ struct h2_server::impl {
             const auto n = ::recv(fd, buf, sizeof buf, 0);
             if (n <= 0 || !peer.receive({buf, static_cast<std::size_t>(n)})) break;
             if (drop_here && arrived >= options.close_after) break;
+            if (deaf_here && arrived >= options.deaf_after) {
+                while (!stopping)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                break;
+            }
             if (goaway_here && requests > options.goaway_after && !goaway_sent) {
                 peer.goaway(last_answered);
                 goaway_sent = true;

@@ -23,6 +23,9 @@ struct h2_server_options {
     // On the first connection: once this many requests arrived, unanswered,
     // the connection is closed (no GOAWAY). 0: never.
     std::size_t close_after = 0;
+    // On the first connection: once this many requests arrived, nothing is
+    // read or sent any more (PINGs unanswered), the socket left open. 0: never.
+    std::size_t deaf_after = 0;
 };
 
 class h2_server {
