@@ -6,6 +6,7 @@
 #include "tools/h2_server.hpp"
 #include "tools/listeners.hpp"
 #include "tools/process.hpp"
+#include "tools/proxies.hpp"
 #include "tools/skip.hpp"
 #include "tools/tls_files.hpp"
 
@@ -283,4 +284,22 @@ TEST_CASE("a connection that stops answering, PINGs included, is taken for dead"
     REQUIRE(records.size() == 1);
     CHECK(records[0]["error"].get<std::string>().find("no answer to PING") != std::string::npos);
     CHECK(records[0]["elapsed_ms"].get<double>() < 40000);
+}
+
+TEST_CASE_FIXTURE(nginx_fixture,
+                  "HTTP/2 through an HTTP proxy's CONNECT tunnel, one tunnel for all") {
+    if (!server && skip_test("nginx is not installed")) return;
+    REQUIRE(listening());
+    test_proxy proxy;
+    auto records = fetch(list("https://localhost:" + std::to_string(h2_port), 6),
+                         {"--cacert", tls.ca_cert(), "-c", "6", "--proxy",
+                          "http://127.0.0.1:" + std::to_string(proxy.port())});
+    REQUIRE(records.size() == 6);
+    for (const auto& r : records) {
+        CHECK(r["status"] == 200);
+        CHECK(r["http_version"] == "2");
+    }
+    const auto seen = proxy.seen();
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].what == "CONNECT localhost:" + std::to_string(h2_port));
 }
