@@ -16,7 +16,7 @@ namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t read_chunk = 64 * 1024;
-constexpr int write_batch_turns = 3;
+constexpr int write_batch_turns = 16;
 
 } // namespace
 
@@ -72,12 +72,16 @@ void connection::keep_reading() {
 asio::awaitable<void>
 connection::write_loop(std::shared_ptr<connection> /*kept alive while it runs*/) {
     std::string pending;
-    // Requests that the streams just ended make room for are submitted a few
-    // turns of the loop later: waiting those turns sends them in one write
-    // (one TLS record, one wake-up of the server) instead of one each.
-    for (int turn = 0; turn < write_batch_turns; ++turn)
-        co_await asio::post(ex_, asio::use_awaitable);
     while (!closed_) {
+        // Requests that the streams just ended make room for are submitted
+        // a few turns of the loop later: waiting while they keep coming (a
+        // few turns at most) sends them in one write (one TLS record, one
+        // wake-up of the server) instead of one each.
+        for (int turn = 0, quiet = 0; turn < write_batch_turns && quiet < 2; ++turn) {
+            const auto before = session_.queued_frames();
+            co_await asio::post(ex_, asio::use_awaitable);
+            quiet = session_.queued_frames() == before ? quiet + 1 : 0;
+        }
         pending.clear();
         if (!session_.take_output(pending)) {
             close("http2: " + session_.error());

@@ -177,6 +177,10 @@ void session::ping() {
     nghttp2_submit_ping(ng_, NGHTTP2_FLAG_NONE, nullptr);
 }
 
+std::size_t session::queued_frames() const {
+    return nghttp2_session_get_outbound_queue_size(ng_);
+}
+
 std::uint32_t session::peer_max_streams() const {
     return nghttp2_session_get_remote_settings(ng_, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
 }

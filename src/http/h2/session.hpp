@@ -90,6 +90,8 @@ public:
     bool goaway_received() const noexcept { return goaway_; }
     std::int32_t goaway_last_stream_id() const noexcept { return goaway_last_id_; }
     std::size_t open_streams() const noexcept { return streams_.size(); }
+    // Frames waiting to be sent (take_output serialises them).
+    std::size_t queued_frames() const;
     // The peer's SETTINGS_MAX_CONCURRENT_STREAMS (nghttp2's "unlimited" until it says).
     std::uint32_t peer_max_streams() const;
     // Whether a new request would be sent now rather than wait for a free stream.
