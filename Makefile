@@ -61,6 +61,7 @@ fuzz-smoke:
 bench: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	bench/http.sh
+	bench/http2.sh
 	bench/ssh.sh
 	bench/launcher.sh
 	bench/gevent_demo.sh
@@ -75,6 +76,7 @@ bench: build
 bench-smoke: build
 	@scripts/install-deps.sh scripts/bench-packages.txt
 	SMOKE=1 bench/http.sh
+	SMOKE=1 bench/http2.sh
 	SMOKE=1 bench/ssh.sh
 	SMOKE=1 bench/launcher.sh
 	SMOKE=1 bench/gevent_demo.sh

@@ -61,6 +61,17 @@ void add_http_options(CLI::App& cmd, http::client_options& c, header_flags& h) {
         "-k,--insecure", [&c](std::int64_t) { c.verify_tls = false; },
         "Do not verify TLS certificates or host names (unsafe)");
     add_tls_flags(cmd, c.tls, h.key_passphrase_env);
+    auto* h1 = cmd.add_flag(
+        "--http1.1", [&c](std::int64_t) { c.version = http::http_version::http1_1; },
+        "HTTP/1.1 only (default: HTTP/2 where TLS's ALPN offers it, else HTTP/1.1)");
+    cmd.add_flag(
+           "--http2", [&c](std::int64_t) { c.version = http::http_version::http2; },
+           "HTTP/2 only for https:// (a server without it fails); http:// stays HTTP/1.1 "
+           "unless --http2-prior-knowledge")
+        ->excludes(h1);
+    cmd.add_flag("--http2-prior-knowledge", c.http2_prior_knowledge,
+                 "http:// URLs over HTTP/2 without asking (cleartext h2c)")
+        ->excludes(h1);
     add_dns_options(cmd, c.dns);
     h.proxy_given = cmd.add_option("--proxy", h.proxy,
                                    "Proxy for every URL: http://HOST:PORT (CONNECT for https), "

@@ -39,6 +39,8 @@ public:
             return "response too large";
         case errc::unasked_response:
             return "unexpected response";
+        case errc::stream_reset:
+            return "the server reset the HTTP/2 stream";
         }
         return "unknown asyncfetch error";
     }

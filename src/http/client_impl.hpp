@@ -63,9 +63,11 @@ struct client::impl {
     boost::asio::awaitable<failure> request_once(const http_url& url, const request& req,
                                                  bool with_credentials, detail::download* save,
                                                  response& resp, fetch_result& res);
+    // `h2`: offer HTTP/2 (ALPN, or prior knowledge for http://).
     boost::asio::awaitable<failure> open_connection(const http_url& url,
                                                     clock_type::time_point deadline,
-                                                    std::unique_ptr<connection>& conn);
+                                                    std::unique_ptr<connection>& conn,
+                                                    bool h2 = false);
     boost::asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
                                             std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
     boost::asio::awaitable<failure> exchange(connection& conn, const http_url& url,
@@ -88,6 +90,18 @@ struct client::impl {
                                                    const boost::asio::ip::address* resolved,
                                                    clock_type::time_point deadline);
     host_pool& pool_for(const http_url& url);
+    // h2/client_h2.cpp: HTTP/2 for this URL (version flags, --save, proxy),
+    // a connection with a free stream, one request as a stream.
+    struct h2_attempt {
+        failure failed;
+        bool again = false; // not processed by the server: send on another stream
+    };
+    bool h2_wanted(const http_url& url) const;
+    std::shared_ptr<h2::connection> h2_with_room(host_pool& pool);
+    void add_h2(host_pool& pool, std::unique_ptr<connection> conn);
+    boost::asio::awaitable<h2_attempt> exchange_h2(h2::connection& conn, const http_url& url,
+                                                   const request& req, bool with_credentials,
+                                                   clock_type::time_point deadline, response& resp);
     // Closes the longest-kept idle connection of some origin; false when none is idle.
     bool close_one_idle();
 
@@ -97,6 +111,7 @@ struct client::impl {
     std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
     std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
+    clock_type::duration h2_ping_after = std::chrono::seconds(10);
     std::minstd_rand rng;
     std::optional<cookie_store> cookies;
     std::optional<validator_cache> cache;

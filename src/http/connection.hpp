@@ -4,6 +4,7 @@
 
 #include "response_reader.hpp"
 
+#include "asyncfetch/core/event.hpp"
 #include "asyncfetch/core/limiter.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -14,6 +15,10 @@
 #include <memory>
 #include <variant>
 #include <vector>
+
+namespace asyncfetch::http::h2 {
+class connection;
+}
 
 namespace asyncfetch::http::detail {
 
@@ -34,6 +39,7 @@ struct connection {
     // with this Proxy-Authorization (empty: none).
     bool via_http_proxy = false;
     std::string proxy_authorization;
+    bool speaks_h2 = false; // ALPN chose h2, or prior knowledge: h2/driver.hpp drives it
 };
 
 // An idle connection on which anything arrived (bytes, EOF, a TLS record)
@@ -43,9 +49,16 @@ bool idle_connection_usable(connection& conn);
 
 // Connections to one origin, and the limit on requests in flight to it.
 struct host_pool {
-    host_pool(const asio::any_io_executor& ex, std::size_t limit) : slots(ex, limit) {}
+    host_pool(const asio::any_io_executor& ex, std::size_t limit)
+        : slots(ex, limit), h2_settled(ex) {}
     limiter slots;
     std::vector<std::unique_ptr<connection>> idle;
+    // HTTP/2: the connections carrying this origin's streams; while one is
+    // being opened that may speak it, other requests wait to share it.
+    std::vector<std::shared_ptr<h2::connection>> h2;
+    bool h2_opening = false;
+    bool speaks_h1_only = false; // ALPN chose http/1.1: nobody waits
+    asyncfetch::event h2_settled;
 };
 
 } // namespace asyncfetch::http::detail

@@ -2,6 +2,7 @@
 // that is still usable, or a new one; a reused connection the server had
 // closed while idle is replaced and the request sent again.
 #include "client_impl.hpp"
+#include "h2/driver.hpp"
 
 #include <poll.h>
 
@@ -13,6 +14,10 @@ namespace asyncfetch::http {
 
 using detail::failure;
 using detail::response;
+
+// Sends of one request on other connections (an HTTP/2 stream refused,
+// a kept-alive connection found closed) before its failure is the record's.
+constexpr int max_resends = 4;
 
 namespace detail {
 
@@ -65,7 +70,28 @@ asio::awaitable<failure> client::impl::request_once(const http_url& url, const r
     const in_flight_count counted(stats);
     res.in_flight_at_start = std::max(res.in_flight_at_start, stats.in_flight);
     const auto deadline = clock_type::now() + options.limits.request;
-    for (;;) {
+    const bool h2 = h2_wanted(url);
+    for (int resent = 0;; ++resent) {
+        // HTTP/2: a stream on a connection this origin already has (h2/client_h2.cpp).
+        if (h2) {
+            auto shared = h2_with_room(pool);
+            if (shared) {
+                ++stats.connections_reused;
+                res.http_version = "2";
+                resp = response{};
+                auto sent =
+                    co_await exchange_h2(*shared, url, req, with_credentials, deadline, resp);
+                if (sent.again && resent < max_resends) continue;
+                co_return sent.failed;
+            }
+            // Another request is opening a connection that may speak it: share that one.
+            if (pool.h2_opening && !pool.speaks_h1_only) {
+                const bool settled = co_await pool.h2_settled.wait_until(deadline);
+                if (!settled)
+                    co_return detail::fail("request", make_error_code(errc::request_timeout));
+                continue;
+            }
+        }
         std::unique_ptr<connection> conn;
         while (!conn && !pool.idle.empty()) {
             conn = std::move(pool.idle.back());
@@ -75,15 +101,28 @@ asio::awaitable<failure> client::impl::request_once(const http_url& url, const r
         const bool reused = conn != nullptr;
         if (reused) {
             ++stats.connections_reused;
-        } else if (auto failed = co_await open_connection(url, deadline, conn)) {
-            co_return failed;
+        } else {
+            const bool announce = h2 && !pool.speaks_h1_only;
+            if (announce) pool.h2_opening = true;
+            auto failed = co_await open_connection(url, deadline, conn, h2);
+            if (announce) {
+                pool.h2_opening = false;
+                if (!failed && !conn->speaks_h2) pool.speaks_h1_only = true;
+                if (!failed && conn->speaks_h2) add_h2(pool, std::move(conn));
+                pool.h2_settled.notify();
+            }
+            if (failed) co_return failed;
+            if (!conn) continue; // now an HTTP/2 connection in the pool
         }
+        res.http_version = "1.1";
 
         resp = response{};
         auto failed = co_await exchange(*conn, url, req, with_credentials, save, deadline, resp);
         // An idle connection the server had closed: send again on another,
         // whatever the method (nothing came back; curl does the same).
-        if (failed && reused && !resp.got_some && detail::is_stale_connection(failed.ec)) continue;
+        if (failed && reused && !resp.got_some && detail::is_stale_connection(failed.ec) &&
+            resent < max_resends)
+            continue;
         // After a failure the stream's state is unknown: the connection closes.
         if (!failed && resp.keep_alive) pool.idle.push_back(std::move(conn));
         co_return failed;

@@ -25,6 +25,7 @@ record fetch_record(const std::string& url, const fetch_result* res, std::string
     f["start_ms"] = nullptr; // set by the runner: ms from the run's start
     f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
     f["attempts"] = res ? res->attempts : 0;
+    if (res && !res->http_version.empty()) f["http_version"] = res->http_version;
     f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
     return r;
 }

@@ -82,7 +82,7 @@ asio::awaitable<failure> client::impl::resolve(const http_url& url, clock_type::
 
 asio::awaitable<failure> client::impl::open_connection(const http_url& url,
                                                        clock_type::time_point deadline,
-                                                       std::unique_ptr<connection>& conn) {
+                                                       std::unique_ptr<connection>& conn, bool h2) {
     // Through a proxy, the TCP connection is the proxy's.
     const proxy* via = proxy_for(options.proxies, url);
     http_url peer = url;
@@ -147,12 +147,20 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
         auto tunnel = co_await socks5_connect(*conn, url, *via, given, deadline);
         if (tunnel) co_return tunnel;
     }
+    conn->speaks_h2 = h2 && !url.tls; // http:// over HTTP/2 only with prior knowledge
     if (!url.tls) co_return failure{};
 
     // TLS handshake: SNI for names, certificate and host name checked by OpenSSL.
     auto& tls_stream = std::get<1>(conn->stream);
     SSL* ssl = tls_stream.native_handle();
     expect_host(ssl, url.host, url.host_is_ip);
+    // ALPN (RFC 7301): h2 first, http/1.1 as the fallback unless --http2.
+    const bool h2_only = options.version == http_version::http2;
+    const std::string_view protocols =
+        h2_only ? std::string_view("\x02h2") : std::string_view("\x02h2\x08http/1.1");
+    if (h2)
+        SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>(protocols.data()),
+                            static_cast<unsigned>(protocols.size()));
     const auto tls_budget = budget(options.limits.tls, deadline);
     tcp_stream.expires_after(tls_budget.limit);
     auto [hs_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
@@ -161,6 +169,15 @@ asio::awaitable<failure> client::impl::open_connection(const http_url& url,
     if (hs_ec)
         co_return failure{hs_ec, false,
                           "tls " + url.host_header + ": " + tls_failure_reason(ssl, hs_ec)};
+    const unsigned char* chosen = nullptr;
+    unsigned chosen_size = 0;
+    SSL_get0_alpn_selected(ssl, &chosen, &chosen_size);
+    conn->speaks_h2 =
+        h2 && std::string_view(reinterpret_cast<const char*>(chosen), chosen_size) == "h2";
+    if (h2 && h2_only && !conn->speaks_h2)
+        co_return failure{make_error_code(errc::unasked_response), false,
+                          "tls " + url.host_header +
+                              ": the server does not offer HTTP/2 (ALPN), which --http2 asks for"};
     co_return failure{};
 }
 

@@ -47,4 +47,11 @@ void add_json_headers(std::vector<header>& headers) {
                    {{"Content-Type", "application/json"}, {"Accept", "application/json"}});
 }
 
+parsed<http_version> parse_http_version(std::string_view text) {
+    if (text == "auto") return http_version::automatic;
+    if (text == "1.1") return http_version::http1_1;
+    if (text == "2") return http_version::http2;
+    return problem("'" + std::string(text) + "' is no HTTP version (auto, 1.1 or 2)");
+}
+
 } // namespace asyncfetch::http

@@ -30,7 +30,8 @@ const keys common_keys{"name",     "description", "kind",       "targets",
 const keys process_keys{"processes", "ordered", "max_failures", "fail_fast", "on_failure"};
 const keys http_keys{"per_host",    "timeout",    "connect_timeout", "resolve_timeout",
                      "tls_timeout", "retries",    "max_redirects",   "max_body",
-                     "headers",     "user_agent", "cacert",          "insecure"};
+                     "headers",     "user_agent", "cacert",          "insecure",
+                     "http_version", "http2_prior_knowledge"};
 const keys tls_keys{"cert", "key", "key_passphrase_env", "tls_min"};
 const keys proxy_keys{"proxy", "noproxy", "user_env", "bearer_env"};
 const keys request_keys{"method", "data",     "data_file", "json",          "retry_all",

@@ -75,6 +75,10 @@ void read_http(checker& ck, const json& j, const std::string& path, http::client
     bool insecure = false;
     if (ck.boolean(j, path, "insecure", insecure)) c.verify_tls = !insecure;
     read_tls(ck, j, path, c.tls);
+    std::string version;
+    if (ck.string(j, path, "http_version", version))
+        ck.take(path + ".http_version", http::parse_http_version(version), c.version);
+    ck.boolean(j, path, "http2_prior_knowledge", c.http2_prior_knowledge);
     // Authorization from the environment, never from the config itself.
     std::string var;
     if (ck.string(j, path, "user_env", var)) {

@@ -25,6 +25,7 @@ enum class errc {
     connection_closed,  // peer closed before a complete response
     response_too_large, // headers, a chunk line or trailers over their bound
     unasked_response,   // a response no request asked for (101, endless 1xx)
+    stream_reset,       // HTTP/2: the server reset the request's stream (RST_STREAM)
 };
 
 const boost::system::error_category& error_category() noexcept;

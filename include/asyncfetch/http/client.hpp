@@ -33,6 +33,10 @@ struct timeouts {
     duration request = std::chrono::seconds(30); // one attempt: connect to last body byte
 };
 
+// Which HTTP version a request goes over: HTTP/2 where TLS's ALPN offers
+// it (else HTTP/1.1), or one forced by --http1.1 / --http2.
+enum class http_version { automatic, http1_1, http2 };
+
 struct client_options {
     // Requests in flight per origin; 0 = no limit. A fetch's -c alone bounds
     // it (as curl -Z and aiohttp do); a crawl is polite (crawl::polite_per_host).
@@ -69,6 +73,8 @@ struct client_options {
     std::vector<cookie> cookies; // -b FILE: the store starts with these
     std::string cookie_jar;      // --cookie-jar: where the run's cookies go at its end
     std::string cache_dir;       // --cache: validators per URL, conditional requests
+    http_version version = http_version::automatic;
+    bool http2_prior_knowledge = false; // --http2-prior-knowledge: http:// URLs over HTTP/2 too
 };
 
 struct fetch_result {
@@ -91,6 +97,7 @@ struct fetch_result {
     std::vector<std::pair<std::string, std::string>> headers; // record_headers found
     double queued_ms = 0;               // waited for a --per-host slot, all attempts together
     std::size_t in_flight_at_start = 0; // this client's requests on the wire as it was sent
+    std::string http_version;           // of the last response: "1.1" or "2"; empty: none
 };
 
 // Counters for tests and summaries.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "asyncfetch/core/parsed.hpp"
+#include "asyncfetch/http/client.hpp"
 
 #include <string>
 #include <string_view>
@@ -26,6 +27,9 @@ void add_json_headers(std::vector<header>& headers);
 
 // --record-headers "ETag,Last-Modified": header names, each a token.
 parsed<std::vector<std::string>> parse_header_names(std::string_view list);
+
+// A config's "http_version": "auto" (HTTP/2 where ALPN offers it), "1.1", "2".
+parsed<http_version> parse_http_version(std::string_view text);
 
 // Bounds of the counted options.
 inline constexpr long long max_per_host = 100000; // 0: no limit

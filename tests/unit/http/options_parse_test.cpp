@@ -23,3 +23,10 @@ TEST_CASE("--header-env NAME=VAR takes the value from the environment, never quo
     CHECK(parse_header_env("Authorization").problem() == "expected NAME=VAR, got 'Authorization'");
     CHECK(parse_header_env("=VAR").problem() == "expected NAME=VAR, got '=VAR'");
 }
+
+TEST_CASE("a config's http_version is auto, 1.1 or 2") {
+    CHECK(*parse_http_version("auto") == http_version::automatic);
+    CHECK(*parse_http_version("1.1") == http_version::http1_1);
+    CHECK(*parse_http_version("2") == http_version::http2);
+    CHECK(parse_http_version("3").problem() == "'3' is no HTTP version (auto, 1.1 or 2)");
+}
