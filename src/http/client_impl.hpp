@@ -46,6 +46,11 @@ struct client::impl {
     void remember_validators(const std::string& url, const std::optional<cache_entry>& entry,
                              fetch_result& res) const;
 
+    // message_fields.cpp: a request's header fields (Host first), the same
+    // for HTTP/1.1 and HTTP/2; `save`: a download asks for identity and its rest.
+    detail::field_list request_fields(const http_url& url, const request& req,
+                                      bool with_credentials, const detail::download* save) const;
+
     // Made on the first https URL: loading the system's CA store costs ~50 ms
     // of CPU, which a run of plain http URLs should not pay.
     boost::asio::ssl::context& tls_context() {

@@ -5,14 +5,10 @@
 #include "client_impl.hpp"
 
 #include "asyncfetch/http/credentials.hpp"
-#include "asyncfetch/http/decode.hpp"
-#include "asyncfetch/http/netrc.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -44,9 +40,8 @@ asio::awaitable<failure>
 client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
                           const request& wanted, bool with_credentials, detail::download* save,
                           clock_type::time_point deadline, response& resp) {
-    // Build the request: defaults first, then -H headers replace them, then
-    // the request's own; credentials only where they may go. The body is
-    // sent from the request's own string, not copied.
+    // The request's fields come from request_fields (message_fields.cpp);
+    // the body is sent from the request's own string, not copied.
     bhttp::request<bhttp::span_body<const char>> req;
     req.method_string(wanted.method);
     // Through an http:// proxy, the absolute form (RFC 9112 3.2.2).
@@ -54,35 +49,8 @@ client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
     if (conn.via_http_proxy && !conn.proxy_authorization.empty())
         req.set(bhttp::field::proxy_authorization, conn.proxy_authorization);
     req.version(11);
-    req.set(bhttp::field::host, url.host_header);
-    req.set(bhttp::field::user_agent, options.user_agent);
-    req.set(bhttp::field::accept, "*/*");
-    // A saved body is kept as sent: none is asked for encoded (as curl -o
-    // and wget do); the rest of a kept part is asked for by its offset.
-    req.set(bhttp::field::accept_encoding, save ? "identity" : accepted_encodings);
-    if (save && save->offset() > 0)
-        req.set(bhttp::field::range, "bytes=" + std::to_string(save->offset()) + "-");
-    // As curl -d: a body says what it is unless a header does.
-    if (!wanted.body.empty())
-        req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
-    using header_list = std::vector<std::pair<std::string, std::string>>;
-    const std::array<const header_list*, 2> lists{&options.headers, &wanted.headers};
-    for (const header_list* list : lists) {
-        for (const auto& [name, value] : *list) {
-            if (with_credentials || !is_credential_header(name, options.secret_headers))
-                req.set(name, value);
-        }
-    }
-    // Stored cookies go by their own scope (domain, path, Secure), not the
-    // origin's; a Cookie given with -H wins.
-    if (auto cookie = cookie_header(url); !cookie.empty() && req[bhttp::field::cookie].empty())
-        req.set(bhttp::field::cookie, cookie);
-    // --netrc: this host's entry where credentials may go, unless an
-    // Authorization was given (curl's -u wins over --netrc too).
-    if (with_credentials && req[bhttp::field::authorization].empty())
-        if (auto entry = netrc_for(options.netrc_entries, url.host))
-            req.set(bhttp::field::authorization,
-                    basic_authorization(entry->login + ":" + entry->password));
+    for (auto& [name, value] : request_fields(url, wanted, with_credentials, save))
+        req.set(name, value);
     req.body() = boost::span<const char>(wanted.body.data(), wanted.body.size());
     // A body goes with its length; a POST without one says it is empty.
     if (!wanted.body.empty() || !is_idempotent(wanted.method)) req.prepare_payload();

@@ -63,6 +63,14 @@ struct response {
     bool range_rejected = false; // a 206 for other bytes than asked: not read
 };
 
+// Header fields as (name, value), in order.
+using field_list = std::vector<std::pair<std::string, std::string>>;
+
+// message_fields.cpp: what one response header field tells the client
+// (the same for HTTP/1.1 and HTTP/2).
+void take_field(std::string_view name, std::string_view value,
+                const std::vector<std::string>& record_headers, response& resp);
+
 // Errors that mean a reused keep-alive connection had been closed by the
 // server while idle: the request never reached it, so sending again is safe.
 inline bool is_stale_connection(const error_code& ec) {
@@ -212,27 +220,8 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
     const auto& head = parser->get();
     resp.status = head.result_int();
     resp.reason = std::string(head.reason());
-    resp.location = std::string(head[bhttp::field::location]);
-    // Codings may come in several fields: they are one list (RFC 9110 5.3).
-    const auto [first_coding, end_coding] = head.equal_range(bhttp::field::content_encoding);
-    for (auto it = first_coding; it != end_coding; ++it)
-        resp.content_encoding +=
-            (resp.content_encoding.empty() ? "" : ", ") + std::string(it->value());
-    resp.content_type = std::string(head[bhttp::field::content_type]);
-    resp.retry_after = std::string(head[bhttp::field::retry_after]);
-    resp.content_range = std::string(head[bhttp::field::content_range]);
-    resp.etag = std::string(head[bhttp::field::etag]);
-    resp.last_modified = std::string(head[bhttp::field::last_modified]);
-    for (auto [it, end] = head.equal_range(bhttp::field::set_cookie); it != end; ++it)
-        resp.set_cookies.emplace_back(it->value());
-    for (const auto& name : record_headers) {
-        const auto [first, last] = head.equal_range(name);
-        if (first == last) continue;
-        std::string value;
-        for (auto it = first; it != last; ++it)
-            value += (value.empty() ? "" : ", ") + std::string(it->value());
-        resp.recorded.emplace_back(name, std::move(value));
-    }
+    for (const auto& field : head)
+        take_field(field.name_string(), field.value(), record_headers, resp);
     const bool header_keep_alive = parser->keep_alive();
 
     if (save && resp.status / 100 == 2 && !head_request) {

@@ -45,7 +45,8 @@ struct nginx_fixture {
         tls.dir.write("nginx.conf",
                       "user root;\nworker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d +
                           "/error.log;\nevents { worker_connections 256; }\nhttp {\n" + temp +
-                          "  log_format conn '$connection $server_port $status';\n"
+                          "  log_format conn '$connection $server_port $status "
+                          "[$http_accept_encoding][$http_cookie][$http_authorization]';\n"
                           "  access_log " +
                           d +
                           "/access.log conn;\n"
@@ -153,6 +154,27 @@ TEST_CASE_FIXTURE(nginx_fixture, "cleartext HTTP/2 with --http2-prior-knowledge"
         CHECK(r["http_version"] == "2");
     }
     CHECK(connections_on(h2c_port) == 1);
+}
+
+TEST_CASE_FIXTURE(nginx_fixture,
+                  "over HTTP/2 a request carries what HTTP/1.1 does: codings, cookies, netrc") {
+    if (!server && skip_test("nginx is not installed")) return;
+    REQUIRE(listening());
+    const auto jar = tls.dir.write("jar", "localhost\tFALSE\t/\tFALSE\t0\tflavour\tplain\n");
+    const auto netrc = tls.dir.write("netrc", "machine localhost login ann password pw\n");
+    for (const char* version : {"--http2", "--http1.1"}) {
+        auto records =
+            fetch(list("https://localhost:" + std::to_string(h2_port), 1),
+                  {"--cacert", tls.ca_cert(), version, "-b", jar, "--netrc-file", netrc});
+        REQUIRE(records.size() == 1);
+        CHECK(records[0]["http_version"] == (std::string(version) == "--http2" ? "2" : "1.1"));
+    }
+    // "user:password" in base64, as curl sends it.
+    const auto expected = "[gzip, deflate, br, zstd][flavour=plain][Basic YW5uOnB3]";
+    std::size_t matching = 0;
+    for (const auto& line : lines_of(read_file(tls.dir.file("access.log"))))
+        if (line.find(expected) != std::string::npos) ++matching;
+    CHECK(matching == 2);
 }
 
 namespace {

@@ -13,7 +13,6 @@
 #include <nghttp2/nghttp2.h>
 
 #include <algorithm>
-#include <array>
 
 namespace asio = boost::asio;
 
@@ -34,36 +33,21 @@ bool connection_specific(const std::string& name) {
            name == "transfer-encoding" || name == "upgrade" || name == "te";
 }
 
-void set_field(h2::header_list& fields, std::string name, std::string value) {
-    std::erase_if(fields, [&](const auto& f) { return f.first == name; });
-    fields.emplace_back(std::move(name), std::move(value));
-}
-
-// The same request exchange.cpp builds for HTTP/1.1: defaults, then -H
-// headers, then the request's own, credentials only where they may go.
-h2::header_list request_fields(const client_options& options, const http_url& url,
-                               const request& wanted, bool with_credentials) {
-    h2::header_list fields{{"user-agent", options.user_agent},
-                           {"accept", "*/*"},
-                           {"accept-encoding", "gzip, deflate"}};
-    if (!wanted.body.empty())
-        fields.emplace_back("content-type", "application/x-www-form-urlencoded");
+// The request's fields as HTTP/2 sends them: names in lower case, Host as
+// :authority, no connection-specific fields, the length of a body.
+h2::header_list h2_fields(const detail::field_list& request_fields, const http_url& url,
+                          const request& wanted) {
+    std::string authority = url.host_header;
+    h2::header_list fields;
+    for (const auto& [name, value] : request_fields) {
+        auto lower = lowercase(name);
+        if (lower == "host")
+            authority = value;
+        else if (!connection_specific(lower) && lower != "content-length")
+            fields.emplace_back(std::move(lower), value);
+    }
     if (!wanted.body.empty() || !is_idempotent(wanted.method))
         fields.emplace_back("content-length", std::to_string(wanted.body.size()));
-    std::string authority = url.host_header;
-    using header_list = std::vector<std::pair<std::string, std::string>>;
-    const std::array<const header_list*, 2> lists{&options.headers, &wanted.headers};
-    for (const header_list* list : lists) {
-        for (const auto& [name, value] : *list) {
-            if (!with_credentials && is_credential_header(name, options.secret_headers)) continue;
-            auto lower = lowercase(name);
-            if (lower == "host") {
-                authority = value;
-            } else if (!connection_specific(lower)) {
-                set_field(fields, std::move(lower), value);
-            }
-        }
-    }
     h2::header_list all{{":method", wanted.method},
                         {":scheme", url.tls ? "https" : "http"},
                         {":authority", authority},
@@ -79,24 +63,8 @@ void take_response(h2::stream& s, const std::vector<std::string>& record_headers
     resp.reason = std::string(
         boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(s.status)));
     resp.got_some = true;
-    for (const auto& [name, value] : s.headers) {
-        if (name == "location") resp.location = value;
-        if (name == "content-encoding") resp.content_encoding = value;
-        if (name == "content-type") resp.content_type = value;
-        if (name == "retry-after") resp.retry_after = value;
-        if (name == "content-range") resp.content_range = value;
-    }
-    for (const auto& wanted : record_headers) {
-        const auto key = lowercase(wanted);
-        std::string joined;
-        bool found = false;
-        for (const auto& [name, value] : s.headers) {
-            if (name != key) continue;
-            joined += (found ? ", " : "") + value;
-            found = true;
-        }
-        if (found) resp.recorded.emplace_back(wanted, std::move(joined));
-    }
+    for (const auto& [name, value] : s.headers)
+        detail::take_field(name, value, record_headers, resp);
     resp.body = std::move(s.body);
 }
 
@@ -159,7 +127,7 @@ client::impl::exchange_h2(h2::connection& conn, const http_url& url, const reque
     s->max_header_bytes = detail::max_header_bytes;
     s->head_request = req.method == "HEAD";
     s->request_body = req.body;
-    const auto fields = request_fields(options, url, req, with_credentials);
+    const auto fields = h2_fields(request_fields(url, req, with_credentials, nullptr), url, req);
     const bool taken = co_await conn.exchange(fields, s, deadline);
     if (!taken) {
         const failure refused{
