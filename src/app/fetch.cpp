@@ -7,7 +7,6 @@
 #include "asyncfetch/http/url.hpp"
 
 #include <chrono>
-#include <iostream>
 
 namespace asio = boost::asio;
 
@@ -70,15 +69,17 @@ fetch_target target_request(const std::string& text, const http::client_options&
     return out;
 }
 
-// The run's client; with --cookie-jar, its cookies are written when the run
-// is over (a failure is said on stderr: the records are already out).
+// The run's client; with --cookie-jar, its cookies are written when the pass
+// is over. A failure is kept for the run's end (job_kind::late_failure): the
+// records are already out, the exit status says it.
 struct client_owner {
     std::shared_ptr<http::client> client;
+    std::shared_ptr<std::string> jar_error;
     ~client_owner() {
         const auto& jar = client->options().cookie_jar;
         if (jar.empty()) return;
         if (auto error = http::write_cookie_jar(jar, client->cookies()); !error.empty())
-            std::cerr << "asyncfetch: --cookie-jar: " << error << "\n";
+            *jar_error = "--cookie-jar: " + error;
     }
 };
 
@@ -86,7 +87,9 @@ struct client_owner {
 
 job_kind fetch_job(const http::client_options& options) {
     job_kind kind;
-    kind.make_operation = [options](asio::any_io_executor ex) {
+    auto jar_error = std::make_shared<std::string>();
+    kind.late_failure = [jar_error] { return *jar_error; };
+    kind.make_operation = [options, jar_error](asio::any_io_executor ex) {
         auto client = std::make_shared<http::client>(ex, options);
         operation fetch_one = [c = client.get()](const target& t) -> asio::awaitable<record> {
             const auto start = std::chrono::steady_clock::now();
@@ -107,8 +110,9 @@ job_kind fetch_job(const http::client_options& options) {
             http::add_kept_fields(r, res, c->options().keep_body);
             co_return r;
         };
-        return std::make_pair(std::move(fetch_one),
-                              std::shared_ptr<void>(std::make_shared<client_owner>(client)));
+        return std::make_pair(
+            std::move(fetch_one),
+            std::shared_ptr<void>(std::make_shared<client_owner>(client, jar_error)));
     };
     kind.error_record = [](const std::string& text, std::string error, outcome result) {
         return fetch_record(text, nullptr, std::move(error), result, 0);

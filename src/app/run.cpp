@@ -238,6 +238,10 @@ int run_targets(const run_settings& settings, const job_kind& kind,
         std::fprintf(stderr, "asyncfetch: %s\n", out.write_error().c_str());
         return exit_failures;
     }
+    if (const auto late = kind.late_failure ? kind.late_failure() : std::string(); !late.empty()) {
+        std::fprintf(stderr, "asyncfetch: %s\n", late.c_str());
+        return exit_failures;
+    }
     return out.totals().failed() + out.totals().cancelled() > 0 ? exit_failures : exit_ok;
 }
 

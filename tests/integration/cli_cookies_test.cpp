@@ -108,6 +108,24 @@ TEST_CASE("a malformed netrc or cookie jar is exit 2 naming FILE:LINE, the secre
     CHECK(r.status == 2);
 }
 
+TEST_CASE("a cookie jar that cannot be written fails the run after its records") {
+    testserver::server site;
+    temp_dir dir;
+    const auto list =
+        dir.write("urls.txt",
+                  site.base_url() + "/set-cookie?c=sid%3Dabc&to=" + site.base_url() + "/bytes/1\n");
+    const auto out = dir.file("records.jsonl");
+    auto r = run(asyncfetch_cmd(
+        {list, "-q", "-o", out, "--cookie-jar", dir.file("no-such-dir") + "/jar.txt"}));
+    CHECK(r.status == 1);
+    CHECK(r.err.find("--cookie-jar: ") != std::string::npos);
+    CHECK(r.err.find("no-such-dir") != std::string::npos);
+    // The records were written all the same.
+    const auto records = records_of(read_file(out));
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["status"] == 200);
+}
+
 TEST_CASE("the cookie jar agrees with curl's for the same URLs") {
     testserver::server site;
     temp_dir dir;

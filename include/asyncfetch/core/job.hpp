@@ -48,6 +48,10 @@ struct job_kind {
     const char* bytes_verb = "received";
     // Optional: text printed on stderr after the summary.
     std::function<std::string()> epilogue;
+    // Optional: a failure met after the targets (a file the job writes when a
+    // pass ends, e.g. a cookie jar), or empty. It fails the run as a record
+    // that could not be written does.
+    std::function<std::string()> late_failure;
     // Optional: the limit a target can wait for inside its operation, as it
     // applies with `processes` workers (e.g. "--per-host 4"), and how to lift
     // it: the summary's "limits" line names them when targets waited.
