@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 if [ "${SMOKE:-0}" = 1 ]; then
   RUNS=1 FILES=40 TOTAL_MB=2
 fi
-FILES=${FILES:-1000}
+FILES=${FILES:-10000}
 TOTAL_MB=${TOTAL_MB:-100}
 start_test_sshd --command-dirs
 
