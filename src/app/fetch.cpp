@@ -112,7 +112,7 @@ job_kind fetch_job(const http::client_options& options) {
         };
         return std::make_pair(
             std::move(fetch_one),
-            std::shared_ptr<void>(std::make_shared<client_owner>(client, jar_error)));
+            std::shared_ptr<void>(std::make_shared<client_owner>(client_owner{client, jar_error})));
     };
     kind.error_record = [](const std::string& text, std::string error, outcome result) {
         return fetch_record(text, nullptr, std::move(error), result, 0);
