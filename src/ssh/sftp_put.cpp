@@ -100,7 +100,11 @@ public:
         for (const auto& e : fs::directory_iterator(local, ec))
             entries.push_back(e);
         if (ec) co_return ch_.local_fail(local, ec);
-        std::sort(entries.begin(), entries.end());
+        // By name: one directory's paths differ in their last component only
+        // (path::compare walks every component: 12% of an unchanged --update run).
+        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+            return a.path().native() < b.path().native();
+        });
         for (const auto& e : entries) {
             const auto name = e.path().filename().string();
             const auto from = e.path().string();
@@ -127,6 +131,23 @@ public:
     // `listing`: the target directory's entries, when it was listed.
     asio::awaitable<ssh_failure> put_file(const std::string& local, const std::string& remote,
                                           const std::vector<sftp_channel::dir_entry>* listing) {
+        const auto& o = ch_.options();
+        // --update in a listed directory: a stat decides, and a file that
+        // stays as it is is never opened (an open and a close per file and
+        // host were most of an unchanged tree's run).
+        if (o.update && !o.checksum && listing) {
+            struct stat pre {};
+            if (::stat(local.c_str(), &pre) == 0) {
+                const file_facts facts{static_cast<std::uint64_t>(pre.st_size),
+                                       static_cast<std::int64_t>(pre.st_mtime)};
+                const auto there = co_await remote_facts(remote, last_component(remote), listing);
+                if (decide_copy(o, facts, there) == copy_action::unchanged &&
+                    there->mtime == facts.mtime) {
+                    ++ch_.stats().files_unchanged;
+                    co_return ssh_failure{};
+                }
+            }
+        }
         const int fd = ::open(local.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) co_return ch_.local_fail(local, errno_code());
         struct closer {
@@ -135,7 +156,6 @@ public:
         } close_fd{fd};
         struct stat st {};
         if (::fstat(fd, &st) != 0) co_return ch_.local_fail(local, errno_code());
-        const auto& o = ch_.options();
         const file_facts source{static_cast<std::uint64_t>(st.st_size),
                                 static_cast<std::int64_t>(st.st_mtime)};
         const auto name = last_component(remote);
