@@ -1,4 +1,5 @@
 #include "tools/h2_server.hpp"
+#include "tools/listeners.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -101,17 +102,7 @@ struct h2_server::impl {
 
 h2_server::h2_server(h2_server_options options) : impl_(std::make_unique<impl>()) {
     impl_->options = std::move(options);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(fd, 64) != 0)
-        throw std::runtime_error("h2_server: cannot listen on 127.0.0.1");
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    impl_->listen_fd = fd;
-    impl_->port = ntohs(addr.sin_port);
+    impl_->listen_fd = listen_on_loopback(64, impl_->port);
     std::lock_guard lock(impl_->mutex);
     impl_->threads.emplace_back([i = impl_.get()] { i->accept_loop(); });
 }

@@ -18,6 +18,8 @@ sockaddr_in loopback(std::uint16_t port) {
     return a;
 }
 
+} // namespace
+
 int listen_on_loopback(int backlog, std::uint16_t& port) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     auto addr = loopback(0);
@@ -30,8 +32,6 @@ int listen_on_loopback(int backlog, std::uint16_t& port) {
     port = ntohs(addr.sin_port);
     return fd;
 }
-
-} // namespace
 
 std::uint16_t free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

@@ -21,6 +21,10 @@ private:
     std::vector<int> fillers_;
 };
 
+// A socket listening on 127.0.0.1 at a port the kernel picks (set in
+// `port`); throws when it cannot listen.
+int listen_on_loopback(int backlog, std::uint16_t& port);
+
 // A loopback port nothing listens on (bound, read, closed): a connect to it
 // is refused, and a server can take it.
 std::uint16_t free_port();
