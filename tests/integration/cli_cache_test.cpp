@@ -17,10 +17,7 @@ using json = nlohmann::json;
 namespace {
 
 std::map<std::string, json> by_url(const std::string& out) {
-    std::map<std::string, json> records;
-    for (auto& rec : records_of(out))
-        records[rec["url"].get<std::string>()] = rec;
-    return records;
+    return records_by_url(records_of(out));
 }
 
 } // namespace

@@ -16,13 +16,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::map<std::string, json> by_url(const std::vector<json>& records) {
-    std::map<std::string, json> out;
-    for (const auto& r : records)
-        out[r["url"].get<std::string>()] = r;
-    return out;
-}
-
 testserver::static_page encoded(std::string body, std::vector<std::string> codings) {
     testserver::static_page page;
     page.content_type = "text/plain";
@@ -55,7 +48,7 @@ TEST_CASE("br and zstd bodies are asked for and decoded, bytes counts the decode
                                                 "/gzip/100000\n");
     auto r = run(asyncfetch_cmd({list, "-q", "--retries", "0"}));
     CHECK_MESSAGE(r.status == 0, r.err);
-    auto seen = by_url(records_of(r.out));
+    auto seen = records_by_url(records_of(r.out));
     REQUIRE(seen.size() == 3);
     for (const auto& [url, record] : seen) {
         CAPTURE(url);
@@ -134,7 +127,7 @@ TEST_CASE("hostile encoded bodies: each an error record saying why, the run goes
     auto r = run(
         asyncfetch_cmd({dir.write("urls.txt", list), "-q", "--retries", "0", "--max-body", "10M"}));
     CHECK(r.status == 1);
-    auto seen = by_url(records_of(r.out));
+    auto seen = records_by_url(records_of(r.out));
     REQUIRE(seen.size() == expected.size() + 1);
     for (const auto& [path, error] : expected) {
         CAPTURE(path);

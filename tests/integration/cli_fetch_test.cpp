@@ -14,17 +14,6 @@ using namespace asyncfetch;
 using namespace asyncfetch::testing;
 using json = nlohmann::json;
 
-namespace {
-
-std::map<std::string, json> by_url(const std::vector<json>& records) {
-    std::map<std::string, json> out;
-    for (const auto& r : records)
-        out[r["url"].get<std::string>()] = r;
-    return out;
-}
-
-} // namespace
-
 TEST_CASE("every input line yields exactly one record, successes and failures alike") {
     testserver::server server;
     const auto base = server.base_url();
@@ -45,7 +34,7 @@ TEST_CASE("every input line yields exactly one record, successes and failures al
     CHECK(r.status == 1); // some failed
     auto records = records_of(r.out);
     CHECK(records.size() == urls.size());
-    auto seen = by_url(records);
+    auto seen = records_by_url(records);
     CHECK(seen.size() == urls.size()); // each URL exactly once
     for (const auto& u : urls)
         REQUIRE(seen.count(u) == 1);
@@ -113,7 +102,7 @@ TEST_CASE("--keep-going turns malformed lines into error records and fetches the
     const auto file = dir.write("urls.txt", good + "\nnot a url\n");
     auto r = run(asyncfetch_cmd({file, "--keep-going", "-q"}));
     CHECK(r.status == 1);
-    auto seen = by_url(records_of(r.out));
+    auto seen = records_by_url(records_of(r.out));
     REQUIRE(seen.size() == 2);
     CHECK(seen[good]["status"] == 200);
     CHECK(seen["not a url"]["error"].get<std::string>().find("line 2: invalid URL") == 0);

@@ -136,6 +136,13 @@ std::vector<nlohmann::json> records_of(const std::string& out) {
     return records;
 }
 
+std::map<std::string, nlohmann::json> records_by_url(const std::vector<nlohmann::json>& records) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& r : records)
+        out[r["url"].get<std::string>()] = r;
+    return out;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,9 @@ std::string read_file(const std::string& path);
 
 // The JSON lines records in an asyncfetch run's stdout.
 std::vector<nlohmann::json> records_of(const std::string& out);
+
+// Records by their "url" (the last of a URL's records wins).
+std::map<std::string, nlohmann::json> records_by_url(const std::vector<nlohmann::json>& records);
 
 // Non-blank lines of a text.
 std::vector<std::string> lines_of(const std::string& text);
