@@ -11,6 +11,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <memory>
+
 namespace asio = boost::asio;
 
 namespace asyncfetch::http {
@@ -58,7 +60,8 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
         co_return res;
     }
     // --save: the file is named after the URL asked for, wherever it redirects.
-    std::optional<detail::download> save;
+    // On the heap: a fetch without --save keeps no download in its frame.
+    std::unique_ptr<detail::download> save;
     if (!options.save_dir.empty()) {
         auto where = save_path(*parsed);
         if (!where) {
@@ -66,14 +69,15 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
             res.error = where.problem();
             co_return res;
         }
-        save.emplace(options.save_dir + "/" + *where, options.resume, options.max_saved_body);
+        save = std::make_unique<detail::download>(options.save_dir + "/" + *where, options.resume,
+                                                  options.max_saved_body);
         if (!save->error().empty()) {
             res.ec = make_error_code(boost::system::errc::io_error);
             res.error = "save: " + save->error();
             co_return res;
         }
     }
-    detail::download* saving = save ? &*save : nullptr;
+    detail::download* saving = save.get();
     const auto cached = make_conditional(req, saving);
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
     for (int attempt = 1;; ++attempt) {
@@ -97,10 +101,14 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                                                                 const request& first,
                                                                 detail::download* save,
                                                                 fetch_result& res) {
-    http_url current = start;
-    request hop = first;
+    // Copied only once a redirect changes them: a held request keeps no
+    // copy of its URL and request in this frame.
+    std::unique_ptr<http_url> redirected;
+    std::unique_ptr<request> changed;
     bool range_asked_again = false;
     for (int redirects = 0;; ++redirects) {
+        const http_url& current = redirected ? *redirected : start;
+        const request& hop = changed ? *changed : first;
         response resp;
         const bool with_credentials =
             credentials_may_follow(start, current, options.location_trusted);
@@ -145,9 +153,10 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                 res.error = "redirect: " + next.problem();
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
-            current = std::move(*next);
-            follow_redirect_method(resp.status, hop.method, hop.body);
-            if (cache) remove_conditional_headers(hop.headers); // another resource
+            redirected = std::make_unique<http_url>(std::move(*next));
+            if (!changed) changed = std::make_unique<request>(first);
+            follow_redirect_method(resp.status, changed->method, changed->body);
+            if (cache) remove_conditional_headers(changed->headers); // another resource
             continue;
         }
 

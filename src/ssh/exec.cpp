@@ -111,7 +111,11 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
     // Send stdin (the input, then EOF) while draining stdout and stderr
     // together until EOF: one stream left unread fills the window and hangs
     // the command, and input it echoes back needs reading to be taken in.
-    std::array<char, 32 * 1024> buf;
+    // The thread's buffer, not this frame's: each read is taken in (keep)
+    // before the next suspension, and a session held open by a long command
+    // would otherwise carry 32 KB in its frame.
+    thread_local std::array<char, 32 * 1024> read_buffer;
+    auto& buf = read_buffer;
     std::string answers; // what respond() gave, for stdin
     auto keep = [&](bool is_err, long n) {
         auto& text = is_err ? result.err : result.out;

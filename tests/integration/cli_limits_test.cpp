@@ -102,6 +102,26 @@ TEST_CASE("-c beyond the open-files limit runs at what fits, says so once, and l
     CHECK_MESSAGE(r.err.find("limits: -c 1000 ran as -c ") != std::string::npos, r.err);
 }
 
+TEST_CASE("-c above a low soft open-files limit raises it to the hard limit: all run at once") {
+    testserver::server server;
+    temp_dir dir;
+    // Each answer waits until all 300 are in the server at once (504 after 10 s):
+    // under the soft limit of 64 descriptors they never would be.
+    std::string list;
+    for (int i = 0; i < 300; ++i)
+        list += server.base_url() + "/gather/300?n=" + std::to_string(i) + "\n";
+    auto args = asyncfetch_cmd({dir.write("urls.txt", list), "-q", "-c", "300"});
+    args.insert(args.begin(), {"prlimit", "--nofile=64:1024", "--"});
+    auto r = run(args);
+    CHECK(r.status == 0);
+    const auto records = records_of(r.out);
+    CHECK(records.size() == 300);
+    for (const auto& rec : records)
+        CHECK_MESSAGE(rec["error"].is_null(), rec.dump());
+    CHECK(server.peak_requests_in_flight() == 300);
+    CHECK_MESSAGE(r.err.find("open-files limit") == std::string::npos, r.err);
+}
+
 // UBSan's checks need a free descriptor of their own: this case cannot run under it.
 #if !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("idle keep-alive connections to many hosts give their descriptors back before a run runs "
