@@ -97,21 +97,26 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                                                                 const request& first,
                                                                 detail::download* save,
                                                                 fetch_result& res) {
-    http_url current = start;
-    request hop = first;
+    // The first hop uses the caller's URL and request as they are: copies
+    // are made only when a redirect changes them (once per record otherwise).
+    const http_url* current = &start;
+    const request* hop = &first;
+    std::optional<http_url> redirected;
+    std::optional<request> changed;
     bool range_asked_again = false;
     for (int redirects = 0;; ++redirects) {
         response resp;
         const bool with_credentials =
-            credentials_may_follow(start, current, options.location_trusted);
-        const auto failed = co_await request_once(current, hop, with_credentials, save, resp, res);
-        res.final_url = current.text;
+            credentials_may_follow(start, *current, options.location_trusted);
+        const auto failed =
+            co_await request_once(*current, *hop, with_credentials, save, resp, res);
+        res.final_url = current->text;
         res.status = resp.status;
         res.ec = failed.ec;
         res.error = failed.message;
         res.headers = std::move(resp.recorded);
         if (failed) co_return attempt_outcome{failed.ec, failed.connect_failed, 0, std::nullopt};
-        take_cookies(current, resp.set_cookies); // redirects' too, as browsers and curl
+        take_cookies(*current, resp.set_cookies); // redirects' too, as browsers and curl
         res.etag = std::move(resp.etag);
         res.last_modified = std::move(resp.last_modified);
 
@@ -139,15 +144,18 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
                             " redirects (--max-redirects)";
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
-            auto next = resolve_location(current, resp.location);
+            auto next = resolve_location(*current, resp.location);
             if (!next) {
                 res.ec = make_error_code(errc::bad_redirect);
                 res.error = "redirect: " + next.problem();
                 co_return attempt_outcome{res.ec, false, resp.status, std::nullopt};
             }
-            current = std::move(*next);
-            follow_redirect_method(resp.status, hop.method, hop.body);
-            if (cache) remove_conditional_headers(hop.headers); // another resource
+            redirected = std::move(*next);
+            current = &*redirected;
+            if (!changed) changed = first;
+            hop = &*changed;
+            follow_redirect_method(resp.status, changed->method, changed->body);
+            if (cache) remove_conditional_headers(changed->headers); // another resource
             continue;
         }
 
