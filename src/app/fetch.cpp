@@ -5,6 +5,7 @@
 #include "asyncfetch/http/cookie_jar.hpp"
 #include "asyncfetch/http/request_line.hpp"
 #include "asyncfetch/http/url.hpp"
+#include "asyncfetch/http/url_problem.hpp"
 
 #include <chrono>
 
@@ -13,9 +14,9 @@ namespace asio = boost::asio;
 namespace asyncfetch::app {
 
 std::optional<std::string> url_line_problem(std::string_view text) {
-    auto parsed = http::parse_url(text);
-    if (parsed) return std::nullopt;
-    return "invalid URL '" + std::string(text) + "': " + parsed.problem();
+    auto problem = http::url_problem(text); // parse_url's, without its result
+    if (!problem) return std::nullopt;
+    return "invalid URL '" + std::string(text) + "': " + *problem;
 }
 
 std::optional<std::string> request_line_problem(std::string_view text) {

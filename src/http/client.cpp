@@ -112,7 +112,8 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
         response resp;
         const bool with_credentials =
             credentials_may_follow(start, current, options.location_trusted);
-        const auto failed = co_await request_once(current, hop, with_credentials, save, resp, res);
+        const auto failed =
+            co_await request_once(current, hop, with_credentials, save, resp, res);
         res.final_url = current.text;
         res.status = resp.status;
         res.ec = failed.ec;

@@ -116,6 +116,7 @@ struct client::impl {
     std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
     std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
+    detail::deadline_watch deadlines{ex}; // plain HTTP/1.1 exchanges' (exchange.cpp)
     clock_type::duration h2_ping_after = std::chrono::seconds(10);
     std::minstd_rand rng;
     std::optional<cookie_store> cookies;

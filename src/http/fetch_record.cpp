@@ -17,16 +17,19 @@ record fetch_record(const std::string& url, const fetch_result* res, std::string
     r.bytes = res ? res->bytes : 0;
     r.queued_ms = res ? res->queued_ms : 0;
     r.in_flight_at_start = res ? res->in_flight_at_start : 0;
-    auto& f = r.fields;
-    f["url"] = url;
-    f["final_url"] = res ? json(res->final_url) : json(nullptr);
-    f["status"] = res && res->status ? json(res->status) : json(nullptr);
-    f["bytes"] = r.bytes;
-    f["start_ms"] = nullptr; // set by the runner: ms from the run's start
-    f["elapsed_ms"] = std::round(elapsed_ms * 1000) / 1000;
-    f["attempts"] = res ? res->attempts : 0;
-    if (res && !res->http_version.empty()) f["http_version"] = res->http_version;
-    f["error"] = r.error.empty() ? json(nullptr) : json(r.error);
+    // Appended in order to the empty object: operator[] would look each
+    // key up first (this runs once per record).
+    auto& f = r.fields.get_ref<json::object_t&>();
+    f.reserve(10);
+    f.emplace_back("url", url);
+    f.emplace_back("final_url", res ? json(res->final_url) : json(nullptr));
+    f.emplace_back("status", res && res->status ? json(res->status) : json(nullptr));
+    f.emplace_back("bytes", r.bytes);
+    f.emplace_back("start_ms", nullptr); // set by the runner: ms from the run's start
+    f.emplace_back("elapsed_ms", std::round(elapsed_ms * 1000) / 1000);
+    f.emplace_back("attempts", res ? res->attempts : 0);
+    if (res && !res->http_version.empty()) f.emplace_back("http_version", res->http_version);
+    f.emplace_back("error", r.error.empty() ? json(nullptr) : json(r.error));
     return r;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "download.hpp"
+#include "plain_io.hpp"
 
 #include "asyncfetch/core/error.hpp"
 
@@ -174,6 +175,21 @@ inline failure read_failure(const error_code& ec, bool got_some) {
     return fail("response", ec);
 }
 
+// One read of a response (`whole`: to its end; else its header): Beast's
+// operations on a TLS stream, plain_io's on a plain socket.
+template <class Stream>
+asio::awaitable<io_result> read_message(Stream& stream, beast::flat_buffer& buffer,
+                                        bhttp::basic_parser<false>& parser, bool whole) {
+    constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+    if (whole) return bhttp::async_read(stream, buffer, parser, use_tuple);
+    return bhttp::async_read_header(stream, buffer, parser, use_tuple);
+}
+
+inline asio::awaitable<io_result> read_message(plain_stream& stream, beast::flat_buffer& buffer,
+                                               bhttp::basic_parser<false>& parser, bool whole) {
+    return read_plain(stream, buffer, parser, whole);
+}
+
 // Reads the final response to one request on `stream`: interim 1xx responses
 // are read past (each is a complete message to Beast, so a fresh parser
 // reads on from the same buffer), bounded in number and size. The response
@@ -184,7 +200,6 @@ template <class Stream>
 asio::awaitable<failure>
 read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body, bool head_request,
               download* save, const std::vector<std::string>& record_headers, response& resp) {
-    constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
     std::optional<response_parser> parser;
     std::size_t interim_bytes = 0;
     for (int interim = 0;; ++interim) {
@@ -197,7 +212,7 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
         else
             parser->body_limit(max_body);
         parser->skip(head_request);
-        auto [ec, read] = co_await bhttp::async_read_header(stream, buffer, *parser, use_tuple);
+        auto [ec, read] = co_await read_message(stream, buffer, *parser, false);
         resp.got_some = resp.got_some || parser->got_some();
         if (ec) co_return read_failure(ec, resp.got_some);
         const unsigned status = parser->get().result_int();
@@ -239,7 +254,7 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
         bhttp::response_parser<download_body> to_file(std::move(*parser));
         to_file.body_limit(boost::none); // the download's own limit
         to_file.get().body() = save;
-        auto [ec, read] = co_await bhttp::async_read(stream, buffer, to_file, use_tuple);
+        auto [ec, read] = co_await read_message(stream, buffer, to_file, true);
         if (ec && !save->error().empty()) co_return failure{ec, false, "save: " + save->error()};
         if (ec == bhttp::error::body_limit)
             co_return failure{make_error_code(errc::body_too_large), false,
@@ -255,7 +270,7 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
     if (save && parser->content_length() && *parser->content_length() > max_body)
         co_return read_failure(bhttp::error::body_limit, true);
 
-    auto [ec, read] = co_await bhttp::async_read(stream, buffer, *parser, use_tuple);
+    auto [ec, read] = co_await read_message(stream, buffer, *parser, true);
     if (ec) co_return read_failure(ec, true);
     // Bytes beyond the response answer no request of ours: whatever they
     // are, the connection no longer lines up with requests.

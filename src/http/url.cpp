@@ -1,4 +1,5 @@
 #include "asyncfetch/http/url.hpp"
+#include "asyncfetch/http/url_problem.hpp"
 
 #include "asyncfetch/core/text.hpp"
 
@@ -7,38 +8,45 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace asyncfetch::http {
 namespace {
 
-// Splits a parsed absolute URL into what connecting and requesting need.
-parsed<http_url> from_parsed(boost::urls::url u) {
-    const std::string scheme = lower(u.scheme());
+// What makes a parsed absolute URL unusable for us, in the order the
+// problems are reported; none: it can be split (from_parsed).
+std::optional<std::string> parsed_problem(const boost::urls::url_view& u,
+                                          const std::string& scheme) {
     if (scheme != "http" && scheme != "https") {
-        return problem("unsupported scheme '" + std::string(u.scheme()) + "' (use http or https)");
+        return "unsupported scheme '" + std::string(u.scheme()) + "' (use http or https)";
     }
-    if (!u.has_authority() || u.encoded_host().empty()) return problem("missing host name");
+    if (!u.has_authority() || u.encoded_host().empty()) return "missing host name";
     if (u.has_userinfo())
-        return problem("credentials in URLs are not supported (they would end up in records)");
+        return "credentials in URLs are not supported (they would end up in records)";
     // Boost.URL 1.81 ends a port at its last digit and takes what follows as a
     // path, even without a '/' ("http://h:80x": port 80, path "x").
     if (!u.encoded_path().empty() && u.encoded_path().front() != '/')
-        return problem("malformed URL: '" + std::string(u.encoded_authority()) +
-                       "' is followed by '" + std::string(u.encoded_path()) +
-                       "' (a port is digits only; a path starts with '/')");
+        return "malformed URL: '" + std::string(u.encoded_authority()) + "' is followed by '" +
+               std::string(u.encoded_path()) + "' (a port is digits only; a path starts with '/')";
+    // Boost.URL keeps only the low 16 bits of a too-large port: check the text.
+    if (u.has_port() && !port_number(u.port()))
+        return "invalid port '" + std::string(u.port()) + "'";
+    const auto type = u.host_type();
+    if (type != boost::urls::host_type::ipv4 && type != boost::urls::host_type::ipv6 &&
+        type != boost::urls::host_type::name)
+        return "unsupported host '" + std::string(u.encoded_host()) + "'";
+    return std::nullopt;
+}
+
+// Splits a parsed absolute URL into what connecting and requesting need.
+parsed<http_url> from_parsed(boost::urls::url u) {
+    const std::string scheme = lower(u.scheme());
+    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
 
     http_url out;
     out.tls = scheme == "https";
     const std::uint16_t default_port = out.tls ? 443 : 80;
-    if (u.has_port()) {
-        // Boost.URL keeps only the low 16 bits of a too-large port: check the text.
-        const std::string_view digits = u.port();
-        const auto port = port_number(digits);
-        if (!port) return problem("invalid port '" + std::string(digits) + "'");
-        out.port = *port;
-    } else {
-        out.port = default_port;
-    }
+    out.port = u.has_port() ? *port_number(u.port()) : default_port;
 
     switch (u.host_type()) {
     case boost::urls::host_type::ipv4:
@@ -52,13 +60,13 @@ parsed<http_url> from_parsed(boost::urls::url u) {
     case boost::urls::host_type::name:
         out.host = lower(u.host_name());
         break;
-    default:
-        return problem("unsupported host '" + std::string(u.encoded_host()) + "'");
+    default: // refused by parsed_problem
+        break;
     }
 
     // Scheme and host case, default port and fragment do not change the
     // resource: drop them so records and redirect checks compare equal.
-    u.set_scheme(scheme);
+    if (u.scheme() != scheme) u.set_scheme(scheme);
     if (u.host_type() == boost::urls::host_type::name) u.set_host(out.host);
     if (out.port == default_port) u.remove_port();
     u.remove_fragment();
@@ -80,16 +88,34 @@ std::string http_url::origin() const {
     return (tls ? "https://" : "http://") + host_header;
 }
 
-parsed<http_url> parse_url(std::string_view text) {
-    if (text.empty()) return problem("empty URL");
-    auto parsed = boost::urls::parse_uri(text);
+namespace {
+
+// What keeps `text` from being parsed, or its parts, ready for from_parsed.
+std::optional<std::string> unparsed(std::string_view text,
+                                    boost::system::result<boost::urls::url_view>& parsed) {
+    if (text.empty()) return "empty URL";
+    parsed = boost::urls::parse_uri(text);
     if (!parsed) {
         if (text.find("://") == std::string_view::npos) {
-            return problem("not an absolute URL (expected http://HOST/... or https://HOST/...)");
+            return "not an absolute URL (expected http://HOST/... or https://HOST/...)";
         }
-        return problem("malformed URL: " + parsed.error().message());
+        return "malformed URL: " + parsed.error().message();
     }
+    return std::nullopt;
+}
+
+} // namespace
+
+parsed<http_url> parse_url(std::string_view text) {
+    boost::system::result<boost::urls::url_view> parsed;
+    if (auto why = unparsed(text, parsed)) return problem(std::move(*why));
     return from_parsed(boost::urls::url(*parsed));
+}
+
+std::optional<std::string> url_problem(std::string_view text) {
+    boost::system::result<boost::urls::url_view> parsed;
+    if (auto why = unparsed(text, parsed)) return why;
+    return parsed_problem(*parsed, lower(parsed->scheme()));
 }
 
 parsed<http_url> resolve_location(const http_url& base, std::string_view location) {

@@ -1,5 +1,7 @@
 #include "asyncfetch/report/output.hpp"
 
+#include "json_line.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -50,7 +52,9 @@ void output::write_record(const record& r) {
     if (watch_.finished) watch_.finished(r);
     // After a failed write, nothing more is written: the file would have a hole.
     if (write_error_.empty() && !finished_ && (records_ || options_.atomic)) {
-        auto line = r.fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        auto& line = line_;
+        line.clear();
+        append_json(r.fields, line); // as fields.dump(), faster (json_line.hpp)
         line += '\n';
         if (options_.atomic) {
             if (atomic_.write(line)) write_error_ = atomic_.error_message();

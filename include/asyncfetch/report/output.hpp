@@ -78,6 +78,7 @@ private:
     output_watch watch_;
     std::chrono::steady_clock::time_point progress_start_ = std::chrono::steady_clock::now();
     std::string progress_line_; // as last drawn: put back under each line said
+    std::string line_;          // the record being written, its capacity kept for the next
 };
 
 } // namespace asyncfetch::report

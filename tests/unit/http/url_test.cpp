@@ -1,6 +1,9 @@
 #include "asyncfetch/http/url.hpp"
+#include "asyncfetch/http/url_problem.hpp"
 
 #include <doctest/doctest.h>
+
+#include <vector>
 
 using namespace asyncfetch::http;
 
@@ -71,4 +74,43 @@ TEST_CASE("parse_url rejects a port followed by anything but a path, query or fr
     const auto base = parse_url("http://example.com/dir/page").value();
     CHECK_FALSE(resolve_location(base, "http://evil:80x/"));
     CHECK(resolve_location(base, "o").value().text == "http://example.com/dir/o");
+}
+
+TEST_CASE("url_problem says what parse_url says, in the same words, without a result") {
+    const std::vector<std::string> urls = {"http://example.com/x",
+                                           "HTTP://Example.COM/a/b?x=1#frag",
+                                           "https://127.0.0.1:8443",
+                                           "https://h:443/x/../y",
+                                           "http://[::1]:8080/p",
+                                           "http://[v1.x]/",
+                                           "example.com/x",
+                                           "ftp://h/",
+                                           "FTP://h/",
+                                           "http:///path",
+                                           "http://h:99999/",
+                                           "http://h:65536/",
+                                           "http://h:0/",
+                                           "http://user:secret@h/",
+                                           "http://@h/",
+                                           "http://h/a b",
+                                           "",
+                                           "http://h:80x",
+                                           "http://h:80x/y",
+                                           "http://h:/",
+                                           "https://h",
+                                           "http:h",
+                                           "mailto:a@b",
+                                           "http://h?q",
+                                           "http://h#f",
+                                           "http://%41/",
+                                           "http://h/%zz",
+                                           "http://[::1",
+                                           "http://h:8080abc"};
+    for (const auto& url : urls) {
+        CAPTURE(url);
+        const auto parsed = parse_url(url);
+        const auto problem = url_problem(url);
+        CHECK(problem.has_value() == !parsed);
+        if (!parsed && problem) CHECK(*problem == parsed.problem());
+    }
 }
