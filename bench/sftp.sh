@@ -32,12 +32,12 @@ AF=(--no-agent -i "$KEY" --known-hosts "$KH" --host-key-policy strict -q -o /dev
 check_put() {
   for a in "${ADDRS[@]}"; do
     local f; f="$(sftp_dir "$a")/big.bin"
-    [ "$(sha256sum < "$f")" = "$SUM" ] || { echo "bad copy on $a ($1)" >&2; exit 1; }
+    [ "$(sha256sum < "$f")" = "$SUM" ] || { echo "bad copy on $a ($1)" >&2; cat "$WORK/stderr.txt" >&2; exit 1; }
   done
 }
 check_get() {
   for a in "${ADDRS[@]}"; do
-    [ "$(sha256sum < "$WORK/got/$USER@$a+$PORT/big.bin")" = "$SUM" ] || { echo "bad download from $a ($1)" >&2; exit 1; }
+    [ "$(sha256sum < "$WORK/got/$USER@$a+$PORT/big.bin")" = "$SUM" ] || { echo "bad download from $a ($1)" >&2; cat "$WORK/stderr.txt" >&2; exit 1; }
   done
   rm -rf "$WORK/got"
 }
