@@ -261,31 +261,39 @@ private:
         co_return keep;
     }
 
+    // The file through one window of buffer_size bytes. libssh2 copies what
+    // it is handed into write requests at once, and on the next call skips
+    // the bytes it still holds (sent, or acknowledged but not yet returned),
+    // so fresh bytes go right after those: the window is topped up whenever
+    // half of it came back acknowledged, and requests stay in flight instead
+    // of draining to none at the end of each buffer. After EAGAIN the call
+    // is repeated with the same count (retry), so `held` is always what
+    // libssh2 holds.
     asio::awaitable<ssh_failure> write_all(int fd, std::uint64_t offset,
                                            LIBSSH2_SFTP_HANDLE* handle, const std::string& local,
                                            const std::string& remote) {
         if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0)
             co_return ch_.local_fail(local, errno_code());
         auto& buf = buffer();
+        std::size_t held = 0; // handed to libssh2, not yet returned as written
+        bool end_of_file = false;
         for (;;) {
-            const ssize_t got = ::read(fd, buf.data(), buf.size());
-            if (got < 0) {
-                if (errno == EINTR) continue;
-                co_return ch_.local_fail(local, errno_code());
+            if (!end_of_file && held <= buf.size() / 2) {
+                const ssize_t got = ::read(fd, buf.data() + held, buf.size() - held);
+                if (got < 0) {
+                    if (errno == EINTR) continue;
+                    co_return ch_.local_fail(local, errno_code());
+                }
+                end_of_file = got == 0;
+                held += static_cast<std::size_t>(got);
             }
-            if (got == 0) co_return ssh_failure{};
-            // One call sends the whole buffer as many write requests in
-            // flight; it returns as acknowledgements come back.
-            const char* p = buf.data();
-            std::size_t left = static_cast<std::size_t>(got);
-            while (left > 0) {
-                const long n = co_await ch_.retry(
-                    [&] { return static_cast<long>(libssh2_sftp_write(handle, p, left)); });
-                if (n < 0) co_return ch_.fail(n, "put", "write " + remote);
-                p += n;
-                left -= static_cast<std::size_t>(n);
-                ch_.stats().bytes += static_cast<std::uint64_t>(n);
-            }
+            if (held == 0) co_return ssh_failure{};
+            const std::size_t count = held;
+            const long n = co_await ch_.retry(
+                [&] { return static_cast<long>(libssh2_sftp_write(handle, buf.data(), count)); });
+            if (n < 0) co_return ch_.fail(n, "put", "write " + remote);
+            held -= static_cast<std::size_t>(n);
+            ch_.stats().bytes += static_cast<std::uint64_t>(n);
         }
     }
 
