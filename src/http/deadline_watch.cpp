@@ -13,19 +13,22 @@ deadline_watch::entry::~entry() {
 }
 
 void deadline_watch::link(entry& e) {
-    e.next_ = first_;
-    if (first_) first_->prev_ = &e;
-    first_ = &e;
-    // Deadlines mostly come later than the one waited for: nothing to do.
-    if (!armed_ || e.at_ < timer_.expiry()) arm(e.at_);
+    // After the last entry whose deadline is not later: from the end, as
+    // deadlines mostly arrive in order.
+    entry* before = last_;
+    while (before && e.at_ < before->at_)
+        before = before->prev_;
+    e.prev_ = before;
+    e.next_ = before ? before->next_ : first_;
+    (e.next_ ? e.next_->prev_ : last_) = &e;
+    (before ? before->next_ : first_) = &e;
+    // Unarmed, every entry before it has expired already: it is the next.
+    if (!armed_ || (first_ == &e && e.at_ < timer_.expiry())) arm(e.at_);
 }
 
 void deadline_watch::unlink(entry& e) {
-    if (e.prev_)
-        e.prev_->next_ = e.next_;
-    else
-        first_ = e.next_;
-    if (e.next_) e.next_->prev_ = e.prev_;
+    (e.prev_ ? e.prev_->next_ : first_) = e.next_;
+    (e.next_ ? e.next_->prev_ : last_) = e.prev_;
     // Nothing left to watch: a pending wait would keep the loop running.
     if (!first_ && armed_) {
         armed_ = false;
@@ -49,18 +52,16 @@ void deadline_watch::arm(clock_type::time_point at) {
 void deadline_watch::fired() {
     armed_ = false;
     const auto now = clock_type::now();
-    auto earliest = clock_type::time_point::max();
-    for (entry* e = first_; e; e = e->next_) {
+    // The list is in deadline order: the entries past theirs are at the
+    // front (those expired before stay there until their exchanges end).
+    entry* e = first_;
+    for (; e && e->at_ <= now; e = e->next_) {
         if (e->expired_) continue;
-        if (e->at_ <= now) {
-            e->expired_ = true;
-            boost::system::error_code ignored;
-            e->socket_.cancel(ignored);
-        } else if (e->at_ < earliest) {
-            earliest = e->at_;
-        }
+        e->expired_ = true;
+        boost::system::error_code ignored;
+        e->socket_.cancel(ignored);
     }
-    if (earliest != clock_type::time_point::max()) arm(earliest);
+    if (e) arm(e->at_);
 }
 
 } // namespace asyncfetch::http::detail

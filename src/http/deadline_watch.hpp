@@ -2,11 +2,12 @@
 // has running on plain TCP. Beast's tcp_stream arms and cancels a timer
 // around each read and write: on a kept-alive connection that was the
 // largest cost per request after parsing. Here an exchange only links its
-// deadline into a list; the one timer waits for the earliest deadline it
-// knows, and when it fires it cancels the socket of each exchange past its
-// deadline and waits for the next. It is cancelled when no exchange runs,
-// so it never keeps an io_context's run() from returning.
-// Private to src/http.
+// deadline into a list kept in deadline order (a client's deadlines mostly
+// come in order, so a new one goes at the end in one step); the one timer
+// waits for the first, and when it fires it cancels the sockets of the
+// exchanges at the front that are past their deadline and waits for the
+// next: a firing costs what it expires, not what the list holds. It is cancelled when no exchange
+// runs, so it never keeps an io_context's run() from returning. Private to src/http.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -56,7 +57,8 @@ private:
     void fired();
 
     boost::asio::steady_timer timer_;
-    entry* first_ = nullptr;
+    entry* first_ = nullptr; // earliest deadline
+    entry* last_ = nullptr;  // latest deadline
     bool armed_ = false;
     std::uint64_t generation_ = 0; // a wait that is not the latest one is stale
 };
