@@ -23,12 +23,19 @@ std::string counts_line(const crawl::crawl_counts& c) {
                   "--max-pages, %zu refused by robots.txt\n",
                   c.out_of_scope, c.filtered, c.too_deep, c.capped, c.robots_refused);
     std::string out = text;
+    std::snprintf(text, sizeof text,
+                  "frontier: %zu URLs seen (%.1f bytes a URL), queue at most %zu bytes in memory, "
+                  "%zu spilled\n",
+                  c.seen_urls, c.seen_urls ? double(c.seen_bytes) / double(c.seen_urls) : 0.0,
+                  c.queue_peak, c.spill_peak);
+    out += text;
     if (c.sitemaps_read > 0 || !c.sitemap_problems.empty())
         out += "sitemaps: " + std::to_string(c.sitemaps_read) + " read, " +
                std::to_string(c.sitemap_urls) + " URLs\n";
     for (const auto& p : c.sitemap_problems)
         out += "sitemap not read: " + p + "\n";
     if (!c.state_problem.empty()) out += "crawl state: " + c.state_problem + "\n";
+    if (!c.frontier_problem.empty()) out += "crawl frontier: " + c.frontier_problem + "\n";
     return out;
 }
 
@@ -80,10 +87,10 @@ job_kind crawl_job(const http::client_options& client, const crawl::crawl_option
                 co_return;
             }
             state = std::move(opened).value();
-            for (const auto& [index, text] : state->records) {
+            state->replay_records([&sink](std::size_t index, std::string&& text) {
                 auto r = replayed(text);
                 sink.finished(target{index, 0, url_of(r)}, std::move(r));
-            }
+            });
             sinks.state = state.get();
         }
         bool cancelled = false;

@@ -70,6 +70,11 @@ public:
                          "Keep the crawl's progress in DIR: a crawl stopped or killed and started "
                          "again with the same DIR resumes (removed once the crawl ends)")
             ->type_name("DIR");
+        add_parsed(*app_, "--frontier-memory", crawl_.options.frontier_memory, parse_size,
+                   "Memory for queued URLs (e.g. 64M); beyond it the queue spills to a file: "
+                   "DIR/spill with --state, else an unnamed temporary file (0: no limit)")
+            ->type_name("SIZE")
+            ->default_str(format_size(crawl_.options.frontier_memory));
     }
     void finish() override {
         finish_url_job_options(config_, run_, headers_);

@@ -152,13 +152,15 @@ public:
     // What an earlier run with the same --state left.
     void restore() {
         if (!sinks_.state) return;
-        for (const auto& url : sinks_.state->seen)
-            frontier_.mark_seen(url);
-        for (const auto& e : sinks_.state->queued) {
-            frontier_.restore(e, sinks_.state->done(e.index));
-            if (e.parent.empty()) // a seed: it sets the scope
-                if (const auto url = http::parse_url(e.url)) frontier_.add_scope_host(url->host);
-        }
+        const auto& state = *sinks_.state;
+        state.replay_frontier(
+            [this, &state](crawl_entry&& e) {
+                frontier_.restore(e, state.done(e.index));
+                if (e.parent.empty()) // a seed: it sets the scope
+                    if (const auto url = http::parse_url(e.url))
+                        frontier_.add_scope_host(url->host);
+            },
+            [this](std::string&& url) { frontier_.mark_seen(url); });
     }
 
     void add_seeds(const std::vector<std::pair<std::size_t, std::string>>& seeds) {
@@ -208,7 +210,14 @@ public:
         }
     }
 
-    const crawl_counts& counts() const { return counts_; }
+    crawl_counts counts() const {
+        auto c = counts_;
+        c.frontier_problem = frontier_.queue().problem();
+        c.seen_urls = frontier_.seen().size(), c.seen_bytes = frontier_.seen().memory();
+        c.queue_peak = frontier_.queue().peak_memory();
+        c.spill_peak = frontier_.queue().peak_spilled();
+        return c;
+    }
 
     asio::awaitable<void>
     read_sitemaps(http::client& client,

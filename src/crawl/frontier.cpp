@@ -35,7 +35,9 @@ parsed<std::regex> parse_regex(const std::string& pattern) {
     }
 }
 
-frontier::frontier(const crawl_options& options) : options_(options) {
+frontier::frontier(const crawl_options& options)
+    : options_(options),
+      queue_(options.frontier_memory, options.state.empty() ? "" : options.state + "/spill") {
     for (const auto& p : options.include)
         include_.emplace_back(p);
     for (const auto& p : options.exclude)
@@ -59,9 +61,9 @@ frontier::verdict frontier::add_seed(std::size_t index, const std::string& url,
     seed_hosts_.insert(host);
     seed_domains_.insert(domain_of(host));
     next_index_ = std::max(next_index_, index + 1);
-    if (!seen_.insert(url).second) return verdict::seen;
+    if (!seen_.insert(url)) return verdict::seen;
     ++accepted_;
-    queue_.push_back({index, url, 0, "", ""});
+    queue_.push({index, url, 0, "", ""});
     return verdict::queued;
 }
 
@@ -80,7 +82,7 @@ void frontier::add_scope_host(const std::string& host) {
 frontier::verdict frontier::offer(const std::string& url, const std::string& host, int depth,
                                   const std::string& parent, const std::string& lastmod) {
     if (depth > options_.depth) return verdict::too_deep;
-    if (seen_.count(url)) return verdict::seen;
+    if (seen_.contains(url)) return verdict::seen;
     if (!in_scope(url, host)) return verdict::out_of_scope;
     auto found = [&url](const std::regex& re) { return std::regex_search(url, re); };
     if ((!include_.empty() && std::none_of(include_.begin(), include_.end(), found)) ||
@@ -89,7 +91,7 @@ frontier::verdict frontier::offer(const std::string& url, const std::string& hos
     if (options_.max_pages > 0 && accepted_ >= options_.max_pages) return verdict::capped;
     seen_.insert(url);
     ++accepted_;
-    queue_.push_back({next_index_++, url, depth, parent, lastmod});
+    queue_.push({next_index_++, url, depth, parent, lastmod});
     return verdict::queued;
 }
 
@@ -97,14 +99,7 @@ void frontier::restore(const crawl_entry& e, bool done) {
     seen_.insert(e.url);
     ++accepted_;
     next_index_ = std::max(next_index_, e.index + 1);
-    if (!done) queue_.push_back(e);
-}
-
-std::optional<crawl_entry> frontier::next() {
-    if (queue_.empty()) return std::nullopt;
-    auto e = std::move(queue_.front());
-    queue_.pop_front();
-    return e;
+    if (!done) queue_.push(e);
 }
 
 } // namespace asyncfetch::crawl

@@ -1,11 +1,11 @@
 #include "asyncfetch/crawl/journal.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -39,24 +39,58 @@ std::string field(std::string_view text) {
     return out;
 }
 
-// The file's complete lines; a torn last line (a write cut short) is cut off
-// the file so that appends start on a fresh line.
-parsed<std::vector<std::string>> read_lines(const std::string& path) {
-    std::vector<std::string> lines;
+// Indexes beyond this are not a crawl's (max_max_pages plus a seed list):
+// the bitmaps indexed by them stay bounded whatever the file says.
+constexpr std::size_t max_index = std::size_t(1) << 32;
+
+// Calls `line` with each complete line of the file, one at a time; a torn
+// last line (a write cut short) is cut off the file so that appends start on
+// a fresh line. "" or the problem: the file, and the line `line` refused.
+template <class F>
+std::string each_line(const std::string& path, bool cut_torn, F&& line) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return lines; // none yet
-    std::ostringstream all;
-    all << in.rdbuf();
-    const auto text = all.str();
-    const auto end = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-    for (auto line : split(std::string_view(text).substr(0, end), '\n'))
-        if (!line.empty()) lines.emplace_back(line);
-    if (end < text.size()) {
-        std::error_code ec;
-        fs::resize_file(path, end, ec);
-        if (ec) return problem(path + ": cannot cut its torn last line: " + ec.message());
+    if (!in) return {}; // none yet
+    std::string text;
+    std::uint64_t complete = 0; // bytes up to the last complete line
+    for (std::size_t n = 1; std::getline(in, text); ++n) {
+        if (in.eof()) break; // no newline: torn
+        complete += text.size() + 1;
+        if (!text.empty() && !line(text))
+            return path + ":" + std::to_string(n) + ": not a line of a crawl state" +
+                   " (another file in the directory?)";
     }
-    return lines;
+    std::error_code ec;
+    if (cut_torn && !text.empty() && in.eof()) fs::resize_file(path, complete, ec);
+    if (ec) return path + ": cannot cut its torn last line: " + ec.message();
+    return {};
+}
+
+// "Q\tINDEX\tDEPTH\tURL\tPARENT\tLASTMOD" or "S\tURL": 'Q', 'S', or 0.
+char frontier_line(std::string_view line, crawl_entry& e, std::string& seen) {
+    const auto parts = split(line, '\t');
+    if (parts.size() == 2 && parts[0] == "S") {
+        seen = parts[1];
+        return 'S';
+    }
+    if (parts.size() == 6 && parts[0] == "Q" && number(parts[1], e.index) && e.index < max_index &&
+        number(parts[2], e.depth) && !parts[3].empty()) {
+        e.url = parts[3], e.parent = parts[4], e.lastmod = parts[5];
+        return 'Q';
+    }
+    return 0;
+}
+
+bool record_line(std::string_view line, std::size_t& index, std::string_view& json) {
+    const auto tab = line.find('\t');
+    if (tab == std::string_view::npos || !number(line.substr(0, tab), index) || index >= max_index)
+        return false;
+    json = line.substr(tab + 1);
+    return true;
+}
+
+void set(std::vector<bool>& bits, std::size_t index) {
+    if (index >= bits.size()) bits.resize(std::max(index + 1, bits.size() * 2));
+    bits[index] = true;
 }
 
 } // namespace
@@ -67,41 +101,58 @@ parsed<std::unique_ptr<journal>> journal::open(const std::string& dir) {
     if (ec) return problem(dir + ": cannot create the state directory: " + ec.message());
     std::unique_ptr<journal> j(new journal);
     j->dir_ = dir;
+    // A killed run's frontier spill file is only a cache of the queue, which
+    // the frontier file below rebuilds.
+    fs::remove(dir + "/spill", ec);
     const auto frontier_path = dir + "/frontier", records_path = dir + "/records";
-    auto frontier_lines = read_lines(frontier_path);
-    if (!frontier_lines) return problem(frontier_lines.problem());
-    for (std::size_t n = 0; n < frontier_lines->size(); ++n) {
-        const auto parts = split((*frontier_lines)[n], '\t');
-        crawl_entry e;
-        if (parts.size() == 2 && parts[0] == "S") {
-            j->seen.emplace_back(parts[1]);
-        } else if (parts.size() == 6 && parts[0] == "Q" && number(parts[1], e.index) &&
-                   number(parts[2], e.depth) && !parts[3].empty()) {
-            e.url = parts[3], e.parent = parts[4], e.lastmod = parts[5];
-            j->known_.insert(e.index);
-            j->queued.push_back(std::move(e));
-        } else {
-            return problem(frontier_path + ":" + std::to_string(n + 1) +
-                           ": not a line of a crawl state (another file in the directory?)");
-        }
-    }
-    auto record_lines = read_lines(records_path);
-    if (!record_lines) return problem(record_lines.problem());
-    for (std::size_t n = 0; n < record_lines->size(); ++n) {
-        const auto& line = (*record_lines)[n];
-        const auto tab = line.find('\t');
-        std::size_t index = 0;
-        if (tab == std::string::npos || !number(std::string_view(line).substr(0, tab), index))
-            return problem(records_path + ":" + std::to_string(n + 1) +
-                           ": not a line of a crawl state");
-        if (j->done_.insert(index).second) j->records.emplace_back(index, line.substr(tab + 1));
-    }
+    // Read through once to check every line and learn which pages are done.
+    crawl_entry e;
+    std::string seen;
+    auto why = each_line(frontier_path, true, [&](const std::string& line) {
+        const auto kind = frontier_line(line, e, seen);
+        if (kind == 'Q' && e.parent.empty()) set(j->seeds_, e.index);
+        return kind != 0;
+    });
+    if (why.empty())
+        why = each_line(records_path, true, [&](const std::string& line) {
+            std::size_t index = 0;
+            std::string_view json;
+            if (!record_line(line, index, json)) return false;
+            set(j->done_, index);
+            return true;
+        });
+    if (!why.empty()) return problem(why);
     const int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
     j->frontier_fd_ = ::open(frontier_path.c_str(), flags, 0600);
     j->records_fd_ = ::open(records_path.c_str(), flags, 0600);
     if (j->frontier_fd_ < 0 || j->records_fd_ < 0)
         return problem(dir + ": cannot open the state files: " + std::strerror(errno));
     return j;
+}
+
+void journal::replay_frontier(const std::function<void(crawl_entry&&)>& queued,
+                              const std::function<void(std::string&&)>& seen) const {
+    crawl_entry e;
+    std::string url;
+    each_line(dir_ + "/frontier", false, [&](const std::string& line) {
+        const auto kind = frontier_line(line, e, url);
+        if (kind == 'Q') queued(std::move(e));
+        if (kind == 'S') seen(std::move(url));
+        return true;
+    });
+}
+
+void journal::replay_records(const std::function<void(std::size_t, std::string&&)>& record) const {
+    std::vector<bool> replayed; // a page recorded twice is replayed once
+    each_line(dir_ + "/records", false, [&](const std::string& line) {
+        std::size_t index = 0;
+        std::string_view json;
+        if (record_line(line, index, json) && !(index < replayed.size() && replayed[index])) {
+            set(replayed, index);
+            record(index, std::string(json));
+        }
+        return true;
+    });
 }
 
 journal::~journal() {

@@ -20,7 +20,7 @@ const keys request_keys{"method", "data",     "data_file", "json",          "ret
 const keys kept_state_keys{"cache", "netrc", "netrc_file", "cookies", "cookie_jar"};
 const keys crawl_keys{"depth",      "scope",         "include",  "exclude",   "assets",
                       "sort_query", "ignore_robots", "delay",    "max_pages", "ignore_meta_robots",
-                      "links",      "extract",       "sitemaps", "state"};
+                      "links",      "extract",       "sitemaps", "state",     "frontier_memory"};
 const keys ssh_keys{"user",
                     "port",
                     "identity",

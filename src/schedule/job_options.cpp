@@ -157,6 +157,10 @@ void read_crawl(checker& ck, const json& j, const std::string& path, crawl::craw
     ck.duration(j, path, "delay", c.delay);
     ck.boolean(j, path, "sitemaps", c.sitemaps);
     ck.file_path(j, path, "state", c.state); // one directory per job
+    if (const auto* v = ck.find(j, "frontier_memory"); v && v->is_number_unsigned())
+        c.frontier_memory = v->get<std::size_t>();
+    else if (std::string size; ck.string(j, path, "frontier_memory", size))
+        ck.take(path + ".frontier_memory", parse_size(size), c.frontier_memory);
     ck.boolean(j, path, "ignore_meta_robots", c.ignore_meta_robots);
     ck.boolean(j, path, "links", c.links);
     if (const auto* x = ck.find(j, "extract"); x && !x->is_object()) {

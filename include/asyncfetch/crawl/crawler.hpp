@@ -42,6 +42,9 @@ struct crawl_counts {
     std::size_t sitemaps_read = 0, sitemap_urls = 0; // with options.sitemaps
     std::vector<std::string> sitemap_problems;       // the first few
     std::string state_problem;                       // --state files could not be written
+    std::string frontier_problem;              // the frontier's spill file failed (entry_queue.hpp)
+    std::size_t seen_urls = 0, seen_bytes = 0; // the frontier's seen set
+    std::size_t queue_peak = 0, spill_peak = 0; // bytes of queued URLs at most
 };
 
 struct crawl_sinks {

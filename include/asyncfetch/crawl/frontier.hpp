@@ -4,11 +4,13 @@
 #pragma once
 
 #include "asyncfetch/core/parsed.hpp"
+#include "asyncfetch/crawl/crawl_entry.hpp"
+#include "asyncfetch/crawl/entry_queue.hpp"
 #include "asyncfetch/crawl/html_page.hpp"
+#include "asyncfetch/crawl/seen_set.hpp"
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <optional>
 #include <regex>
 #include <string>
@@ -39,6 +41,9 @@ struct crawl_options {
     bool links = false;                        // the page's links in its record
     std::vector<extraction> extract;           // XPath text into the record
     std::string state;                         // --state DIR (journal.hpp); "" for none
+    // Bytes of queued URLs kept in memory; beyond, the queue spills to
+    // DIR/spill under --state, else to an unnamed temporary file (0: no limit).
+    std::size_t frontier_memory = std::size_t(64) << 20;
 };
 
 // Bounds of the counted options (flags and config keys alike).
@@ -52,14 +57,6 @@ parsed<crawl_scope> parse_scope(const std::string& text, bool sort_query);
 parsed<extraction> parse_extraction(const std::string& text);
 // An ECMAScript regex, compiled.
 parsed<std::regex> parse_regex(const std::string& pattern);
-
-struct crawl_entry {
-    std::size_t index = 0; // 0.. for the seeds, then in order of discovery
-    std::string url;       // normalised
-    int depth = 0;
-    std::string parent;  // the page that linked here; empty for a seed
-    std::string lastmod; // a sitemap's <lastmod> for this URL, if any
-};
 
 class frontier {
 public:
@@ -84,18 +81,20 @@ public:
     // The entry the last add_seed() or offer() that said `queued` queued.
     const crawl_entry& last_queued() const { return queue_.back(); }
 
-    std::optional<crawl_entry> next();
+    std::optional<crawl_entry> next() { return queue_.pop(); }
     bool empty() const noexcept { return queue_.empty(); }
     std::size_t accepted() const noexcept { return accepted_; }
+    const seen_set& seen() const noexcept { return seen_; }
+    const entry_queue& queue() const noexcept { return queue_; }
 
 private:
     bool in_scope(const std::string& url, const std::string& host) const;
 
     crawl_options options_;
     std::vector<std::regex> include_, exclude_;
-    std::unordered_set<std::string> seen_;
+    seen_set seen_;
     std::unordered_set<std::string> seed_hosts_, seed_domains_;
-    std::deque<crawl_entry> queue_;
+    entry_queue queue_;
     std::size_t accepted_ = 0;   // entries ever queued
     std::size_t next_index_ = 0; // for discovered entries, after the seeds
 };

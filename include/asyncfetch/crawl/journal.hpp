@@ -19,9 +19,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -37,13 +37,16 @@ public:
     journal(const journal&) = delete;
     journal& operator=(const journal&) = delete;
 
-    // What an earlier run left: its queued entries in order, URLs only
-    // seen, and the records of its done pages (index, JSON).
-    std::vector<crawl_entry> queued;
-    std::vector<std::string> seen;
-    std::vector<std::pair<std::size_t, std::string>> records;
-    bool done(std::size_t index) const { return done_.count(index) > 0; }
-    bool known(std::size_t index) const { return done_.count(index) || known_.count(index); }
+    // What an earlier run left, read from the files again (a large crawl's
+    // state is never held in memory): its queued entries and seen-only URLs
+    // in the order noted, and the records of its done pages (index, JSON),
+    // each page once.
+    void replay_frontier(const std::function<void(crawl_entry&&)>& queued,
+                         const std::function<void(std::string&&)>& seen) const;
+    void replay_records(const std::function<void(std::size_t, std::string&&)>& record) const;
+    bool done(std::size_t index) const { return index < done_.size() && done_[index]; }
+    // A seed an earlier run queued.
+    bool known(std::size_t index) const { return index < seeds_.size() && seeds_[index]; }
 
     // Appends, written with the next page's record (or flush()).
     void note_queued(const crawl_entry& e);
@@ -63,7 +66,7 @@ private:
     std::string dir_;
     int frontier_fd_ = -1, records_fd_ = -1;
     std::string frontier_buf_, records_buf_;
-    std::unordered_set<std::size_t> done_, known_;
+    std::vector<bool> done_, seeds_; // by index: indexes are dense
     std::size_t since_sync_ = 0;
     std::string problem_;
 };
