@@ -1,64 +1,66 @@
 #include "asyncfetch/crawl/seen_set.hpp"
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
 #include <cstring>
-#include <random>
+#include <stdexcept>
 
 namespace asyncfetch::crawl {
 namespace {
 
-constexpr std::uint64_t rotl(std::uint64_t x, int b) {
-    return (x << b) | (x >> (64 - b));
-}
-
-struct sip_state {
-    std::uint64_t v0, v1, v2, v3;
-
-    void round() {
-        v0 += v1, v1 = rotl(v1, 13), v1 ^= v0, v0 = rotl(v0, 32);
-        v2 += v3, v3 = rotl(v3, 16), v3 ^= v2;
-        v0 += v3, v3 = rotl(v3, 21), v3 ^= v0;
-        v2 += v1, v1 = rotl(v1, 17), v1 ^= v2, v2 = rotl(v2, 32);
-    }
-    void absorb(std::uint64_t m) {
-        v3 ^= m;
-        round(), round();
-        v0 ^= m;
-    }
-};
-
-// Little-endian, as the SipHash reference reads its message words.
-std::uint64_t word_at(const unsigned char* p, std::size_t n) {
-    std::uint64_t m = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        m |= std::uint64_t(p[i]) << (8 * i);
-    return m;
-}
-
 constexpr std::size_t min_slots = 1024;
+
+std::array<std::uint64_t, 2> random_key() {
+    std::array<unsigned char, 16> bytes{};
+    if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+        throw std::runtime_error("seen set: no random key (RAND_bytes)");
+    std::array<std::uint64_t, 2> key{};
+    std::memcpy(key.data(), bytes.data(), bytes.size());
+    return key;
+}
 
 } // namespace
 
-std::uint64_t siphash24(std::string_view bytes, const std::array<std::uint64_t, 2>& key) {
-    sip_state s{key[0] ^ 0x736f6d6570736575ULL, key[1] ^ 0x646f72616e646f6dULL,
-                key[0] ^ 0x6c7967656e657261ULL, key[1] ^ 0x7465646279746573ULL};
-    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-    const std::size_t n = bytes.size(), whole = n / 8 * 8;
-    for (std::size_t i = 0; i < whole; i += 8)
-        s.absorb(word_at(p + i, 8));
-    s.absorb(word_at(p + whole, n - whole) | (std::uint64_t(n & 0xff) << 56));
-    s.v2 ^= 0xff;
-    s.round(), s.round(), s.round(), s.round();
-    return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+void siphash24::free_context::operator()(EVP_MAC_CTX* ctx) const noexcept {
+    EVP_MAC_CTX_free(ctx);
 }
 
-seen_set::seen_set() {
-    std::random_device random;
-    for (auto& k : key_)
-        k = (std::uint64_t(random()) << 32) | random();
+siphash24::siphash24(const std::array<std::uint64_t, 2>& key) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "SIPHASH", nullptr);
+    if (mac) ctx_.reset(EVP_MAC_CTX_new(mac));
+    EVP_MAC_free(mac); // the context holds its own reference
+    std::array<unsigned char, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = static_cast<unsigned char>(key[i / 8] >> (8 * (i % 8)));
+    std::size_t size = 8;
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &size),
+                                 OSSL_PARAM_construct_end()};
+    if (!ctx_ || EVP_MAC_init(ctx_.get(), bytes.data(), bytes.size(), params) != 1)
+        throw std::runtime_error("seen set: OpenSSL has no SipHash");
 }
+
+std::uint64_t siphash24::operator()(std::string_view bytes) const {
+    // Init without a key starts over with the key set above.
+    std::array<unsigned char, 8> out{};
+    std::size_t written = 0;
+    if (EVP_MAC_init(ctx_.get(), nullptr, 0, nullptr) != 1 ||
+        EVP_MAC_update(ctx_.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                       bytes.size()) != 1 ||
+        EVP_MAC_final(ctx_.get(), out.data(), &written, out.size()) != 1 || written != 8)
+        throw std::runtime_error("seen set: SipHash failed");
+    std::uint64_t h = 0;
+    for (std::size_t i = 0; i < out.size(); ++i)
+        h |= std::uint64_t(out[i]) << (8 * i);
+    return h;
+}
+
+seen_set::seen_set() : hash_(random_key()) {}
 
 std::uint64_t seen_set::hash(std::string_view url) const {
-    const auto h = siphash24(url, key_);
+    const auto h = hash_(url);
     return h == 0 ? 1 : h; // 0 marks an empty slot
 }
 
