@@ -1,11 +1,32 @@
 #include "asyncfetch/core/tls.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <cstdlib>
+#include <filesystem>
 
 namespace ssl = boost::asio::ssl;
 
 namespace asyncfetch {
+namespace {
+
+// The system's CAs, each read from the hashed directory (/etc/ssl/certs, its
+// c_rehash names) when a chain needs it: OpenSSL's default paths also load
+// its CA file, every certificate at once, ~250M instructions a process.
+// SSL_CERT_FILE set, or no such directory: the default paths, as before.
+void use_system_cas(ssl::context& ctx) {
+    const char* dir = std::getenv(X509_get_default_cert_dir_env());
+    if (!dir) dir = X509_get_default_cert_dir();
+    std::error_code ec;
+    if (std::getenv(X509_get_default_cert_file_env()) || !std::filesystem::is_directory(dir, ec))
+        ctx.set_default_verify_paths();
+    else
+        ctx.add_verify_path(dir);
+}
+
+} // namespace
 
 ssl::context client_tls_context(bool verify, const std::string& ca_file) {
     ssl::context ctx(ssl::context::tls_client);
@@ -17,7 +38,7 @@ ssl::context client_tls_context(bool verify, const std::string& ca_file) {
     }
     ctx.set_verify_mode(ssl::verify_peer);
     if (ca_file.empty())
-        ctx.set_default_verify_paths();
+        use_system_cas(ctx);
     else
         ctx.load_verify_file(ca_file);
     return ctx;
