@@ -12,15 +12,23 @@ namespace ssl = boost::asio::ssl;
 namespace asyncfetch {
 namespace {
 
+// SSL_CERT_FILE names a file other than the system's bundle (which the
+// hashed directory holds too).
+bool other_cert_file() {
+    const char* file = std::getenv(X509_get_default_cert_file_env());
+    std::error_code ec;
+    return file && !std::filesystem::equivalent(file, X509_get_default_cert_file(), ec);
+}
+
 // The system's CAs, each read from the hashed directory (/etc/ssl/certs, its
 // c_rehash names) when a chain needs it: OpenSSL's default paths also load
 // its CA file, every certificate at once, ~250M instructions a process.
-// SSL_CERT_FILE set, or no such directory: the default paths, as before.
+// Another SSL_CERT_FILE, or no such directory: the default paths, as before.
 void use_system_cas(ssl::context& ctx) {
     const char* dir = std::getenv(X509_get_default_cert_dir_env());
     if (!dir) dir = X509_get_default_cert_dir();
     std::error_code ec;
-    if (std::getenv(X509_get_default_cert_file_env()) || !std::filesystem::is_directory(dir, ec))
+    if (other_cert_file() || !std::filesystem::is_directory(dir, ec))
         ctx.set_default_verify_paths();
     else
         ctx.add_verify_path(dir);
