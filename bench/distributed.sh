@@ -9,6 +9,8 @@
 # With 2 or more cores, nginx and Redis are pinned to the first core and the
 # clients (plain run and workers alike) to the second, so a client's CPU time
 # is not inflated by sharing its core with the servers (PIN=0: no pinning).
+# Then the start-up cost: instructions of processes that do little (one URL,
+# a worker with an empty job), under callgrind.
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -77,16 +79,49 @@ if [ "${INSTRUCTIONS:-1}" = 1 ] && [ "${SMOKE:-0}" != 1 ] && command -v valgrind
     local name=$1; shift
     rm -rf "$WORK/vg"; mkdir -p "$WORK/vg"
     "$@" > /dev/null 2>&1 || { echo "$name failed under valgrind" >&2; return; }
-    echo "$name|$(cat "$WORK"/vg/*.log | sed -n 's/.*Collected : //p' | awk '{s += $1} END {print s}')" >> "$INSTR"
+    echo "$name|$(cat "$WORK"/vg/*.log | sed -n 's/.*Collected : //p' | awk '{s += $1} END {printf "%.0f\n", s}')" >> "$INSTR"
   }
   grind=(valgrind --tool=callgrind --callgrind-out-file=/dev/null "--log-file=$WORK/vg/%p.log")
   count plain "${grind[@]}" "$ASYNCFETCH" "$WORK/urls.txt" -q -c "$CONCURRENCY" --per-host "$CONCURRENCY" -o /dev/null
   for w in 1 2 4; do count "$w" "$WORK/distributed.sh" "$w" "${grind[@]}"; done
 fi
 
+# Start-up: instructions (callgrind, the whole process, dynamic loader
+# included) of processes that do little: --version; one http:// URL; one
+# https:// URL from a local openssl s_server, against the system's CAs (the
+# test CA is not among them: the record is a verify error, the cost is the
+# CA store's) and with --cacert; a worker whose job is empty. Runs with
+# SMOKE too; INSTRUCTIONS=0 skips it.
+STARTUP=$WORK/startup.txt
+: > "$STARTUP"
+if [ "${INSTRUCTIONS:-1}" = 1 ] && command -v valgrind > /dev/null; then
+  mkdir -p "$WORK/ca"
+  bash "$BENCH_ROOT/tests/tools/make-test-ca.sh" "$WORK/ca"
+  TLS_PORT=$(free_port)
+  openssl s_server -quiet -www -accept "127.0.0.1:$TLS_PORT" -cert "$WORK/ca/server.pem" \
+    -key "$WORK/ca/server.key" > /dev/null 2>&1 < /dev/null &
+  PIDS+=($!)
+  for _ in $(seq 100); do curl -sfk "https://127.0.0.1:$TLS_PORT/" > /dev/null && break; sleep 0.05; done
+  startup() { # startup NAME ARGS...: one asyncfetch under callgrind
+    local name=$1; shift
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "--log-file=$WORK/startup.log" \
+      "$ASYNCFETCH" "$@" > /dev/null 2>&1 < /dev/null || true
+    echo "$name|$(sed -n 's/.*Collected : //p' "$WORK/startup.log")" >> "$STARTUP"
+  }
+  empty=redis://127.0.0.1:$REDIS_PORT/bench-empty
+  "$ASYNCFETCH" enqueue "$empty" /dev/null 2> /dev/null
+  echo "$NGINX_URL/small.txt" > "$WORK/one-http.txt"
+  echo "https://localhost:$TLS_PORT/" > "$WORK/one-https.txt"
+  startup "asyncfetch --version" --version
+  startup "one http:// URL" "$WORK/one-http.txt" -q
+  startup "one https:// URL, system CAs" "$WORK/one-https.txt" -q --retries 0
+  startup "one https:// URL, --cacert" "$WORK/one-https.txt" -q --cacert "$WORK/ca/ca.pem"
+  startup "worker, empty job" worker "$empty" --until-done -q
+fi
+
 redis-cli -p "$REDIS_PORT" flushall > /dev/null
 report local="$N_URLS" redis="$N_URLS"
-python3 - "$RESULTS" "$N_URLS" "$INSTR" <<'PY'
+python3 - "$RESULTS" "$N_URLS" "$INSTR" "$STARTUP" <<'PY'
 import statistics, sys
 rows = [l.strip().split("|") for l in open(sys.argv[1])]
 n = int(sys.argv[2])
@@ -108,4 +143,9 @@ if "plain" in instructions:
         if instructions.get(w):
             i = int(instructions[w])
             print(f"{w} worker(s): {i / n:,.0f} ({(i / plain - 1) * 100:+.0f}%)")
+startup = [l.strip().split("|") for l in open(sys.argv[4]) if "|" in l]
+if startup:
+    print("\nstart-up, instructions per process (callgrind, loader included):")
+    for name, count in startup:
+        print(f"  {name}: {int(count or 0) / 1e6:,.1f}M")
 PY

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace asyncfetch::cli {
@@ -19,6 +20,11 @@ public:
     command& operator=(const command&) = delete;
 
     bool chosen() const { return app_->parsed(); }
+    bool names(const std::string& word) const { return app_->check_name(word); }
+    // Adds the command's options and arguments. Only the command being run
+    // gets them (and every command for --help, the man page and the
+    // completions): defining all of them cost more than a one-URL run.
+    virtual void define() = 0;
     // After parsing: checks and completes what the flags say; a problem is a
     // CLI::ParseError (exit 2).
     virtual void finish() {}

@@ -35,7 +35,8 @@ class fetch_command : public command {
 public:
     explicit fetch_command(CLI::App& app)
         : command(app.add_subcommand(
-              "fetch", "Fetch every URL in FILE concurrently (the default command)")) {
+              "fetch", "Fetch every URL in FILE concurrently (the default command)")) {}
+    void define() override {
         add_url_job_options(*app_, config_, run_, headers_, false);
         add_request_options(*app_, config_.client, request_);
     }
@@ -61,7 +62,8 @@ public:
     explicit crawl_command(CLI::App& app)
         : command(app.add_subcommand(
               "crawl", "Crawl from the seed URLs in FILE: follow links up to --depth, politely "
-                       "(robots.txt, Crawl-delay, per-host limits)")) {
+                       "(robots.txt, Crawl-delay, per-host limits)")) {}
+    void define() override {
         // A fetch is bounded by -c alone; a crawl is polite to each site by
         // default (crawl_config's client).
         add_url_job_options(*app_, config_, run_, headers_, true);

@@ -13,7 +13,8 @@ public:
         : command(app.add_subcommand(
               "local", "Run a local command for every target in TARGETS at once: "
                        "asyncfetch local TARGETS -- CMD {} ({} the target, {host} its host, "
-                       "{url} the URL; no placeholder: the target is the last argument)")) {
+                       "{url} the URL; no placeholder: the target is the last argument)")) {}
+    void define() override {
         auto& c = config_;
         app_->add_option("targets", c.targets_file, "File with one target per line ('-' for stdin)")
             ->required();

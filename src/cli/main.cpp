@@ -42,8 +42,11 @@ int main(int argc, char** argv) {
     // `fetch` is the default: `asyncfetch urls.txt` == `asyncfetch fetch urls.txt`.
     std::vector<std::string> args(argv + 1, argv + argc);
     // The man page and completions, written from the definitions above (at build time).
-    if (!args.empty() && args[0] == af::cli::generate_flag)
+    if (!args.empty() && args[0] == af::cli::generate_flag) {
+        for (auto& c : commands)
+            c->define();
         return af::cli::generate(app, {args.begin() + 1, args.end()});
+    }
     auto is_command = [&app](const std::string& word) {
         const auto cmds =
             app.get_subcommands([&word](CLI::App* sub) { return sub->check_name(word); });
@@ -52,6 +55,12 @@ int main(int argc, char** argv) {
     };
     const bool named = !args.empty() && is_command(args[0]);
     if (!args.empty() && !named) args.insert(args.begin(), "fetch");
+    // Only the command named gets its options: defining every command's cost
+    // more than a one-URL run. The top-level --help (and a usage error
+    // without a command) shows them all; --version needs none.
+    const bool all = args.empty() || args[0] == "-h" || args[0] == "--help";
+    for (auto& c : commands)
+        if (all || c->names(args[0])) c->define();
     std::reverse(args.begin(), args.end()); // CLI11 takes a vector in reverse order
 
     af::cli::command* chosen = nullptr;

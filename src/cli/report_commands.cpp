@@ -14,7 +14,8 @@ public:
     explicit demo_command(CLI::App& app)
         : command(app.add_subcommand(
               "demo", "Fetch 50 slow URLs from a built-in local server, then crawl its small "
-                      "site: serial vs concurrent")) {
+                      "site: serial vs concurrent")) {}
+    void define() override {
         add_count(*app_, "-n,--urls", config_.urls, 1, 10000, "How many URLs");
         app_->add_flag("-q,--quiet", config_.quiet, "No per-URL lines");
         app_->add_option("-o,--output", config_.output, "Write JSON lines records to FILE");
@@ -31,7 +32,8 @@ public:
     explicit report_command(CLI::App& app)
         : command(app.add_subcommand(
               "report", "Write one self-contained HTML page (charts, tables) from a records "
-                        "file: asyncfetch report RECORDS.jsonl [-o report.html]")) {
+                        "file: asyncfetch report RECORDS.jsonl [-o report.html]")) {}
+    void define() override {
         app_->add_option("records", config_.records, "JSON lines records ('-' for stdin)")
             ->required();
         app_->add_option("-o,--output", config_.output,

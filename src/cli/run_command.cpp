@@ -12,7 +12,8 @@ public:
     explicit run_command(CLI::App& app)
         : command(app.add_subcommand(
               "run", "Run the jobs of a JSON config on their schedules (cron or every), until "
-                     "SIGTERM; SIGHUP reloads the config")) {
+                     "SIGTERM; SIGHUP reloads the config")) {}
+    void define() override {
         auto& o = options_;
         app_->add_option("config", o.config_path, "The JSON config (see configs/)")
             ->required()

@@ -35,7 +35,8 @@ public:
     explicit enqueue_command(CLI::App& app)
         : command(app.add_subcommand("enqueue", "Add the URLs in FILE to a job shared through "
                                                 "Redis: asyncfetch enqueue "
-                                                "redis://HOST:PORT/NAME FILE")) {
+                                                "redis://HOST:PORT/NAME FILE")) {}
+    void define() override {
         add_redis_options(*app_, config_.redis);
         app_->add_option("file", config_.input,
                          "File with one URL (or with --hosts, one [user@]host[:port]) per line "
@@ -57,7 +58,8 @@ public:
     explicit worker_command(CLI::App& app)
         : command(app.add_subcommand(
               "worker", "Fetch the URLs of a job shared through Redis, with other workers "
-                        "anywhere; a dead worker's URLs are taken over")) {
+                        "anywhere; a dead worker's URLs are taken over")) {}
+    void define() override {
         auto& w = config_;
         add_redis_options(*app_, w.redis);
         add_count(*app_, "-c,--concurrency", w.concurrency, 1, app::max_concurrency,
@@ -160,7 +162,8 @@ class collect_command : public command {
 public:
     explicit collect_command(CLI::App& app)
         : command(app.add_subcommand("collect", "Write the records of a job shared through "
-                                                "Redis, one per URL, as they come")) {
+                                                "Redis, one per URL, as they come")) {}
+    void define() override {
         add_redis_options(*app_, config_.redis);
         app_->add_option("-o,--output", config_.output, "Write records to FILE instead of stdout");
         app_->add_flag("--follow", config_.follow,

@@ -71,7 +71,8 @@ class ssh_command : public command {
 public:
     explicit ssh_command(CLI::App& app)
         : command(app.add_subcommand("ssh", "Run a command on every host in HOSTS at once: "
-                                            "asyncfetch ssh HOSTS -- CMD...")) {
+                                            "asyncfetch ssh HOSTS -- CMD...")) {}
+    void define() override {
         auto& c = flags_.config;
         add_ssh_options(*app_, flags_, "How long the command may run (0: no limit)");
         app_->add_option("--out-dir", c.out_dir,
@@ -144,8 +145,10 @@ public:
                             "get", "Copy a remote file or tree (-r) from every host over SFTP "
                                    "into LOCALDIR/<host>/: asyncfetch get HOSTS REMOTE LOCALDIR")) {
         config_.direction = direction;
+    }
+    void define() override {
         add_ssh_options(*app_, flags_, "How long the copy may take per host (0: no limit)");
-        if (direction == app::transfer_config::put) {
+        if (config_.direction == app::transfer_config::put) {
             app_->add_option("local", config_.source, "Local file, or directory with -r");
             app_->add_option("remote", config_.destination,
                              "Remote path; an existing remote directory receives LOCAL under "

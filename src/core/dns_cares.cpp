@@ -92,17 +92,11 @@ struct watch {
 
 class cares_backend final : public backend {
 public:
-    cares_backend(asio::any_io_executor ex, const dns_options& options) : ex_(ex), timer_(ex) {
-        static std::once_flag library;
-        std::call_once(library, [] { ares_library_init(ARES_LIB_INIT_ALL); });
-        // c-ares hides SERVFAIL and REFUSED behind "connection refused" once
-        // every server said so; with one server there is no other to ask, so
-        // its answer is passed through and reported as what it is.
-        if (open(options, 0) && server_count() == 1) {
-            ares_destroy(channel_);
-            open(options, ARES_FLAG_NOCHECKRESP);
-        }
-    }
+    // The channel is opened at the first lookup: reading resolv.conf and
+    // /etc/hosts (~120,000 instructions) is start-up cost that a run of IP
+    // addresses never needs.
+    cares_backend(asio::any_io_executor ex, const dns_options& options)
+        : ex_(ex), options_(options), timer_(ex) {}
 
     ~cares_backend() override {
         // Pending lookups end with ARES_EDESTRUCTION here (their handlers run).
@@ -113,6 +107,7 @@ public:
     }
 
     void start(const std::string& name, family wanted, answer_handler done) override {
+        if (!opened_) open_channel();
         if (init_error_) {
             done(answer{init_error_, {}, {}});
             return;
@@ -135,6 +130,19 @@ public:
     }
 
 private:
+    void open_channel() {
+        opened_ = true;
+        static std::once_flag library;
+        std::call_once(library, [] { ares_library_init(ARES_LIB_INIT_ALL); });
+        // c-ares hides SERVFAIL and REFUSED behind "connection refused" once
+        // every server said so; with one server there is no other to ask, so
+        // its answer is passed through and reported as what it is.
+        if (open(options_, 0) && server_count() == 1) {
+            ares_destroy(channel_);
+            open(options_, ARES_FLAG_NOCHECKRESP);
+        }
+    }
+
     // The channel reads resolv.conf (servers, search, ndots, timeout,
     // attempts) and /etc/hosts as the system does; --dns-servers replaces the
     // servers.
@@ -266,6 +274,8 @@ private:
     }
 
     asio::any_io_executor ex_;
+    dns_options options_;
+    bool opened_ = false;
     ares_channel channel_ = nullptr;
     error_code init_error_;
     asio::steady_timer timer_;

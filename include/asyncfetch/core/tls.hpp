@@ -9,9 +9,10 @@
 
 namespace asyncfetch {
 
-// Peers are verified against `ca_file`, or the system's CAs when it is
-// empty; `verify` false accepts any certificate. Throws if a CA file cannot
-// be read (nothing half set up is left behind).
+// Peers are verified against `ca_file`, or when it is empty the system's
+// CAs (each read when a chain needs it); `verify` false accepts any
+// certificate. Throws if a CA file cannot be read (nothing half set up is
+// left behind).
 boost::asio::ssl::context client_tls_context(bool verify, const std::string& ca_file);
 
 // Sends `host` in the handshake (SNI, for names) and has the certificate
