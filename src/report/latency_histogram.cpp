@@ -56,8 +56,10 @@ double latency_histogram::percentile(double q) const {
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < counts_.size(); ++i) {
         seen += counts_[i];
-        // The bucket's upper edge, but never beyond what was seen.
-        if (seen >= rank) return std::clamp(upper_edge(i), min_, max_);
+        // The bucket's upper edge, but never beyond what was seen; the last
+        // holds the largest (and any past 2^50 ns): the largest seen.
+        if (seen >= rank)
+            return i + 1 == counts_.size() ? max_ : std::clamp(upper_edge(i), min_, max_);
     }
     return max_;
 }

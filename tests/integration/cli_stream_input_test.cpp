@@ -2,10 +2,12 @@
 // a file checked whole before the run, standard input checked as it streams.
 #include "asyncfetch/testserver/server.hpp"
 #include "tools/process.hpp"
+#include "tools/tls_files.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -53,8 +55,8 @@ TEST_CASE("a long list streamed from a file: every target yields exactly one rec
         CHECK_MESSAGE(r.err.find("6000 targets: 2000 ok, 4000 failed") != std::string::npos, r.err);
     }
     // --ordered still writes them in input order.
-    auto ordered = run(asyncfetch_cmd(
-        {file, "-q", "-c", "64", "--ordered", "--retries", "0", "--per-host", "0"}));
+    auto ordered = run(
+        asyncfetch_cmd({file, "-q", "-c", "64", "--ordered", "--retries", "0", "--per-host", "0"}));
     const auto records = records_of(ordered.out);
     REQUIRE(records.size() == urls.size());
     for (std::size_t i = 0; i < urls.size(); ++i)
@@ -81,9 +83,10 @@ TEST_CASE("standard input is streamed: targets run before it ends, a bad line st
     temp_dir dir;
     const auto fifo = dir.file("input");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    child c(asyncfetch_cmd({"-", "-q", "-o", dir.file("out.jsonl")}), fifo);
-    std::FILE* writer = std::fopen(fifo.c_str(), "w"); // opens once the child reads
+    // Opened read-write first (never blocks), so the child's open for reading does not either.
+    std::FILE* writer = ::fdopen(::open(fifo.c_str(), O_RDWR), "w");
     REQUIRE(writer);
+    child c(asyncfetch_cmd({"-", "-q", "-o", dir.file("out.jsonl")}), fifo);
     std::fprintf(writer, "%s/bytes/1?n=1\n", server.base_url().c_str());
     std::fflush(writer);
     // The first URL is fetched while standard input is still open.
@@ -91,8 +94,8 @@ TEST_CASE("standard input is streamed: targets run before it ends, a bad line st
     while (server.requests_served() == 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     CHECK(server.requests_served() == 1);
-    std::fprintf(writer, "%s/bytes/1?n=2\nhtp//broken\n%s/bytes/1?n=4\n",
-                 server.base_url().c_str(), server.base_url().c_str());
+    std::fprintf(writer, "%s/bytes/1?n=2\nhtp//broken\n%s/bytes/1?n=4\n", server.base_url().c_str(),
+                 server.base_url().c_str());
     std::fclose(writer);
     auto r = c.wait(30);
     CHECK(r.status == 2);
@@ -108,7 +111,8 @@ TEST_CASE("standard input is streamed: targets run before it ends, a bad line st
 TEST_CASE("standard input with --keep-going: a bad line gets its error record, the rest run") {
     testserver::server server;
     const auto good = server.base_url() + "/bytes/1";
-    auto r = run(asyncfetch_cmd({"-", "-q", "--keep-going"}), good + "\nnot a url\n" + good + "?2\n");
+    auto r =
+        run(asyncfetch_cmd({"-", "-q", "--keep-going"}), good + "\nnot a url\n" + good + "?2\n");
     CHECK(r.status == 1);
     const auto seen = records_by_url(records_of(r.out));
     REQUIRE(seen.size() == 3);

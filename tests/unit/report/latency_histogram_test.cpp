@@ -66,11 +66,11 @@ TEST_CASE("percentiles from the histogram are within 1% of the exact ones, whate
 
 TEST_CASE("the histogram's memory does not grow with the number of samples") {
     latency_histogram h;
-    for (int i = 0; i < 1'000'000; ++i)
-        h.add(0.001 * (1 + i % 10'000'000)); // up to 10 s
+    for (std::uint64_t i = 0; i < 1'000'000; ++i)
+        h.add(0.01 * static_cast<double>(1 + i)); // up to 10 s
     const auto buckets = h.counts().size();
-    for (int i = 0; i < 1'000'000; ++i)
-        h.add(0.001 * (1 + (i * 7919) % 10'000'000));
+    for (std::uint64_t i = 0; i < 1'000'000; ++i)
+        h.add(0.01 * static_cast<double>(1 + (i * 7919) % 1'000'000));
     CHECK(h.counts().size() == buckets);
     // Up to 10 s: a few thousand buckets, not one slot per sample.
     CHECK(buckets < 4000);
