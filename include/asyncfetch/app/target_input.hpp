@@ -10,6 +10,8 @@
 //    (--keep-going: an error record in its place, as for a file). A run
 //    interrupted (Ctrl-C) leaves the rest of standard input unread, with no
 //    records. With --compare it is read whole into memory before the passes.
+//    Reads block the event loop: a pipe slower than the run stalls the
+//    targets in flight until its next line comes.
 //  - Targets given in memory (a crawl's seeds, the scheduler's jobs) are held.
 #pragma once
 
