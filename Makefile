@@ -72,6 +72,7 @@ bench: build
 	bench/local.sh
 	bench/crawl.sh
 	bench/hold.sh
+	bench/input.sh
 
 # Tiny sizes, one run each: keeps the benchmark scripts from rotting (CI).
 bench-smoke: build
@@ -88,6 +89,7 @@ bench-smoke: build
 	SMOKE=1 bench/local.sh
 	SMOKE=1 bench/crawl.sh
 	SMOKE=1 bench/hold.sh
+	SMOKE=1 bench/input.sh
 
 # Builds the docker image on a private dockerd and runs the demo in it
 # (skips, saying why, where dockerd cannot start).

@@ -2,6 +2,7 @@
 
 #include "asyncfetch/app/fetch.hpp"
 #include "asyncfetch/app/host_targets.hpp"
+#include "asyncfetch/app/target_input.hpp"
 #include "asyncfetch/core/atomic_file.hpp"
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/event_loop.hpp"
@@ -57,29 +58,45 @@ void say(const std::string& text) {
 int run_enqueue(const enqueue_config& config) {
     const auto where = endpoint_of(config.redis);
     if (!where) return exit_usage;
-    input_file input;
-    // Hosts may be node sets (web[01-20], @group), as for `ssh`; URL lines
-    // may be JSON requests (not for a crawl).
+    // Hosts may be node sets (web[01-20], @group), as for `ssh`: expanded in
+    // memory. URL lines (JSON requests too, not for a crawl) are streamed:
+    // a file checked whole first, standard input as it is read.
     auto validate = target_validator(url_line_problem);
     if (!config.crawl) validate = request_line_problem;
-    const bool read = config.hosts
-                          ? read_hosts({config.input, {}, {}, ""}, host_line_problem, false, input)
-                          : read_input(config.input, validate, false, input);
-    if (!read) return exit_usage;
-    std::vector<std::string> texts;
-    texts.reserve(input.targets.size());
-    for (auto& t : input.targets)
-        texts.push_back(std::move(t.text));
-    return run_loop(
+    input_file hosts;
+    if (config.hosts && !read_hosts({config.input, {}, {}, ""}, host_line_problem, false, hosts))
+        return exit_usage;
+    target_input input = config.hosts ? target_input(std::move(hosts.targets))
+                                      : target_input(config.input, validate, false);
+    if (!input.check()) return exit_usage;
+    int status = run_loop(
         [&]() -> asio::awaitable<int> {
             redis::connection c(co_await asio::this_coro::executor, *where, config.redis.options);
-            const auto first = co_await streams::enqueue(c, where->name, texts, config.crawl);
-            std::fprintf(stderr, "enqueued %zu targets in %s (ids %llu-%llu)\n", texts.size(),
-                         where->text().c_str(), static_cast<unsigned long long>(first),
-                         static_cast<unsigned long long>(first + texts.size() - 1));
+            auto source = input.pass();
+            const streams::target_puller next = [&]() -> std::optional<std::string> {
+                auto t = source.next();
+                if (!t) return std::nullopt;
+                return std::move(t->text);
+            };
+            const auto added = co_await streams::enqueue(c, where->name, next, config.crawl);
+            std::fprintf(stderr, "enqueued %llu targets in %s",
+                         static_cast<unsigned long long>(added.count), where->text().c_str());
+            if (added.count > 0)
+                std::fprintf(stderr, " (ids %llu-%llu)",
+                             static_cast<unsigned long long>(added.first),
+                             static_cast<unsigned long long>(added.last));
+            std::fprintf(stderr, "\n");
             co_return exit_ok;
         },
         exit_interrupted);
+    // A bad line of standard input stopped it: those before it stay enqueued.
+    if (status == exit_ok && !input.stopped_by().empty()) {
+        std::cerr << format_problems(input.path(), input.stopped_by());
+        std::cerr << "asyncfetch: enqueue stopped at the line above (the targets before it are "
+                     "enqueued); fix it and enqueue the rest\n";
+        status = exit_usage;
+    }
+    return status;
 }
 
 int run_worker(const worker_config& config) {

@@ -150,10 +150,10 @@ job_kind fetch_job(const http::client_options& options) {
 }
 
 int run_fetch(const fetch_config& config) {
-    input_file input;
-    if (!read_input(config.input, request_line_problem, config.keep_going, input))
-        return exit_usage;
-    return run_targets(config.run, fetch_job(config.client), input.targets, input.problems);
+    // Streamed: a list of any length runs in memory that grows with -c.
+    target_input input(config.input, request_line_problem, config.keep_going);
+    if (!input.check()) return exit_usage;
+    return run_targets(config.run, fetch_job(config.client), input);
 }
 
 } // namespace asyncfetch::app

@@ -26,7 +26,7 @@ namespace {
 
 // One pass over the targets with a fresh operation: in this process, or
 // (processes > 1) in that many worker processes, `concurrency` in each.
-asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<target>& targets,
+asio::awaitable<seconds_d> run_pass(const job_kind& kind, target_input& targets,
                                     std::size_t concurrency, std::size_t processes, bool ordered,
                                     report::output* records, report::output& console,
                                     const run_settings& settings) {
@@ -45,8 +45,9 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
     } else if (!kind.drive) {
         std::tie(op, keep_alive) = kind.make_operation(ex);
     }
-    std::map<std::size_t, record> held; // --ordered: finished early, by target index
-    std::size_t next = 0;               // the index whose record goes out next
+    // --ordered: finished early, by target index.
+    std::map<std::size_t, std::pair<target, record>> held;
+    std::size_t next = 0; // the index whose record goes out next
     const auto start = std::chrono::steady_clock::now();
     record_sink sink;
     std::unordered_set<std::size_t> running; // started, not finished: by target index
@@ -76,18 +77,18 @@ asio::awaitable<seconds_d> run_pass(const job_kind& kind, const std::vector<targ
         };
         if (!ordered) return write(t, r);
         // --ordered: a record waits until every earlier target's record is out.
-        held.emplace(t.index, std::move(r));
+        held.emplace(t.index, std::make_pair(t, std::move(r)));
         for (auto it = held.find(next); it != held.end(); it = held.find(++next)) {
-            write(targets[next], it->second);
+            write(it->second.first, it->second.second);
             held.erase(it);
         }
     };
     const run_options limits{concurrency, settings.max_failures, settings.on_failure};
     auto pass = [&]() -> asio::awaitable<void> {
         if (kind.drive)
-            co_await kind.drive(targets, concurrency, sink);
+            co_await kind.drive(targets.held(), concurrency, sink);
         else
-            co_await run_job(targets, op, limits, sink);
+            co_await run_job(targets.pass(), op, limits, sink);
     };
     if (records && records->progress()) {
         // The progress line is redrawn on a timer beside the pass, until it
@@ -130,8 +131,9 @@ asio::awaitable<double> run_recorded(const run_settings& settings, const job_kin
                                      const std::vector<input_problem>& problems,
                                      report::output& out) {
     write_problem_records(kind, problems, out);
+    target_input input(targets);
     const auto wall = co_await run_pass(
-        kind, targets, concurrency_that_fits(std::max<std::size_t>(1, settings.concurrency)),
+        kind, input, concurrency_that_fits(std::max<std::size_t>(1, settings.concurrency)),
         std::max<std::size_t>(1, settings.processes), settings.ordered, &out, out, settings);
     out.finish();
     co_return wall.count();
@@ -152,9 +154,23 @@ bool read_input(const std::string& path, const target_validator& validate, bool 
 
 int run_targets(const run_settings& settings, const job_kind& kind,
                 const std::vector<target>& targets, const std::vector<input_problem>& problems) {
+    target_input input(targets, problems);
+    return run_targets(settings, kind, input);
+}
+
+int run_targets(const run_settings& settings, const job_kind& kind, target_input& targets) {
+    // Standard input is read once: --compare's passes need it held.
+    if (settings.compare && targets.from_stdin()) {
+        std::fprintf(stderr, "asyncfetch: --compare reads standard input once and holds it in "
+                             "memory for its passes (a file is read again for each)\n");
+        if (!targets.hold_stdin()) return exit_usage;
+    }
     report::output out(settings.output);
-    out.set_total(kind.drive ? 0 : targets.size() + problems.size());
-    write_problem_records(kind, problems, out);
+    out.set_total(kind.drive ? 0 : targets.count() + targets.problems().size());
+    write_problem_records(kind, targets.problems(), out);
+    targets.on_streamed_problem = [&](const input_problem& p) {
+        write_problem_records(kind, {p}, out);
+    };
 
     bool recording_started = false; // the pass that writes records has begun
     const std::size_t processes = std::max<std::size_t>(1, settings.processes);
@@ -223,8 +239,9 @@ int run_targets(const run_settings& settings, const job_kind& kind,
     if (run_until_signal(run_passes)) {
         // The run was cancelled mid-way: every target still gets its record.
         if (!recording_started) {
-            for (const auto& t : targets)
-                out.write_record(kind.error_record(t.text, "cancelled", outcome::cancelled));
+            auto rest = targets.pass();
+            while (auto t = rest.read_rest_when_cancelled ? rest.next() : std::nullopt)
+                out.write_record(kind.error_record(t->text, "cancelled", outcome::cancelled));
         }
         if (!out.finish()) std::fprintf(stderr, "asyncfetch: %s\n", out.write_error().c_str());
         std::fprintf(stderr, "interrupted: %s\n",
@@ -232,6 +249,14 @@ int run_targets(const run_settings& settings, const job_kind& kind,
                          .format(std::chrono::steady_clock::now() - started, kind.bytes_verb)
                          .c_str());
         return exit_interrupted;
+    }
+    // A bad line of standard input stopped the run: a usage error, as for a file.
+    if (!targets.stopped_by().empty()) {
+        out.finish();
+        std::cerr << format_problems(targets.path(), targets.stopped_by());
+        std::fprintf(stderr, "asyncfetch: the run stopped at the line above (the targets before "
+                             "it have their records); fix it or use --keep-going\n");
+        return exit_usage;
     }
     // A record that could not be written fails the run, whatever the targets did.
     if (!out.finish()) {

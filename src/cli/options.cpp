@@ -20,7 +20,8 @@ void add_run_options(CLI::App& cmd, app::run_settings& run, run_flags& f, const 
               "How many " + noun + "s in flight at once");
     auto* serial = cmd.add_flag("--serial", f.serial, "One " + noun + " at a time (same as -c 1)");
     cmd.add_flag("--compare", run.compare,
-                 "Run serially, then concurrently; print both costs and the speedup")
+                 "Run serially, then concurrently; print both costs and the speedup (a file is "
+                 "read once per pass, standard input once and held in memory)")
         ->excludes(serial);
     if (!one_process) {
         add_count(cmd, "-j,--processes", run.processes, 1, app::max_processes,

@@ -37,39 +37,44 @@ parsed<on_failure_limit> parse_on_failure_limit(std::string_view text) {
     return problem("'" + std::string(text) + "' is not finish or cancel");
 }
 
+target_source source_of(std::span<const target> targets) {
+    return {[targets, i = std::size_t{0}]() mutable -> std::optional<target> {
+                if (i == targets.size()) return std::nullopt;
+                return targets[i++];
+            },
+            targets.size()};
+}
+
 asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                               run_options options, const record_sink& sink) {
+    co_await run_job(source_of(targets), op, options, sink);
+}
+
+asio::awaitable<void> run_job(target_source source, const operation& op, run_options options,
+                              const record_sink& sink) {
     using namespace asio::experimental::awaitable_operators;
-    auto ex = co_await asio::this_coro::executor;
-    const std::size_t workers =
-        std::max<std::size_t>(1, std::min(options.concurrency, targets.size()));
-    std::vector<bool> done(targets.size(), false), started(targets.size(), false);
+    const std::size_t workers = std::max<std::size_t>(
+        1, source.count ? std::min(options.concurrency, source.count) : options.concurrency);
+    // Each worker's target while it runs: what a cancel leaves unfinished.
+    std::vector<std::optional<target>> running(workers);
     // The failure limit: reached, no target starts; `limit_reached` wakes
     // the running ones when they are to be cancelled.
     std::size_t failures = 0;
     bool stopping = false;
-    event limit_reached(ex);
+    event limit_reached(co_await asio::this_coro::executor);
     const auto limit_text = "the failure limit (" + std::to_string(options.max_failures) +
                             (options.max_failures == 1 ? " failure" : " failures") +
                             ") was reached";
     const bool cancel_running = options.running == on_failure_limit::cancel;
-    auto finish = [&](std::size_t i, record&& r) {
-        done[i] = true;
+    auto finish = [&](std::optional<target>& slot, record&& r) {
         if (r.result == outcome::failed && options.max_failures > 0 &&
             ++failures == options.max_failures) {
             stopping = true;
             if (cancel_running) limit_reached.notify();
         }
-        sink.finished(targets[i], std::move(r));
-    };
-
-    // Targets flow through a bounded queue to `workers` coroutines, each taking
-    // the next target when it is free (work is pulled, never pre-split).
-    channel<std::size_t> feed(ex, workers);
-    auto produce = [&]() -> asio::awaitable<void> {
-        for (std::size_t i = 0; i < targets.size() && !stopping; ++i)
-            co_await feed.send(i);
-        feed.close();
+        const target t = std::move(*slot);
+        slot.reset();
+        sink.finished(t, std::move(r));
     };
     // Until the limit is reached (checked first: a notify before this wait
     // began is not remembered).
@@ -77,40 +82,48 @@ asio::awaitable<void> run_job(std::span<const target> targets, const operation& 
         while (!stopping)
             co_await limit_reached.wait();
     };
+    // Each worker pulls the next target when it is free (work is pulled,
+    // never pre-split); one thread, so no two pull at once.
+    std::size_t next_worker = 0;
+    bool exhausted = false;
     auto work = [&]() -> asio::awaitable<void> {
-        while (auto i = co_await feed.receive()) {
-            if (stopping) continue; // queued, never started: recorded below
-            started[*i] = true;
-            if (sink.started) sink.started(targets[*i]);
+        auto& slot = running[next_worker++];
+        while (!stopping) {
+            slot = source.next();
+            if (!slot) {
+                exhausted = true;
+                co_return;
+            }
+            if (sink.started) sink.started(*slot);
             if (options.max_failures == 0 || !cancel_running) {
-                auto r = co_await run_to_record(op, targets[*i]);
-                finish(*i, std::move(r));
+                auto r = co_await run_to_record(op, *slot);
+                finish(slot, std::move(r));
                 continue;
             }
             // The limit may cancel it: whichever ends first wins.
-            auto ended = co_await (run_to_record(op, targets[*i]) || until_limit());
+            auto ended = co_await (run_to_record(op, *slot) || until_limit());
             if (ended.index() == 0)
-                finish(*i, std::move(std::get<0>(ended)));
+                finish(slot, std::move(std::get<0>(ended)));
             else
-                finish(*i, error_record(outcome::cancelled, "cancelled: " + limit_text));
+                finish(slot, error_record(outcome::cancelled, "cancelled: " + limit_text));
         }
     };
 
     // Waits for all; a cancel (the caller's `||` with a signal) reaches every
     // worker, whose current target is then recorded as cancelled.
-    bool producing = true;
-    co_await run_all(workers + 1, [&]() -> asio::awaitable<void> {
-        if (std::exchange(producing, false)) return produce();
-        return work();
-    });
-
-    for (std::size_t i = 0; i < targets.size(); ++i) {
-        if (done[i]) continue;
-        if (stopping && !started[i])
-            finish(i, error_record(outcome::cancelled, "not started: " + limit_text));
-        else
-            finish(i, error_record(outcome::cancelled, "cancelled"));
-    }
+    co_await run_all(workers, work);
+    bool cancelled = !exhausted && !stopping; // ended early, not by the limit
+    for (auto& slot : running)
+        if (slot) {
+            cancelled = true;
+            finish(slot, error_record(outcome::cancelled, "cancelled"));
+        }
+    // The targets never pulled.
+    if (exhausted || (cancelled && !source.read_rest_when_cancelled)) co_return;
+    std::optional<target> rest;
+    while ((rest = source.next()))
+        finish(rest, stopping ? error_record(outcome::cancelled, "not started: " + limit_text)
+                              : error_record(outcome::cancelled, "cancelled"));
 }
 
 asio::awaitable<void> run_all(std::size_t count,

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <utility>
 
 namespace asyncfetch {
 namespace {
@@ -34,41 +35,58 @@ bool read_line(std::istream& in, std::string& raw, std::size_t max, bool& too_lo
 
 } // namespace
 
-input_file read_targets(std::istream& in, const target_validator& validate) {
-    input_file result;
-    std::string raw;
-    std::size_t line_no = 0;
+target_reader::target_reader(std::istream& in, target_validator validate)
+    : in_(&in), validate_(std::move(validate)) {
     errno = 0;
+}
+
+std::optional<std::variant<target, input_problem>> target_reader::next() {
     bool too_long = false;
-    while (in.rdbuf() && read_line(in, raw, max_target_line, too_long)) {
-        ++line_no;
+    while (!ended_ && in_->rdbuf() && read_line(*in_, raw_, max_target_line, too_long)) {
+        ++line_;
         // No target is that long, and what follows may never end (/dev/zero):
         // the file is not a list of targets.
         if (too_long) {
-            result.problems.insert(result.problems.begin(),
-                                   {0,
-                                    "line " + std::to_string(line_no) + " is longer than " +
-                                        std::to_string(max_target_line) +
-                                        " bytes; nothing past it was read",
-                                    ""});
-            return result;
+            ended_ = true;
+            return input_problem{0,
+                                 "line " + std::to_string(line_) + " is longer than " +
+                                     std::to_string(max_target_line) +
+                                     " bytes; nothing past it was read",
+                                 ""};
         }
-        std::string_view line = raw;
+        std::string_view line = raw_;
         // A UTF-8 byte order mark (editors on Windows write one) is not part of the target.
-        if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+        if (line_ == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
         const auto text = trim(line);
         if (text.empty() || text.front() == '#') continue;
-        if (auto problem = validate ? validate(text) : std::nullopt) {
-            result.problems.push_back({line_no, std::move(*problem), std::string(text)});
+        if (auto problem = validate_ ? validate_(text) : std::nullopt)
+            return input_problem{line_, std::move(*problem), std::string(text)};
+        return target{targets_++, line_, std::string(text)};
+    }
+    if (ended_) return std::nullopt;
+    ended_ = true;
+    // A read that failed (a directory, an I/O error) is no list at all, not an empty one.
+    if (in_->bad()) {
+        const int error = errno ? errno : EIO;
+        return input_problem{0, std::string("cannot read: ") + std::strerror(error), ""};
+    }
+    return std::nullopt;
+}
+
+input_file read_targets(std::istream& in, const target_validator& validate) {
+    input_file result;
+    target_reader reader(in, validate);
+    while (auto item = reader.next()) {
+        if (auto* t = std::get_if<target>(&*item)) {
+            result.targets.push_back(std::move(*t));
             continue;
         }
-        result.targets.push_back({result.targets.size(), line_no, std::string(text)});
-    }
-    // A read that failed (a directory, an I/O error) is no list at all, not an empty one.
-    if (in.bad()) {
-        const int error = errno ? errno : EIO;
-        result.problems.insert(result.problems.begin(),
-                               {0, std::string("cannot read: ") + std::strerror(error), ""});
+        auto& p = std::get<input_problem>(*item);
+        // An input that could not be read to its end is reported first.
+        if (p.line == 0)
+            result.problems.insert(result.problems.begin(), std::move(p));
+        else
+            result.problems.push_back(std::move(p));
     }
     return result;
 }

@@ -10,36 +10,6 @@ namespace asyncfetch::report {
 
 using json = nlohmann::json;
 
-void latency_histogram::add(double ms) {
-    std::size_t i = 0;
-    if (ms >= lowest_ms) {
-        const double at = std::floor(std::log10(ms / lowest_ms) * per_decade);
-        i = std::min<std::size_t>(buckets - 1, 1 + static_cast<std::size_t>(at));
-    }
-    ++counts_[i];
-    min_ = count_ == 0 ? ms : std::min(min_, ms);
-    max_ = count_ == 0 ? ms : std::max(max_, ms);
-    ++count_;
-}
-
-double latency_histogram::upper_edge(std::size_t i) {
-    if (i + 1 >= buckets) return std::numeric_limits<double>::infinity();
-    return lowest_ms * std::pow(10.0, static_cast<double>(i) / per_decade);
-}
-
-double latency_histogram::percentile(double q) const {
-    if (count_ == 0) return 0;
-    const auto rank = std::max<std::uint64_t>(
-        1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
-    std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < counts_.size(); ++i) {
-        seen += counts_[i];
-        // The bucket's upper edge, but never beyond what was seen.
-        if (seen >= rank) return std::clamp(upper_edge(i), min_, max_);
-    }
-    return max_;
-}
-
 void capped_counts::add(const std::string& key) {
     if (auto it = counts_.find(key); it != counts_.end())
         ++it->second;

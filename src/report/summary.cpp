@@ -1,7 +1,6 @@
 #include "asyncfetch/report/summary.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
 namespace asyncfetch::report {
@@ -24,19 +23,11 @@ void summary::add(const record& r) {
         return; // never finished: no latency
     }
     bytes_ += r.bytes;
-    latencies_.push_back(r.elapsed_ms);
-    sorted_ = false;
+    latencies_.add(r.elapsed_ms);
 }
 
 double summary::latency_percentile(double p) const {
-    if (latencies_.empty()) return 0;
-    if (!sorted_) {
-        std::sort(latencies_.begin(), latencies_.end());
-        sorted_ = true;
-    }
-    const auto rank =
-        static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(latencies_.size())));
-    return latencies_[std::clamp<std::size_t>(rank, 1, latencies_.size()) - 1];
+    return latencies_.percentile(p / 100.0);
 }
 
 std::string summary::format(std::chrono::duration<double> wall, const char* bytes_verb) const {

@@ -4,6 +4,7 @@
 // status. Each kind supplies its operation and how its records look.
 #pragma once
 
+#include "asyncfetch/app/target_input.hpp"
 #include "asyncfetch/core/job.hpp"
 #include "asyncfetch/report/output.hpp"
 
@@ -35,6 +36,9 @@ using asyncfetch::job_kind;
 // error records first. Returns the exit status.
 int run_targets(const run_settings& settings, const job_kind& kind,
                 const std::vector<target>& targets, const std::vector<input_problem>& problems);
+
+// Runs `targets` as it reads them (app/target_input.hpp); check() them first.
+int run_targets(const run_settings& settings, const job_kind& kind, target_input& targets);
 
 // One recorded pass inside an event loop that is already running (the
 // scheduler's): problem records first, then the targets, records to `out`

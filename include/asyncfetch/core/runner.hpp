@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -40,6 +41,22 @@ struct run_options {
 // Reads "finish" or "cancel" (--on-failure, the JSON config's on_failure).
 parsed<on_failure_limit> parse_on_failure_limit(std::string_view text);
 
+// Where the runner pulls its targets from, one at a time as a worker is
+// free (nullopt: no more), so a list is never held whole.
+struct target_source {
+    std::function<std::optional<target>()> next;
+    std::size_t count = 0; // how many, when known (0: unknown): no more workers than targets
+    // Once the run is cancelled, the rest is read to give each its
+    // "cancelled" record; false for an input that may never end (a pipe),
+    // whose unread rest then has none.
+    bool read_rest_when_cancelled = true;
+};
+
+// The targets of a list, in order.
+target_source source_of(std::span<const target> targets);
+
+boost::asio::awaitable<void> run_job(target_source source, const operation& op, run_options options,
+                                     const record_sink& sink);
 boost::asio::awaitable<void> run_job(std::span<const target> targets, const operation& op,
                                      run_options options, const record_sink& sink);
 

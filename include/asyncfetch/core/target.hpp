@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace asyncfetch {
@@ -52,6 +53,28 @@ using target_validator = std::function<std::optional<std::string>(std::string_vi
 
 // The longest input line read (a URL, a hosts line); a longer one stops the read.
 inline constexpr std::size_t max_target_line = 64 * 1024;
+
+// Reads targets one line at a time, as a run pulls them: nothing but the
+// current line is held, so a list of any length is read in fixed memory.
+// Same rules as read_targets (which is built on it).
+class target_reader {
+public:
+    target_reader(std::istream& in, target_validator validate);
+
+    // The next target or rejected line; nullopt at the end. A line too long
+    // or a read that failed is a problem at line 0 and ends the input.
+    std::optional<std::variant<target, input_problem>> next();
+
+    // The line last read, 1-based.
+    std::size_t line() const noexcept { return line_; }
+
+private:
+    std::istream* in_;
+    target_validator validate_;
+    std::string raw_;
+    std::size_t line_ = 0, targets_ = 0;
+    bool ended_ = false;
+};
 
 // Reads one target per line: surrounding white space trimmed, blank lines and
 // lines starting with '#' skipped. Lines the validator rejects become problems.

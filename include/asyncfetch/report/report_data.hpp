@@ -4,6 +4,8 @@
 // a file of millions of records is read in bounded memory.
 #pragma once
 
+#include "asyncfetch/report/latency_histogram.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <array>
@@ -15,30 +17,6 @@
 #include <vector>
 
 namespace asyncfetch::report {
-
-// Latencies in log-scale buckets, 100 per decade from 1 us to 10^7 ms:
-// a percentile read from it is within ~2.3% of the exact one.
-class latency_histogram {
-public:
-    static constexpr int per_decade = 100;
-    static constexpr double lowest_ms = 0.001;
-    static constexpr std::size_t buckets = 10 * per_decade + 2; // + below, + above
-
-    void add(double ms);
-    std::uint64_t count() const noexcept { return count_; }
-    double min() const noexcept { return min_; }
-    double max() const noexcept { return max_; }
-    // The latency at or below which a fraction q (0..1) of the samples lie.
-    double percentile(double q) const;
-    // Bucket i's upper edge in ms.
-    static double upper_edge(std::size_t i);
-    const std::vector<std::uint32_t>& counts() const noexcept { return counts_; }
-
-private:
-    std::vector<std::uint32_t> counts_ = std::vector<std::uint32_t>(buckets, 0);
-    std::uint64_t count_ = 0;
-    double min_ = 0, max_ = 0;
-};
 
 // Counts by key, at most `cap` keys: later new keys are counted as "others".
 class capped_counts {

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,17 @@ command_with_retry(redis::connection& c, std::vector<std::string> args,
 boost::asio::awaitable<std::uint64_t> enqueue(redis::connection& c, const std::string& name,
                                               const std::vector<std::string>& targets,
                                               bool crawl = false);
+
+// Pulls the next target to enqueue; nullopt at the end.
+using target_puller = std::function<std::optional<std::string>()>;
+struct enqueued {
+    std::uint64_t first = 0, last = 0; // the first and last ids given
+    std::uint64_t count = 0;
+};
+// The same, reading the targets as it goes, a thousand at a time: memory
+// does not grow with the list.
+boost::asio::awaitable<enqueued> enqueue(redis::connection& c, const std::string& name,
+                                         const target_puller& next, bool crawl = false);
 
 // Streams the job's records to `emit` (the JSON line {"id", ...record fields},
 // and whether the record failed), each target id once, until every enqueued

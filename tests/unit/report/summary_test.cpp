@@ -25,9 +25,10 @@ TEST_CASE("summary counts outcomes and bytes, cancelled targets have no latency"
     CHECK(s.failed() == 10);
     CHECK(s.cancelled() == 1);
     CHECK(s.bytes() == 1000);
-    CHECK(s.latency_percentile(50) == 50);
-    CHECK(s.latency_percentile(90) == 90);
-    CHECK(s.latency_percentile(99) == 99);
+    // From a fixed-size histogram: within 1% of the exact ones.
+    CHECK(s.latency_percentile(50) == doctest::Approx(50).epsilon(0.01));
+    CHECK(s.latency_percentile(90) == doctest::Approx(90).epsilon(0.01));
+    CHECK(s.latency_percentile(99) == doctest::Approx(99).epsilon(0.01));
     CHECK(s.latency_percentile(100) == 100);
     const auto line = s.format(std::chrono::duration<double>(1.5));
     CHECK(line.find("101 targets: 90 ok, 10 failed, 1 cancelled") == 0);
