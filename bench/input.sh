@@ -18,7 +18,7 @@ fi
 N_LIST=${N_LIST:-1000000}
 N_STREAM=${N_STREAM:-10000000}
 STREAM_RUNS=${STREAM_RUNS:-1}
-BASELINE=${BASELINE:-/work/baseline/asyncfetch}
+BASELINE=${BASELINE:-} # an older asyncfetch binary to compare with
 CONCURRENCY=${CONCURRENCY:-256}
 PORT=$(free_port) # nothing listens on it: each connect is refused
 PREFIX="http://127.0.0.1:$PORT/bench/input/a-path-of-some-length/item"
