@@ -142,14 +142,7 @@ asio::awaitable<double> run_recorded(const run_settings& settings, const job_kin
 bool read_input(const std::string& path, const target_validator& validate, bool keep_going,
                 input_file& out) {
     out = read_targets_file(path, validate);
-    const bool unreadable = !out.problems.empty() && out.problems.front().line == 0;
-    if (unreadable || (!out.problems.empty() && !keep_going)) {
-        std::cerr << format_problems(path, out.problems);
-        if (!unreadable)
-            std::cerr << "asyncfetch: nothing was run; fix the lines above or use --keep-going\n";
-        return false;
-    }
-    return true;
+    return input_is_usable(path, out.problems, keep_going);
 }
 
 int run_targets(const run_settings& settings, const job_kind& kind,

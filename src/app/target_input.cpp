@@ -1,32 +1,10 @@
 #include "asyncfetch/app/target_input.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <utility>
 #include <variant>
 
 namespace asyncfetch::app {
-namespace {
-
-// The file, or why it is no list: a directory, or not to be opened.
-std::shared_ptr<std::istream> open_list(const std::string& path, input_problem& problem) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        problem = {0, "is a directory, not a list of targets", path};
-        return nullptr;
-    }
-    auto in = std::make_shared<std::ifstream>(path);
-    if (!*in) {
-        problem = {0, std::string("cannot open: ") + std::strerror(errno), path};
-        return nullptr;
-    }
-    return in;
-}
-
-} // namespace
 
 target_input::target_input(std::vector<target> targets, std::vector<input_problem> problems)
     : held_(true), targets_(std::move(targets)), problems_(std::move(problems)),
@@ -35,10 +13,11 @@ target_input::target_input(std::vector<target> targets, std::vector<input_proble
 target_input::target_input(std::string path, target_validator validate, bool keep_going)
     : path_(std::move(path)), validate_(std::move(validate)), keep_going_(keep_going) {}
 
-bool target_input::report(const input_file& read) {
-    const bool unreadable = !read.problems.empty() && read.problems.front().line == 0;
-    if (unreadable || (!read.problems.empty() && !keep_going_)) {
-        std::cerr << format_problems(path_, read.problems);
+bool input_is_usable(const std::string& path, const std::vector<input_problem>& problems,
+                     bool keep_going) {
+    const bool unreadable = !problems.empty() && problems.front().line == 0;
+    if (unreadable || (!problems.empty() && !keep_going)) {
+        std::cerr << format_problems(path, problems);
         if (!unreadable)
             std::cerr << "asyncfetch: nothing was run; fix the lines above or use --keep-going\n";
         return false;
@@ -46,11 +25,15 @@ bool target_input::report(const input_file& read) {
     return true;
 }
 
+bool target_input::report(const input_file& read) {
+    return input_is_usable(path_, read.problems, keep_going_);
+}
+
 bool target_input::check() {
     if (held_ || path_ == "-") return true;
     input_file read; // its problems only: the targets are counted, not kept
     input_problem unopened;
-    auto in = open_list(path_, unopened);
+    auto in = open_target_list(path_, unopened);
     if (!in) {
         read.problems.push_back(std::move(unopened));
         return report(read);
@@ -61,11 +44,7 @@ bool target_input::check() {
             ++count_;
             continue;
         }
-        auto& p = std::get<input_problem>(*item);
-        if (p.line == 0)
-            read.problems.insert(read.problems.begin(), std::move(p));
-        else
-            read.problems.push_back(std::move(p));
+        add_input_problem(read.problems, std::move(std::get<input_problem>(*item)));
     }
     problems_ = read.problems;
     return report(read);
@@ -88,7 +67,7 @@ target_source target_input::pass() {
     std::shared_ptr<std::istream> in(&std::cin, [](std::istream*) {});
     if (path_ != "-") {
         input_problem unopened;
-        in = open_list(path_, unopened);
+        in = open_target_list(path_, unopened);
         if (!in) {
             stopped_by_.push_back(std::move(unopened));
             return {[] { return std::optional<target>(); }, 0};

@@ -81,31 +81,42 @@ input_file read_targets(std::istream& in, const target_validator& validate) {
             result.targets.push_back(std::move(*t));
             continue;
         }
-        auto& p = std::get<input_problem>(*item);
-        // An input that could not be read to its end is reported first.
-        if (p.line == 0)
-            result.problems.insert(result.problems.begin(), std::move(p));
-        else
-            result.problems.push_back(std::move(p));
+        add_input_problem(result.problems, std::move(std::get<input_problem>(*item)));
     }
     return result;
 }
 
-input_file read_targets_file(const std::string& path, const target_validator& validate) {
-    if (path == "-") return read_targets(std::cin, validate);
+void add_input_problem(std::vector<input_problem>& problems, input_problem p) {
+    if (p.line == 0)
+        problems.insert(problems.begin(), std::move(p));
+    else
+        problems.push_back(std::move(p));
+}
+
+std::unique_ptr<std::istream> open_target_list(const std::string& path, input_problem& problem) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        input_file failed;
-        failed.problems.push_back({0, "is a directory, not a list of targets", path});
-        return failed;
+        problem = {0, "is a directory, not a list of targets", path};
+        return nullptr;
     }
-    std::ifstream in(path);
+    auto in = std::make_unique<std::ifstream>(path);
+    if (!*in) {
+        problem = {0, std::string("cannot open: ") + std::strerror(errno), path};
+        return nullptr;
+    }
+    return in;
+}
+
+input_file read_targets_file(const std::string& path, const target_validator& validate) {
+    if (path == "-") return read_targets(std::cin, validate);
+    input_problem unopened;
+    auto in = open_target_list(path, unopened);
     if (!in) {
         input_file failed;
-        failed.problems.push_back({0, std::string("cannot open: ") + std::strerror(errno), path});
+        failed.problems.push_back(std::move(unopened));
         return failed;
     }
-    return read_targets(in, validate);
+    return read_targets(*in, validate);
 }
 
 std::string format_problems(const std::string& path, const std::vector<input_problem>& problems) {

@@ -42,17 +42,6 @@ testserver::server_options tree_site() {
     return o;
 }
 
-std::multiset<std::string> paths_of(const std::string& out, const std::string& base) {
-    std::multiset<std::string> paths;
-    for (const auto& r : records_of(out))
-        paths.insert(r["url"].get<std::string>().substr(base.size()));
-    return paths;
-}
-
-std::size_t lines_in(const std::string& path) {
-    return lines_of(read_file(path)).size();
-}
-
 // Waits (5 s at most) until the state holds `n` done pages.
 bool wait_for_records(const std::string& path, std::size_t n) {
     for (int i = 0; i < 500 && lines_in(path) < n; ++i)

@@ -40,17 +40,6 @@ testserver::server_options three_levels(const std::string& robots) {
     return o;
 }
 
-std::multiset<std::string> paths_of(const std::string& out, const std::string& base) {
-    std::multiset<std::string> paths;
-    for (const auto& r : records_of(out))
-        paths.insert(r["url"].get<std::string>().substr(base.size()));
-    return paths;
-}
-
-std::size_t lines_in(const std::string& path) {
-    return lines_of(read_file(path)).size();
-}
-
 } // namespace
 
 TEST_CASE("crawl --frontier-memory 1K: a spilled queue finishes the same pages") {

@@ -143,6 +143,13 @@ std::map<std::string, nlohmann::json> records_by_url(const std::vector<nlohmann:
     return out;
 }
 
+std::multiset<std::string> paths_of(const std::string& out, const std::string& base) {
+    std::multiset<std::string> paths;
+    for (const auto& r : records_of(out))
+        paths.insert(r["url"].get<std::string>().substr(base.size()));
+    return paths;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
@@ -179,6 +186,10 @@ std::vector<pid_t> descendants(pid_t pid) {
         }
     }
     return found;
+}
+
+std::size_t lines_in(const std::string& path) {
+    return lines_of(read_file(path)).size();
 }
 
 } // namespace asyncfetch::testing

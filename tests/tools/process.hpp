@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,13 @@ std::vector<nlohmann::json> records_of(const std::string& out);
 // Records by their "url" (the last of a URL's records wins).
 std::map<std::string, nlohmann::json> records_by_url(const std::vector<nlohmann::json>& records);
 
+// Each record's "url" less the site's `base`, as many times as it came.
+std::multiset<std::string> paths_of(const std::string& out, const std::string& base);
+
 // Non-blank lines of a text.
 std::vector<std::string> lines_of(const std::string& text);
+
+// How many non-blank lines a file has.
+std::size_t lines_in(const std::string& path);
 
 } // namespace asyncfetch::testing

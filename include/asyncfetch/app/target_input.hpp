@@ -24,6 +24,11 @@
 
 namespace asyncfetch::app {
 
+// False, having printed the problems, when the input cannot be used: it
+// could not be read, or has a bad line and not keep_going.
+bool input_is_usable(const std::string& path, const std::vector<input_problem>& problems,
+                     bool keep_going);
+
 class target_input {
 public:
     // Held targets; `problems` (rejected under --keep-going) go first.

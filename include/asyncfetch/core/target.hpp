@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +80,14 @@ private:
 // Reads one target per line: surrounding white space trimmed, blank lines and
 // lines starting with '#' skipped. Lines the validator rejects become problems.
 input_file read_targets(std::istream& in, const target_validator& validate);
+
+// Opens PATH as a list of targets; null, with `problem` (line 0) saying why,
+// for a directory or a file that cannot be opened.
+std::unique_ptr<std::istream> open_target_list(const std::string& path, input_problem& problem);
+
+// Adds `p` to `problems`: an input that could not be read to its end (line 0)
+// is reported first.
+void add_input_problem(std::vector<input_problem>& problems, input_problem p);
 
 // Reads PATH ("-" is standard input). An unreadable file is one problem at line 0.
 input_file read_targets_file(const std::string& path, const target_validator& validate);
