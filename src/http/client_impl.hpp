@@ -7,8 +7,10 @@
 #include "connection.hpp"
 #include "response_reader.hpp"
 
+#include "asyncfetch/core/connect.hpp"
 #include "asyncfetch/core/dns.hpp"
 #include "asyncfetch/core/tls.hpp"
+#include "asyncfetch/core/timeout.hpp"
 #include "asyncfetch/core/tls_client_options.hpp"
 #include "asyncfetch/http/cache.hpp"
 #include "asyncfetch/http/client.hpp"
@@ -73,6 +75,11 @@ struct client::impl {
                                                     clock_type::time_point deadline,
                                                     std::unique_ptr<connection>& conn,
                                                     bool h2 = false);
+    // Connects to the one address there is, within the connect budget:
+    // nullopt when the budget ran out (open_connection.cpp).
+    boost::asio::awaitable<std::optional<connect_result>>
+    connect_direct(const boost::asio::ip::tcp::endpoint& at, const phase_budget& b,
+                   const socket_opener& open);
     boost::asio::awaitable<failure> resolve(const http_url& url, clock_type::time_point deadline,
                                             std::vector<boost::asio::ip::tcp::endpoint>& endpoints);
     boost::asio::awaitable<failure> exchange(connection& conn, const http_url& url,
@@ -117,6 +124,8 @@ struct client::impl {
     std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
     detail::deadline_watch deadlines{ex}; // plain HTTP/1.1 exchanges' (exchange.cpp)
+    // Connects' limits: one per client, so each list stays in deadline order.
+    detail::deadline_watch connect_deadlines{ex};
     clock_type::duration h2_ping_after = std::chrono::seconds(10);
     std::minstd_rand rng;
     std::optional<cookie_store> cookies;
