@@ -70,6 +70,36 @@ fetch_target target_request(const std::string& text, const http::client_options&
     return out;
 }
 
+record problem_record(const fetch_target& wanted) {
+    auto r = fetch_record(wanted.req.url, nullptr, wanted.problem, outcome::failed, 0);
+    if (!wanted.id.is_null()) r.fields["id"] = wanted.id;
+    return r;
+}
+
+record finished_record(const http::client_options& options, const std::string& url,
+                       const nlohmann::json& id, const http::fetch_result& res,
+                       std::chrono::steady_clock::time_point start) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    auto r = fetch_record(url, &res, res.error, res.ec ? outcome::failed : outcome::ok, ms);
+    if (!id.is_null()) r.fields["id"] = id;
+    if (res.method != "GET") r.fields["method"] = res.method;
+    http::add_kept_fields(r, res, options.keep_body);
+    return r;
+}
+
+// A target's record. Only what outlives the fetch is in the frame (the
+// request as asked, its result): with thousands held, each byte here counts.
+asio::awaitable<record> fetch_to_record(http::client& c, const target& t) {
+    const auto start = std::chrono::steady_clock::now();
+    auto wanted = target_request(t.text, c.options());
+    if (!wanted.problem.empty()) co_return problem_record(wanted);
+    const std::string url = wanted.req.url;
+    http::fetch_result res;
+    co_await c.fetch(std::move(wanted.req), res);
+    co_return finished_record(c.options(), url, wanted.id, res, start);
+}
+
 // The run's client; with --cookie-jar, its cookies are written when the pass
 // is over. A failure is kept for the run's end (job_kind::late_failure): the
 // records are already out, the exit status says it.
@@ -92,24 +122,8 @@ job_kind fetch_job(const http::client_options& options) {
     kind.late_failure = [jar_error] { return *jar_error; };
     kind.make_operation = [options, jar_error](asio::any_io_executor ex) {
         auto client = std::make_shared<http::client>(ex, options);
-        operation fetch_one = [c = client.get()](const target& t) -> asio::awaitable<record> {
-            const auto start = std::chrono::steady_clock::now();
-            auto wanted = target_request(t.text, c->options());
-            if (!wanted.problem.empty()) {
-                auto r = fetch_record(wanted.req.url, nullptr, wanted.problem, outcome::failed, 0);
-                if (!wanted.id.is_null()) r.fields["id"] = wanted.id;
-                co_return r;
-            }
-            const std::string url = wanted.req.url;
-            auto res = co_await c->fetch(std::move(wanted.req));
-            const double ms =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
-            auto r = fetch_record(url, &res, res.error, res.ec ? outcome::failed : outcome::ok, ms);
-            if (!wanted.id.is_null()) r.fields["id"] = wanted.id;
-            if (res.method != "GET") r.fields["method"] = res.method;
-            http::add_kept_fields(r, res, c->options().keep_body);
-            co_return r;
+        operation fetch_one = [c = client.get()](const target& t) {
+            return fetch_to_record(*c, t);
         };
         return std::make_pair(
             std::move(fetch_one),

@@ -47,8 +47,7 @@ attempt_outcome finish_download(detail::download& save, const detail::response& 
 
 } // namespace
 
-asio::awaitable<fetch_result> client::impl::fetch(request req) {
-    fetch_result res;
+asio::awaitable<void> client::impl::fetch(request req, fetch_result& res) {
     res.final_url = req.url;
     if (req.method.empty()) req.method = options.method;
     if (req.method.empty()) req.method = req.body.empty() ? "GET" : "POST";
@@ -57,7 +56,7 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
     if (!parsed) {
         res.ec = make_error_code(errc::bad_url);
         res.error = "url: " + parsed.problem();
-        co_return res;
+        co_return;
     }
     // --save: the file is named after the URL asked for, wherever it redirects.
     // On the heap: a fetch without --save keeps no download in its frame.
@@ -67,14 +66,14 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
         if (!where) {
             res.ec = make_error_code(boost::system::errc::invalid_argument);
             res.error = where.problem();
-            co_return res;
+            co_return;
         }
         save = std::make_unique<detail::download>(options.save_dir + "/" + *where, options.resume,
                                                   options.max_saved_body);
         if (!save->error().empty()) {
             res.ec = make_error_code(boost::system::errc::io_error);
             res.error = "save: " + save->error();
-            co_return res;
+            co_return;
         }
     }
     detail::download* saving = save.get();
@@ -94,7 +93,7 @@ asio::awaitable<fetch_result> client::impl::fetch(request req) {
         co_await pause.async_wait(asio::use_awaitable);
     }
     remember_validators(req.url, cached, res);
-    co_return res;
+    co_return;
 }
 
 asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& start,
@@ -112,8 +111,7 @@ asio::awaitable<attempt_outcome> client::impl::follow_redirects(const http_url& 
         response resp;
         const bool with_credentials =
             credentials_may_follow(start, current, options.location_trusted);
-        const auto failed =
-            co_await request_once(current, hop, with_credentials, save, resp, res);
+        const auto failed = co_await request_once(current, hop, with_credentials, save, resp, res);
         res.final_url = current.text;
         res.status = resp.status;
         res.ec = failed.ec;
@@ -193,11 +191,17 @@ asio::awaitable<fetch_result> client::fetch(std::string url) {
     req.url = std::move(url);
     req.method.clear();
     req.body = impl_->options.body;
-    return impl_->fetch(std::move(req));
+    return fetch(std::move(req));
 }
 
 asio::awaitable<fetch_result> client::fetch(request req) {
-    return impl_->fetch(std::move(req));
+    fetch_result res;
+    co_await impl_->fetch(std::move(req), res);
+    co_return res;
+}
+
+asio::awaitable<void> client::fetch(request req, fetch_result& into) {
+    return impl_->fetch(std::move(req), into);
 }
 
 const client_stats& client::stats() const noexcept {

@@ -9,8 +9,8 @@
 
 #include "asyncfetch/core/connect.hpp"
 #include "asyncfetch/core/dns.hpp"
-#include "asyncfetch/core/tls.hpp"
 #include "asyncfetch/core/timeout.hpp"
+#include "asyncfetch/core/tls.hpp"
 #include "asyncfetch/core/tls_client_options.hpp"
 #include "asyncfetch/http/cache.hpp"
 #include "asyncfetch/http/client.hpp"
@@ -60,7 +60,7 @@ struct client::impl {
         return *tls;
     }
 
-    boost::asio::awaitable<fetch_result> fetch(request req);
+    boost::asio::awaitable<void> fetch(request req, fetch_result& res);
     // `req` is the first hop's request: method, body and headers as sent.
     // `save`: where a 2xx body goes (--save), or null.
     boost::asio::awaitable<attempt_outcome> follow_redirects(const http_url& start,

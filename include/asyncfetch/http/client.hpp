@@ -123,6 +123,9 @@ public:
     // The same for a request with its own method, headers and body (an empty
     // method: options' method, else POST with a body, else GET).
     boost::asio::awaitable<fetch_result> fetch(request req);
+    // The same, the result written into `into`: a caller holding thousands
+    // of requests then keeps one result for each, not a second in this frame.
+    boost::asio::awaitable<void> fetch(request req, fetch_result& into);
 
     const client_stats& stats() const noexcept;
     const client_options& options() const noexcept;
