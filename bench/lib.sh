@@ -16,6 +16,9 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # RESULTS_OUT=FILE keeps the raw rows (bench/compare.sh reads them); appended,
+  # since ssh.sh runs ssh_jump.sh, whose own cleanup writes first.
+  if [ -n "${RESULTS_OUT:-}" ]; then cat "$RESULTS" >> "$RESULTS_OUT"; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
