@@ -3,6 +3,10 @@
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
+# Tests at once: the suite waits on servers, timers and child processes more
+# than it computes (at -j 2 one of two cores was busy; 3 per core took the
+# release suite from 198 s to 115 s on 2 cores, every test passing).
+TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 3 )))
 CMAKE_FLAGS ?=
 
 .PHONY: all deps build demo test test-sanitize fuzz fuzz-build fuzz-smoke test-docker test-compose bench bench-smoke format clean
@@ -23,7 +27,7 @@ demo: build
 	$(BUILD_DIR)/asyncfetch demo
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(TEST_JOBS)
 
 # The binary, man page, completions, example configs and systemd unit, under
 # PREFIX (DESTDIR honoured): make install PREFIX=$$HOME/.local
