@@ -82,12 +82,30 @@ asio::awaitable<void> run_job(target_source source, const operation& op, run_opt
         while (!stopping)
             co_await limit_reached.wait();
     };
+    // Workers start one per turn of the loop: each after a start ticket
+    // that `pace` hands out, one send per turn. Started all in one turn, N
+    // TLS handshakes or SSH key exchanges would move in lockstep and all end
+    // together; paced, the first ones finish (and their connections serve
+    // the next targets) while the later ones start, as curl -Z ramps up.
+    // Against a slow server the ramp is still far shorter than a round trip.
+    auto ex = co_await asio::this_coro::executor;
+    channel<bool> start_tickets(ex, workers);
+    auto pace = [&]() -> asio::awaitable<void> {
+        for (std::size_t i = 1; i < workers && !stopping; ++i)
+            co_await start_tickets.send(true);
+        start_tickets.close();
+    };
     // Each worker pulls the next target when it is free (work is pulled,
     // never pre-split); one thread, so no two pull at once.
     std::size_t next_worker = 0;
     bool exhausted = false;
     auto work = [&]() -> asio::awaitable<void> {
-        auto& slot = running[next_worker++];
+        const std::size_t me = next_worker++;
+        auto& slot = running[me];
+        if (me > 0) {
+            const auto ticket = co_await start_tickets.receive();
+            if (!ticket) co_return; // the run stopped before this worker's turn
+        }
         while (!stopping) {
             slot = source.next();
             if (!slot) {
@@ -111,7 +129,11 @@ asio::awaitable<void> run_job(target_source source, const operation& op, run_opt
 
     // Waits for all; a cancel (the caller's `||` with a signal) reaches every
     // worker, whose current target is then recorded as cancelled.
-    co_await run_all(workers, work);
+    bool pacing = workers > 1;
+    co_await run_all(workers + (pacing ? 1 : 0), [&]() -> asio::awaitable<void> {
+        if (std::exchange(pacing, false)) return pace();
+        return work();
+    });
     bool cancelled = !exhausted && !stopping; // ended early, not by the limit
     for (auto& slot : running)
         if (slot) {

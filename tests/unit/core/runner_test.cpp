@@ -2,9 +2,11 @@
 #include "tools/run_coro.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -93,6 +95,38 @@ TEST_CASE("runner: concurrency cuts wall time for latency-bound work") {
     // Serially this is 2.5 s; all at once about 50 ms.
     CHECK(std::chrono::steady_clock::now() - start < 1500ms);
     CHECK(c.by_index.size() == 50);
+}
+
+TEST_CASE("runner: workers start one per turn of the loop, so the first targets end before the "
+          "last ones start") {
+    // Each target takes 3 turns (posts). Started all in one turn, all 100
+    // would start before any ended; paced, target 0 ends long before 99 starts.
+    std::vector<int> events; // +i: target i started, -(i + 1): target i ended
+    collected c;
+    auto targets = make_targets(100);
+    operation op = [&](const target& t) -> asio::awaitable<record> {
+        const int i = static_cast<int>(t.index);
+        events.push_back(i);
+        for (int turn = 0; turn < 3; ++turn)
+            co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+        events.push_back(-(i + 1));
+        co_return record{};
+    };
+    run_coro<int>([&](asio::any_io_executor) -> asio::awaitable<int> {
+        co_await run_job(targets, op, run_options{100}, c.sink());
+        co_return 0;
+    });
+    REQUIRE(c.by_index.size() == 100);
+    const auto first_end = std::find(events.begin(), events.end(), -1);
+    const auto last_start = std::find(events.begin(), events.end(), 99);
+    REQUIRE(first_end != events.end());
+    REQUIRE(last_start != events.end());
+    CHECK(first_end < last_start);
+    // Every target still ran at once with the others: more than 3 overlapped.
+    int inside = 0, peak = 0;
+    for (const int e : events)
+        peak = std::max(peak, inside += e >= 0 ? 1 : -1);
+    CHECK(peak > 3);
 }
 
 TEST_CASE("runner: a cancel records finished targets and marks the rest cancelled") {
