@@ -121,6 +121,7 @@ struct client::impl {
     client_options options;
     std::optional<boost::asio::ssl::context> tls;
     std::unordered_map<std::string, std::unique_ptr<host_pool>> pools;
+    std::string pool_key;                    // pool_for's scratch: an origin, as http_url::origin()
     std::shared_ptr<dns::resolver> resolver; // the loop's: its cache and limit are the run's
     client_stats stats;
     detail::deadline_watch deadlines{ex}; // plain HTTP/1.1 exchanges' (exchange.cpp)

@@ -51,7 +51,9 @@ struct in_flight_count {
 } // namespace
 
 client::impl::host_pool& client::impl::pool_for(const http_url& url) {
-    auto& pool = pools[url.origin()];
+    // The key is built in a kept string: no allocation per request.
+    pool_key.assign(url.tls ? "https://" : "http://").append(url.host_header);
+    auto& pool = pools[pool_key];
     if (!pool) pool = std::make_unique<host_pool>(ex, options.per_host);
     return *pool;
 }

@@ -24,7 +24,7 @@ std::string basic_authorization(std::string_view user_password) {
 }
 
 bool credentials_may_follow(const http_url& first, const http_url& next, bool location_trusted) {
-    if (first.origin() == next.origin()) return true;
+    if (first.same_origin(next)) return true;
     // Trusted or not, a credential given for TLS never travels in cleartext.
     if (first.tls && !next.tls) return false;
     return location_trusted;

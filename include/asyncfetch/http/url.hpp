@@ -21,6 +21,10 @@ struct http_url {
 
     // Connections are pooled by this key: scheme, host and port.
     std::string origin() const;
+    // The same origin as `other`, without building either key.
+    bool same_origin(const http_url& other) const noexcept {
+        return tls == other.tls && host_header == other.host_header;
+    }
 };
 
 // Parses an absolute http:// or https:// URL; the problem is for
