@@ -3,12 +3,16 @@
 // Beast's HTTP read and write templates (each such translation unit costs
 // ~20 s and ~1.3 GB to compile: keep it that way).
 #include "client_impl.hpp"
+#include "request_head.hpp"
 
 #include "asyncfetch/http/credentials.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+
+#include <array>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -23,57 +27,75 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 using request_message = bhttp::request<bhttp::span_body<const char>>;
 
-// Beast's write on a TLS stream, under the stream's own timer.
+// The head and body, one write: plain_io's on plain TCP (its deadline
+// watched), Beast's stream under its own timer on TLS.
+asio::awaitable<detail::io_result> write_head(detail::plain_stream& stream, std::string_view head,
+                                              std::string_view body,
+                                              std::chrono::steady_clock::time_point) {
+    return detail::write_plain(stream, head, body);
+}
+
 template <class Stream>
-asio::awaitable<detail::io_result> write_request(Stream& stream, const request_message& req,
+asio::awaitable<detail::io_result> write_head(Stream& stream, std::string_view head,
+                                              std::string_view body,
+                                              std::chrono::steady_clock::time_point deadline) {
+    beast::get_lowest_layer(stream).expires_at(deadline);
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+    return asio::async_write(stream, buffers, use_tuple);
+}
+
+// Beast's writer, for the requests whose head request_head leaves to it.
+template <class Stream>
+asio::awaitable<detail::io_result> write_message(Stream& stream, const request_message& req,
                                                  std::chrono::steady_clock::time_point deadline) {
     beast::get_lowest_layer(stream).expires_at(deadline);
     return bhttp::async_write(stream, req, use_tuple);
 }
 
-// On plain TCP the head is formatted once and sent with the body in one
-// write (a chunked request, which no default sends, keeps Beast's writer).
-asio::awaitable<detail::io_result> write_request(detail::plain_stream& stream,
+asio::awaitable<detail::io_result> write_message(detail::plain_stream& stream,
                                                  const request_message& req,
                                                  std::chrono::steady_clock::time_point) {
-    if (req.chunked()) {
-        if (stream.deadline.expired()) co_return detail::io_result{beast::error::timeout, 0};
-        auto [ec, written] = co_await bhttp::async_write(stream.socket, req, use_tuple);
-        if (ec == asio::error::operation_aborted && stream.deadline.expired())
-            ec = beast::error::timeout;
-        co_return detail::io_result{ec, written};
-    }
-    std::string head;
-    detail::request_head(req.base(), head);
-    const auto& body = req.body();
-    co_return co_await detail::write_plain(stream, head,
-                                           std::string_view(body.data(), body.size()));
+    if (stream.deadline.expired()) co_return detail::io_result{beast::error::timeout, 0};
+    auto [ec, written] = co_await bhttp::async_write(stream.socket, req, use_tuple);
+    if (ec == asio::error::operation_aborted && stream.deadline.expired())
+        ec = beast::error::timeout;
+    co_return detail::io_result{ec, written};
 }
 
-// Builds the request's Beast message and sends it. The message (its header
-// fields are on the heap) lives in this frame only: a connection waiting for
-// its response keeps none of it. The fields come from request_fields
-// (message_fields.cpp); the body is sent from the request's own string.
+// Sends the request: its head written from its fields (request_head.cpp,
+// the fields from request_fields in message_fields.cpp) and its body from
+// the request's own string. The few requests Beast must frame (a
+// Transfer-Encoding or Content-Length given with -H) go as a Beast message,
+// which lives in this frame only.
 template <class Stream>
 asio::awaitable<boost::system::error_code>
 send_request(Stream& stream, const detail::connection& conn, const http_url& url,
              const request& wanted, detail::field_list fields,
              std::chrono::steady_clock::time_point deadline) {
+    // Through an http:// proxy, the absolute form (RFC 9112 3.2.2).
+    const std::string_view target = conn.via_http_proxy ? url.text : url.request_target;
+    const std::string_view proxy_authorization =
+        conn.via_http_proxy ? std::string_view(conn.proxy_authorization) : std::string_view();
+    // A body goes with its length; a POST without one says it is empty.
+    const bool with_length = !wanted.body.empty() || !is_idempotent(wanted.method);
+    std::string head;
+    if (detail::request_head(
+            {wanted.method, target, proxy_authorization, fields, wanted.body, with_length}, head)) {
+        auto [ec, written] = co_await write_head(stream, head, wanted.body, deadline);
+        co_return ec;
+    }
     request_message req;
     req.method_string(wanted.method);
-    // Through an http:// proxy, the absolute form (RFC 9112 3.2.2).
-    req.target(conn.via_http_proxy ? url.text : url.request_target);
-    if (conn.via_http_proxy && !conn.proxy_authorization.empty())
-        req.set(bhttp::field::proxy_authorization, conn.proxy_authorization);
+    req.target(target);
+    if (!proxy_authorization.empty())
+        req.set(bhttp::field::proxy_authorization, proxy_authorization);
     req.version(11);
-    for (auto& [name, value] : fields)
+    for (const auto& [name, value] : fields)
         req.set(name, value);
-    fields.clear();
     req.body() = boost::span<const char>(wanted.body.data(), wanted.body.size());
-    // A body goes with its length; a POST without one says it is empty.
-    if (!wanted.body.empty() || !is_idempotent(wanted.method)) req.prepare_payload();
-    auto [write_ec, written] = co_await write_request(stream, req, deadline);
-    co_return write_ec;
+    if (with_length) req.prepare_payload();
+    auto [ec, written] = co_await write_message(stream, req, deadline);
+    co_return ec;
 }
 
 } // namespace
@@ -100,9 +122,8 @@ client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
                           const request& wanted, bool with_credentials, detail::download* save,
                           clock_type::time_point deadline, response& resp) {
     // Send it, then read the response; both within the request's deadline.
-    auto fields = request_fields(url, wanted, with_credentials, save);
-    const auto write_ec =
-        co_await send_request(stream, conn, url, wanted, std::move(fields), deadline);
+    const auto write_ec = co_await send_request(
+        stream, conn, url, wanted, request_fields(url, wanted, with_credentials, save), deadline);
     if (write_ec == beast::error::timeout)
         co_return fail("request", make_error_code(errc::request_timeout));
     if (write_ec) co_return fail("request", write_ec);

@@ -89,28 +89,4 @@ asio::awaitable<io_result> write_plain(plain_stream stream, std::string_view hea
     co_return io_result{timed(stream, ec), written};
 }
 
-void request_head(const bhttp::request_header<>& req, std::string& out) {
-    out.clear();
-    // One allocation for a usual head, not one per doubling as it grows.
-    std::size_t size = req.method_string().size() + req.target().size() + 16;
-    for (const auto& field : req)
-        size += field.name_string().size() + field.value().size() + 4;
-    out.reserve(size);
-    out += req.method_string();
-    out += ' ';
-    out += req.target();
-    out += " HTTP/";
-    out += static_cast<char>('0' + req.version() / 10);
-    out += '.';
-    out += static_cast<char>('0' + req.version() % 10);
-    out += "\r\n";
-    for (const auto& field : req) {
-        out += field.name_string();
-        out += ": ";
-        out += field.value();
-        out += "\r\n";
-    }
-    out += "\r\n";
-}
-
 } // namespace asyncfetch::http::detail

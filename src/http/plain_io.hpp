@@ -13,7 +13,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/message.hpp>
 
 #include <string>
 #include <string_view>
@@ -41,9 +40,5 @@ boost::asio::awaitable<io_result> read_plain(plain_stream stream, boost::beast::
 // Writes `head` then `body` (one sendmsg), within the deadline.
 boost::asio::awaitable<io_result> write_plain(plain_stream stream, std::string_view head,
                                               std::string_view body);
-
-// A request's start line and header fields as Beast's serializer writes
-// them, into `out` (cleared first). Not for a chunked request.
-void request_head(const boost::beast::http::request_header<>& req, std::string& out);
 
 } // namespace asyncfetch::http::detail
