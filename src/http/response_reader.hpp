@@ -6,6 +6,7 @@
 
 #include "download.hpp"
 #include "plain_io.hpp"
+#include "response_parser.hpp"
 
 #include "asyncfetch/core/error.hpp"
 
@@ -48,30 +49,6 @@ inline failure fail(const std::string& phase, error_code ec, bool connect_failed
     return {ec, connect_failed, phase + ": " + ec.message()};
 }
 
-// What a response told us that the redirect, decode and retry steps need.
-// The fields come from the header section only: trailers cannot redirect,
-// set an encoding or anything else.
-struct response {
-    unsigned status = 0;
-    std::string reason, location, content_encoding, content_type, retry_after, body;
-    std::string content_range;
-    std::string etag, last_modified;      // the validators (--cache)
-    std::vector<std::string> set_cookies; // bounded by the header section's cap
-    std::vector<std::pair<std::string, std::string>> recorded; // --record-headers
-    bool keep_alive = false;     // the connection may carry the next request
-    bool got_some = false;       // any byte of a response arrived
-    bool saved = false;          // the body went to the download, not `body`
-    bool range_rejected = false; // a 206 for other bytes than asked: not read
-};
-
-// Header fields as (name, value), in order.
-using field_list = std::vector<std::pair<std::string, std::string>>;
-
-// message_fields.cpp: what one response header field tells the client
-// (the same for HTTP/1.1 and HTTP/2).
-void take_field(std::string_view name, std::string_view value,
-                const std::vector<std::string>& record_headers, response& resp);
-
 // Errors that mean a reused keep-alive connection had been closed by the
 // server while idle: the request never reached it, so sending again is safe.
 inline bool is_stale_connection(const error_code& ec) {
@@ -79,76 +56,6 @@ inline bool is_stale_connection(const error_code& ec) {
            ec == asio::error::broken_pipe || ec == bhttp::error::end_of_stream ||
            ec == asio::ssl::error::stream_truncated;
 }
-
-// Beast's string_body, except that an allocation failure fails this response
-// with an error code instead of escaping from the read operation's handler
-// (where it would end the event loop, and with it every other target).
-struct guarded_string_body {
-    using value_type = std::string;
-
-    class reader {
-    public:
-        template <bool isRequest, class Fields>
-        reader(bhttp::header<isRequest, Fields>& h, value_type& body) : inner_(h, body) {}
-
-        void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
-            guarded(ec, [&] { inner_.init(length, ec); });
-        }
-        template <class ConstBufferSequence>
-        std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
-            std::size_t used = 0;
-            guarded(ec, [&] { used = inner_.put(buffers, ec); });
-            return used;
-        }
-        void finish(error_code& ec) { inner_.finish(ec); }
-
-    private:
-        template <class F>
-        static void guarded(error_code& ec, F&& f) {
-            try {
-                f();
-            } catch (const std::bad_alloc&) {
-                ec = make_error_code(boost::system::errc::not_enough_memory);
-            }
-        }
-        bhttp::string_body::reader inner_;
-    };
-};
-
-using response_parser = bhttp::response_parser<guarded_string_body>;
-
-// A body that goes to a download as it arrives (--save): only the read
-// buffer is ever in memory.
-struct download_body {
-    using value_type = download*;
-
-    class reader {
-    public:
-        template <bool isRequest, class Fields>
-        // Made with the parser, before the download is set: it is read at put().
-        reader(bhttp::header<isRequest, Fields>&, value_type& d) : d_(d) {}
-
-        void init(const boost::optional<std::uint64_t>&, error_code& ec) { ec = {}; }
-        template <class ConstBufferSequence>
-        std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
-            ec = {};
-            std::size_t used = 0;
-            for (const auto b : beast::buffers_range_ref(buffers)) {
-                if (!d_->write({static_cast<const char*>(b.data()), b.size()})) {
-                    ec = d_->too_large() ? error_code(bhttp::error::body_limit)
-                                         : make_error_code(boost::system::errc::io_error);
-                    return used;
-                }
-                used += b.size();
-            }
-            return used;
-        }
-        void finish(error_code& ec) { ec = {}; }
-
-    private:
-        value_type& d_;
-    };
-};
 
 // A failed read, phrased for the record. After any of these the stream's
 // state is unknown: the connection is never reused.
@@ -190,28 +97,6 @@ inline asio::awaitable<io_result> read_message(plain_stream& stream, beast::flat
     return read_plain(stream, buffer, parser, whole);
 }
 
-// --save: the rest of a 2xx response, its body streamed to `save`. A
-// coroutine of its own, so that its parser is not in read_response's frame:
-// that frame then fits Asio's recycled blocks (at most 1,020 bytes) instead
-// of going to malloc for every response.
-template <class Stream>
-asio::awaitable<failure> read_to_download(Stream& stream, beast::flat_buffer& buffer,
-                                          response_parser& header_read, download* save,
-                                          bool header_keep_alive, response& resp) {
-    bhttp::response_parser<download_body> to_file(std::move(header_read));
-    to_file.body_limit(boost::none); // the download's own limit
-    to_file.get().body() = save;
-    auto [ec, read] = co_await read_message(stream, buffer, to_file, true);
-    if (ec && !save->error().empty()) co_return failure{ec, false, "save: " + save->error()};
-    if (ec == bhttp::error::body_limit)
-        co_return failure{make_error_code(errc::body_too_large), false,
-                          "save: body larger than --max-body"};
-    if (ec) co_return read_failure(ec, true);
-    resp.keep_alive = header_keep_alive && to_file.keep_alive() && buffer.size() == 0;
-    resp.saved = true;
-    co_return failure{};
-}
-
 // Reads the final response to one request on `stream`: interim 1xx responses
 // are read past (each is a complete message to Beast, so a fresh parser
 // reads on from the same buffer), bounded in number and size. The response
@@ -222,10 +107,17 @@ template <class Stream>
 asio::awaitable<failure>
 read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body, bool head_request,
               download* save, const std::vector<std::string>& record_headers, response& resp) {
+    // What a response that fails before its end told us is not kept.
+    auto failed = [&resp](failure f) {
+        const bool got_some = resp.got_some;
+        resp = response{};
+        resp.got_some = got_some;
+        return f;
+    };
     std::optional<response_parser> parser;
     std::size_t interim_bytes = 0;
     for (int interim = 0;; ++interim) {
-        parser.emplace();
+        parser.emplace(record_headers, resp);
         parser->header_limit(max_header_bytes);
         // A body that may be saved has the download's limit, checked as it
         // streams; Beast would refuse its Content-Length at the header.
@@ -236,10 +128,9 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
         parser->skip(head_request);
         auto [ec, read] = co_await read_message(stream, buffer, *parser, false);
         resp.got_some = resp.got_some || parser->got_some();
-        if (ec) co_return read_failure(ec, resp.got_some);
-        const unsigned status = parser->get().result_int();
-        if (status / 100 != 1) break;
-        if (status == 101) {
+        if (ec) co_return failed(read_failure(ec, resp.got_some));
+        if (parser->status() / 100 != 1) break;
+        if (parser->status() == 101) {
             co_return failure{make_error_code(errc::unasked_response), false,
                               "response: 101 Switching Protocols to a request that asked for "
                               "no upgrade"};
@@ -253,12 +144,8 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
         }
     }
 
-    // What we act on comes from the header section, before any trailer.
-    const auto& head = parser->get();
-    resp.status = head.result_int();
-    resp.reason = std::string(head.reason());
-    for (const auto& field : head)
-        take_field(field.name_string(), field.value(), record_headers, resp);
+    // The header section's fields are in `resp` (the parser's take_field).
+    resp.status = parser->status();
     const bool header_keep_alive = parser->keep_alive();
 
     if (save && resp.status / 100 == 2 && !head_request) {
@@ -273,7 +160,17 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
         if (!(answers_range ? save->go_on() : save->start_over()))
             co_return failure{make_error_code(boost::system::errc::io_error), false,
                               "save: " + save->error()};
-        co_return co_await read_to_download(stream, buffer, *parser, save, header_keep_alive, resp);
+        // The body streams to the file: only the read buffer is in memory.
+        parser->save_to(save);
+        auto [ec, read] = co_await read_message(stream, buffer, *parser, true);
+        if (ec && !save->error().empty()) co_return failure{ec, false, "save: " + save->error()};
+        if (ec == bhttp::error::body_limit)
+            co_return failure{make_error_code(errc::body_too_large), false,
+                              "save: body larger than --max-body"};
+        if (ec) co_return read_failure(ec, true);
+        resp.keep_alive = header_keep_alive && parser->keep_alive() && buffer.size() == 0;
+        resp.saved = true;
+        co_return failure{};
     }
     // A body read into memory: --max-body. Beast checks a Content-Length
     // against it only at the header, so that check is made here too.
@@ -286,7 +183,6 @@ read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body
     // Bytes beyond the response answer no request of ours: whatever they
     // are, the connection no longer lines up with requests.
     resp.keep_alive = header_keep_alive && parser->keep_alive() && buffer.size() == 0;
-    resp.body = std::move(parser->get().body());
     co_return failure{};
 }
 
