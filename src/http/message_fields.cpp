@@ -36,6 +36,7 @@ detail::field_list client::impl::request_fields(const http_url& url, const reque
     // Defaults first, then -H headers replace them, then the request's own;
     // credentials only where they may go.
     detail::field_list fields;
+    fields.reserve(8 + options.headers.size() + wanted.headers.size()); // grown once, not 3 times
     set_field(fields, "Host", url.host_header);
     set_field(fields, "User-Agent", options.user_agent);
     set_field(fields, "Accept", "*/*");
