@@ -13,24 +13,24 @@ namespace asyncfetch {
 namespace {
 
 // std::getline with a cap: false at the end of input, or when the line is
-// longer than `max` (then `raw` holds its first `max` bytes and `too_long` is set).
-bool read_line(std::istream& in, std::string& raw, std::size_t max, bool& too_long) {
-    raw.clear();
+// longer than `max` (then `too_long` is set); else `line` is the line,
+// without its newline, in `raw` (max + 1 bytes, made at the first line). istream::getline looks for
+// the newline in the stream's buffer (memchr) instead of making a call per byte.
+bool read_line(std::istream& in, std::unique_ptr<char[]>& raw, std::size_t max, bool& too_long,
+               std::string_view& line) {
     too_long = false;
-    std::streambuf* buf = in.rdbuf();
-    for (;;) {
-        const int c = buf->sbumpc();
-        if (c == std::char_traits<char>::eof()) {
-            in.setstate(std::ios::eofbit);
-            return !raw.empty();
-        }
-        if (c == '\n') return true;
-        if (raw.size() == max) {
-            too_long = true;
-            return true;
-        }
-        raw.push_back(static_cast<char>(c));
+    if (!raw) raw.reset(new char[max + 1]);
+    in.getline(raw.get(), static_cast<std::streamsize>(max + 1));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (in.fail()) {
+        // `max` bytes stored and the next one no newline; or nothing at all
+        // was left (the end of input, or a read error).
+        too_long = got == max && !in.eof() && !in.bad();
+        return too_long;
     }
+    // A newline ended it (and counts in gcount), or the end of input did.
+    line = std::string_view(raw.get(), in.eof() ? got : got - 1);
+    return true;
 }
 
 } // namespace
@@ -42,7 +42,8 @@ target_reader::target_reader(std::istream& in, target_validator validate)
 
 std::optional<std::variant<target, input_problem>> target_reader::next() {
     bool too_long = false;
-    while (!ended_ && in_->rdbuf() && read_line(*in_, raw_, max_target_line, too_long)) {
+    std::string_view line;
+    while (!ended_ && in_->rdbuf() && read_line(*in_, raw_, max_target_line, too_long, line)) {
         ++line_;
         // No target is that long, and what follows may never end (/dev/zero):
         // the file is not a list of targets.
@@ -54,7 +55,6 @@ std::optional<std::variant<target, input_problem>> target_reader::next() {
                                      " bytes; nothing past it was read",
                                  ""};
         }
-        std::string_view line = raw_;
         // A UTF-8 byte order mark (editors on Windows write one) is not part of the target.
         if (line_ == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
         const auto text = trim(line);

@@ -72,7 +72,7 @@ public:
 private:
     std::istream* in_;
     target_validator validate_;
-    std::string raw_;
+    std::unique_ptr<char[]> raw_; // a line's bytes: max_target_line + 1, not zeroed
     std::size_t line_ = 0, targets_ = 0;
     bool ended_ = false;
 };

@@ -81,6 +81,20 @@ TEST_CASE("read_targets: a line longer than any target stops the read, naming th
     CHECK(read_targets(fits, nullptr).targets.size() == 1);
 }
 
+TEST_CASE("read_targets: lines at the limit, a NUL inside a line and a last line without "
+          "a newline") {
+    std::istringstream in(std::string(max_target_line, 'y') + "\nhttp://a/\n" +
+                          std::string("http://b/\0x", 11) + "\n\nhttp://c/");
+    const auto file = read_targets(in, nullptr);
+    REQUIRE(file.problems.empty());
+    REQUIRE(file.targets.size() == 4);
+    CHECK(file.targets[0].text.size() == max_target_line);
+    CHECK(file.targets[1].text == "http://a/");
+    CHECK(file.targets[2].text == std::string("http://b/\0x", 11));
+    CHECK(file.targets[3].text == "http://c/");
+    CHECK(file.targets[3].line == 5);
+}
+
 TEST_CASE("read_targets_file: /dev/zero is refused at once, not read forever") {
     const auto file = read_targets_file("/dev/zero", nullptr);
     REQUIRE(!file.problems.empty());
