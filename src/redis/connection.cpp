@@ -12,6 +12,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -95,13 +96,17 @@ void append_command(const std::vector<std::string>& args, std::string& out) {
 
 } // namespace
 
-struct connection::impl {
+struct connection::impl : std::enable_shared_from_this<impl> {
+    using clock = std::chrono::steady_clock;
+
     impl(const asio::any_io_executor& executor, endpoint to, options o)
-        : ex(executor), where(std::move(to)), opts(std::move(o)), turn(executor, 1) {}
+        : ex(executor), where(std::move(to)), opts(std::move(o)), turn(executor, 1),
+          watchdog(executor) {}
 
     ~impl() { close(); }
 
     void close() {
+        deadline = clock::time_point::max();
         stream.reset();
         socket.reset();
         if (reader) redisReaderFree(reader);
@@ -154,6 +159,38 @@ struct connection::impl {
             close();
             fail("connect " + where.text(), asyncfetch::make_error_code(errc::connect_timeout));
         }
+    }
+
+    // The command limit: one timer for the connection, not a timer raced
+    // against each command (that costs two coroutines and a thrown cancel
+    // per command). `deadline` is when the command in flight must be done
+    // (max() when none is); the watchdog wakes at it, closes the socket if
+    // it has passed (the command's I/O then fails and reads as a timeout),
+    // and otherwise sleeps until the deadline of the command now in flight.
+    void start_command() {
+        timed_out = false;
+        deadline = opts.command_timeout > std::chrono::milliseconds::zero()
+                       ? clock::now() + opts.command_timeout
+                       : clock::time_point::max();
+        if (!watching && deadline != clock::time_point::max()) watch();
+    }
+
+    void end_command() { deadline = clock::time_point::max(); }
+
+    void watch() {
+        watching = true;
+        watchdog.expires_at(deadline);
+        watchdog.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            const auto self = weak.lock();
+            if (!self) return; // the connection is gone
+            self->watching = false;
+            if (ec || self->deadline == clock::time_point::max()) return; // idle: sleep
+            if (clock::now() < self->deadline) return self->watch();
+            self->timed_out = true;
+            boost::system::error_code ignored;
+            if (self->stream) self->stream->lowest_layer().close(ignored);
+            if (self->socket) self->socket->close(ignored);
+        });
     }
 
     template <class Buffers>
@@ -221,6 +258,10 @@ struct connection::impl {
     std::optional<asio::ssl::stream<tcp::socket>> stream;
     redisReader* reader = nullptr;
     std::array<char, 16384> buffer{};
+    asio::steady_timer watchdog;
+    clock::time_point deadline = clock::time_point::max();
+    bool watching = false;  // the watchdog is waiting
+    bool timed_out = false; // the watchdog closed the socket on the command in flight
 };
 
 connection::connection(asio::any_io_executor ex, endpoint where, options opts)
@@ -244,15 +285,21 @@ connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
     auto permit = co_await self->turn.acquire();
     try {
         if (!self->reader) co_await self->connect();
-        auto replies =
-            co_await within(budget(self->opts.command_timeout), self->exchange_all(commands));
-        if (!replies) {
+        self->start_command();
+        std::vector<reply> replies;
+        try {
+            replies = co_await self->exchange_all(commands);
+        } catch (const boost::system::system_error&) {
+            if (!self->timed_out) throw;
+        }
+        self->end_command();
+        if (self->timed_out) {
             std::string what = "command";
             if (!commands.empty() && !commands.front().empty()) what = commands.front().front();
             fail(self->where.text() + ": " + what,
                  asyncfetch::make_error_code(errc::request_timeout));
         }
-        co_return std::move(*replies);
+        co_return replies;
     } catch (const boost::system::system_error& e) {
         self->close();
         if (e.code() == asio::error::operation_aborted) throw;
