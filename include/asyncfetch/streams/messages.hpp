@@ -31,4 +31,17 @@ std::optional<target_message> read_target_message(std::string_view message);
 // {"id":N, then the fields' members}; invalid UTF-8 is replaced.
 std::string make_record_line(std::uint64_t id, const nlohmann::ordered_json& fields);
 
+// Records as collect's script hands them over, many in one string (see
+// scripts.hpp): per result entry "IDLEN DATALEN FAILED\n" then the id's and
+// the line's bytes. A record points into that string.
+struct framed_result {
+    std::string_view id, line;
+    bool failed = false;
+};
+
+// Takes the next record off the front of `framed`: false once it is empty.
+// Throws std::runtime_error on anything else (only a server that is not
+// running our script writes it): every length is checked against the rest.
+bool next_framed_result(std::string_view& framed, framed_result& out);
+
 } // namespace asyncfetch::streams
