@@ -67,12 +67,12 @@ asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, b
         const bool more = r.elements[0].str != last;
         last = r.elements[0].str;
         std::string_view framed = r.elements[1].str;
-        for (framed_result record; next_framed_result(framed, record);) {
+        for (framed_entry record; next_framed_entry(framed, record);) {
             std::uint64_t id = 0;
             const auto [end, ec] =
                 std::from_chars(record.id.data(), record.id.data() + record.id.size(), id);
             if (ec != std::errc{} || end != record.id.data() + record.id.size()) continue;
-            if (seen.insert(id)) emit(record.line, record.failed);
+            if (seen.insert(id)) emit(record.data, record.flag);
         }
         if (!follow) {
             const auto total = co_await enqueued_total(c, k, name, say);

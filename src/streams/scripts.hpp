@@ -55,6 +55,31 @@ end
 return {last, table.concat(parts)}
 )";
 
+// Takes new entries of the targets stream for a consumer (XREADGROUP
+// without BLOCK), framed in one string as read_results_script's: per data
+// field of each entry "IDLEN DATALEN 0\n" STREAMID MESSAGE. KEYS: targets;
+// ARGV: group, consumer, how many entries at most. A missing group is
+// XREADGROUP's own NOGROUP error. Run again after a lost reply, it takes
+// the next entries: those the lost reply held stay pending until a worker
+// claims them, as after a plain XREADGROUP's lost reply.
+constexpr const char* read_targets_script = R"(
+local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3],
+  'STREAMS', KEYS[1], '>')
+if not r then return '' end
+local parts = {}
+for _, e in ipairs(r[1][2]) do
+  local f = e[2]
+  if type(f) == 'table' then
+    for i = 1, #f - 1, 2 do
+      if f[i] == 'data' then
+        parts[#parts + 1] = #e[1] .. ' ' .. #f[i + 1] .. ' 0\n' .. e[1] .. f[i + 1]
+      end
+    end
+  end
+end
+return table.concat(parts)
+)";
+
 // Appends targets. KEYS: targets, seen; ARGV: crawl 0|1, then each target's
 // message (and, for a crawl, its URL, entered in the seen set).
 constexpr const char* add_targets_script = R"(

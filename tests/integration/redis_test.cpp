@@ -394,3 +394,31 @@ TEST_CASE("redis: collect writes each well-formed result once and skips malforme
     CHECK(collected.out == "one\ntwo\n2 3 0\n12abc\nthree\n");
     CHECK_MESSAGE(collected.err.find("3 records, 2 failed") != std::string::npos, collected.err);
 }
+
+TEST_CASE("redis: a worker skips target entries it cannot read and runs the others") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server server;
+    const auto job = redis.url("stray");
+    const auto port = std::to_string(redis.port());
+    // Stray entries before and after the real one: no data field, data that
+    // is no target message, several data fields (each read on its own).
+    REQUIRE(run({"redis-cli", "-p", port, "XGROUP", "CREATE", "stray:targets", "asyncfetch", "0",
+                 "MKSTREAM"})
+                .status == 0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "other", "1"}).status == 0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "data", "not json", "data",
+                 "{\"id\":\"x\",\"target\":\"y\"}"})
+                .status == 0);
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-"}), server.base_url() + "/bytes/3\n").status ==
+            0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "data", "[1,2]"}).status ==
+            0);
+    const auto worked = run(worker_cmd(job, {"--retries", "0"}), "", 30);
+    CHECK_MESSAGE(worked.status == 0, worked.err);
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}), "", 20);
+    CHECK(collected.status == 0);
+    const auto records = records_of(collected.out);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["url"] == server.base_url() + "/bytes/3");
+}
