@@ -144,7 +144,9 @@ struct connection::impl : std::enable_shared_from_this<impl> {
                 std::vector<std::string> auth{"AUTH"};
                 if (!opts.user.empty()) auth.push_back(opts.user);
                 auth.push_back(opts.password);
-                const auto r = co_await exchange(auth);
+                const std::vector<std::vector<std::string>> commands{std::move(auth)};
+                auto replies = co_await exchange_all(commands);
+                const auto& r = replies.front();
                 if (r.is_error()) {
                     close();
                     fail(where.text() + ": authentication failed: " + r.str,
@@ -193,37 +195,9 @@ struct connection::impl : std::enable_shared_from_this<impl> {
         });
     }
 
-    template <class Buffers>
-    asio::awaitable<void> write(const Buffers& b) {
-        if (stream)
-            co_await asio::async_write(*stream, b, asio::use_awaitable);
-        else
-            co_await asio::async_write(*socket, b, asio::use_awaitable);
-    }
-
-    asio::awaitable<std::size_t> read_some(char* data, std::size_t size) {
-        if (stream)
-            co_return co_await stream->async_read_some(asio::buffer(data, size),
-                                                       asio::use_awaitable);
-        co_return co_await socket->async_read_some(asio::buffer(data, size), asio::use_awaitable);
-    }
-
-    // Reads the next reply.
-    asio::awaitable<reply> next_reply() {
-        for (;;) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(reader, &raw) != REDIS_OK)
-                fail(where.text() + ": protocol error: " + reader->errstr);
-            if (raw) {
-                std::unique_ptr<reply> root(static_cast<reply*>(raw));
-                co_return std::move(*root);
-            }
-            const auto n = co_await read_some(buffer.data(), buffer.size());
-            redisReaderFeed(reader, buffer.data(), n);
-        }
-    }
-
     // Sends commands and reads their replies (the connection must be open).
+    // The socket is awaited here, not in helper coroutines: this is every
+    // command's path, and each coroutine frame costs.
     asio::awaitable<std::vector<reply>>
     exchange_all(const std::vector<std::vector<std::string>>& commands) {
         std::string request;
@@ -234,19 +208,29 @@ struct connection::impl : std::enable_shared_from_this<impl> {
         request.reserve(size + 16 * commands.size());
         for (const auto& args : commands)
             append_command(args, request);
-        co_await write(asio::buffer(request));
+        if (stream)
+            co_await asio::async_write(*stream, asio::buffer(request), asio::use_awaitable);
+        else
+            co_await asio::async_write(*socket, asio::buffer(request), asio::use_awaitable);
         std::vector<reply> replies;
         replies.reserve(commands.size());
-        for (std::size_t i = 0; i < commands.size(); ++i)
-            replies.push_back(co_await next_reply());
+        while (replies.size() < commands.size()) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(reader, &raw) != REDIS_OK)
+                fail(where.text() + ": protocol error: " + reader->errstr);
+            if (raw) {
+                std::unique_ptr<reply> root(static_cast<reply*>(raw));
+                replies.push_back(std::move(*root));
+                continue;
+            }
+            std::size_t n = 0;
+            if (stream)
+                n = co_await stream->async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            else
+                n = co_await socket->async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            redisReaderFeed(reader, buffer.data(), n);
+        }
         co_return replies;
-    }
-
-    asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
-        std::string request;
-        append_command(args, request);
-        co_await write(asio::buffer(request));
-        co_return co_await next_reply();
     }
 
     asio::any_io_executor ex;
