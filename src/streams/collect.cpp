@@ -1,9 +1,6 @@
 #include "asyncfetch/streams/job.hpp"
 
-#include "asyncfetch/streams/messages.hpp"
-
 #include "calls.hpp"
-#include "scripts.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 
@@ -54,37 +51,43 @@ asio::awaitable<std::uint64_t> collect(connection& c, const std::string& name, b
     const keys k(name);
     id_set seen;
     std::string last = "0-0";
-    const auto sha = co_await load_script(c, read_results_script, say);
     for (;;) {
-        // A thousand results at a time, framed in one string by the script.
-        const std::vector<std::vector<std::string>> calls{
-            args("EVALSHA", sha, "1", k.results, last, "1000")};
-        auto replies = co_await run_script_calls(c, read_results_script, calls, say);
-        const auto r = must(std::move(replies.at(0)), k.results);
-        if (r.type != reply::array || r.elements.size() != 2 ||
-            r.elements[0].type != reply::string || r.elements[1].type != reply::string)
-            throw std::runtime_error(k.results + ": unexpected reply from the results script");
-        const bool more = r.elements[0].str != last;
-        last = r.elements[0].str;
-        std::string_view framed = r.elements[1].str;
-        for (framed_entry record; next_framed_entry(framed, record);) {
-            std::uint64_t id = 0;
-            const auto [end, ec] =
-                std::from_chars(record.id.data(), record.id.data() + record.id.size(), id);
-            if (ec != std::errc{} || end != record.id.data() + record.id.size()) continue;
-            if (seen.insert(id)) emit(record.data, record.flag);
-        }
-        if (!follow) {
-            const auto total = co_await enqueued_total(c, k, name, say);
-            if (total && seen.size() >= static_cast<std::uint64_t>(*total)) {
-                if (*total == 0) say("job '" + name + "' has no targets");
-                co_return seen.size();
+        auto read = args("XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS", k.results, last);
+        auto r = must(co_await command_with_retry(c, read, say), k.results);
+        for (auto& stream : r.elements) {
+            if (stream.elements.size() != 2) continue;
+            for (auto& e : stream.elements[1].elements) {
+                if (e.elements.size() != 2) continue;
+                last = std::move(e.elements[0].str);
+                // Fields: id, data (the line as written) and, when it failed, failed=1.
+                std::optional<std::uint64_t> id;
+                const std::string* line = nullptr;
+                bool failed = false;
+                const auto& fields = e.elements[1].elements;
+                for (std::size_t i = 0; i + 1 < fields.size(); i += 2) {
+                    const auto& field = fields[i].str;
+                    const auto& value = fields[i + 1].str;
+                    if (field == "id") {
+                        std::uint64_t n = 0;
+                        const auto [end, ec] =
+                            std::from_chars(value.data(), value.data() + value.size(), n);
+                        if (ec == std::errc{} && end == value.data() + value.size()) id = n;
+                    } else if (field == "data") {
+                        line = &value;
+                    } else if (field == "failed") {
+                        failed = value == "1";
+                    }
+                }
+                if (!id || !line || !seen.insert(*id)) continue;
+                emit(*line, failed);
             }
         }
-        if (more) continue;
-        // Nothing new: wait (up to a second) for the next result to arrive.
-        auto wait = args("XREAD", "COUNT", "1", "BLOCK", "1000", "STREAMS", k.results, last);
-        must(co_await command_with_retry(c, wait, say), k.results);
+        if (follow) continue;
+        const auto total = co_await enqueued_total(c, k, name, say);
+        if (total && seen.size() >= static_cast<std::uint64_t>(*total)) {
+            if (*total == 0) say("job '" + name + "' has no targets");
+            co_return seen.size();
+        }
     }
 }
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <stdexcept>
 
 namespace asyncfetch::streams {
 namespace {
@@ -147,32 +146,6 @@ std::string make_record_line(std::uint64_t id, const json& fields) {
     report::append_json(fields, line);
     line[brace] = ',';
     return line;
-}
-
-bool next_framed_entry(std::string_view& framed, framed_entry& out) {
-    if (framed.empty()) return false;
-    const auto bad = [] {
-        return std::runtime_error("malformed entries from a read script "
-                                  "(is this server Redis?)");
-    };
-    // "IDLEN DATALEN FLAG\n": two lengths and a 0 or 1, each followed by one separator.
-    std::size_t sizes[2] = {0, 0};
-    const char* at = framed.data();
-    const char* const end = framed.data() + framed.size();
-    for (auto& n : sizes) {
-        const auto [next, ec] = std::from_chars(at, end, n);
-        if (ec != std::errc{} || next == at || next == end || *next != ' ') throw bad();
-        at = next + 1;
-    }
-    if (end - at < 2 || (at[0] != '0' && at[0] != '1') || at[1] != '\n') throw bad();
-    out.flag = at[0] == '1';
-    at += 2;
-    const auto left = static_cast<std::size_t>(end - at);
-    if (sizes[0] > left || sizes[1] > left - sizes[0]) throw bad();
-    out.id = std::string_view(at, sizes[0]);
-    out.data = std::string_view(at + sizes[0], sizes[1]);
-    framed.remove_prefix(static_cast<std::size_t>(at - framed.data()) + sizes[0] + sizes[1]);
-    return true;
 }
 
 } // namespace asyncfetch::streams

@@ -28,58 +28,6 @@ if #entries > 0 then redis.call('XACK', KEYS[3], ARGV[1], unpack(entries)) end
 return stored
 )";
 
-// Reads the results after a stream id for collect, each entry's id, line
-// and failed flag in one string for them all (a reply tree of a thousand
-// entries cost collect more than everything else it does). KEYS: results;
-// ARGV: the last stream id read, how many entries at most. Returns the last
-// entry's stream id and, per entry with an id and a line (others are
-// skipped, as collect always did), "IDLEN DATALEN FAILED\n" ID LINE; of
-// fields given twice, the last counts.
-constexpr const char* read_results_script = R"(
-local entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', ARGV[2])
-local last = ARGV[1]
-local parts = {}
-for _, e in ipairs(entries) do
-  last = e[1]
-  local f = e[2]
-  local id, data, failed = nil, nil, '0'
-  for i = 1, #f - 1, 2 do
-    if f[i] == 'id' then id = f[i + 1]
-    elseif f[i] == 'data' then data = f[i + 1]
-    elseif f[i] == 'failed' then failed = f[i + 1] == '1' and '1' or '0' end
-  end
-  if id and data then
-    parts[#parts + 1] = #id .. ' ' .. #data .. ' ' .. failed .. '\n' .. id .. data
-  end
-end
-return {last, table.concat(parts)}
-)";
-
-// Takes new entries of the targets stream for a consumer (XREADGROUP
-// without BLOCK), framed in one string as read_results_script's: per data
-// field of each entry "IDLEN DATALEN 0\n" STREAMID MESSAGE. KEYS: targets;
-// ARGV: group, consumer, how many entries at most. A missing group is
-// XREADGROUP's own NOGROUP error. Run again after a lost reply, it takes
-// the next entries: those the lost reply held stay pending until a worker
-// claims them, as after a plain XREADGROUP's lost reply.
-constexpr const char* read_targets_script = R"(
-local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3],
-  'STREAMS', KEYS[1], '>')
-if not r then return '' end
-local parts = {}
-for _, e in ipairs(r[1][2]) do
-  local f = e[2]
-  if type(f) == 'table' then
-    for i = 1, #f - 1, 2 do
-      if f[i] == 'data' then
-        parts[#parts + 1] = #e[1] .. ' ' .. #f[i + 1] .. ' 0\n' .. e[1] .. f[i + 1]
-      end
-    end
-  end
-end
-return table.concat(parts)
-)";
-
 // Appends targets. KEYS: targets, seen; ARGV: crawl 0|1, then each target's
 // message (and, for a crawl, its URL, entered in the seen set).
 constexpr const char* add_targets_script = R"(

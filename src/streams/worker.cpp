@@ -39,15 +39,6 @@ void entries_of(reply& list, std::vector<entry>& out) {
     }
 }
 
-// The same from a read script's framed string. A string that is not the
-// script's ends the worker with an error (the framing is checked).
-void entries_of(std::string_view framed, std::vector<entry>& out) {
-    for (framed_entry e; next_framed_entry(framed, e);)
-        if (auto t = read_target_message(e.data))
-            out.push_back(
-                {std::string(e.id), t->id, std::move(t->text), t->depth, std::move(t->parent)});
-}
-
 // One worker's run: the producer takes entries (claimed or new) into the
 // feed, `concurrency` consumers run the handler on them, and the committer
 // stores their records in batches.
@@ -65,7 +56,6 @@ public:
         // Until done: a job that does not exist ends the worker now, saying so.
         if (o_.until_done) co_await enqueued_total(writes_, k_, name_, o_.say);
         commit_sha_ = co_await load_script(writes_, commit_script, o_.say);
-        read_sha_ = co_await load_script(reads_, read_targets_script, o_.say);
         std::size_t role = 0; // 0: produce, 1: commit, then the consumers
         co_await run_all(consumers_ + 2, [&]() -> asio::awaitable<void> {
             switch (role++) {
@@ -98,7 +88,7 @@ private:
     // Waiting for new entries: shorter when the worker must notice the end.
     const std::chrono::milliseconds block_time_;
     std::size_t unstored_ = 0; // entries taken whose records are not stored yet
-    std::string commit_sha_, read_sha_;
+    std::string commit_sha_;
     // Records made but not stored yet: (id, line, entry id, failed).
     std::vector<std::array<std::string, 4>> pending_;
     event stored_;          // notified whenever records have been stored
@@ -157,31 +147,19 @@ asio::awaitable<void> stream_worker::produce() {
         }
         // A worker that must notice the end looks without blocking and
         // waits here instead (Redis times blocked reads out only every
-        // 100 ms or so, which would hold up the end of every job). So does
-        // a busy worker: through the read script, which frames the entries
-        // in one string (a reply tree per entry cost more than the rest of
-        // the read). An idle worker that may wait blocks in XREADGROUP.
+        // 100 ms or so, which would hold up the end of every job).
         const bool look_only = o_.until_done;
-        if (look_only || !idle) {
-            const std::vector<std::vector<std::string>> calls{
-                args("EVALSHA", read_sha_, "1", k_.targets, consumer_group, o_.consumer, count)};
-            auto fresh = co_await run_script_calls(reads_, read_targets_script, calls, o_.say);
-            if (fresh.at(0).is_error()) {
-                // NOGROUP: nothing was enqueued yet.
-                co_await sleep_for(o_.block);
-            } else {
-                entries_of(std::string_view(fresh.at(0).str), batch);
-            }
+        auto read = look_only ? args("XREADGROUP", "GROUP", consumer_group, o_.consumer, "COUNT",
+                                     count, "STREAMS", k_.targets, ">")
+                              : args("XREADGROUP", "GROUP", consumer_group, o_.consumer, "COUNT",
+                                     count, "BLOCK", block, "STREAMS", k_.targets, ">");
+        auto fresh = co_await command_with_retry(reads_, read, o_.say);
+        if (fresh.is_error()) {
+            // NOGROUP: nothing was enqueued yet.
+            co_await sleep_for(o_.block);
         } else {
-            auto read = args("XREADGROUP", "GROUP", consumer_group, o_.consumer, "COUNT", count,
-                             "BLOCK", block, "STREAMS", k_.targets, ">");
-            auto fresh = co_await command_with_retry(reads_, read, o_.say);
-            if (fresh.is_error()) {
-                co_await sleep_for(o_.block); // NOGROUP, as above
-            } else {
-                for (auto& stream : fresh.elements)
-                    if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
-            }
+            for (auto& stream : fresh.elements)
+                if (stream.elements.size() == 2) entries_of(stream.elements[1], batch);
         }
         idle = batch.empty();
         unstored_ += batch.size();

@@ -31,19 +31,4 @@ std::optional<target_message> read_target_message(std::string_view message);
 // {"id":N, then the fields' members}; invalid UTF-8 is replaced.
 std::string make_record_line(std::uint64_t id, const nlohmann::ordered_json& fields);
 
-// Entries as the job's read scripts hand them over, many in one string (see
-// scripts.hpp): per entry "IDLEN DATALEN FLAG\n" then the id's and the
-// data's bytes. For collect, the target id, the record line and whether the
-// record failed; for a worker, the stream id and the target message (flag 0).
-// An entry points into that string.
-struct framed_entry {
-    std::string_view id, data;
-    bool flag = false;
-};
-
-// Takes the next entry off the front of `framed`: false once it is empty.
-// Throws std::runtime_error on anything else (only a server that is not
-// running our script writes it): every length is checked against the rest.
-bool next_framed_entry(std::string_view& framed, framed_entry& out);
-
 } // namespace asyncfetch::streams

@@ -104,28 +104,3 @@ TEST_CASE("redis messages: a record line is the record fields with the id first"
         CHECK(make_record_line(7, *f) == "{\"id\":7," + dumped.substr(1));
     }
 }
-
-TEST_CASE("redis messages: framed entries come apart at their lengths, whatever the bytes") {
-    const std::string line = "{\"id\":7,\"text\":\"a\\nb 1 0\\n\"}";
-    std::string framed = "1 " + std::to_string(line.size()) + " 1\n7" + line + "2 3 0\n12abc";
-    std::string_view rest = framed;
-    framed_entry r;
-    REQUIRE(next_framed_entry(rest, r));
-    CHECK(r.id == "7");
-    CHECK(r.data == line);
-    CHECK(r.flag);
-    REQUIRE(next_framed_entry(rest, r));
-    CHECK(r.id == "12");
-    CHECK(r.data == "abc");
-    CHECK_FALSE(r.flag);
-    CHECK_FALSE(next_framed_entry(rest, r));
-
-    // Lengths past the end, missing separators, a flag other than 0 or 1.
-    for (const std::string bad :
-         {"1 5 0\n7abc", "1 2 0\n", "9999999999999999999999 1 0\nx", "1 1 2\n7a", "1 1 0 7a",
-          "1  1 0\n7a", "-1 1 0\n7a", "x", "1 1 0"}) {
-        CAPTURE(bad);
-        std::string_view text = bad;
-        CHECK_THROWS_AS(next_framed_entry(text, r), std::runtime_error);
-    }
-}
