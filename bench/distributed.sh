@@ -129,20 +129,25 @@ instructions = dict(l.strip().split("|") for l in open(sys.argv[3]) if "|" in l)
 def med(workload, tool, col):
     v = [float(r[col]) for r in rows if r[0] == workload and r[1] == tool]
     return statistics.median(v) if v else float("nan")
+def change(value, base):
+    # SMOKE sizes can measure a plain run at 0.00 s of CPU: no ratio then.
+    return f"{(value / base - 1) * 100:+.0f}%" if base > 0 else "n/a"
+def rate(count, seconds):
+    return f"{count / seconds:,.0f}" if seconds > 0 else "n/a"
 local_wall, local_cpu = med("local", "asyncfetch (no Redis)", 2), med("local", "asyncfetch (no Redis)", 3)
 print()
 for w in (1, 2, 4):
     wall, cpu = med("redis", f"asyncfetch via redis, {w} worker(s)", 2), med("redis", f"asyncfetch via redis, {w} worker(s)", 3)
-    print(f"{w} worker(s): {n / wall:,.0f} records/s ({wall:.2f} s; plain run {local_wall:.2f} s): "
+    print(f"{w} worker(s): {rate(n, wall)} records/s ({wall:.2f} s; plain run {local_wall:.2f} s): "
           f"client CPU {cpu / n * 1e6:.0f} us per record vs {local_cpu / n * 1e6:.0f} us plain "
-          f"({(cpu / local_cpu - 1) * 100:+.0f}%)")
+          f"({change(cpu, local_cpu)})")
 if "plain" in instructions:
     plain = int(instructions["plain"])
     print(f"\nclient instructions per record (callgrind): plain run {plain / n:,.0f}")
     for w in ("1", "2", "4"):
         if instructions.get(w):
             i = int(instructions[w])
-            print(f"{w} worker(s): {i / n:,.0f} ({(i / plain - 1) * 100:+.0f}%)")
+            print(f"{w} worker(s): {i / n:,.0f} ({change(i, plain)})")
 startup = [l.strip().split("|") for l in open(sys.argv[4]) if "|" in l]
 if startup:
     print("\nstart-up, instructions per process (callgrind, loader included):")

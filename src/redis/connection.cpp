@@ -12,6 +12,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -95,13 +96,17 @@ void append_command(const std::vector<std::string>& args, std::string& out) {
 
 } // namespace
 
-struct connection::impl {
+struct connection::impl : std::enable_shared_from_this<impl> {
+    using clock = std::chrono::steady_clock;
+
     impl(const asio::any_io_executor& executor, endpoint to, options o)
-        : ex(executor), where(std::move(to)), opts(std::move(o)), turn(executor, 1) {}
+        : ex(executor), where(std::move(to)), opts(std::move(o)), turn(executor, 1),
+          watchdog(executor) {}
 
     ~impl() { close(); }
 
     void close() {
+        deadline = clock::time_point::max();
         stream.reset();
         socket.reset();
         if (reader) redisReaderFree(reader);
@@ -139,7 +144,9 @@ struct connection::impl {
                 std::vector<std::string> auth{"AUTH"};
                 if (!opts.user.empty()) auth.push_back(opts.user);
                 auth.push_back(opts.password);
-                const auto r = co_await exchange(auth);
+                const std::vector<std::vector<std::string>> commands{std::move(auth)};
+                auto replies = co_await exchange_all(commands);
+                const auto& r = replies.front();
                 if (r.is_error()) {
                     close();
                     fail(where.text() + ": authentication failed: " + r.str,
@@ -156,37 +163,41 @@ struct connection::impl {
         }
     }
 
-    template <class Buffers>
-    asio::awaitable<void> write(const Buffers& b) {
-        if (stream)
-            co_await asio::async_write(*stream, b, asio::use_awaitable);
-        else
-            co_await asio::async_write(*socket, b, asio::use_awaitable);
+    // The command limit: one timer for the connection, not a timer raced
+    // against each command (that costs two coroutines and a thrown cancel
+    // per command). `deadline` is when the command in flight must be done
+    // (max() when none is); the watchdog wakes at it, closes the socket if
+    // it has passed (the command's I/O then fails and reads as a timeout),
+    // and otherwise sleeps until the deadline of the command now in flight.
+    void start_command() {
+        timed_out = false;
+        deadline = opts.command_timeout > std::chrono::milliseconds::zero()
+                       ? clock::now() + opts.command_timeout
+                       : clock::time_point::max();
+        if (!watching && deadline != clock::time_point::max()) watch();
     }
 
-    asio::awaitable<std::size_t> read_some(char* data, std::size_t size) {
-        if (stream)
-            co_return co_await stream->async_read_some(asio::buffer(data, size),
-                                                       asio::use_awaitable);
-        co_return co_await socket->async_read_some(asio::buffer(data, size), asio::use_awaitable);
-    }
+    void end_command() { deadline = clock::time_point::max(); }
 
-    // Reads the next reply.
-    asio::awaitable<reply> next_reply() {
-        for (;;) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(reader, &raw) != REDIS_OK)
-                fail(where.text() + ": protocol error: " + reader->errstr);
-            if (raw) {
-                std::unique_ptr<reply> root(static_cast<reply*>(raw));
-                co_return std::move(*root);
-            }
-            const auto n = co_await read_some(buffer.data(), buffer.size());
-            redisReaderFeed(reader, buffer.data(), n);
-        }
+    void watch() {
+        watching = true;
+        watchdog.expires_at(deadline);
+        watchdog.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+            const auto self = weak.lock();
+            if (!self) return; // the connection is gone
+            self->watching = false;
+            if (ec || self->deadline == clock::time_point::max()) return; // idle: sleep
+            if (clock::now() < self->deadline) return self->watch();
+            self->timed_out = true;
+            boost::system::error_code ignored;
+            if (self->stream) self->stream->lowest_layer().close(ignored);
+            if (self->socket) self->socket->close(ignored);
+        });
     }
 
     // Sends commands and reads their replies (the connection must be open).
+    // The socket is awaited here, not in helper coroutines: this is every
+    // command's path, and each coroutine frame costs.
     asio::awaitable<std::vector<reply>>
     exchange_all(const std::vector<std::vector<std::string>>& commands) {
         std::string request;
@@ -197,19 +208,29 @@ struct connection::impl {
         request.reserve(size + 16 * commands.size());
         for (const auto& args : commands)
             append_command(args, request);
-        co_await write(asio::buffer(request));
+        if (stream)
+            co_await asio::async_write(*stream, asio::buffer(request), asio::use_awaitable);
+        else
+            co_await asio::async_write(*socket, asio::buffer(request), asio::use_awaitable);
         std::vector<reply> replies;
         replies.reserve(commands.size());
-        for (std::size_t i = 0; i < commands.size(); ++i)
-            replies.push_back(co_await next_reply());
+        while (replies.size() < commands.size()) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(reader, &raw) != REDIS_OK)
+                fail(where.text() + ": protocol error: " + reader->errstr);
+            if (raw) {
+                std::unique_ptr<reply> root(static_cast<reply*>(raw));
+                replies.push_back(std::move(*root));
+                continue;
+            }
+            std::size_t n = 0;
+            if (stream)
+                n = co_await stream->async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            else
+                n = co_await socket->async_read_some(asio::buffer(buffer), asio::use_awaitable);
+            redisReaderFeed(reader, buffer.data(), n);
+        }
         co_return replies;
-    }
-
-    asio::awaitable<reply> exchange(const std::vector<std::string>& args) {
-        std::string request;
-        append_command(args, request);
-        co_await write(asio::buffer(request));
-        co_return co_await next_reply();
     }
 
     asio::any_io_executor ex;
@@ -221,6 +242,10 @@ struct connection::impl {
     std::optional<asio::ssl::stream<tcp::socket>> stream;
     redisReader* reader = nullptr;
     std::array<char, 16384> buffer{};
+    asio::steady_timer watchdog;
+    clock::time_point deadline = clock::time_point::max();
+    bool watching = false;  // the watchdog is waiting
+    bool timed_out = false; // the watchdog closed the socket on the command in flight
 };
 
 connection::connection(asio::any_io_executor ex, endpoint where, options opts)
@@ -244,15 +269,21 @@ connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
     auto permit = co_await self->turn.acquire();
     try {
         if (!self->reader) co_await self->connect();
-        auto replies =
-            co_await within(budget(self->opts.command_timeout), self->exchange_all(commands));
-        if (!replies) {
+        self->start_command();
+        std::vector<reply> replies;
+        try {
+            replies = co_await self->exchange_all(commands);
+        } catch (const boost::system::system_error&) {
+            if (!self->timed_out) throw;
+        }
+        self->end_command();
+        if (self->timed_out) {
             std::string what = "command";
             if (!commands.empty() && !commands.front().empty()) what = commands.front().front();
             fail(self->where.text() + ": " + what,
                  asyncfetch::make_error_code(errc::request_timeout));
         }
-        co_return std::move(*replies);
+        co_return replies;
     } catch (const boost::system::system_error& e) {
         self->close();
         if (e.code() == asio::error::operation_aborted) throw;

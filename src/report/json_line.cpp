@@ -1,4 +1,4 @@
-#include "json_line.hpp"
+#include "asyncfetch/report/json_line.hpp"
 
 #include <array>
 #include <charconv>

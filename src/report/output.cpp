@@ -1,6 +1,6 @@
 #include "asyncfetch/report/output.hpp"
 
-#include "json_line.hpp"
+#include "asyncfetch/report/json_line.hpp"
 
 #include <cerrno>
 #include <cstring>

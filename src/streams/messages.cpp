@@ -1,5 +1,7 @@
 #include "asyncfetch/streams/messages.hpp"
 
+#include "asyncfetch/report/json_line.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -135,13 +137,14 @@ std::optional<target_message> read_target_message(std::string_view message) {
 }
 
 std::string make_record_line(std::uint64_t id, const json& fields) {
-    std::string head;
-    append_id(id, head);
-    if (!fields.is_object() || fields.empty()) return head + '}';
-    head += ',';
-    // The id goes in after the fields' opening brace (no second copy of them).
-    auto line = fields.dump(-1, ' ', false, json::error_handler_t::replace);
-    line.replace(0, 1, head);
+    std::string line;
+    append_id(id, line);
+    if (!fields.is_object() || fields.empty()) return line + '}';
+    // The fields' opening brace becomes the comma after the id (the line is
+    // written once, by the records' own writer: nlohmann's dump, faster).
+    const auto brace = line.size();
+    report::append_json(fields, line);
+    line[brace] = ',';
     return line;
 }
 

@@ -184,9 +184,11 @@ asio::awaitable<void> stream_worker::produce() {
 asio::awaitable<void> stream_worker::consume() {
     while (auto item = co_await feed_.receive()) {
         auto& e = **item;
-        const operation run_entry = [&](const target&) { return handler_.run(e); };
+        operation run_entry;
+        if (!handler_.on_target) run_entry = [&](const target&) { return handler_.run(e); };
+        const auto& op = handler_.on_target ? handler_.on_target : run_entry;
         const target t{static_cast<std::size_t>(e.id), 0, e.text}; // named: g++ 12 (DESIGN.md)
-        auto r = co_await run_to_record(run_entry, t);
+        auto r = co_await run_to_record(op, t);
         // A cancel (Ctrl-C) ends the consumer with its entry unacknowledged:
         // it stays pending for a worker to claim, never stored as a record.
         if (r.result == outcome::cancelled && r.fields.empty())
@@ -245,11 +247,8 @@ asio::awaitable<void> stream_worker::commit() {
 entry_handler job_handler(const job_kind& kind, asio::any_io_executor ex) {
     auto made = kind.make_operation(std::move(ex));
     entry_handler h;
-    h.run = [op = std::move(made.first),
-             keep_alive = std::move(made.second)](const entry& e) -> asio::awaitable<record> {
-        const target t{static_cast<std::size_t>(e.id), 0, e.text};
-        co_return co_await op(t);
-    };
+    h.on_target = std::move(made.first);
+    h.keep_alive = std::move(made.second);
     h.error_record = kind.error_record;
     return h;
 }

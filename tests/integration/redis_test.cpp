@@ -370,3 +370,55 @@ TEST_CASE("redis: collect on Ctrl-C exits 130, a collect -o that cannot write ex
                       std::string::npos,
                   full.err);
 }
+
+TEST_CASE("redis: collect writes each well-formed result once and skips malformed entries") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    const auto port = std::to_string(redis.port());
+    auto cli = [&](std::vector<std::string> words) {
+        words.insert(words.begin(), {"redis-cli", "-p", port});
+        REQUIRE(run(words).status == 0);
+    };
+    // Written by hand, as a stray program (or a hostile one) might.
+    cli({"SET", "odd:total", "3"});
+    cli({"XADD", "odd:targets", "*", "data", "{}"});
+    cli({"XADD", "odd:results", "*", "id", "1", "data", "one"});
+    cli({"XADD", "odd:results", "*", "id", "1", "data", "one again"}); // a duplicate
+    cli({"XADD", "odd:results", "*", "data", "no id"});
+    cli({"XADD", "odd:results", "*", "id", "x1", "data", "not a number"});
+    cli({"XADD", "odd:results", "*", "id", "2"}); // no line
+    cli({"XADD", "odd:results", "*", "id", "2", "data", "two\n2 3 0\n12abc", "failed", "1"});
+    cli({"XADD", "odd:results", "*", "id", "3", "data", "three", "failed", "0", "failed", "1"});
+    const auto collected = run(asyncfetch_cmd({"collect", redis.url("odd")}), "", 20);
+    CHECK(collected.status == 1);
+    CHECK(collected.out == "one\ntwo\n2 3 0\n12abc\nthree\n");
+    CHECK_MESSAGE(collected.err.find("3 records, 2 failed") != std::string::npos, collected.err);
+}
+
+TEST_CASE("redis: a worker skips target entries it cannot read and runs the others") {
+    if (redis_unavailable()) return;
+    redis_server redis;
+    testserver::server server;
+    const auto job = redis.url("stray");
+    const auto port = std::to_string(redis.port());
+    // Stray entries before and after the real one: no data field, data that
+    // is no target message, several data fields (each read on its own).
+    REQUIRE(run({"redis-cli", "-p", port, "XGROUP", "CREATE", "stray:targets", "asyncfetch", "0",
+                 "MKSTREAM"})
+                .status == 0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "other", "1"}).status == 0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "data", "not json", "data",
+                 "{\"id\":\"x\",\"target\":\"y\"}"})
+                .status == 0);
+    REQUIRE(run(asyncfetch_cmd({"enqueue", job, "-"}), server.base_url() + "/bytes/3\n").status ==
+            0);
+    REQUIRE(run({"redis-cli", "-p", port, "XADD", "stray:targets", "*", "data", "[1,2]"}).status ==
+            0);
+    const auto worked = run(worker_cmd(job, {"--retries", "0"}), "", 30);
+    CHECK_MESSAGE(worked.status == 0, worked.err);
+    const auto collected = run(asyncfetch_cmd({"collect", job, "-q"}), "", 20);
+    CHECK(collected.status == 0);
+    const auto records = records_of(collected.out);
+    REQUIRE(records.size() == 1);
+    CHECK(records[0]["url"] == server.base_url() + "/bytes/3");
+}

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace asyncfetch::streams {
@@ -26,8 +27,12 @@ struct entry {
 
 // What a worker does with each entry: its record. An entry whose run throws
 // (a cancel aside) or returns a record without fields gets error_record's.
+// A handler that needs only the entry's target sets `on_target` (called
+// straight, no coroutine of ours around each target) instead of `run`.
 struct entry_handler {
     std::function<boost::asio::awaitable<record>(const entry&)> run;
+    operation on_target;
+    std::shared_ptr<void> keep_alive; // what on_target needs alive
     std::function<record(const std::string& text, std::string error, outcome result)> error_record;
 };
 

@@ -1,4 +1,4 @@
-#include "../../../src/report/json_line.hpp"
+#include "asyncfetch/report/json_line.hpp"
 
 #include "asyncfetch/http/fetch_record.hpp"
 

@@ -90,4 +90,17 @@ TEST_CASE("redis messages: a record line is the record fields with the id first"
 
     CHECK(make_record_line(3, json::object()) == R"({"id":3})");
     CHECK(json::parse(make_record_line(4, json{{"e", "bad \xff"}})).at("e") == "bad \xef\xbf\xbd");
+
+    // Byte for byte what nlohmann's dump writes after the id (collect's
+    // output does not change with the writer).
+    json nested;
+    nested["headers"] = json{{"content-type", "text/plain"}, {"x", "tab\there"}};
+    nested["redirects"] = json::array({"http://a/", "http://b/\u00e9"});
+    nested["ratio"] = 0.1;
+    nested["big"] = -12345678901234LL;
+    nested["ok"] = true;
+    for (const auto* f : {&fields, &nested}) {
+        const auto dumped = f->dump(-1, ' ', false, json::error_handler_t::replace);
+        CHECK(make_record_line(7, *f) == "{\"id\":7," + dumped.substr(1));
+    }
 }
