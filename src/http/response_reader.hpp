@@ -107,7 +107,9 @@ template <class Stream>
 asio::awaitable<failure>
 read_response(Stream& stream, beast::flat_buffer& buffer, std::uint64_t max_body, bool head_request,
               download* save, const std::vector<std::string>& record_headers, response& resp) {
-    // What a response that fails before its end told us is not kept.
+    // A header section that fails part way gives the response none of its
+    // fields. (A body that fails keeps the header's fields, as before: the
+    // record of that failure shows --record-headers.)
     auto failed = [&resp](failure f) {
         const bool got_some = resp.got_some;
         resp = response{};

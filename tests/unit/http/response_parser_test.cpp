@@ -81,3 +81,25 @@ TEST_CASE("response parser: the body limit holds for chunked and length-delimite
           bhttp::error::body_limit);
     CHECK(by_length.body.empty());
 }
+
+TEST_CASE("response parser: no reason phrase is the status code's usual one; a length past "
+          "what memory holds is an error, not an exception") {
+    response resp;
+    response_parser parser(recorded, resp);
+    parser.body_limit(100);
+    REQUIRE_FALSE(parse(parser, "HTTP/1.1 503 \r\nContent-Length: 0\r\n\r\n"));
+    CHECK(resp.reason == "Service Unavailable");
+
+    // --max-body as large as it may be set: a Content-Length past what
+    // memory or a string can hold fails the response as its body starts,
+    // and nothing is thrown out of the parser (it would end the event loop).
+    for (const char* length : {"4611686018427387904", "9223372036854775808"}) {
+        CAPTURE(length);
+        response huge;
+        response_parser unbounded(recorded, huge);
+        unbounded.body_limit(boost::none);
+        const auto ec = parse(unbounded, std::string("HTTP/1.1 200 OK\r\nContent-Length: ") +
+                                             length + "\r\n\r\nx");
+        CHECK((ec == bhttp::error::body_limit || ec == boost::system::errc::not_enough_memory));
+    }
+}
