@@ -35,6 +35,22 @@ std::optional<std::string> parsed_problem(const boost::urls::url_view& u,
     if (type != boost::urls::host_type::ipv4 && type != boost::urls::host_type::ipv6 &&
         type != boost::urls::host_type::name)
         return "unsupported host '" + std::string(u.encoded_host()) + "'";
+    // A name is percent-decoded for DNS, SNI and the Host header: what it
+    // decodes to must still be a host name ("a%0d%0aX:%201" would be a line
+    // break in the request). The characters curl refuses in a host name,
+    // and control bytes.
+    if (type == boost::urls::host_type::name) {
+        const std::string name = u.host_name();
+        const bool refused = std::any_of(name.begin(), name.end(), [](char c) {
+            const auto byte = static_cast<unsigned char>(c);
+            return byte <= 0x20 || byte == 0x7f ||
+                   std::string_view("/:#?!@{}[]\\$'\"^`*<>=;,+&()%").find(c) !=
+                       std::string_view::npos;
+        });
+        if (refused)
+            return "malformed host name '" + std::string(u.encoded_host()) +
+                   "': it decodes to a character no host name has";
+    }
     return std::nullopt;
 }
 

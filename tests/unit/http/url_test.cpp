@@ -114,3 +114,17 @@ TEST_CASE("url_problem says what parse_url says, in the same words, without a re
         if (!parsed && problem) CHECK(*problem == parsed.problem());
     }
 }
+
+TEST_CASE("parse_url: a host name that percent-decodes to a line break or a delimiter is refused") {
+    for (const char* text : {"http://a%0d%0aX-Evil%3a%201/", "http://a%0ab/", "http://a%00b/",
+                             "http://a%20b/", "http://a%3a80/", "http://a%2fb/", "http://a%40b/"}) {
+        CAPTURE(text);
+        const auto url = asyncfetch::http::parse_url(text);
+        REQUIRE_FALSE(url);
+        CHECK(url.problem().find("malformed host name") != std::string::npos);
+    }
+    // What decodes to an ordinary name is still one.
+    const auto fine = asyncfetch::http::parse_url("http://ex%61mple.com/");
+    REQUIRE(fine);
+    CHECK(fine->host == "example.com");
+}
