@@ -66,23 +66,33 @@ asio::awaitable<detail::io_result> write_message(detail::plain_stream& stream,
 // the fields from request_fields in message_fields.cpp) and its body from
 // the request's own string. The few requests Beast must frame (a
 // Transfer-Encoding or Content-Length given with -H) go as a Beast message,
-// which lives in this frame only.
+// which lives in this frame only. A request with a line break where none
+// may be is not sent (request_head): its failure says why.
 template <class Stream>
-asio::awaitable<boost::system::error_code>
-send_request(Stream& stream, const detail::connection& conn, const http_url& url,
-             const request& wanted, detail::field_list fields,
-             std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<failure> send_request(Stream& stream, const detail::connection& conn,
+                                      const http_url& url, const request& wanted,
+                                      detail::field_list fields,
+                                      std::chrono::steady_clock::time_point deadline) {
     // Through an http:// proxy, the absolute form (RFC 9112 3.2.2).
     const std::string_view target = conn.via_http_proxy ? url.text : url.request_target;
     const std::string_view proxy_authorization =
         conn.via_http_proxy ? std::string_view(conn.proxy_authorization) : std::string_view();
     // A body goes with its length; a POST without one says it is empty.
     const bool with_length = !wanted.body.empty() || !is_idempotent(wanted.method);
+    auto sent = [](const boost::system::error_code& ec) {
+        if (ec == beast::error::timeout)
+            return fail("request", make_error_code(errc::request_timeout));
+        return ec ? fail("request", ec) : failure{};
+    };
     std::string head;
-    if (detail::request_head(
-            {wanted.method, target, proxy_authorization, fields, wanted.body, with_length}, head)) {
+    const auto outcome = detail::request_head(
+        {wanted.method, target, proxy_authorization, fields, wanted.body, with_length}, head);
+    if (outcome == detail::head_outcome::refused)
+        co_return failure{make_error_code(boost::system::errc::invalid_argument), false,
+                          "request: " + head + "; not sent"};
+    if (outcome == detail::head_outcome::written) {
         auto [ec, written] = co_await write_head(stream, head, wanted.body, deadline);
-        co_return ec;
+        co_return sent(ec);
     }
     request_message req;
     req.method_string(wanted.method);
@@ -95,7 +105,7 @@ send_request(Stream& stream, const detail::connection& conn, const http_url& url
     req.body() = boost::span<const char>(wanted.body.data(), wanted.body.size());
     if (with_length) req.prepare_payload();
     auto [ec, written] = co_await write_message(stream, req, deadline);
-    co_return ec;
+    co_return sent(ec);
 }
 
 } // namespace
@@ -122,11 +132,11 @@ client::impl::exchange_on(Stream& stream, connection& conn, const http_url& url,
                           const request& wanted, bool with_credentials, detail::download* save,
                           clock_type::time_point deadline, response& resp) {
     // Send it, then read the response; both within the request's deadline.
-    const auto write_ec = co_await send_request(
-        stream, conn, url, wanted, request_fields(url, wanted, with_credentials, save), deadline);
-    if (write_ec == beast::error::timeout)
-        co_return fail("request", make_error_code(errc::request_timeout));
-    if (write_ec) co_return fail("request", write_ec);
+    // (The fields are a named local moved in, not a temporary inside the
+    // co_await: GCC 12 has mishandled such temporaries.)
+    auto fields = request_fields(url, wanted, with_credentials, save);
+    if (auto failed = co_await send_request(stream, conn, url, wanted, std::move(fields), deadline))
+        co_return failed;
 
     co_return co_await detail::read_response(stream, conn.buffer, options.max_body,
                                              wanted.method == "HEAD", save, options.record_headers,

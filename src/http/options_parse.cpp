@@ -11,6 +11,7 @@ parsed<header> parse_header_line(std::string_view text) {
         return problem("expected 'Name: value', got '" + std::string(text) + "'");
     auto value = text.substr(colon + 1);
     value.remove_prefix(std::min(value.find_first_not_of(' '), value.size()));
+    if (auto why = header_problem(text.substr(0, colon), value)) return problem(std::move(*why));
     return header{std::string(text.substr(0, colon)), std::string(value)};
 }
 
@@ -20,6 +21,7 @@ parsed<header> parse_header_env(std::string_view spec) {
         return problem("expected NAME=VAR, got '" + std::string(spec) + "'");
     auto value = secret_from_env(std::string(spec.substr(eq + 1)));
     if (!value) return problem(value.problem());
+    if (auto why = header_problem(spec.substr(0, eq), *value)) return problem(std::move(*why));
     return header{std::string(spec.substr(0, eq)), std::move(*value)};
 }
 

@@ -23,6 +23,15 @@ parsed<std::string> parse_method(std::string_view text) {
     return std::string(text);
 }
 
+std::optional<std::string> header_problem(std::string_view name, std::string_view value) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar))
+        return "'" + std::string(name) +
+               "' is not a header name (letters, digits, !#$%&'*+-.^_`|~)";
+    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+        return "the value of header '" + std::string(name) + "' holds a line break or NUL byte";
+    return std::nullopt;
+}
+
 bool is_idempotent(std::string_view method) {
     for (std::string_view m : {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
         if (method == m) return true;

@@ -1,5 +1,7 @@
 #include "request_head.hpp"
 
+#include "asyncfetch/http/request.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 #include <charconv>
@@ -25,14 +27,31 @@ bool beast_refuses(std::string_view name, std::string_view value) {
 
 } // namespace
 
-bool request_head(const head_parts& request, std::string& out) {
+head_outcome request_head(const head_parts& request, std::string& out) {
     const auto& fields = request.fields;
+    constexpr std::string_view line_breaks("\r\n\0", 3);
+    if (request.method.find_first_of(line_breaks) != std::string_view::npos ||
+        request.target.find_first_of(line_breaks) != std::string_view::npos) {
+        out = "the method or target holds a line break or NUL byte";
+        return head_outcome::refused;
+    }
+    for (const auto& [name, value] : fields) {
+        if (auto why = header_problem(name, value)) {
+            out = std::move(*why);
+            return head_outcome::refused;
+        }
+    }
+    if (auto why = header_problem("Proxy-Authorization", request.proxy_authorization)) {
+        out = std::move(*why);
+        return head_outcome::refused;
+    }
     for (const auto& [name, value] : fields)
         if (iequals(name, "Transfer-Encoding") || iequals(name, "Content-Length") ||
             beast_refuses(name, value))
-            return false;
-    if (beast_refuses("Proxy-Authorization", request.proxy_authorization)) return false;
-    if (request.with_length && request.method == "TRACE" && !request.body.empty()) return false;
+            return head_outcome::leave_to_beast;
+    if (beast_refuses("Proxy-Authorization", request.proxy_authorization) ||
+        (request.with_length && request.method == "TRACE" && !request.body.empty()))
+        return head_outcome::leave_to_beast;
 
     // set(): a field replaces every earlier one of its name, so of several
     // only the last is written, where it stands.
@@ -71,7 +90,7 @@ bool request_head(const head_parts& request, std::string& out) {
     }
     if (length) out.append("Content-Length: ").append(digits, length_end).append("\r\n");
     out.append("\r\n");
-    return true;
+    return head_outcome::written;
 }
 
 } // namespace asyncfetch::http::detail

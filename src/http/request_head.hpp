@@ -21,11 +21,20 @@ struct head_parts {
     bool with_length = false; // prepare_payload(): Content-Length as Beast decides
 };
 
-// Writes the head into `out` (cleared first). False, `out` unspecified,
-// where Beast's message must send the request instead: a Transfer-Encoding
-// or Content-Length among the fields (Beast rewrites them), a TRACE with a
-// body or a field over 64 KiB (Beast refuses them, with an exception that
-// becomes the target's error record).
-bool request_head(const head_parts& request, std::string& out);
+enum class head_outcome {
+    written,        // in `out`
+    leave_to_beast, // Beast's message must send it (below); `out` unspecified
+    refused,        // not to be sent at all: `out` holds why
+};
+
+// Writes the head into `out` (cleared first). Left to Beast's message: a
+// Transfer-Encoding or Content-Length among the fields (Beast rewrites
+// them), a TRACE with a body or a field over 64 KiB (Beast refuses them,
+// with an exception that becomes the target's error record). Refused,
+// whatever the field's source (a -H, an input line, a stored cookie, a
+// proxy's credentials): a field name that is not a token, or a line break
+// or NUL in a value, the method or the target, which Beast would send as
+// they are: the start of another field or request.
+head_outcome request_head(const head_parts& request, std::string& out);
 
 } // namespace asyncfetch::http::detail

@@ -47,6 +47,8 @@ parsed<request_line> parse_request_line(std::string_view text) {
                 return wrong("headers", "an object such as {\"Accept\": \"text/html\"}", value);
             for (const auto& [name, v] : value.items()) {
                 if (!v.is_string()) return wrong("headers." + name, "a string", v);
+                if (auto why = header_problem(name, v.get_ref<const std::string&>()))
+                    return problem("headers." + name + ": " + *why);
                 out.req.headers.emplace_back(name, v.get<std::string>());
             }
         } else if (key == "body") {

@@ -6,6 +6,7 @@
 #include "asyncfetch/core/parsed.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +30,12 @@ parsed<std::string> parse_method(std::string_view text);
 // RFC 9110 9.2.2: GET, HEAD, OPTIONS, TRACE, PUT and DELETE mean the same
 // when sent twice, so a failed attempt may be repeated automatically.
 bool is_idempotent(std::string_view method);
+
+// What keeps a header field from being sent as given: a name that is not a
+// token, or a value with a line break or NUL (which would end the field
+// and start another, or another request). The value is never quoted: it
+// may be a secret.
+std::optional<std::string> header_problem(std::string_view name, std::string_view value);
 
 // The method and body for the request that follows a redirect with
 // `status`, as curl -L does: 303 turns anything but HEAD into a GET,

@@ -7,6 +7,7 @@
 #include <sstream>
 
 namespace bhttp = boost::beast::http;
+using asyncfetch::http::detail::head_outcome;
 using asyncfetch::http::detail::head_parts;
 using asyncfetch::http::detail::request_head;
 using field_list = std::vector<std::pair<std::string, std::string>>;
@@ -33,7 +34,7 @@ std::string beast_serialized(const head_parts& parts) {
 
 std::string written(const head_parts& parts) {
     std::string out = "left over";
-    REQUIRE(request_head(parts, out));
+    REQUIRE(request_head(parts, out) == head_outcome::written);
     out.append(parts.body);
     return out;
 }
@@ -88,13 +89,31 @@ TEST_CASE("a request whose framing Beast rewrites is left to Beast") {
     const field_list te = {{"Host", "h"}, {"transfer-encoding", "chunked"}};
     const field_list length = {{"Host", "h"}, {"Content-Length", "5"}};
     const field_list fine = {{"Host", "h"}};
-    CHECK_FALSE(request_head({"GET", "/", "", te, "", false}, out));
-    CHECK_FALSE(request_head({"POST", "/", "", length, "hello", true}, out));
-    CHECK_FALSE(request_head({"TRACE", "/", "", fine, "x", true}, out));
+    CHECK(head_outcome::leave_to_beast == request_head({"GET", "/", "", te, "", false}, out));
+    CHECK(head_outcome::leave_to_beast ==
+          request_head({"POST", "/", "", length, "hello", true}, out));
+    CHECK(head_outcome::leave_to_beast == request_head({"TRACE", "/", "", fine, "x", true}, out));
     const field_list huge = {{"Host", "h"}, {"X-Huge", std::string(70000, 'x')}};
-    CHECK_FALSE(request_head({"GET", "/", "", huge, "", false}, out));
-    REQUIRE(request_head({"TRACE", "/", "", fine, "", false}, out));
+    CHECK(head_outcome::leave_to_beast == request_head({"GET", "/", "", huge, "", false}, out));
+    REQUIRE(head_outcome::written == request_head({"TRACE", "/", "", fine, "", false}, out));
     CHECK(out == "TRACE / HTTP/1.1\r\nHost: h\r\n\r\n");
-    REQUIRE(request_head({"POST", "/p", "", fine, "", true}, out));
+    REQUIRE(head_outcome::written == request_head({"POST", "/p", "", fine, "", true}, out));
     CHECK(out == "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n");
+}
+
+TEST_CASE("a line break or NUL where none may be is refused, whatever brought it") {
+    std::string out;
+    const field_list broken_value = {{"Host", "h"}, {"Cookie", "a=1\r\nX-Evil: 1"}};
+    const field_list bare_lf = {{"Host", "h\nX-Evil: 1"}};
+    const field_list nul = {{"Host", "h"}, {"X-A", std::string("a\0b", 3)}};
+    const field_list bad_name = {{"Host", "h"}, {"X-A\r\nX-Evil", "1"}};
+    const field_list fine = {{"Host", "h"}};
+    for (const auto* fields : {&broken_value, &bare_lf, &nul, &bad_name}) {
+        CHECK(request_head({"GET", "/", "", *fields, "", false}, out) == head_outcome::refused);
+        CHECK(out.find("X-Evil: 1") == std::string::npos); // the reason quotes no value
+    }
+    CHECK(request_head({"GET", "/\r\nX-Evil: 1", "", fine, "", false}, out) ==
+          head_outcome::refused);
+    CHECK(request_head({"GET", "/", "Basic a\r\nb", fine, "", false}, out) ==
+          head_outcome::refused);
 }

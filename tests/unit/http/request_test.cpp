@@ -91,3 +91,10 @@ TEST_CASE("--data: text as is, @FILE read whole, a missing file named") {
     CHECK(read_data("@/nonexistent/body").problem().find("/nonexistent/body") != std::string::npos);
     CHECK(read_data("@/").problem().find("not a regular file") != std::string::npos);
 }
+
+TEST_CASE("a request line's header with a line break is that line's error, naming the header") {
+    auto line = parse_request_line(R"({"url": "http://h/", "headers": {"X-A": "1\r\nX-Evil: 2"}})");
+    REQUIRE_FALSE(line);
+    CHECK(line.problem() ==
+          "headers.X-A: the value of header 'X-A' holds a line break or NUL byte");
+}
