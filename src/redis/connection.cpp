@@ -271,18 +271,24 @@ connection::pipeline(const std::vector<std::vector<std::string>>& commands) {
         if (!self->reader) co_await self->connect();
         self->start_command();
         std::vector<reply> replies;
+        bool cut_off = false; // the watchdog closed the socket under the command
         try {
             replies = co_await self->exchange_all(commands);
         } catch (const boost::system::system_error&) {
             if (!self->timed_out) throw;
+            cut_off = true;
         }
         self->end_command();
-        if (self->timed_out) {
+        if (cut_off) {
             std::string what = "command";
             if (!commands.empty() && !commands.front().empty()) what = commands.front().front();
             fail(self->where.text() + ": " + what,
                  asyncfetch::make_error_code(errc::request_timeout));
         }
+        // Every reply came, but the watchdog fired in the same turn and
+        // closed the socket: the replies stand (the commands ran; a retry
+        // would run them twice), and the next command reconnects.
+        if (self->timed_out) self->close();
         co_return replies;
     } catch (const boost::system::system_error& e) {
         self->close();
