@@ -374,7 +374,7 @@ TEST_CASE("ssh auth: -i accepts ~/ (in $HOME) and ~user/ (that user's home)") {
 }
 
 TEST_CASE("ssh auth: an ECDSA user certificate (KEY-cert.pub, or CertificateFile) logs in with a "
-          "key the server knows only through its CA; another kind is refused, saying why") {
+          "key the server knows only through its CA, and another kind is refused, saying why") {
     if (sshd_unavailable()) return;
     auth_fixture f;
     // Keys the server does not list in authorized_keys.

@@ -82,7 +82,7 @@ TEST_CASE("response parser: the body limit holds for chunked and length-delimite
     CHECK(by_length.body.empty());
 }
 
-TEST_CASE("response parser: no reason phrase is the status code's usual one; a length past "
+TEST_CASE("response parser: no reason phrase is the status code's usual one, and a length past "
           "what memory holds is an error, not an exception") {
     response resp;
     response_parser parser(recorded, resp);
