@@ -1,18 +1,34 @@
 #include "asyncfetch/http/request.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace asyncfetch::http {
 namespace {
 
-// RFC 9110 5.6.2 tchar.
+// RFC 9110 5.6.2 tchar, as a table: every request's field names pass here.
+constexpr std::array<bool, 256> tchars = [] {
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[c] = table[c - 'a' + 'A'] = true;
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[static_cast<unsigned char>(c)] = true;
+    return table;
+}();
+
 bool is_tchar(char c) {
-    static constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           extra.find(c) != std::string_view::npos;
+    return tchars[static_cast<unsigned char>(c)];
 }
 
 } // namespace
+
+bool breaks_line(std::string_view text) {
+    // Three memchr scans: cheaper than one find_first_of on short text.
+    return text.find('\r') != std::string_view::npos || text.find('\n') != std::string_view::npos ||
+           text.find('\0') != std::string_view::npos;
+}
 
 parsed<std::string> parse_method(std::string_view text) {
     if (text.empty()) return problem("the method is empty");
@@ -27,7 +43,7 @@ std::optional<std::string> header_problem(std::string_view name, std::string_vie
     if (name.empty() || !std::all_of(name.begin(), name.end(), is_tchar))
         return "'" + std::string(name) +
                "' is not a header name (letters, digits, !#$%&'*+-.^_`|~)";
-    if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos)
+    if (breaks_line(value))
         return "the value of header '" + std::string(name) + "' holds a line break or NUL byte";
     return std::nullopt;
 }

@@ -29,9 +29,7 @@ bool beast_refuses(std::string_view name, std::string_view value) {
 
 head_outcome request_head(const head_parts& request, std::string& out) {
     const auto& fields = request.fields;
-    constexpr std::string_view line_breaks("\r\n\0", 3);
-    if (request.method.find_first_of(line_breaks) != std::string_view::npos ||
-        request.target.find_first_of(line_breaks) != std::string_view::npos) {
+    if (breaks_line(request.method) || breaks_line(request.target)) {
         out = "the method or target holds a line break or NUL byte";
         return head_outcome::refused;
     }
@@ -41,8 +39,8 @@ head_outcome request_head(const head_parts& request, std::string& out) {
             return head_outcome::refused;
         }
     }
-    if (auto why = header_problem("Proxy-Authorization", request.proxy_authorization)) {
-        out = std::move(*why);
+    if (breaks_line(request.proxy_authorization)) {
+        out = *header_problem("Proxy-Authorization", request.proxy_authorization);
         return head_outcome::refused;
     }
     for (const auto& [name, value] : fields)

@@ -31,6 +31,9 @@ parsed<std::string> parse_method(std::string_view text);
 // when sent twice, so a failed attempt may be repeated automatically.
 bool is_idempotent(std::string_view method);
 
+// A CR, LF or NUL byte in `text`: what would end a line of an HTTP/1.1 head.
+bool breaks_line(std::string_view text);
+
 // What keeps a header field from being sent as given: a name that is not a
 // token, or a value with a line break or NUL (which would end the field
 // and start another, or another request). The value is never quoted: it
