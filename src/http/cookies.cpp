@@ -278,9 +278,20 @@ std::string cookie_store::header_for(const http_url& url, std::int64_t now) cons
     std::stable_sort(matching.begin(), matching.end(), [](const kept* a, const kept* b) {
         return a->c.path.size() > b->c.path.size();
     });
+    // Bounded as curl bounds it: under 8,190 bytes and at most 150 cookies,
+    // the most specific paths first. Unbounded, a server's 50 cookies of
+    // 4 KiB would make a field Beast refuses, failing every later request to
+    // that site.
+    constexpr std::size_t max_header_bytes = 8190, max_cookies_sent = 150;
     std::string header;
-    for (const kept* k : matching)
-        header += (header.empty() ? "" : "; ") + k->c.name + "=" + k->c.value;
+    std::size_t sent = 0;
+    for (const kept* k : matching) {
+        const std::size_t add = (header.empty() ? 0 : 2) + k->c.name.size() + 1 + k->c.value.size();
+        if (header.size() + add >= max_header_bytes || sent == max_cookies_sent) break;
+        if (!header.empty()) header += "; ";
+        header.append(k->c.name).append("=").append(k->c.value);
+        ++sent;
+    }
     return header;
 }
 

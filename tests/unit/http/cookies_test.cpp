@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace asyncfetch::http;
 
 namespace {
@@ -96,4 +98,25 @@ TEST_CASE("the store is bounded: 50 per domain, 3000 in all, the oldest go") {
         small.take(url(("http://h" + std::to_string(i) + ".example/").c_str()), {"x=1"}, now);
     CHECK(small.cookies(now).size() == 5);
     CHECK(small.cookies(now).front().domain == "h3.example");
+}
+
+TEST_CASE("the Cookie header is bounded as curl bounds it: under 8,190 bytes, at most 150 "
+          "cookies, the most specific paths first") {
+    cookie_store store;
+    const auto site = url("http://a.example/app/x");
+    const std::string big(4000, 'v');
+    for (int i = 0; i < 10; ++i)
+        store.take(site, {"c" + std::to_string(i) + "=" + big + "; Path=/"}, now);
+    store.take(site, {"specific=1; Path=/app"}, now);
+    const auto header = store.header_for(site, now);
+    CHECK(header.size() < 8190);
+    CHECK(header.rfind("specific=1; ", 0) == 0); // the longest path leads
+    CHECK(header.find("c0=") != std::string::npos);
+    CHECK(header.find("c2=") == std::string::npos); // a third 4 KB cookie would not fit
+
+    cookie_store many(cookie_limits{4096, 200, 3000});
+    for (int i = 0; i < 200; ++i)
+        many.take(site, {"n" + std::to_string(i) + "=1; Path=/"}, now);
+    const auto list = many.header_for(site, now);
+    CHECK(std::count(list.begin(), list.end(), '=') == 150);
 }

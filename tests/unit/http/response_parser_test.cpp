@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <vector>
+
 using asyncfetch::http::detail::response;
 using asyncfetch::http::detail::response_parser;
 namespace bhttp = boost::beast::http;
@@ -93,7 +95,15 @@ TEST_CASE("response parser: no reason phrase is the status code's usual one, and
     // --max-body as large as it may be set: a Content-Length past what
     // memory or a string can hold fails the response as its body starts,
     // and nothing is thrown out of the parser (it would end the event loop).
-    for (const char* length : {"4611686018427387904", "9223372036854775808"}) {
+    // 2^62 is an allocation that fails (bad_alloc); AddressSanitizer aborts
+    // on an allocation that size instead of failing it, so there only 2^63
+    // (past the string's max_size(), refused before allocating) runs.
+#if defined(__SANITIZE_ADDRESS__)
+    const std::vector<const char*> lengths = {"9223372036854775808"};
+#else
+    const std::vector<const char*> lengths = {"4611686018427387904", "9223372036854775808"};
+#endif
+    for (const char* length : lengths) {
         CAPTURE(length);
         response huge;
         response_parser unbounded(recorded, huge);
