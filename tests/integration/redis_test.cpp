@@ -308,13 +308,16 @@ TEST_CASE("redis: the politeness gap to a host holds across the workers of a sha
     // Three workers with four fetches each would reach the host together
     // (gaps of a few ms); booked on Redis, their requests start 150 ms apart.
     // What reaches the server varies by the way from booking to sending, so
-    // each gap is checked loosely and the span of all seven more closely.
+    // each gap is checked loosely and the span of all seven more closely: one
+    // request held up by a loaded machine shortens the gap after it (59 ms
+    // seen in the whole suite at 3 tests per core), while without the
+    // booking the gaps are a few ms.
     using std::chrono::duration_cast;
     using std::chrono::milliseconds;
     for (std::size_t i = 1; i < pages.size(); ++i) {
         const auto gap = duration_cast<milliseconds>(pages[i] - pages[i - 1]).count();
         CAPTURE(i);
-        CHECK(gap >= 75);
+        CHECK(gap >= 40);
     }
     CHECK(duration_cast<milliseconds>(pages.back() - pages.front()).count() >= 6 * 150 - 100);
 }
