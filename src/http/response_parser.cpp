@@ -25,8 +25,7 @@ void guarded(boost::system::error_code& ec, F&& f) {
 void response_parser::on_response_impl(int code, boost::beast::string_view reason, int,
                                        error_code& ec) {
     status_ = static_cast<unsigned>(code);
-    taking_ = status_ / 100 != 1;
-    if (!taking_) return;
+    if (!final_response()) return;
     // No reason phrase: the status code's usual one, as Beast's reason()
     // gives it (and as the HTTP/2 path words it).
     if (reason.empty())
@@ -36,9 +35,9 @@ void response_parser::on_response_impl(int code, boost::beast::string_view reaso
 
 void response_parser::on_field_impl(boost::beast::http::field, boost::beast::string_view name,
                                     boost::beast::string_view value, error_code& ec) {
-    // Trailers arrive here too: they cannot redirect, set an encoding or
-    // anything else.
-    if (taking_ && in_header_)
+    // Trailers arrive here too (after the header is done): they cannot
+    // redirect, set an encoding or anything else.
+    if (final_response() && !is_header_done())
         guarded(ec, [&] {
             take_field({name.data(), name.size()}, {value.data(), value.size()}, record_headers_,
                        resp_);

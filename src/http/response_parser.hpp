@@ -39,7 +39,7 @@ private:
                           error_code& ec) override;
     void on_field_impl(boost::beast::http::field, boost::beast::string_view name,
                        boost::beast::string_view value, error_code& ec) override;
-    void on_header_impl(error_code&) override { in_header_ = false; }
+    void on_header_impl(error_code&) override {}
     void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                            error_code& ec) override;
     std::size_t on_body_impl(boost::beast::string_view body, error_code& ec) override;
@@ -54,8 +54,9 @@ private:
     response& resp_;
     download* save_ = nullptr;
     unsigned status_ = 0;
-    bool in_header_ = true;
-    bool taking_ = false; // a final response: its fields count
+
+    // A final (non-1xx) response: its reason and fields count.
+    bool final_response() const noexcept { return status_ / 100 != 1; }
 };
 
 } // namespace asyncfetch::http::detail
