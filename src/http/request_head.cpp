@@ -33,23 +33,31 @@ head_outcome request_head(const head_parts& request, std::string& out) {
         out = "the method or target holds a line break or NUL byte";
         return head_outcome::refused;
     }
+    // One pass over the fields: what refuses the request, what leaves it to
+    // Beast, whether a field replaces the proxy's credentials, the size.
+    // A refusal wins over leaving it to Beast (which would send the field).
+    bool by_beast = beast_refuses("Proxy-Authorization", request.proxy_authorization) ||
+                    (request.with_length && request.method == "TRACE" && !request.body.empty());
+    bool proxy_authorization_replaced = false;
+    // One allocation for a usual head, not one per doubling as it grows.
+    std::size_t size = request.method.size() + request.target.size() + 16 +
+                       request.proxy_authorization.size() + 48;
     for (const auto& [name, value] : fields) {
         if (auto why = header_problem(name, value)) {
             out = std::move(*why);
             return head_outcome::refused;
         }
+        by_beast = by_beast || iequals(name, "Transfer-Encoding") ||
+                   iequals(name, "Content-Length") || beast_refuses(name, value);
+        proxy_authorization_replaced =
+            proxy_authorization_replaced || iequals(name, "Proxy-Authorization");
+        size += name.size() + value.size() + 4;
     }
     if (breaks_line(request.proxy_authorization)) {
         out = *header_problem("Proxy-Authorization", request.proxy_authorization);
         return head_outcome::refused;
     }
-    for (const auto& [name, value] : fields)
-        if (iequals(name, "Transfer-Encoding") || iequals(name, "Content-Length") ||
-            beast_refuses(name, value))
-            return head_outcome::leave_to_beast;
-    if (beast_refuses("Proxy-Authorization", request.proxy_authorization) ||
-        (request.with_length && request.method == "TRACE" && !request.body.empty()))
-        return head_outcome::leave_to_beast;
+    if (by_beast) return head_outcome::leave_to_beast;
 
     // set(): a field replaces every earlier one of its name, so of several
     // only the last is written, where it stands.
@@ -58,10 +66,6 @@ head_outcome request_head(const head_parts& request, std::string& out) {
             if (iequals(fields[j].first, fields[i].first)) return true;
         return false;
     };
-    bool proxy_authorization_replaced = false;
-    for (const auto& field : fields)
-        proxy_authorization_replaced =
-            proxy_authorization_replaced || iequals(field.first, "Proxy-Authorization");
     // prepare_payload(): a length when there is a body, or for the methods
     // that always have one (Beast's rule, its verbs matched exactly).
     const bool length =
@@ -70,11 +74,6 @@ head_outcome request_head(const head_parts& request, std::string& out) {
     char digits[24];
     const auto length_end = std::to_chars(digits, digits + sizeof digits, request.body.size()).ptr;
 
-    // One allocation for a usual head, not one per doubling as it grows.
-    std::size_t size = request.method.size() + request.target.size() + 16 +
-                       request.proxy_authorization.size() + 48;
-    for (const auto& [name, value] : fields)
-        size += name.size() + value.size() + 4;
     out.clear();
     out.reserve(size);
     out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
