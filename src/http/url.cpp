@@ -3,6 +3,7 @@
 
 #include "asyncfetch/core/text.hpp"
 
+#include <boost/url/decode_view.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -40,7 +41,7 @@ std::optional<std::string> parsed_problem(const boost::urls::url_view& u,
     // break in the request). The characters curl refuses in a host name,
     // and control bytes.
     if (type == boost::urls::host_type::name) {
-        const std::string name = u.host_name();
+        const auto name = *u.encoded_host_name(); // decoded as it is read, not copied
         const bool refused = std::any_of(name.begin(), name.end(), [](char c) {
             const auto byte = static_cast<unsigned char>(c);
             return byte <= 0x20 || byte == 0x7f ||
