@@ -140,8 +140,9 @@ std::string make_record_line(std::uint64_t id, const json& fields) {
     std::string line;
     append_id(id, line);
     if (!fields.is_object() || fields.empty()) return line + '}';
-    // The fields' opening brace becomes the comma after the id (the line is
-    // written once, by the records' own writer: nlohmann's dump, faster).
+    // The fields' opening brace becomes the comma after the id. The line is
+    // written once, by the records' own writer (report::append_json: the
+    // same bytes as nlohmann's dump, at a fraction of its cost).
     const auto brace = line.size();
     report::append_json(fields, line);
     line[brace] = ',';
