@@ -55,12 +55,8 @@ std::optional<std::string> parsed_problem(const boost::urls::url_view& u,
     return std::nullopt;
 }
 
-// Splits a parsed absolute URL into what connecting and requesting need.
-parsed<http_url> from_parsed(boost::urls::url u) {
-    const std::string scheme = lower(u.scheme());
-    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
-
-    http_url out;
+// Fills tls, port, host and host_is_ip of a URL parsed_problem accepted.
+void split_host(const boost::urls::url_view& u, const std::string& scheme, http_url& out) {
     out.tls = scheme == "https";
     const std::uint16_t default_port = out.tls ? 443 : 80;
     out.port = u.has_port() ? *port_number(u.port()) : default_port;
@@ -80,6 +76,43 @@ parsed<http_url> from_parsed(boost::urls::url u) {
     default: // refused by parsed_problem
         break;
     }
+}
+
+void set_host_header(bool ipv6, http_url& out) {
+    const std::uint16_t default_port = out.tls ? 443 : 80;
+    const std::string bracketed = ipv6 ? "[" + out.host + "]" : out.host;
+    out.host_header =
+        out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
+}
+
+// Whether normalising (from_parsed) would leave the URL's text as it is:
+// lower-case scheme and host name, no default port, no fragment, a path that
+// starts with '/' and has neither a dot segment nor a percent-encoding for
+// normalize_path to rewrite. Most URLs of a list are: they skip the copy and
+// its rewrites. Checked equal to the rewriting path in a test.
+bool already_normal(const boost::urls::url_view& u, const std::string& scheme,
+                    const http_url& split) {
+    const auto has = [](std::string_view text, auto refused) {
+        return std::any_of(text.begin(), text.end(), refused);
+    };
+    if (u.scheme() != scheme || u.has_fragment()) return false;
+    if (u.has_port() && split.port == (split.tls ? 443 : 80)) return false;
+    if (u.host_type() == boost::urls::host_type::name &&
+        has(u.encoded_host(), [](char c) { return c == '%' || (c >= 'A' && c <= 'Z'); }))
+        return false;
+    const std::string_view path = u.encoded_path();
+    return !path.empty() && path.find('%') == std::string_view::npos &&
+           path.find("/.") == std::string_view::npos;
+}
+
+// Splits a parsed absolute URL into what connecting and requesting need.
+parsed<http_url> from_parsed(boost::urls::url u) {
+    const std::string scheme = lower(u.scheme());
+    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
+
+    http_url out;
+    split_host(u, scheme, out);
+    const std::uint16_t default_port = out.tls ? 443 : 80;
 
     // Scheme and host case, default port and fragment do not change the
     // resource: drop them so records and redirect checks compare equal.
@@ -90,10 +123,20 @@ parsed<http_url> from_parsed(boost::urls::url u) {
     if (u.encoded_path().empty()) u.set_encoded_path("/");
     u.normalize_path();
 
-    const std::string bracketed =
-        u.host_type() == boost::urls::host_type::ipv6 ? "[" + out.host + "]" : out.host;
-    out.host_header =
-        out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
+    set_host_header(u.host_type() == boost::urls::host_type::ipv6, out);
+    out.request_target = std::string(u.encoded_target());
+    out.text = std::string(u.buffer());
+    return out;
+}
+
+// from_parsed without copying the URL when it is already normal.
+parsed<http_url> from_parsed_view(const boost::urls::url_view& u) {
+    const std::string scheme = lower(u.scheme());
+    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
+    http_url out;
+    split_host(u, scheme, out);
+    if (!already_normal(u, scheme, out)) return from_parsed(boost::urls::url(u));
+    set_host_header(u.host_type() == boost::urls::host_type::ipv6, out);
     out.request_target = std::string(u.encoded_target());
     out.text = std::string(u.buffer());
     return out;
@@ -124,6 +167,12 @@ std::optional<std::string> unparsed(std::string_view text,
 } // namespace
 
 parsed<http_url> parse_url(std::string_view text) {
+    boost::system::result<boost::urls::url_view> parsed;
+    if (auto why = unparsed(text, parsed)) return problem(std::move(*why));
+    return from_parsed_view(*parsed);
+}
+
+parsed<http_url> detail::parse_url_rewriting(std::string_view text) {
     boost::system::result<boost::urls::url_view> parsed;
     if (auto why = unparsed(text, parsed)) return problem(std::move(*why));
     return from_parsed(boost::urls::url(*parsed));
