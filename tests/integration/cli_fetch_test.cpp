@@ -157,8 +157,9 @@ TEST_CASE("Ctrl-C: finished records are flushed, the rest are cancelled, exit 13
     const auto file = dir.write("urls.txt", list);
     const auto out = dir.file("out.jsonl");
     child c(asyncfetch_cmd({file, "-q", "--per-host", "0", "-o", out}));
-    // Wait until the quick ones are served, then interrupt.
-    for (int i = 0; i < 200 && server.requests_served() < 25; ++i)
+    // Wait until the quick ones are served (a sanitizer build on a loaded machine can take a
+    // second to start), then interrupt.
+    for (int i = 0; i < 3000 && server.requests_served() < 25; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     const auto start = std::chrono::steady_clock::now();

@@ -31,12 +31,30 @@ std::vector<json> run_log(const temp_dir& dir) {
     return records_of(read_file(dir.file("c.runs.jsonl")));
 }
 
+// Polls every 20 ms, for at most 30 s, until `ready` holds. The tests below
+// time their signals from a run the scheduler has logged, not from the
+// child's start: a sanitizer build on a loaded machine can take a second
+// to start.
+template <class Ready> bool wait_until(Ready ready) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!ready()) {
+        if (std::chrono::steady_clock::now() > give_up) return false;
+        sleep_s(0.02);
+    }
+    return true;
+}
+
 std::size_t count_status(const std::vector<json>& lines, const std::string& job,
                          const std::string& status) {
     std::size_t n = 0;
     for (const auto& l : lines)
         n += l["job"] == job && l["status"] == status;
     return n;
+}
+
+// Waits until the run log has `n` runs of `job` that ended `ok`.
+bool wait_for_runs(const temp_dir& dir, const std::string& job, std::size_t n) {
+    return wait_until([&] { return count_status(run_log(dir), job, "ok") >= n; });
 }
 
 // Files in `dir` whose names start with `prefix`.
@@ -132,7 +150,8 @@ TEST_CASE("run: a 1 s schedule counts its runs and skips a tick while a run is s
                              R"("schedule": {"every": "1s"}, "output": "out/{run}.jsonl")"),
                    fetch_job("quick", {base + "/bytes/1"}, R"("schedule": {"every": "1s"})")}));
     child scheduler(asyncfetch_cmd({"run", config}));
-    sleep_s(5.6);
+    REQUIRE(wait_for_runs(dir, "quick", 1)); // its first run, right after the start
+    sleep_s(5.5);
     scheduler.signal(SIGTERM);
     const auto res = scheduler.wait(30);
     CHECK(res.status == 0);
@@ -158,7 +177,8 @@ TEST_CASE("run: overlap queue runs the next run right after the current one") {
     child scheduler(asyncfetch_cmd({"run", config, "-q"}));
     // Runs start at 0, 1.5 and 3.0 s back to back (plus each run's own start-up, which a loaded
     // machine and a sanitizer build stretch); a 4th could not start before 4.5 s.
-    sleep_s(4.3);
+    REQUIRE(wait_for_runs(dir, "q", 1)); // at 1.5 s
+    sleep_s(2.8);
     scheduler.signal(SIGTERM);
     CHECK(scheduler.wait(30).status == 0);
     const auto log = run_log(dir);
@@ -175,8 +195,10 @@ TEST_CASE("run: SIGTERM cancels a long run after the grace period, the output is
         config_of({fetch_job("long", {base + "/bytes/3", base + "/delay/20s"},
                              R"("schedule": {"every": "1h"}, "output": "out/long.jsonl")")}));
     child scheduler(asyncfetch_cmd({"run", config, "--grace", "0.5"}));
-    sleep_s(1.0);
-    // Mid-run: only a temp file exists, never a partial output.
+    // Mid-run (the 3 bytes fetched, the 20 s delay not): only a temp file exists, never a
+    // partial output.
+    REQUIRE(wait_until([&] { return !files_starting(dir.file("out"), ".long.jsonl.").empty(); }));
+    sleep_s(0.5);
     CHECK_FALSE(fs::exists(dir.file("out/long.jsonl")));
     CHECK(files_starting(dir.file("out"), ".long.jsonl.").size() == 1);
     const auto stop = std::chrono::steady_clock::now();
@@ -204,16 +226,17 @@ TEST_CASE("run: SIGHUP reloads a valid config and refuses an invalid one") {
     const auto config =
         dir.write("c.json", config_of({fetch_job("a", {base + "/bytes/1"}, every_second)}));
     child scheduler(asyncfetch_cmd({"run", config}));
-    sleep_s(1.5);
+    REQUIRE(wait_for_runs(dir, "a", 1));
     dir.write(
         "c.json",
         R"({"jobs": [{"name": "a", "kind": "fetch", "targets": [], "schedule": {"every": "0s"}}]})");
     scheduler.signal(SIGHUP);
-    sleep_s(1.5);
+    // "a" goes on after the refused reload.
+    CHECK(wait_for_runs(dir, "a", 3));
     const auto a_runs_before = count_status(run_log(dir), "a", "ok");
     dir.write("c.json", config_of({fetch_job("b", {base + "/bytes/2"}, every_second)}));
     scheduler.signal(SIGHUP);
-    sleep_s(1.5);
+    CHECK(wait_for_runs(dir, "b", 1));
     scheduler.signal(SIGTERM);
     const auto res = scheduler.wait(30);
     CHECK(res.status == 0);
@@ -221,7 +244,6 @@ TEST_CASE("run: SIGHUP reloads a valid config and refuses an invalid one") {
     CHECK(res.err.find("reload refused: the previous config keeps running") != std::string::npos);
     CHECK(res.err.find("reloaded") != std::string::npos);
     const auto log = run_log(dir);
-    CHECK(a_runs_before >= 3); // "a" went on after the refused reload
     CHECK(count_status(log, "a", "ok") <= a_runs_before + 1);
     CHECK(count_status(log, "b", "ok") >= 1);
 }
@@ -233,12 +255,12 @@ TEST_CASE("run: a reload whose run log cannot be opened is refused, the old log 
     const auto job = fetch_job("a", {base + "/bytes/1"}, R"("schedule": {"every": "1s"})");
     const auto config = dir.write("c.json", config_of({job}));
     child scheduler(asyncfetch_cmd({"run", config}));
-    sleep_s(1.5);
+    REQUIRE(wait_for_runs(dir, "a", 1));
     dir.write("c.json", R"({"run_log": "no-such-dir/runs.jsonl", "jobs": [)" + job + "]}");
     scheduler.signal(SIGHUP);
     sleep_s(0.3);
     const auto runs_before = count_status(run_log(dir), "a", "ok");
-    sleep_s(2);
+    CHECK(wait_for_runs(dir, "a", runs_before + 1)); // the old log goes on
     scheduler.signal(SIGTERM);
     const auto res = scheduler.wait(30);
     CHECK_MESSAGE(res.status == 0, res.err);
