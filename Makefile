@@ -51,7 +51,8 @@ test-sanitize: deps
 		TEST_JOBS=$(shell echo $$(( $(JOBS) * 2 )))
 
 # libFuzzer harnesses (tests/fuzz/), built with clang++ in their own build
-# directory and run for FUZZ_S seconds each; fuzz-smoke is the CI length.
+# directory and run for FUZZ_S seconds each, one per core at once (FUZZ_JOBS);
+# fuzz-smoke is the CI length.
 FUZZ_DIR ?= build-fuzz
 FUZZ_S ?= 60
 fuzz-build: deps
