@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in the given files (default: scripts/packages.txt)
+# Install the Debian packages listed in the given files (default: what building
+# and testing need, scripts/build-packages.txt and scripts/packages.txt)
 # that are not installed yet. Does nothing when everything is present.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 lists=("$@")
-[ ${#lists[@]} -gt 0 ] || lists=("$here/packages.txt")
+[ ${#lists[@]} -gt 0 ] || lists=("$here/build-packages.txt" "$here/packages.txt")
 
 missing=()
 for list in "${lists[@]}"; do
