@@ -55,11 +55,14 @@ std::optional<std::string> parsed_problem(const boost::urls::url_view& u,
     return std::nullopt;
 }
 
+std::uint16_t default_port(bool tls) {
+    return tls ? 443 : 80;
+}
+
 // Fills tls, port, host and host_is_ip of a URL parsed_problem accepted.
 void split_host(const boost::urls::url_view& u, const std::string& scheme, http_url& out) {
     out.tls = scheme == "https";
-    const std::uint16_t default_port = out.tls ? 443 : 80;
-    out.port = u.has_port() ? *port_number(u.port()) : default_port;
+    out.port = u.has_port() ? *port_number(u.port()) : default_port(out.tls);
 
     switch (u.host_type()) {
     case boost::urls::host_type::ipv4:
@@ -78,13 +81,6 @@ void split_host(const boost::urls::url_view& u, const std::string& scheme, http_
     }
 }
 
-void set_host_header(bool ipv6, http_url& out) {
-    const std::uint16_t default_port = out.tls ? 443 : 80;
-    const std::string bracketed = ipv6 ? "[" + out.host + "]" : out.host;
-    out.host_header =
-        out.port == default_port ? bracketed : bracketed + ":" + std::to_string(out.port);
-}
-
 // Whether normalising (from_parsed) would leave the URL's text as it is:
 // lower-case scheme and host name, no default port, no fragment, a path that
 // starts with '/' and has neither a dot segment nor a percent-encoding for
@@ -96,7 +92,7 @@ bool already_normal(const boost::urls::url_view& u, const std::string& scheme,
         return std::any_of(text.begin(), text.end(), refused);
     };
     if (u.scheme() != scheme || u.has_fragment()) return false;
-    if (u.has_port() && split.port == (split.tls ? 443 : 80)) return false;
+    if (u.has_port() && split.port == default_port(split.tls)) return false;
     if (u.host_type() == boost::urls::host_type::name &&
         has(u.encoded_host(), [](char c) { return c == '%' || (c >= 'A' && c <= 'Z'); }))
         return false;
@@ -106,37 +102,33 @@ bool already_normal(const boost::urls::url_view& u, const std::string& scheme,
 }
 
 // Splits a parsed absolute URL into what connecting and requesting need.
-parsed<http_url> from_parsed(boost::urls::url u) {
-    const std::string scheme = lower(u.scheme());
-    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
+// Scheme and host case, default port and fragment do not change the
+// resource: they are dropped (with dot segments) from a copy, so records and
+// redirect checks compare equal. A URL already normal is taken as it is,
+// unless `always_rewrite`.
+parsed<http_url> from_parsed(const boost::urls::url_view& view, bool always_rewrite) {
+    const std::string scheme = lower(view.scheme());
+    if (auto why = parsed_problem(view, scheme)) return problem(std::move(*why));
 
     http_url out;
-    split_host(u, scheme, out);
-    const std::uint16_t default_port = out.tls ? 443 : 80;
+    split_host(view, scheme, out);
+    boost::urls::url rewritten;
+    boost::urls::url_view u = view;
+    if (always_rewrite || !already_normal(view, scheme, out)) {
+        rewritten = view;
+        if (rewritten.scheme() != scheme) rewritten.set_scheme(scheme);
+        if (rewritten.host_type() == boost::urls::host_type::name) rewritten.set_host(out.host);
+        if (out.port == default_port(out.tls)) rewritten.remove_port();
+        rewritten.remove_fragment();
+        if (rewritten.encoded_path().empty()) rewritten.set_encoded_path("/");
+        rewritten.normalize_path();
+        u = rewritten;
+    }
 
-    // Scheme and host case, default port and fragment do not change the
-    // resource: drop them so records and redirect checks compare equal.
-    if (u.scheme() != scheme) u.set_scheme(scheme);
-    if (u.host_type() == boost::urls::host_type::name) u.set_host(out.host);
-    if (out.port == default_port) u.remove_port();
-    u.remove_fragment();
-    if (u.encoded_path().empty()) u.set_encoded_path("/");
-    u.normalize_path();
-
-    set_host_header(u.host_type() == boost::urls::host_type::ipv6, out);
-    out.request_target = std::string(u.encoded_target());
-    out.text = std::string(u.buffer());
-    return out;
-}
-
-// from_parsed without copying the URL when it is already normal.
-parsed<http_url> from_parsed_view(const boost::urls::url_view& u) {
-    const std::string scheme = lower(u.scheme());
-    if (auto why = parsed_problem(u, scheme)) return problem(std::move(*why));
-    http_url out;
-    split_host(u, scheme, out);
-    if (!already_normal(u, scheme, out)) return from_parsed(boost::urls::url(u));
-    set_host_header(u.host_type() == boost::urls::host_type::ipv6, out);
+    const std::string bracketed =
+        u.host_type() == boost::urls::host_type::ipv6 ? "[" + out.host + "]" : out.host;
+    out.host_header =
+        out.port == default_port(out.tls) ? bracketed : bracketed + ":" + std::to_string(out.port);
     out.request_target = std::string(u.encoded_target());
     out.text = std::string(u.buffer());
     return out;
@@ -169,13 +161,13 @@ std::optional<std::string> unparsed(std::string_view text,
 parsed<http_url> parse_url(std::string_view text) {
     boost::system::result<boost::urls::url_view> parsed;
     if (auto why = unparsed(text, parsed)) return problem(std::move(*why));
-    return from_parsed_view(*parsed);
+    return from_parsed(*parsed, false);
 }
 
 parsed<http_url> detail::parse_url_rewriting(std::string_view text) {
     boost::system::result<boost::urls::url_view> parsed;
     if (auto why = unparsed(text, parsed)) return problem(std::move(*why));
-    return from_parsed(boost::urls::url(*parsed));
+    return from_parsed(*parsed, true);
 }
 
 std::optional<std::string> url_problem(std::string_view text) {
@@ -196,7 +188,7 @@ parsed<http_url> resolve_location(const http_url& base, std::string_view locatio
         return problem("cannot resolve Location '" + std::string(location) +
                        "': " + r.error().message());
     }
-    return from_parsed(std::move(resolved));
+    return from_parsed(resolved, false);
 }
 
 } // namespace asyncfetch::http
