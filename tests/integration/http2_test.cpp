@@ -43,7 +43,9 @@ struct nginx_fixture {
         const auto cert = "ssl_certificate " + tls.server_cert() + "; ssl_certificate_key " +
                           tls.server_key() + ";";
         tls.dir.write("nginx.conf",
-                      "user root;\nworker_processes 1;\npid " + d + "/nginx.pid;\nerror_log " + d +
+                      // One process: the fixture's child is killed with SIGKILL, which
+                      // would leave a master's worker running, orphaned, after the test.
+                      "user root;\nmaster_process off;\npid " + d + "/nginx.pid;\nerror_log " + d +
                           "/error.log;\nevents { worker_connections 256; }\nhttp {\n" + temp +
                           "  log_format conn '$connection $server_port $status "
                           "[$http_accept_encoding][$http_cookie][$http_authorization]';\n"
