@@ -102,9 +102,10 @@ bench-smoke: build
 	SMOKE=1 bench/input.sh
 
 # Builds the docker image on a private dockerd and runs the demo in it
-# (skips, saying why, where dockerd cannot start).
-test-docker:
-	docker/test.sh
+# (skips, saying why, where dockerd cannot start). The image takes the
+# release binary `build` makes (FROM_SOURCE=1: it compiles its own).
+test-docker: build
+	docker/test.sh $(BUILD_DIR)
 
 # Runs docker/compose.yaml on a private dockerd: redis, nginx, two sshd hosts,
 # two workers; 200 URLs in, 200 records out (about 10 minutes; not in CI).

@@ -3,9 +3,26 @@
 # in it with no network. The daemon runs from a temp dir (no iptables, no
 # bridge); the base image comes from debootstrap (Debian's mirror), not from
 # a registry. Skips, saying why, where dockerd cannot start. Needs root.
+#   docker/test.sh [BUILD_DIR]
+# With BUILD_DIR, a plain Release build of this checkout (`make test-docker`
+# passes its own), the image takes that build's binary (docker/prebuilt/)
+# instead of compiling the library again; FROM_SOURCE=1 compiles it anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh scripts/docker-packages.txt
+
+prebuilt=""
+build_dir=${1:-}
+if [ -n "$build_dir" ] && [ "${FROM_SOURCE:-0}" != 1 ]; then
+  cache=$build_dir/CMakeCache.txt
+  if [ -x "$build_dir/asyncfetch" ] && grep -qx "CMAKE_BUILD_TYPE:STRING=Release" "$cache" &&
+     ! grep -qE "^ASYNCFETCH_(SANITIZE|FUZZ):BOOL=ON$" "$cache" &&
+     ! grep -qE "^CMAKE_CXX_COMPILER:[A-Z]+=.*clang" "$cache"; then
+    prebuilt=docker/prebuilt/asyncfetch
+  else
+    echo "docker/test.sh: $build_dir is not a plain Release build: the image compiles its own" >&2
+  fi
+fi
 
 work=$(mktemp -d /tmp/asyncfetch-docker-XXXXXX)
 sock=$work/docker.sock
@@ -14,6 +31,7 @@ cleanup() {
   for _ in $(seq 50); do [ -f "$work/dockerd.pid" ] || break; sleep 0.2; done
   grep -o " $work/[^ ]*" /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work"
+  [ -z "$prebuilt" ] || rm -f "$prebuilt"
 }
 trap cleanup EXIT
 
@@ -30,7 +48,12 @@ export DOCKER_HOST=unix://$sock
 
 echo "docker/test.sh: building a Debian 12 base image with debootstrap" >&2
 base=$(docker/make-base-image.sh asyncfetch-base:bookworm)
-echo "docker/test.sh: building the asyncfetch image" >&2
+if [ -n "$prebuilt" ]; then
+  cp "$build_dir/asyncfetch" "$prebuilt"
+  echo "docker/test.sh: building the asyncfetch image with $build_dir/asyncfetch" >&2
+else
+  echo "docker/test.sh: building the asyncfetch image (compiling asyncfetch in it)" >&2
+fi
 docker build -q --network host -f docker/Dockerfile --build-arg "BASE=$base" \
   --target runtime -t asyncfetch:test . > /dev/null
 out=$(docker run --rm --network none asyncfetch:test demo -q -n 5 2>&1)
