@@ -25,9 +25,10 @@ namespace {
 // flight, sit near those moving limits: a run either reused its memory or
 // gave it back and faulted it in again, request after request, by chance
 // (200 gzip bodies of 4 MiB, 20 at once: 67,000 to 296,000 page faults and
-// 3.4 to 6.7 s of CPU from run to run; from these limits 8,800 faults and
-// 2.6 s every run). Starting at the upper limits is where malloc goes on its
-// own in the good runs; up to 64 MiB of freed memory is kept for reuse.
+// 3.3 to 6.7 s of CPU from run to run; from these limits 8,800 faults in
+// every run and 2.6 to 3.5 s). Starting at the upper limits is where malloc
+// goes on its own in the good runs; up to 64 MiB of freed memory is kept for
+// reuse. Measured: bench/README.md, "The gzip swing: cause and fix".
 void settle_malloc_thresholds() {
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
