@@ -11,6 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh scripts/docker-packages.txt
 
+if [ -e docker/prebuilt/asyncfetch ]; then
+  echo "docker/test.sh: docker/prebuilt/asyncfetch is there already (not made by this script):" \
+    "move it away first" >&2
+  exit 2
+fi
 prebuilt=""
 build_dir=${1:-}
 if [ -n "$build_dir" ] && [ "${FROM_SOURCE:-0}" != 1 ]; then
