@@ -1,4 +1,5 @@
 #include "asyncfetch/core/connect.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/event.hpp"
 
@@ -18,8 +19,6 @@ using clock_type = std::chrono::steady_clock;
 
 namespace asyncfetch {
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // The attempts of one connect, shared with the coroutines making them.
 struct race {

@@ -106,7 +106,6 @@ xpath_document::~xpath_document() {
 }
 
 nlohmann::ordered_json xpath_document::evaluate(const std::string& expression) const {
-    using json = nlohmann::ordered_json;
     quiet_errors();
     std::unique_ptr<xmlXPathContext, void (*)(xmlXPathContextPtr)> context(
         xmlXPathNewContext(impl_->doc), xmlXPathFreeContext);
@@ -116,7 +115,7 @@ nlohmann::ordered_json xpath_document::evaluate(const std::string& expression) c
     if (!result) return nullptr;
     switch (result->type) {
     case XPATH_NODESET: {
-        json texts = json::array();
+        nlohmann::ordered_json texts = nlohmann::ordered_json::array();
         if (const auto* set = result->nodesetval)
             for (int i = 0; i < set->nodeNr; ++i)
                 texts.push_back(text_of(set->nodeTab[i]));
@@ -125,7 +124,8 @@ nlohmann::ordered_json xpath_document::evaluate(const std::string& expression) c
     case XPATH_STRING:
         return result->stringval ? reinterpret_cast<const char*>(result->stringval) : "";
     case XPATH_NUMBER:
-        return std::isfinite(result->floatval) ? json(result->floatval) : json(nullptr);
+        return std::isfinite(result->floatval) ? nlohmann::ordered_json(result->floatval)
+                                               : nlohmann::ordered_json(nullptr);
     case XPATH_BOOLEAN:
         return result->boolval != 0;
     default:

@@ -2,6 +2,7 @@
 // deadline. With response_reader.hpp, the only place that instantiates
 // Beast's HTTP read and write templates (each such translation unit costs
 // ~20 s and ~1.3 GB to compile: keep it that way).
+#include "asyncfetch/core/use_tuple.hpp"
 #include "client_impl.hpp"
 #include "request_head.hpp"
 
@@ -23,8 +24,6 @@ namespace {
 
 using detail::fail;
 using detail::failure;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
 using request_message = bhttp::request<bhttp::span_body<const char>>;
 
 // The head and body, one write: plain_io's on plain TCP (its deadline

@@ -2,6 +2,7 @@
 // (Happy Eyeballs), then the TLS handshake, each within its phase budget.
 // Instantiates the TLS stream's handshake: keep such code in few files (each
 // Beast/SSL translation unit costs ~20 s and ~1.3 GB to compile).
+#include "asyncfetch/core/use_tuple.hpp"
 #include "client_impl.hpp"
 
 #include "asyncfetch/core/connect.hpp"
@@ -25,8 +26,6 @@ namespace {
 
 using detail::fail;
 using detail::failure;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
 // The phase's own timeout code, or request_timeout when the request's
 // deadline cut the phase short. (budget() reads a zero phase limit as none:
 // the CLI and the config refuse zero timeouts, so every phase has its own.)

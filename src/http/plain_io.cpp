@@ -1,4 +1,5 @@
 #include "plain_io.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -17,8 +18,6 @@ using boost::system::error_code;
 
 namespace asyncfetch::http::detail {
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A cancel that the deadline caused is the deadline's timeout; a user's
 // cancel stays a cancel.

@@ -2,6 +2,7 @@
 // a SOCKS5 connection (RFC 1928, user/password RFC 1929), on a TCP stream
 // already connected to the proxy and before any TLS with the target. Each
 // reply is bounded; every step within the request's deadline.
+#include "asyncfetch/core/use_tuple.hpp"
 #include "client_impl.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -20,8 +21,6 @@ namespace {
 
 using detail::fail;
 using detail::failure;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
 failure proxy_failure(const proxy& via, const std::string& what) {
     return {make_error_code(errc::unasked_response), true, "proxy " + via.name + ": " + what};
 }

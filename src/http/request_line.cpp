@@ -12,22 +12,22 @@
 namespace asyncfetch::http {
 namespace {
 
-using json = nlohmann::json;
+using input_json = nlohmann::json;
 
-std::string describe(const json& v) {
+std::string describe(const input_json& v) {
     std::string text = v.dump();
     if (text.size() > 40) text = text.substr(0, 37) + "...";
     return std::string(v.type_name()) + " " + text;
 }
 
-parse_problem wrong(const std::string& path, const std::string& expected, const json& got) {
+parse_problem wrong(const std::string& path, const std::string& expected, const input_json& got) {
     return problem(path + ": expected " + expected + ", got " + describe(got));
 }
 
 } // namespace
 
 parsed<request_line> parse_request_line(std::string_view text) {
-    const json j = json::parse(text, nullptr, false);
+    const input_json j = input_json::parse(text, nullptr, false);
     if (j.is_discarded()) return problem("not a JSON object (a request line starts with '{')");
     if (!j.is_object()) return problem("expected a JSON object, got " + describe(j));
     request_line out;

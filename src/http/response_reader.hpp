@@ -4,6 +4,7 @@
 // grow memory without limit or hand a response to the wrong request.
 #pragma once
 
+#include "asyncfetch/core/use_tuple.hpp"
 #include "download.hpp"
 #include "plain_io.hpp"
 #include "response_parser.hpp"
@@ -87,7 +88,6 @@ inline failure read_failure(const error_code& ec, bool got_some) {
 template <class Stream>
 asio::awaitable<io_result> read_message(Stream& stream, beast::flat_buffer& buffer,
                                         bhttp::basic_parser<false>& parser, bool whole) {
-    constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
     if (whole) return bhttp::async_read(stream, buffer, parser, use_tuple);
     return bhttp::async_read_header(stream, buffer, parser, use_tuple);
 }

@@ -8,7 +8,7 @@
 
 namespace asyncfetch::report {
 
-using json = nlohmann::json;
+using input_json = nlohmann::json;
 
 void capped_counts::add(const std::string& key) {
     if (auto it = counts_.find(key); it != counts_.end())
@@ -38,7 +38,7 @@ std::string error_phase(std::string_view error) {
 
 namespace {
 
-std::optional<double> number_at(const json& r, const char* key, std::string& problem) {
+std::optional<double> number_at(const input_json& r, const char* key, std::string& problem) {
     const auto it = r.find(key);
     if (it == r.end() || it->is_null()) return std::nullopt;
     if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < 0) {
@@ -48,7 +48,7 @@ std::optional<double> number_at(const json& r, const char* key, std::string& pro
     return it->get<double>();
 }
 
-std::optional<int> int_at(const json& r, const char* key, std::string& problem) {
+std::optional<int> int_at(const input_json& r, const char* key, std::string& problem) {
     const auto it = r.find(key);
     if (it == r.end() || it->is_null()) return std::nullopt;
     if (!it->is_number_integer() || it->get<std::int64_t>() < std::numeric_limits<int>::min() ||
@@ -59,7 +59,7 @@ std::optional<int> int_at(const json& r, const char* key, std::string& problem) 
     return it->get<int>();
 }
 
-std::string string_at(const json& r, const char* key) {
+std::string string_at(const input_json& r, const char* key) {
     const auto it = r.find(key);
     return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -72,7 +72,7 @@ std::string host_of_url(const std::string& url) {
 
 } // namespace
 
-std::optional<report_entry> read_entry(const json& r, std::string& problem) {
+std::optional<report_entry> read_entry(const input_json& r, std::string& problem) {
     problem.clear();
     if (!r.is_object()) {
         problem = "not a JSON object";

@@ -15,7 +15,7 @@
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 using sys_clock = std::chrono::system_clock;
-using json = nlohmann::ordered_json;
+using record_json = nlohmann::ordered_json;
 
 namespace asyncfetch::schedule {
 
@@ -43,7 +43,7 @@ std::string utc_stamp(sys_clock::time_point t) {
 namespace {
 
 asio::awaitable<void> run_to_file(const run_context& ctx, const job_spec& spec, unsigned number,
-                                  sys_clock::time_point started, json& line) {
+                                  sys_clock::time_point started, record_json& line) {
     auto targets = read_job_targets(ctx.cfg, spec);
     const auto& problems = targets.input.problems;
     if (!problems.empty() && (!spec.keep_going || problems.front().line == 0)) {
@@ -94,9 +94,10 @@ asio::awaitable<void> run_to_file(const run_context& ctx, const job_spec& spec, 
 
 } // namespace
 
-asio::awaitable<json> run_job(const run_context& ctx, const job_spec& spec, unsigned number) {
+asio::awaitable<record_json> run_job(const run_context& ctx, const job_spec& spec,
+                                     unsigned number) {
     const auto started = sys_clock::now();
-    json line;
+    record_json line;
     line["job"] = spec.name;
     line["run"] = number;
     line["start"] = utc_stamp(started);
@@ -113,7 +114,7 @@ asio::awaitable<json> run_job(const run_context& ctx, const job_spec& spec, unsi
 }
 
 // A run-log line as a person reads it.
-std::string run_summary(const json& line) {
+std::string run_summary(const record_json& line) {
     const auto status = line["status"].get<std::string>();
     if (status == "error") return "error: " + line["error"].get<std::string>();
     char text[160];

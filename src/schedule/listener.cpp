@@ -22,7 +22,7 @@
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace beast_http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace asyncfetch::schedule {
@@ -69,22 +69,24 @@ struct http_listener::impl {
         : acceptor(ex, tcp::endpoint(at.address, at.port)), token(std::move(t)),
           route(std::move(r)), limits(l) {}
 
-    http::response<http::string_body> reply_to(const http::request<http::string_body>& req) {
+    beast_http::response<beast_http::string_body>
+    reply_to(const beast_http::request<beast_http::string_body>& req) {
         http_reply r;
-        if (req.method() != http::verb::get) {
+        if (req.method() != beast_http::verb::get) {
             r = {405, "text/plain; charset=utf-8", "only GET\n"};
         } else if (!token.empty() &&
-                   !token_matches(req[http::field::authorization], "Bearer " + token)) {
+                   !token_matches(req[beast_http::field::authorization], "Bearer " + token)) {
             r = {401, "text/plain; charset=utf-8", "a bearer token is required\n"};
         } else {
             const auto target = req.target();
             r = route(std::string_view(target.data(), target.size()).substr(0, target.find('?')));
         }
-        http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
-        res.set(http::field::content_type, r.content_type);
-        res.set(http::field::cache_control, "no-store");
-        if (r.status == 401) res.set(http::field::www_authenticate, "Bearer");
-        if (r.status == 405) res.set(http::field::allow, "GET");
+        beast_http::response<beast_http::string_body> res{static_cast<beast_http::status>(r.status),
+                                                          11};
+        res.set(beast_http::field::content_type, r.content_type);
+        res.set(beast_http::field::cache_control, "no-store");
+        if (r.status == 401) res.set(beast_http::field::www_authenticate, "Bearer");
+        if (r.status == 405) res.set(beast_http::field::allow, "GET");
         res.body() = std::move(r.body);
         res.keep_alive(req.keep_alive());
         res.prepare_payload();
@@ -93,9 +95,10 @@ struct http_listener::impl {
 
     // A refusal before the request was read whole (too large): then the
     // connection closes, as what follows cannot be framed.
-    static http::response<http::string_body> refusal(http::status status, const char* why) {
-        http::response<http::string_body> res{status, 11};
-        res.set(http::field::content_type, "text/plain; charset=utf-8");
+    static beast_http::response<beast_http::string_body> refusal(beast_http::status status,
+                                                                 const char* why) {
+        beast_http::response<beast_http::string_body> res{status, 11};
+        res.set(beast_http::field::content_type, "text/plain; charset=utf-8");
         res.body() = why;
         res.keep_alive(false);
         res.prepare_payload();
@@ -108,19 +111,21 @@ struct http_listener::impl {
         // The header limit bounds the buffer too: no request grows it further.
         beast::flat_buffer buffer(limits.max_header_bytes + 1024);
         for (unsigned n = 0; n < limits.max_requests_per_connection && !closed; ++n) {
-            http::request_parser<http::string_body> parser;
+            beast_http::request_parser<beast_http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
             parser.body_limit(0); // a GET has no body
             stream.expires_after(limits.request_timeout);
-            auto [read_ec, bytes] = co_await http::async_read(stream, buffer, parser,
-                                                              asio::as_tuple(asio::use_awaitable));
+            auto [read_ec, bytes] = co_await beast_http::async_read(
+                stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
             (void)bytes;
-            std::optional<http::response<http::string_body>> res;
-            if (read_ec == http::error::header_limit || read_ec == http::error::buffer_overflow)
-                res = refusal(http::status::request_header_fields_too_large,
+            std::optional<beast_http::response<beast_http::string_body>> res;
+            if (read_ec == beast_http::error::header_limit ||
+                read_ec == beast_http::error::buffer_overflow)
+                res = refusal(beast_http::status::request_header_fields_too_large,
                               "request header too large\n");
-            else if (read_ec == http::error::body_limit)
-                res = refusal(http::status::payload_too_large, "no request body is accepted\n");
+            else if (read_ec == beast_http::error::body_limit)
+                res =
+                    refusal(beast_http::status::payload_too_large, "no request body is accepted\n");
             else if (read_ec) // closed, timed out, or not HTTP: nothing to answer
                 break;
             else
@@ -128,7 +133,7 @@ struct http_listener::impl {
             if (n + 1 == limits.max_requests_per_connection) res->keep_alive(false);
             stream.expires_after(limits.request_timeout);
             auto [write_ec, written] =
-                co_await http::async_write(stream, *res, asio::as_tuple(asio::use_awaitable));
+                co_await beast_http::async_write(stream, *res, asio::as_tuple(asio::use_awaitable));
             (void)written;
             if (write_ec || !res->keep_alive()) break;
         }

@@ -52,14 +52,15 @@ std::array<std::uint32_t, blowfish_state_words> compute() {
     auto pi = pi_shifted(bits);
     bool ok = BN_rshift(pi.get(), pi.get(), guard_bits) == 1 &&
               BN_mask_bits(pi.get(), fraction_bits) == 1; // drops the integer part, 3
-    std::array<unsigned char, fraction_bits / 8> bytes{};
-    ok = ok && BN_bn2binpad(pi.get(), bytes.data(), static_cast<int>(bytes.size())) ==
-                   static_cast<int>(bytes.size());
+    std::array<unsigned char, fraction_bits / 8> pi_bytes{};
+    ok = ok && BN_bn2binpad(pi.get(), pi_bytes.data(), static_cast<int>(pi_bytes.size())) ==
+                   static_cast<int>(pi_bytes.size());
     if (!ok) throw std::runtime_error("blowfish_pi: BIGNUM arithmetic failed");
     std::array<std::uint32_t, blowfish_state_words> words{};
     for (std::size_t i = 0; i < words.size(); ++i)
-        words[i] = (std::uint32_t{bytes[4 * i]} << 24) | (std::uint32_t{bytes[4 * i + 1]} << 16) |
-                   (std::uint32_t{bytes[4 * i + 2]} << 8) | std::uint32_t{bytes[4 * i + 3]};
+        words[i] = (std::uint32_t{pi_bytes[4 * i]} << 24) |
+                   (std::uint32_t{pi_bytes[4 * i + 1]} << 16) |
+                   (std::uint32_t{pi_bytes[4 * i + 2]} << 8) | std::uint32_t{pi_bytes[4 * i + 3]};
     return words;
 }
 

@@ -1,5 +1,6 @@
 // The test server's I/O: a Beast coroutine per connection, on its own thread.
 #include "asyncfetch/testserver/server.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "request_endpoints.hpp"
 #include "state_endpoints.hpp"
@@ -35,7 +36,6 @@ using tcp = asio::ip::tcp;
 namespace asyncfetch::testserver {
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 using request = bhttp::request<bhttp::string_body>;
 using response = bhttp::response<bhttp::string_body>;
 

@@ -3,6 +3,7 @@
 // hosts are IDNA-encoded, and URLs are normalised (RFC 3986 section 6) before
 // dedup, robots.txt matching with percent-encoding normalised.
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/dns_server.hpp"
 #include "tools/listeners.hpp"
 #include "tools/process.hpp"
@@ -15,16 +16,7 @@
 using namespace asyncfetch;
 using namespace asyncfetch::testing;
 
-namespace {
-
-std::string links_to(std::initializer_list<std::string> hrefs) {
-    std::string html = "<!doctype html><html><body>";
-    for (const auto& h : hrefs)
-        html += "<p><a href=\"" + h + "\">link</a></p>";
-    return html + "</body></html>";
-}
-
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("crawl --scope same-domain: Public Suffix List, IDNA hosts, normalised URLs") {
     const auto port = std::to_string(free_port());

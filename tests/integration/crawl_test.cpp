@@ -1,6 +1,7 @@
 // `asyncfetch crawl` against a small linked site on the in-process test
 // server: cycles, off-host links, robots.txt, non-HTML content, broken links.
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/process.hpp"
 #include "tools/tls_files.hpp"
 
@@ -16,13 +17,6 @@ using namespace asyncfetch::testing;
 using json = nlohmann::json;
 
 namespace {
-
-std::string links_to(std::initializer_list<std::string> hrefs) {
-    std::string html = "<!doctype html><html><body>";
-    for (const auto& h : hrefs)
-        html += "<p><a href=\"" + h + "\">link</a></p>";
-    return html + "</body></html>";
-}
 
 // The site; `robots` is robots.txt's body ("" for none: 404).
 testserver::server_options site(const std::string& robots, unsigned robots_status = 200) {

@@ -2,6 +2,7 @@
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/listeners.hpp"
 #include "tools/run_coro.hpp"
 
@@ -19,6 +20,7 @@ namespace asio = boost::asio;
 using namespace asyncfetch;
 using namespace asyncfetch::http;
 using asyncfetch::testing::run_coro;
+using asyncfetch::testing::seconds_since;
 using namespace std::chrono_literals;
 
 namespace {
@@ -66,10 +68,6 @@ many_result fetch_all(const std::vector<std::string>& urls,
         out.stats = c.stats();
         co_return out;
     });
-}
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "asyncfetch/core/error.hpp"
 #include "asyncfetch/http/client.hpp"
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/run_coro.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,14 +16,11 @@ namespace asio = boost::asio;
 using namespace asyncfetch;
 using namespace asyncfetch::http;
 using asyncfetch::testing::run_coro;
+using asyncfetch::testing::seconds_since;
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
 namespace {
-
-double seconds_since(clock_type::time_point start) {
-    return std::chrono::duration<double>(clock_type::now() - start).count();
-}
 
 client_options quick_timeout() {
     client_options o;

@@ -1,6 +1,7 @@
 // enqueue / worker / collect through a real redis-server on 127.0.0.1:
 // workers killed mid-run, Redis restarted mid-run, bad input, auth, TLS.
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/process.hpp"
 #include "tools/redis.hpp"
 #include "tools/sshd.hpp"
@@ -22,10 +23,6 @@ using namespace asyncfetch::testing;
 using json = nlohmann::json;
 
 namespace {
-
-void sleep_s(double s) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(s));
-}
 
 std::string url_list(const std::string& base, std::size_t n, const std::string& path) {
     std::string text;

@@ -2,6 +2,7 @@
 // schedule that fires every second, overlap, SIGTERM, SIGHUP and outputs
 // that appear whole or not at all.
 #include "asyncfetch/testserver/server.hpp"
+#include "tools/common.hpp"
 #include "tools/process.hpp"
 #include "tools/sshd.hpp"
 #include "tools/tls_files.hpp"
@@ -23,10 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void sleep_s(double s) {
-    std::this_thread::sleep_for(std::chrono::duration<double>(s));
-}
-
 std::vector<json> run_log(const temp_dir& dir) {
     return records_of(read_file(dir.file("c.runs.jsonl")));
 }
@@ -35,7 +32,8 @@ std::vector<json> run_log(const temp_dir& dir) {
 // time their signals from a run the scheduler has logged, not from the
 // child's start: a sanitizer build on a loaded machine can take a second
 // to start.
-template <class Ready> bool wait_until(Ready ready) {
+template <class Ready>
+bool wait_until(Ready ready) {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!ready()) {
         if (std::chrono::steady_clock::now() > give_up) return false;

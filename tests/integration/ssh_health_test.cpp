@@ -2,6 +2,7 @@
 // (a host that falls silent ends in an error; one that answers runs on),
 // connect retries (refused and unanswered connects tried again, a failed
 // handshake never), compression negotiated when asked.
+#include "tools/common.hpp"
 #include "tools/listeners.hpp"
 #include "tools/process.hpp"
 #include "tools/sshd.hpp"
@@ -53,10 +54,6 @@ bool runs(pid_t pid, const std::string& name) {
         if (std::getline(comm, text) && text == name) return true;
     }
     return false;
-}
-
-double seconds_since(clock_type::time_point t) {
-    return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
 // Starts listening on `port` after `delay`, then for `open_for` accepts every

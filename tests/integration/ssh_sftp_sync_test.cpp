@@ -2,6 +2,7 @@
 // a real OpenSSH sshd, and replacing a file without its name going missing.
 // The "hosts" share this machine's file system, so what the server wrote is
 // checked on disk (and watched with inotify).
+#include "tools/common.hpp"
 #include "tools/process.hpp"
 #include "tools/sshd.hpp"
 
@@ -28,14 +29,6 @@ namespace {
 void write_file(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::string out(n, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(gen() & 0xff);
-    return out;
 }
 
 // What the test (root) writes on the "remote" side belongs to the test user,
@@ -133,7 +126,7 @@ struct sync_fixture {
     }
 };
 
-void make_tree(const fs::path& root) {
+void make_sync_tree(const fs::path& root) {
     write_file(root / "a.txt", "alpha\n");
     write_file(root / "b.bin", random_bytes(300 * 1024, 1));
     write_file(root / "sub/c.txt", "gamma\n");
@@ -145,7 +138,7 @@ void make_tree(const fs::path& root) {
 TEST_CASE("sftp sync: a second put --update sends nothing, then only the changed file") {
     if (sshd_unavailable()) return;
     sync_fixture f;
-    make_tree(f.local());
+    make_sync_tree(f.local());
     auto first = f.put({"--update"});
     CHECK(first["files"] == 4);
     CHECK(first["files_unchanged"] == 0);
@@ -179,7 +172,7 @@ TEST_CASE("sftp sync: put --checksum catches a change of the same size and mtime
     for (const bool sftp_only : {false, true}) {
         CAPTURE(sftp_only);
         sync_fixture f(sftp_only);
-        make_tree(f.local());
+        make_sync_tree(f.local());
         f.put({});
         // The remote copy changes but keeps its size and time.
         const auto copy = f.remote() / "local/a.txt";
@@ -286,7 +279,7 @@ TEST_CASE("sftp sync: replacing a file never removes its name (posix-rename or m
     for (const bool sftp_only : {false, true}) {
         CAPTURE(sftp_only);
         sync_fixture f(sftp_only);
-        make_tree(f.local());
+        make_sync_tree(f.local());
         f.put({});
         write_file(f.local() / "a.txt", "alpha 2\n");
         dir_watch watch(f.remote() / "local");
@@ -301,7 +294,7 @@ TEST_CASE("sftp sync: replacing a file never removes its name (posix-rename or m
 TEST_CASE("sftp sync: get --update, --checksum and --resume") {
     if (sshd_unavailable()) return;
     sync_fixture f;
-    make_tree(f.remote() / "local");
+    make_sync_tree(f.remote() / "local");
     give_to_user(f.remote() / "local");
     auto first = f.get({"--update", "--fsync"});
     CHECK(first["files"] == 4);

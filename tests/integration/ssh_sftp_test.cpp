@@ -1,6 +1,7 @@
 // `asyncfetch put` and `get` against a real OpenSSH sshd (internal-sftp) on
 // loopback. The "hosts" share this machine's file system, so what the server
 // wrote can be checked directly on disk.
+#include "tools/common.hpp"
 #include "tools/process.hpp"
 #include "tools/small_fs.hpp"
 #include "tools/sshd.hpp"
@@ -26,14 +27,6 @@ void write_file(const fs::path& path, const std::string& bytes, mode_t mode) {
     fs::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << bytes;
     ::chmod(path.c_str(), mode);
-}
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::string out(n, '\0');
-    for (auto& c : out)
-        c = static_cast<char>(gen() & 0xff);
-    return out;
 }
 
 struct entry_facts {

@@ -1,4 +1,5 @@
 #include "tools/dns_server.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,7 +27,6 @@ using asio::ip::udp;
 namespace asyncfetch::testing {
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::uint16_t type_a = 1, type_cname = 5, type_aaaa = 28;
 
 void put16(std::string& out, unsigned v) {

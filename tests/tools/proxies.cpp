@@ -1,4 +1,5 @@
 #include "proxies.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 // g++ 12 at -O2 takes the awaitable frame's own operator new/delete pair
 // (Asio's recycling allocator) for a mismatch in socks_session: a false
@@ -32,8 +33,6 @@ using namespace asio::experimental::awaitable_operators;
 
 namespace asyncfetch::testing {
 namespace {
-
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // Copies one direction until EOF, then half-closes the other side.
 asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to) {

@@ -1,4 +1,5 @@
 #include "driver.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,7 +15,6 @@ namespace asio = boost::asio;
 namespace asyncfetch::http::h2 {
 namespace {
 
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t read_chunk = 64 * 1024;
 constexpr int write_batch_turns = 16;
 

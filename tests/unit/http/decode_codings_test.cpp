@@ -9,7 +9,7 @@ using namespace asyncfetch;
 using namespace asyncfetch::http;
 
 namespace {
-std::string sample(std::size_t n) {
+std::string sample_text(std::size_t n) {
     std::string s;
     for (std::size_t i = 0; i < n; ++i)
         s += static_cast<char>('a' + (i * 7) % 26);
@@ -28,7 +28,7 @@ std::string zstd_frame_with_window(int window_log) {
 } // namespace
 
 TEST_CASE("br and zstd bodies round-trip, whatever the header's case") {
-    const auto original = sample(300000);
+    const auto original = sample_text(300000);
     for (const char* coding : {"br", "BR", " br "}) {
         std::string body = brotli_compress(original);
         CHECK(body.size() < original.size() / 10);
@@ -50,7 +50,7 @@ TEST_CASE("zstd frames in a row decode as one body") {
 }
 
 TEST_CASE("stacked codings are undone last first, as curl does") {
-    const auto original = sample(50000);
+    const auto original = sample_text(50000);
     std::string body = zstd_compress(brotli_compress(gzip_compress(original)));
     CHECK_FALSE(decode_body("gzip, br, zstd", body, 1 << 20));
     CHECK(body == original);
@@ -78,7 +78,7 @@ TEST_CASE("a zstd frame asking for more than an 8 MiB window is refused") {
 }
 
 TEST_CASE("truncated and corrupt br and zstd bodies fail, saying why") {
-    const auto original = sample(100000);
+    const auto original = sample_text(100000);
     std::string why;
     std::string br = brotli_compress(original);
     br.resize(br.size() / 2);

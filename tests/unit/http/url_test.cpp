@@ -147,7 +147,7 @@ TEST_CASE("parse_url: a URL that is already normal gives what the rewriting path
                                 std::string(scheme) + "://" + host + port + path + query + fragment;
                             CAPTURE(url);
                             const auto got = parse_url(url);
-                            const auto want = detail::parse_url_rewriting(url);
+                            const auto want = asyncfetch::http::detail::parse_url_rewriting(url);
                             REQUIRE(bool(got) == bool(want));
                             if (!got) {
                                 CHECK(got.problem() == want.problem());

@@ -9,15 +9,15 @@
 #include <random>
 
 using namespace asyncfetch;
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
 namespace {
 
-std::string dumped(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+std::string dumped(const ordered_json& j) {
+    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
-std::string appended(const json& j) {
+std::string appended(const ordered_json& j) {
     std::string out = "kept:"; // appends, never clears
     report::append_json(j, out);
     return out.substr(5);
@@ -58,7 +58,7 @@ std::string random_text(std::minstd_rand& rng) {
     return s;
 }
 
-json random_value(std::minstd_rand& rng, int depth) {
+ordered_json random_value(std::minstd_rand& rng, int depth) {
     switch (rng() % (depth > 2 ? 6 : 8)) {
     case 0:
         return nullptr;
@@ -73,13 +73,13 @@ json random_value(std::minstd_rand& rng, int depth) {
     case 5:
         return random_text(rng);
     case 6: {
-        json a = json::array();
+        ordered_json a = ordered_json::array();
         for (unsigned i = rng() % 4; i > 0; --i)
             a.push_back(random_value(rng, depth + 1));
         return a;
     }
     default: {
-        json o = json::object();
+        ordered_json o = ordered_json::object();
         for (unsigned i = rng() % 4; i > 0; --i)
             o[random_text(rng)] = random_value(rng, depth + 1);
         return o;
@@ -92,7 +92,7 @@ json random_value(std::minstd_rand& rng, int depth) {
 TEST_CASE("a record's line is nlohmann's dump, byte for byte, for every kind of value") {
     std::minstd_rand rng(23);
     for (int i = 0; i < 20000; ++i) {
-        const json value = random_value(rng, 0);
+        const ordered_json value = random_value(rng, 0);
         REQUIRE(appended(value) == dumped(value));
     }
 }
@@ -112,11 +112,12 @@ TEST_CASE("numbers are written as nlohmann writes them") {
                                         std::nan(""),
                                         std::numeric_limits<double>::infinity()};
     for (const double x : floats)
-        CHECK(appended(json(x)) == dumped(json(x)));
+        CHECK(appended(ordered_json(x)) == dumped(ordered_json(x)));
     for (const std::int64_t n : {std::numeric_limits<std::int64_t>::min(), std::int64_t{-1},
                                  std::int64_t{0}, std::numeric_limits<std::int64_t>::max()})
-        CHECK(appended(json(n)) == dumped(json(n)));
-    CHECK(appended(json(std::numeric_limits<std::uint64_t>::max())) == "18446744073709551615");
+        CHECK(appended(ordered_json(n)) == dumped(ordered_json(n)));
+    CHECK(appended(ordered_json(std::numeric_limits<std::uint64_t>::max())) ==
+          "18446744073709551615");
 }
 
 TEST_CASE("fetch records, successful, failed, redirected and with kept bodies, are dumped alike") {
@@ -135,6 +136,6 @@ TEST_CASE("fetch records, successful, failed, redirected and with kept bodies, a
     CHECK(appended(ok.fields) == dumped(ok.fields));
     auto failed = http::fetch_record("http://[::1]:1/\xc3", nullptr,
                                      "connect: Connection refused \"\\\"", outcome::failed, 0.25);
-    failed.fields["id"] = json::object({{"k", {1, 2.5, nullptr, "é"}}});
+    failed.fields["id"] = ordered_json::object({{"k", {1, 2.5, nullptr, "é"}}});
     CHECK(appended(failed.fields) == dumped(failed.fields));
 }

@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 using namespace asyncfetch::streams;
-using json = nlohmann::ordered_json;
+using nlohmann::ordered_json;
 
 namespace {
 
 // What a general JSON reader makes of a target message.
-json parsed(const std::string& message) {
-    return json::parse(message);
+ordered_json parsed_message(const std::string& message) {
+    return ordered_json::parse(message);
 }
 
 } // namespace
@@ -28,7 +28,7 @@ TEST_CASE("redis messages: a target message is JSON any reader understands (esca
     for (const auto& text : texts) {
         CAPTURE(text);
         const auto m = make_target_message(42, text);
-        const auto j = parsed(m);
+        const auto j = parsed_message(m);
         CHECK(j.at("id") == 42);
         CHECK(j.at("target") == text);
         const auto back = read_target_message(m);
@@ -42,7 +42,7 @@ TEST_CASE("redis messages: a target message is JSON any reader understands (esca
 
 TEST_CASE("redis messages: invalid UTF-8 in a target is replaced") {
     const auto m = make_target_message(1, "bad \xff byte");
-    const auto j = parsed(m);
+    const auto j = parsed_message(m);
     CHECK(j.at("target") == "bad \xef\xbf\xbd byte");
 }
 
@@ -75,32 +75,33 @@ TEST_CASE("redis messages: no id or no target or not JSON is refused") {
 }
 
 TEST_CASE("redis messages: a record line is the record fields with the id first") {
-    json fields;
+    ordered_json fields;
     fields["url"] = "http://127.0.0.1/\"q\"";
     fields["status"] = 200;
     fields["elapsed_ms"] = 1.5;
     fields["error"] = nullptr;
     const auto line = make_record_line(12, fields);
-    const auto j = json::parse(line);
+    const auto j = ordered_json::parse(line);
     CHECK(j.begin().key() == "id");
     CHECK(j.at("id") == 12);
-    json without_id = j;
+    ordered_json without_id = j;
     without_id.erase("id");
     CHECK(without_id == fields);
 
-    CHECK(make_record_line(3, json::object()) == R"({"id":3})");
-    CHECK(json::parse(make_record_line(4, json{{"e", "bad \xff"}})).at("e") == "bad \xef\xbf\xbd");
+    CHECK(make_record_line(3, ordered_json::object()) == R"({"id":3})");
+    CHECK(ordered_json::parse(make_record_line(4, ordered_json{{"e", "bad \xff"}})).at("e") ==
+          "bad \xef\xbf\xbd");
 
     // Byte for byte what nlohmann's dump writes after the id (collect's
     // output does not change with the writer).
-    json nested;
-    nested["headers"] = json{{"content-type", "text/plain"}, {"x", "tab\there"}};
-    nested["redirects"] = json::array({"http://a/", "http://b/\u00e9"});
+    ordered_json nested;
+    nested["headers"] = ordered_json{{"content-type", "text/plain"}, {"x", "tab\there"}};
+    nested["redirects"] = ordered_json::array({"http://a/", "http://b/\u00e9"});
     nested["ratio"] = 0.1;
     nested["big"] = -12345678901234LL;
     nested["ok"] = true;
     for (const auto* f : {&fields, &nested}) {
-        const auto dumped = f->dump(-1, ' ', false, json::error_handler_t::replace);
+        const auto dumped = f->dump(-1, ' ', false, ordered_json::error_handler_t::replace);
         CHECK(make_record_line(7, *f) == "{\"id\":7," + dumped.substr(1));
     }
 }
