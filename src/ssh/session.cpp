@@ -11,7 +11,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <libssh2.h>
 
@@ -99,6 +103,17 @@ asio::awaitable<void> session::wait_socket(int dirs) {
         co_await wait_socket_alive(dirs);
     else
         co_await wait_ready(socket_, dirs);
+    last_wait_ = clock_type::now();
+}
+
+asio::awaitable<void> session::yield_turn() {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    last_wait_ = clock_type::now();
+    // A cancel (the --timeout race, Ctrl-C) that came while the others ran:
+    // a post has no cancellation of its own, so ask here.
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() != asio::cancellation_type::none)
+        throw boost::system::system_error(asio::error::operation_aborted);
 }
 
 asio::awaitable<ssh_failure> session::open(const host_spec& host, const session_options& options,

@@ -29,14 +29,14 @@ using duration = std::chrono::steady_clock::duration;
 enum class host_key_policy { strict, accept_new, off };
 
 struct auth_options {
-    std::vector<std::string> identity_files; // -i; empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+    std::vector<std::string> identity_files;    // -i; empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa
     std::vector<std::string> certificate_files; // CertificateFile (and KEY-cert.pub, as ssh)
-    std::optional<std::string> password;     // never from the command line
-    std::optional<std::string> passphrase;   // for encrypted keys
-    bool use_agent = true;                   // SSH_AUTH_SOCK
-    bool use_keys = true;                    // ssh_config PubkeyAuthentication
-    bool use_password = true;                // ssh_config PasswordAuthentication
-    bool use_kbd_interactive = true;         // ssh_config KbdInteractiveAuthentication
+    std::optional<std::string> password;        // never from the command line
+    std::optional<std::string> passphrase;      // for encrypted keys
+    bool use_agent = true;                      // SSH_AUTH_SOCK
+    bool use_keys = true;                       // ssh_config PubkeyAuthentication
+    bool use_password = true;                   // ssh_config PasswordAuthentication
+    bool use_kbd_interactive = true;            // ssh_config KbdInteractiveAuthentication
     prompt_asker ask; // --askpass: answers keyboard-interactive prompts other than the password's
 };
 
@@ -110,14 +110,22 @@ public:
 
     // Calls `step` until it returns something other than LIBSSH2_ERROR_EAGAIN,
     // waiting for the socket in between. Returns the last return value.
+    // A peer fast enough that libssh2 never says EAGAIN would keep the
+    // thread: no other host would run and no timeout could fire. So once
+    // `turn` has passed without a wait, the step's caller first lets the
+    // rest of the loop run.
     template <class Step>
     boost::asio::awaitable<long> retry(Step step) {
         for (;;) {
             const long rc = step();
-            if (rc != -37 /* LIBSSH2_ERROR_EAGAIN */) co_return rc;
+            if (rc != -37 /* LIBSSH2_ERROR_EAGAIN */) {
+                if (std::chrono::steady_clock::now() - last_wait_ >= turn) co_await yield_turn();
+                co_return rc;
+            }
             co_await wait_socket();
         }
     }
+    static constexpr std::chrono::milliseconds turn{5};
 
     // Waits until the socket is ready in the direction(s) libssh2 is blocked on.
     boost::asio::awaitable<void> wait_socket();
@@ -130,6 +138,9 @@ public:
     std::string last_error() const;
 
 private:
+    // Lets every other ready handler of the loop run once, then goes on
+    // (throws operation_aborted when a timeout or cancel came meanwhile).
+    boost::asio::awaitable<void> yield_turn();
     boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host,
                                                      const auth_options& auth);
     // Connects to one of `endpoints`, up to `attempts` times.
@@ -152,6 +163,8 @@ private:
     std::chrono::seconds keepalive_interval_{0};
     unsigned keepalive_count_max_ = 3;
     std::chrono::steady_clock::time_point last_inbound_;
+    // When this session last gave the loop its turn (a socket wait or yield_turn).
+    std::chrono::steady_clock::time_point last_wait_ = std::chrono::steady_clock::now();
     std::string silent_server_; // set: why the keep-alives ended the session
 };
 
