@@ -196,7 +196,10 @@ asio::awaitable<ssh_failure> exec(session& s, const std::string& command,
         }
         if (options.respond) feeder.extend(answers);     // (appending may have moved it)
         if (answers.size() != answered_before) continue; // a new answer: send it before waiting
-        if (next == read_next::wait_socket) co_await s.wait_socket();
+        if (next == read_next::wait_socket)
+            co_await s.wait_socket();
+        else if (s.turn_due()) // output that never stops: the loop's other work goes on
+            co_await s.yield_turn();
     }
 
     // Close, and wait for the server's close: only then is the exit status known.

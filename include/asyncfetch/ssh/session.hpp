@@ -119,13 +119,19 @@ public:
         for (;;) {
             const long rc = step();
             if (rc != -37 /* LIBSSH2_ERROR_EAGAIN */) {
-                if (std::chrono::steady_clock::now() - last_wait_ >= turn) co_await yield_turn();
+                if (turn_due()) co_await yield_turn();
                 co_return rc;
             }
             co_await wait_socket();
         }
     }
     static constexpr std::chrono::milliseconds turn{5};
+    // Whether `turn` has passed since the session last waited; then a loop
+    // of its own over libssh2 calls (exec's reads) calls yield_turn.
+    bool turn_due() const noexcept { return std::chrono::steady_clock::now() - last_wait_ >= turn; }
+    // Lets every other ready handler of the loop run once, then goes on
+    // (throws operation_aborted when a timeout or cancel came meanwhile).
+    boost::asio::awaitable<void> yield_turn();
 
     // Waits until the socket is ready in the direction(s) libssh2 is blocked on.
     boost::asio::awaitable<void> wait_socket();
@@ -138,9 +144,6 @@ public:
     std::string last_error() const;
 
 private:
-    // Lets every other ready handler of the loop run once, then goes on
-    // (throws operation_aborted when a timeout or cancel came meanwhile).
-    boost::asio::awaitable<void> yield_turn();
     boost::asio::awaitable<ssh_failure> authenticate(const host_spec& host,
                                                      const auth_options& auth);
     // Connects to one of `endpoints`, up to `attempts` times.
