@@ -1,4 +1,5 @@
 #include "asyncfetch/core/child_process.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -133,8 +134,8 @@ std::error_code child_process::start(const spawn_request& request) {
 asio::awaitable<child_exit> child_process::wait_exit() {
     if (running()) {
         // The pidfd turns readable when the child has ended.
-        auto [ec] = co_await pidfd_.async_wait(asio::posix::stream_descriptor::wait_read,
-                                               asio::as_tuple(asio::use_awaitable));
+        auto [ec] =
+            co_await pidfd_.async_wait(asio::posix::stream_descriptor::wait_read, use_tuple);
         if (ec) throw std::system_error(ec, "waiting for the child process");
         reap_now();
     }

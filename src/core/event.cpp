@@ -1,4 +1,5 @@
 #include "asyncfetch/core/event.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/timeout.hpp"
 
@@ -20,7 +21,7 @@ void event::notify() {
 
 asio::awaitable<void> event::wait() {
     const auto before = notifications_;
-    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await timer_.async_wait(use_tuple);
     if (notifications_ == before) throw boost::system::system_error(asio::error::operation_aborted);
 }
 

@@ -1,4 +1,5 @@
 #include "asyncfetch/core/run_command.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/child_process.hpp"
 #include "asyncfetch/core/timeout.hpp"
@@ -26,8 +27,7 @@ asio::awaitable<void> drain(asio::posix::stream_descriptor& pipe, bool is_err,
     auto& text = is_err ? result.err : result.out;
     auto& total = is_err ? result.err_bytes : result.out_bytes;
     for (;;) {
-        auto [ec, n] =
-            co_await pipe.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] = co_await pipe.async_read_some(asio::buffer(buf), use_tuple);
         if (n > 0) {
             const std::string_view chunk(buf.data(), n);
             total += n;

@@ -1,4 +1,5 @@
 #include "frame_writer.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -13,8 +14,7 @@ namespace {
 
 asio::awaitable<void> drain(local_socket& sock, frame_writer& w) {
     while (!w.outbox.empty()) {
-        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(w.outbox.front()),
-                                                  asio::as_tuple(asio::use_awaitable));
+        auto [ec, n] = co_await asio::async_write(sock, asio::buffer(w.outbox.front()), use_tuple);
         if (ec) break; // the reader sees the broken socket and handles it
         w.outbox.pop_front();
     }

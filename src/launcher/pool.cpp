@@ -1,4 +1,5 @@
 #include "asyncfetch/launcher/pool.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/event.hpp"
 #include "asyncfetch/launcher/frame.hpp"
@@ -130,8 +131,7 @@ struct worker_pool::impl : std::enable_shared_from_this<impl> {
         // message): then the worker is not to be trusted; treat it as dead.
         try {
             for (bool trusted = true; trusted;) {
-                auto [ec, n] = co_await w->sock->async_read_some(
-                    asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+                auto [ec, n] = co_await w->sock->async_read_some(asio::buffer(buf), use_tuple);
                 if (ec) break;
                 frames.feed({buf.data(), n});
                 while (auto frame = frames.next()) {

@@ -1,4 +1,5 @@
 #include "asyncfetch/launcher/worker_process.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/record_boundary.hpp"
 #include "asyncfetch/launcher/frame.hpp"
@@ -42,8 +43,7 @@ void run_worker_process(int fd, const job_kind& kind, std::size_t processes) {
             frame_decoder frames;
             std::array<char, 16384> buf;
             for (;;) {
-                auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf),
-                                                             asio::as_tuple(asio::use_awaitable));
+                auto [ec, n] = co_await sock.async_read_some(asio::buffer(buf), use_tuple);
                 if (ec) break;
                 frames.feed({buf.data(), n});
                 while (auto frame = frames.next()) {

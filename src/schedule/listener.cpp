@@ -1,4 +1,5 @@
 #include "asyncfetch/schedule/listener.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/text.hpp"
 
@@ -115,8 +116,8 @@ struct http_listener::impl {
             parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
             parser.body_limit(0); // a GET has no body
             stream.expires_after(limits.request_timeout);
-            auto [read_ec, bytes] = co_await beast_http::async_read(
-                stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+            auto [read_ec, bytes] =
+                co_await beast_http::async_read(stream, buffer, parser, use_tuple);
             (void)bytes;
             std::optional<beast_http::response<beast_http::string_body>> res;
             if (read_ec == beast_http::error::header_limit ||
@@ -132,8 +133,7 @@ struct http_listener::impl {
                 res = reply_to(parser.get());
             if (n + 1 == limits.max_requests_per_connection) res->keep_alive(false);
             stream.expires_after(limits.request_timeout);
-            auto [write_ec, written] =
-                co_await beast_http::async_write(stream, *res, asio::as_tuple(asio::use_awaitable));
+            auto [write_ec, written] = co_await beast_http::async_write(stream, *res, use_tuple);
             (void)written;
             if (write_ec || !res->keep_alive()) break;
         }
@@ -157,12 +157,12 @@ std::uint16_t http_listener::port() const {
 asio::awaitable<void> http_listener::serve() {
     auto& s = *impl_;
     while (!s.closed) {
-        auto [ec, socket] = co_await s.acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        auto [ec, socket] = co_await s.acceptor.async_accept(use_tuple);
         if (s.closed) break;
         if (ec) {
             // Out of descriptors, say: wait a little, not spin, then try again.
             asio::steady_timer pause(s.acceptor.get_executor(), std::chrono::milliseconds(100));
-            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            co_await pause.async_wait(use_tuple);
             continue;
         }
         // Over the limit: closed at once (a scraper retries; memory stays bounded).

@@ -2,6 +2,7 @@
 // signals, the run log, the service monitor) that does not split without
 // passing all of it around.
 #include "asyncfetch/schedule/scheduler.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "asyncfetch/core/error_message.hpp"
 #include "asyncfetch/core/event.hpp"
@@ -120,7 +121,7 @@ public:
 
     asio::awaitable<void> watch_signals() {
         for (;;) {
-            auto [ec, sig] = co_await signals_.async_wait(asio::as_tuple(asio::use_awaitable));
+            auto [ec, sig] = co_await signals_.async_wait(use_tuple);
             if (ec) co_return;
             if (sig == SIGHUP) {
                 reload();

@@ -1,6 +1,7 @@
 // The tunnels' side of a bastion: a request for a channel, and the pumps
 // between each channel's buffers and its socketpair (no libssh2 call here:
 // those are the driver's, in bastion.cpp).
+#include "asyncfetch/core/use_tuple.hpp"
 #include "bastion.hpp"
 
 #include "asyncfetch/ssh/error.hpp"
@@ -33,7 +34,7 @@ asio::awaitable<void> pump_in(std::shared_ptr<tunnel_state> t, std::shared_ptr<b
             continue;
         }
         auto [ec, n] = co_await t->local.async_read_some(
-            asio::buffer(buf, std::min(room, tunnel_chunk)), asio::as_tuple(asio::use_awaitable));
+            asio::buffer(buf, std::min(room, tunnel_chunk)), use_tuple);
         if (t->now != tunnel_state::phase::open) co_return;
         if (ec) t->local_eof = true; // the session closed its end (or it broke)
         t->to_channel.append(buf, n);
@@ -57,8 +58,7 @@ asio::awaitable<void> pump_out(std::shared_ptr<tunnel_state> t, std::shared_ptr<
         // A copy: the driver may append to to_local while the write waits.
         const auto n = std::min(tunnel_chunk, t->to_local.size());
         std::memcpy(buf, t->to_local.data(), n);
-        auto [ec, written] = co_await t->local.async_write_some(
-            asio::buffer(buf, n), asio::as_tuple(asio::use_awaitable));
+        auto [ec, written] = co_await t->local.async_write_some(asio::buffer(buf, n), use_tuple);
         if (t->now != tunnel_state::phase::open) co_return;
         const bool was_full = t->to_local.size() >= tunnel_buffer;
         if (ec) {

@@ -1,4 +1,5 @@
 #include "asyncfetch/ssh/session.hpp"
+#include "asyncfetch/core/use_tuple.hpp"
 
 #include "socket_wait.hpp"
 
@@ -218,8 +219,7 @@ asio::awaitable<ssh_failure> session::connect(tcp::socket& socket,
     auto backoff = clock_type::duration(std::chrono::milliseconds(500));
     for (unsigned attempt = 1;; ++attempt) {
         const auto b = budget(options.connect_timeout, deadline);
-        auto connecting =
-            asio::async_connect(socket, endpoints, asio::as_tuple(asio::use_awaitable));
+        auto connecting = asio::async_connect(socket, endpoints, use_tuple);
         auto connected = co_await within(b, std::move(connecting));
         if (connected && !std::get<0>(*connected)) co_return ssh_failure{};
         auto failure =

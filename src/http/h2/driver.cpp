@@ -34,7 +34,7 @@ asio::awaitable<bool> connection::exchange(const header_list& request_headers,
     s->done.expires_at(deadline);
     flush();
     keep_reading();
-    auto [ec] = co_await s->done.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [ec] = co_await s->done.async_wait(use_tuple);
     if (s->finished()) co_return true;
     // The deadline, or a user cancel: the server is told to stop
     // (RST_STREAM CANCEL); a cancel then goes on as the exception it is.
